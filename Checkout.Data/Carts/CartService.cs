@@ -1,0 +1,102 @@
+using Checkout.Data.Catalog;
+using Checkout.Data.Common;
+using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Carts;
+
+public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<Guid> CreateAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var cart = new Cart(Guid.CreateVersion7(now), now);
+        db.Carts.Add(cart);
+        await db.SaveChangesAsync(ct);
+        return cart.Id;
+    }
+
+    /// <summary>Sets the quantity of a SKU (0 removes). Refuses unknown SKUs, quantities outside 0–99 and more than is in stock.</summary>
+    public async Task<Result<CartView>> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken ct = default)
+    {
+        if (InputRules.Sku(sku) is { } skuError)
+        {
+            return skuError;
+        }
+        if (quantity != 0 && InputRules.LineQuantity(quantity) is { } quantityError)
+        {
+            return quantityError;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        if (cart is null)
+        {
+            return Error.NotFound("The cart");
+        }
+        var now = clock.GetUtcNow();
+        if (quantity > 0)
+        {
+            var product = await db.Products.AsNoTracking()
+                .Where(p => p.Sku == sku && p.Active)
+                .Join(db.Inventory, p => p.Sku, i => i.Sku, (p, i) => new { p.PriceMinor, i.Quantity })
+                .FirstOrDefaultAsync(ct);
+            if (product is null)
+            {
+                return Error.NotFound($"The product {sku}");
+            }
+            if (quantity > product.Quantity)
+            {
+                return CartValidator.OutOfStock([new StockShortage(sku, quantity, product.Quantity)]);
+            }
+            if (cart.SetQuantity(sku, quantity, product.PriceMinor, now) is { } error)
+            {
+                return error;
+            }
+        }
+        else
+        {
+            cart.SetQuantity(sku, 0, 0, now);
+        }
+        await db.SaveChangesAsync(ct);
+        return await CartValidator.PriceAsync(db, cart, ct);
+    }
+
+    public async Task<Result<CartView>> GetAsync(Guid cartId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cart = await db.Carts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        return cart is null ? Error.NotFound("The cart") : await CartValidator.PriceAsync(db, cart, ct);
+    }
+
+    /// <summary>Applies every fix the validation offers: accept current prices, reduce to what is left, remove what is gone.</summary>
+    public async Task<Result<CartView>> AcceptChangesAsync(Guid cartId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        if (cart is null)
+        {
+            return Error.NotFound("The cart");
+        }
+        var view = await CartValidator.PriceAsync(db, cart, ct);
+        var now = clock.GetUtcNow();
+        foreach (var problem in view.Problems)
+        {
+            switch (problem.Kind)
+            {
+                case CartProblemKind.ItemUnavailable:
+                    cart.SetQuantity(problem.Sku, 0, 0, now);
+                    break;
+                case CartProblemKind.PriceChanged:
+                    cart.AcceptPrice(problem.Sku, problem.NowMinor!.Value, now);
+                    break;
+                case CartProblemKind.InsufficientStock:
+                    cart.SetQuantity(problem.Sku, problem.Available!.Value, 0, now);
+                    break;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return await CartValidator.PriceAsync(db, cart, ct);
+    }
+}

@@ -1,0 +1,69 @@
+using Checkout.Data.Common;
+
+namespace Checkout.Data.Catalog;
+
+/// <summary>A sellable item. The price here is the only price the shop ever charges.</summary>
+public sealed class Product
+{
+    private Product()
+    {
+    }
+
+    public Product(string sku, string name, string category, string icon, long priceMinor, string currency = Money.DefaultCurrency, bool isHot = false)
+    {
+        if (InputRules.Sku(sku) is { } error)
+        {
+            throw new ArgumentException(error.Message, nameof(sku));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(priceMinor);
+        Sku = sku;
+        Name = name;
+        Category = category;
+        Icon = icon;
+        PriceMinor = priceMinor;
+        Currency = currency;
+        IsHot = isHot;
+        Active = true;
+    }
+
+    public string Sku { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public string Category { get; private set; } = "";
+    public string Icon { get; private set; } = "";
+    public long PriceMinor { get; private set; }
+    public string Currency { get; private set; } = Money.DefaultCurrency;
+    public bool IsHot { get; private set; }
+    public bool Active { get; private set; }
+
+    public void ChangePrice(long priceMinor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(priceMinor);
+        PriceMinor = priceMinor;
+    }
+
+    public void Deactivate() => Active = false;
+}
+
+/// <summary>
+/// Stock of one SKU. <see cref="Quantity"/> is what can still be sold, <see cref="Reserved"/> what checkouts hold
+/// right now and <see cref="Sold"/> what orders took; only conditional updates move units between them, so the
+/// sum changes only by restocks.
+/// </summary>
+public sealed class InventoryItem
+{
+    private InventoryItem()
+    {
+    }
+
+    public InventoryItem(string sku, int quantity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        Sku = sku;
+        Quantity = quantity;
+    }
+
+    public string Sku { get; private set; } = "";
+    public int Quantity { get; private set; }
+    public int Reserved { get; private set; }
+    public int Sold { get; private set; }
+}

@@ -1,0 +1,205 @@
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Data.Common;
+using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Data.CheckoutSessions;
+
+/// <param name="CheckoutSessionId">Minted by the client when the checkout form is created; a repeat reuses the session.</param>
+public sealed record StartCheckout(Guid CartId, string Email, string CustomerName, string? PromoCode = null, Guid? CheckoutSessionId = null);
+
+public sealed record CheckoutView(
+    Guid CheckoutSessionId, CheckoutSessionStatus Status, IReadOnlyList<CheckoutLineView> Lines, long SubtotalMinor,
+    long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode, string Email,
+    DateTimeOffset HoldExpiresAt, bool HoldExtended);
+
+public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
+
+public sealed class CheckoutService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options)
+{
+    private readonly CheckoutOptions _options = options.Value;
+
+    /// <summary>
+    /// Starts checkout: validates the cart against server prices, prices the quote, and in one transaction holds
+    /// every line (all or nothing) and takes the promo use. Idempotent on the session id: starting again returns
+    /// the same session and never holds twice.
+    /// </summary>
+    public async Task<Result<CheckoutView>> StartAsync(StartCheckout request, CancellationToken ct = default)
+    {
+        if ((InputRules.Email(request.Email) ?? InputRules.PersonName(request.CustomerName)) is { } inputError)
+        {
+            return inputError;
+        }
+        var promoCode = string.IsNullOrWhiteSpace(request.PromoCode) ? null : request.PromoCode;
+        if (promoCode is not null && InputRules.PromoCode(promoCode) is { } promoError)
+        {
+            return promoError;
+        }
+        promoCode = promoCode is null ? null : InputRules.NormalizeCode(promoCode);
+        var email = InputRules.NormalizeEmail(request.Email);
+        var sessionId = request.CheckoutSessionId ?? Guid.CreateVersion7(clock.GetUtcNow());
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await ExistingAsync(db, sessionId, request.CartId, ct) is { } existing)
+        {
+            return existing;
+        }
+
+        var cart = await db.Carts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CartId, ct);
+        if (cart is null)
+        {
+            return Error.NotFound("The cart");
+        }
+        var quoteResult = await QuoteAsync(db, cart, promoCode, ct);
+        if (!quoteResult.IsSuccess)
+        {
+            return quoteResult.Error!;
+        }
+        var (quote, promo) = quoteResult.Value!;
+
+        var now = clock.GetUtcNow();
+        var expiresAt = now + _options.HoldTtl;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var shortages = new List<StockShortage>();
+        foreach (var line in quote.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            if (!await StockLedger.TryReserveAsync(db, line.Sku, line.Quantity, ct))
+            {
+                shortages.Add(new StockShortage(line.Sku, line.Quantity, 0));
+            }
+        }
+        if (shortages.Count > 0)
+        {
+            await tx.RollbackAsync(ct);
+            return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
+        }
+
+        if (promo is not null)
+        {
+            if (promo.PerCustomerLimit is { } perCustomer && await PromoLedger.CustomerUsesAsync(db, promo.Code, email, ct) >= perCustomer)
+            {
+                await tx.RollbackAsync(ct);
+                return PromoRules.CustomerLimitReached(promo.Code);
+            }
+            if (!await PromoLedger.TryTakeAsync(db, promo.Code, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return PromoRules.LimitReached(promo.Code);
+            }
+            db.PromoRedemptions.Add(new PromoRedemption(promo.Code, sessionId, email, now));
+        }
+
+        var session = new CheckoutSession(sessionId, cart.Id, email, request.CustomerName.Trim(), promo?.Code, quote, now, expiresAt);
+        db.CheckoutSessions.Add(session);
+        db.Holds.AddRange(quote.Lines.Select(l => new Hold(sessionId, l.Sku, l.Quantity, now, expiresAt)));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Another request started the same session first; its holds stand and ours roll back.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return await ExistingAsync(db, sessionId, request.CartId, ct) ?? throw new InvalidOperationException("Session vanished after a duplicate insert.", e);
+        }
+        return ToView(session);
+    }
+
+    public async Task<Result<CheckoutView>> GetAsync(Guid checkoutSessionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
+        return session is null ? Error.NotFound("The checkout") : ToView(session);
+    }
+
+    /// <summary>The shopper gives up: holds and the promo use go back at once. Idempotent.</summary>
+    public async Task<Result<CheckoutView>> CancelAsync(Guid checkoutSessionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await StockLedger.CloseSessionAsync(db, checkoutSessionId, CheckoutSessionStatus.Cancelled, clock.GetUtcNow(), expiredOnly: false, ct);
+            await tx.CommitAsync(ct);
+        }
+        return await GetAsync(checkoutSessionId, ct);
+    }
+
+    internal static CheckoutView ToView(CheckoutSession s) => new(
+        s.Id, s.Status,
+        [.. s.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new CheckoutLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
+        s.SubtotalMinor, s.DiscountMinor, s.ShippingMinor, s.TotalMinor, s.Currency, s.PromoCode, s.Email, s.HoldExpiresAt, s.HoldExtended);
+
+    private async Task<Result<CheckoutView>?> ExistingAsync(CheckoutDbContext db, Guid sessionId, Guid cartId, CancellationToken ct)
+    {
+        var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null)
+        {
+            return null;
+        }
+        if (session.CartId != cartId)
+        {
+            return new Error(ErrorCodes.Conflict, "This checkout belongs to another cart.");
+        }
+        return session.Status == CheckoutSessionStatus.Open && session.HoldExpiresAt <= clock.GetUtcNow()
+            ? new Error(ErrorCodes.HoldExpired, "The items in this checkout were released; start again.")
+            : ToView(session);
+    }
+
+    private async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, CancellationToken ct)
+    {
+        var view = await CartValidator.PriceAsync(db, cart, ct);
+        if (view.IsEmpty && view.Problems.Count == 0)
+        {
+            return new Error(ErrorCodes.InvalidCart, "The cart is empty.");
+        }
+        if (view.Problems.FirstOrDefault(p => p.Kind == CartProblemKind.ItemUnavailable) is not null)
+        {
+            return new Error(ErrorCodes.InvalidCart, "Some items are no longer available; remove them to continue.",
+                new Dictionary<string, object?> { ["problems"] = view.Problems });
+        }
+        var priceChanges = view.Problems.Where(p => p.Kind == CartProblemKind.PriceChanged).ToList();
+        if (priceChanges.Count > 0)
+        {
+            return new Error(ErrorCodes.PriceChanged, string.Join(" ", priceChanges.Select(p => p.Message)),
+                new Dictionary<string, object?> { ["problems"] = priceChanges });
+        }
+
+        var categories = await db.Products.AsNoTracking()
+            .Where(p => view.Lines.Select(l => l.Sku).Contains(p.Sku))
+            .ToDictionaryAsync(p => p.Sku, p => p.Category, ct);
+        var lines = view.Lines.Select(l => new QuoteLine(l.Sku, l.Name, categories[l.Sku], l.Quantity, l.UnitPriceMinor)).ToList();
+        var subtotal = view.SubtotalMinor;
+        PromoEffect effect = new(0, FreeShipping: false);
+        PromoCode? promo = null;
+        if (promoCode is not null)
+        {
+            promo = await db.PromoCodes.AsNoTracking().FirstOrDefaultAsync(p => p.Code == promoCode, ct);
+            if (promo is null)
+            {
+                return new Error(ErrorCodes.PromoNotFound, $"The code {promoCode} does not exist.");
+            }
+            var evaluated = PromoRules.Evaluate(promo, lines, clock.GetUtcNow());
+            if (!evaluated.IsSuccess)
+            {
+                return evaluated.Error!;
+            }
+            effect = evaluated.Value!;
+        }
+        var afterDiscount = subtotal - effect.DiscountMinor;
+        var shipping = effect.FreeShipping || afterDiscount >= _options.FreeShippingFromMinor ? 0 : _options.ShippingMinor;
+        return (new Quote(lines, subtotal, effect.DiscountMinor, shipping, view.Currency), promo);
+    }
+
+    private static async Task<IReadOnlyList<StockShortage>> WithAvailableAsync(CheckoutDbContext db, List<StockShortage> shortages, CancellationToken ct)
+    {
+        var skus = shortages.Select(s => s.Sku).ToList();
+        var available = await db.Inventory.AsNoTracking().Where(i => skus.Contains(i.Sku)).ToDictionaryAsync(i => i.Sku, i => i.Quantity, ct);
+        return [.. shortages.Select(s => s with { Available = available.GetValueOrDefault(s.Sku) })];
+    }
+}

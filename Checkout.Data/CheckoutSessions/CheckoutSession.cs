@@ -1,0 +1,103 @@
+namespace Checkout.Data.CheckoutSessions;
+
+public enum CheckoutSessionStatus
+{
+    /// <summary>Holds are active; the quote can be paid.</summary>
+    Open,
+
+    /// <summary>An order was placed against the quote.</summary>
+    Completed,
+
+    /// <summary>Payment failed; holds and promo use were given back.</summary>
+    Failed,
+
+    /// <summary>The hold expired before payment; holds and promo use were given back.</summary>
+    Expired,
+
+    /// <summary>The shopper gave up the checkout; holds and promo use were given back.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// A price-locked quote. Its id is the idempotency key of the whole checkout: it is minted when the checkout
+/// form is created, and placing the order for it twice returns the first order.
+/// </summary>
+public sealed class CheckoutSession
+{
+    private readonly List<CheckoutSessionLine> _lines = [];
+
+    private CheckoutSession()
+    {
+    }
+
+    internal CheckoutSession(
+        Guid id, Guid cartId, string email, string customerName, string? promoCode, Quote quote,
+        DateTimeOffset now, DateTimeOffset holdExpiresAt)
+    {
+        Id = id;
+        CartId = cartId;
+        Email = email;
+        CustomerName = customerName;
+        PromoCode = promoCode;
+        SubtotalMinor = quote.SubtotalMinor;
+        DiscountMinor = quote.DiscountMinor;
+        ShippingMinor = quote.ShippingMinor;
+        TotalMinor = quote.TotalMinor;
+        Currency = quote.Currency;
+        CreatedAt = now;
+        HoldExpiresAt = holdExpiresAt;
+        Status = CheckoutSessionStatus.Open;
+        _lines.AddRange(quote.Lines.Select(l => new CheckoutSessionLine(id, l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)));
+    }
+
+    public Guid Id { get; private set; }
+    public Guid CartId { get; private set; }
+    public string Email { get; private set; } = "";
+    public string CustomerName { get; private set; } = "";
+    public string? PromoCode { get; private set; }
+    public long SubtotalMinor { get; private set; }
+    public long DiscountMinor { get; private set; }
+    public long ShippingMinor { get; private set; }
+    public long TotalMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset HoldExpiresAt { get; private set; }
+    public bool HoldExtended { get; private set; }
+    public CheckoutSessionStatus Status { get; private set; }
+    public IReadOnlyList<CheckoutSessionLine> Lines => _lines;
+}
+
+public sealed class CheckoutSessionLine
+{
+    private CheckoutSessionLine()
+    {
+    }
+
+    internal CheckoutSessionLine(Guid checkoutSessionId, string sku, string name, int quantity, long unitPriceMinor)
+    {
+        CheckoutSessionId = checkoutSessionId;
+        Sku = sku;
+        Name = name;
+        Quantity = quantity;
+        UnitPriceMinor = unitPriceMinor;
+    }
+
+    public Guid CheckoutSessionId { get; private set; }
+    public string Sku { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public int Quantity { get; private set; }
+    public long UnitPriceMinor { get; private set; }
+    public long LineTotalMinor => UnitPriceMinor * Quantity;
+}
+
+/// <summary>Server-computed prices and totals that a shopper reviews and an order is placed against.</summary>
+public sealed record Quote(
+    IReadOnlyList<QuoteLine> Lines, long SubtotalMinor, long DiscountMinor, long ShippingMinor, string Currency)
+{
+    public long TotalMinor => SubtotalMinor - DiscountMinor + ShippingMinor;
+}
+
+public sealed record QuoteLine(string Sku, string Name, string Category, int Quantity, long UnitPriceMinor)
+{
+    public long LineTotalMinor => UnitPriceMinor * Quantity;
+}

@@ -1,0 +1,53 @@
+namespace Checkout.Data.Common;
+
+/// <summary>An expected outcome that is not a success: out of stock, declined, illegal transition, bad input.</summary>
+/// <param name="Code">A stable, kebab-case code the UI and API map to messages and status codes.</param>
+/// <param name="Message">A sentence a shopper or admin can read.</param>
+/// <param name="Details">Machine-readable facts about the failure (SKUs and units left, old and new prices…).</param>
+public sealed record Error(string Code, string Message, IReadOnlyDictionary<string, object?>? Details = null)
+{
+    public static Error Validation(string message) => new(ErrorCodes.Validation, message);
+    public static Error NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
+}
+
+public static class ErrorCodes
+{
+    public const string Validation = "validation";
+    public const string NotFound = "not-found";
+    public const string InvalidCart = "invalid-cart";
+    public const string PriceChanged = "price-changed";
+    public const string OutOfStock = "out-of-stock";
+    public const string HoldExpired = "hold-expired";
+    public const string CheckoutClosed = "checkout-closed";
+    public const string PaymentDeclined = "payment-declined";
+    public const string PaymentPending = "payment-pending";
+    public const string IllegalTransition = "illegal-transition";
+    public const string Conflict = "conflict";
+    public const string PromoNotFound = "promo-not-found";
+    public const string PromoInactive = "promo-inactive";
+    public const string PromoExpired = "promo-expired";
+    public const string PromoLimitReached = "promo-limit-reached";
+    public const string PromoCustomerLimitReached = "promo-customer-limit-reached";
+    public const string PromoNotApplicable = "promo-not-applicable";
+    public const string PromoMinimumNotMet = "promo-minimum-not-met";
+}
+
+/// <summary>Either a value or an <see cref="Error"/>; expected failures travel here, bugs throw.</summary>
+public readonly record struct Result<T>
+{
+    private Result(T? value, Error? error)
+    {
+        Value = value;
+        Error = error;
+    }
+
+    public T? Value { get; }
+    public Error? Error { get; }
+    public bool IsSuccess => Error is null;
+
+    public static Result<T> Success(T value) => new(value, null);
+    public static Result<T> Failure(Error error) => new(default, error);
+
+    public static implicit operator Result<T>(T value) => Success(value);
+    public static implicit operator Result<T>(Error error) => Failure(error);
+}

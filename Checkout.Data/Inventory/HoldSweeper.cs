@@ -1,0 +1,64 @@
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Data.Inventory;
+
+/// <summary>
+/// Releases expired holds. Each release is a compare-and-set on the hold and on the session, so two sweepers
+/// (two app instances) racing over the same holds restore each unit exactly once.
+/// </summary>
+public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+{
+    private const int BatchSize = 200;
+
+    /// <summary>Releases the holds that expired by now; returns how many sessions this call closed.</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sessionIds = await db.Holds.AsNoTracking()
+            .Where(h => h.Status == HoldStatus.Active && h.ExpiresAt <= now)
+            .Select(h => h.CheckoutSessionId)
+            .Distinct()
+            .Take(BatchSize)
+            .ToListAsync(ct);
+        var closed = 0;
+        foreach (var sessionId in sessionIds)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await StockLedger.CloseSessionAsync(db, sessionId, CheckoutSessionStatus.Expired, now, expiredOnly: true, ct))
+            {
+                closed++;
+            }
+            else
+            {
+                // The session was closed another way (an order, a cancel) but a hold of it is still active and expired.
+                await StockLedger.ReleaseHoldsAsync(db, sessionId, now, expiredOnly: true, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        return closed;
+    }
+}
+
+/// <summary>Runs <see cref="HoldSweeper"/> every <c>Checkout:SweepInterval</c>.</summary>
+public sealed partial class HoldSweeperService(
+    HoldSweeper sweeper, TimeProvider clock, IOptions<CheckoutOptions> options, ILogger<HoldSweeperService> logger)
+    : PeriodicService(clock, options.Value.SweepInterval, logger)
+{
+    protected override async Task RunOnceAsync(CancellationToken ct)
+    {
+        var released = await sweeper.SweepOnceAsync(ct);
+        if (released > 0)
+        {
+            LogReleased(released);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Released the expired holds of {Sessions} checkout sessions")]
+    private partial void LogReleased(int sessions);
+}

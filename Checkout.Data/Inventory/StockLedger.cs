@@ -1,0 +1,94 @@
+using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Inventory;
+
+/// <summary>
+/// The only code that moves units between available, reserved and sold. Every move is a conditional UPDATE whose
+/// affected-row count is the check, and each runs inside the caller's transaction.
+/// </summary>
+internal static class StockLedger
+{
+    /// <summary><c>UPDATE inventory SET quantity = quantity - n, reserved = reserved + n WHERE sku = s AND quantity &gt;= n</c>.</summary>
+    public static async Task<bool> TryReserveAsync(CheckoutDbContext db, string sku, int quantity, CancellationToken ct) =>
+        await db.Inventory
+            .Where(i => i.Sku == sku && i.Quantity >= quantity)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Quantity, i => i.Quantity - quantity)
+                .SetProperty(i => i.Reserved, i => i.Reserved + quantity), ct) == 1;
+
+    /// <summary>Releases the session's active holds (only the expired ones when <paramref name="expiredOnly"/>), each exactly once.</summary>
+    public static async Task<int> ReleaseHoldsAsync(CheckoutDbContext db, Guid sessionId, DateTimeOffset now, bool expiredOnly, CancellationToken ct)
+    {
+        var holds = await db.Holds.AsNoTracking()
+            .Where(h => h.CheckoutSessionId == sessionId && h.Status == HoldStatus.Active)
+            .Select(h => new { h.Id, h.Sku, h.Quantity })
+            .ToListAsync(ct);
+        var released = 0;
+        foreach (var hold in holds.OrderBy(h => h.Sku, StringComparer.Ordinal))
+        {
+            var won = await db.Holds
+                .Where(h => h.Id == hold.Id && h.Status == HoldStatus.Active && (!expiredOnly || h.ExpiresAt <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HoldStatus.Released).SetProperty(h => h.ClosedAt, now), ct) == 1;
+            if (won)
+            {
+                await MoveAsync(db, hold.Sku, availableDelta: hold.Quantity, reservedDelta: -hold.Quantity, soldDelta: 0, ct);
+                released++;
+            }
+        }
+        return released;
+    }
+
+    /// <summary>Turns every active hold of the session into sold units; false when any hold is gone (the caller rolls back).</summary>
+    public static async Task<bool> TryConvertHoldsAsync(CheckoutDbContext db, CheckoutSession session, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var line in session.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            var won = await db.Holds
+                .Where(h => h.CheckoutSessionId == session.Id && h.Sku == line.Sku && h.Status == HoldStatus.Active)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HoldStatus.Converted).SetProperty(h => h.ClosedAt, now), ct) == 1;
+            if (!won)
+            {
+                return false;
+            }
+            await MoveAsync(db, line.Sku, availableDelta: 0, reservedDelta: -line.Quantity, soldDelta: line.Quantity, ct);
+        }
+        return true;
+    }
+
+    /// <summary>Puts sold units back on sale (cancellation after payment, return).</summary>
+    public static async Task RestockSoldAsync(CheckoutDbContext db, IEnumerable<(string Sku, int Quantity)> lines, CancellationToken ct)
+    {
+        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            await MoveAsync(db, sku, availableDelta: quantity, reservedDelta: 0, soldDelta: -quantity, ct);
+        }
+    }
+
+    /// <summary>Ends a session that has not become an order: releases holds and gives back its promo use, once.</summary>
+    public static async Task<bool> CloseSessionAsync(
+        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, CancellationToken ct)
+    {
+        var closed = await db.CheckoutSessions
+            .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && (!expiredOnly || s.HoldExpiresAt <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, to), ct) == 1;
+        if (!closed)
+        {
+            return false;
+        }
+        await ReleaseHoldsAsync(db, sessionId, now, expiredOnly: false, ct);
+        await PromoLedger.ReleaseAsync(db, sessionId, ct);
+        return true;
+    }
+
+    private static Task<int> MoveAsync(CheckoutDbContext db, string sku, int availableDelta, int reservedDelta, int soldDelta, CancellationToken ct) =>
+        db.Inventory
+            .Where(i => i.Sku == sku)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Quantity, i => i.Quantity + availableDelta)
+                .SetProperty(i => i.Reserved, i => i.Reserved + reservedDelta)
+                .SetProperty(i => i.Sold, i => i.Sold + soldDelta), ct);
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Checkout.Data.CheckoutSessions;
+
+namespace Checkout.Data.Orders;
+
+/// <summary>
+/// An order placed against one checkout session (unique). Status changes are compare-and-set updates done by
+/// <see cref="OrderService"/> against <see cref="OrderTransitions"/>; the entity itself never changes status.
+/// </summary>
+public sealed class Order
+{
+    private const string NumberAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private readonly List<OrderLine> _lines = [];
+    private readonly List<OrderStatusChange> _history = [];
+
+    private Order()
+    {
+    }
+
+    internal Order(CheckoutSession session, DateTimeOffset now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Number = NewNumber();
+        CheckoutSessionId = session.Id;
+        Email = session.Email;
+        CustomerName = session.CustomerName;
+        PromoCode = session.PromoCode;
+        SubtotalMinor = session.SubtotalMinor;
+        DiscountMinor = session.DiscountMinor;
+        ShippingMinor = session.ShippingMinor;
+        TotalMinor = session.TotalMinor;
+        Currency = session.Currency;
+        Status = OrderStatus.Pending;
+        CreatedAt = now;
+        UpdatedAt = now;
+        _lines.AddRange(session.Lines.Select(l => new OrderLine(Id, l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)));
+        _history.Add(new OrderStatusChange(Id, null, OrderStatus.Pending, now, "shopper", "Order placed"));
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>Human-readable, random (not sequential) so it does not reveal order volume.</summary>
+    public string Number { get; private set; } = "";
+
+    public Guid CheckoutSessionId { get; private set; }
+    public string Email { get; private set; } = "";
+    public string CustomerName { get; private set; } = "";
+    public string? PromoCode { get; private set; }
+    public long SubtotalMinor { get; private set; }
+    public long DiscountMinor { get; private set; }
+    public long ShippingMinor { get; private set; }
+    public long TotalMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+    public OrderStatus Status { get; private set; }
+    public int Version { get; private set; }
+    public string? TrackingNumber { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public IReadOnlyList<OrderLine> Lines => _lines;
+    public IReadOnlyList<OrderStatusChange> History => _history;
+
+    private static string NewNumber() => "CK-" + RandomNumberGenerator.GetString(NumberAlphabet, 10);
+}
+
+public sealed class OrderLine
+{
+    private OrderLine()
+    {
+    }
+
+    internal OrderLine(Guid orderId, string sku, string name, int quantity, long unitPriceMinor)
+    {
+        OrderId = orderId;
+        Sku = sku;
+        Name = name;
+        Quantity = quantity;
+        UnitPriceMinor = unitPriceMinor;
+    }
+
+    public Guid OrderId { get; private set; }
+    public string Sku { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public int Quantity { get; private set; }
+    public long UnitPriceMinor { get; private set; }
+    public long LineTotalMinor => UnitPriceMinor * Quantity;
+}
+
+/// <summary>One row of an order's history, written in the same transaction as the status change it records.</summary>
+public sealed class OrderStatusChange
+{
+    private OrderStatusChange()
+    {
+    }
+
+    internal OrderStatusChange(Guid orderId, OrderStatus? from, OrderStatus to, DateTimeOffset at, string actor, string? reason)
+    {
+        Id = Guid.CreateVersion7(at);
+        OrderId = orderId;
+        From = from;
+        To = to;
+        At = at;
+        Actor = actor;
+        Reason = reason;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrderId { get; private set; }
+    public OrderStatus? From { get; private set; }
+    public OrderStatus To { get; private set; }
+    public DateTimeOffset At { get; private set; }
+    public string Actor { get; private set; } = "";
+    public string? Reason { get; private set; }
+}

@@ -1,0 +1,183 @@
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Inventory;
+using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Orders;
+
+/// <summary>Who asked for a status change and why; written to the order's history.</summary>
+public sealed record TransitionRequest(string Actor, string? Reason = null, string? TrackingNumber = null);
+
+/// <summary>
+/// Order reads and every status change after placement. Each change is a compare-and-set on the status the caller
+/// saw, checked against <see cref="OrderTransitions"/>, with its history row and stock effects in one transaction;
+/// money moves afterwards through the gateway with an idempotency key per order and operation.
+/// </summary>
+public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock)
+{
+    public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var view = await LoadViewAsync(db, o => o.Id == orderId, ct);
+        return view is null ? Error.NotFound("The order") : view;
+    }
+
+    public async Task<Result<OrderView>> GetByNumberAsync(string orderNumber, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var view = await LoadViewAsync(db, o => o.Number == orderNumber, ct);
+        return view is null ? Error.NotFound("The order") : view;
+    }
+
+    public Task<Result<OrderView>> CancelAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
+        TransitionAsync(orderId, OrderStatus.Cancelled, request, ct);
+
+    public Task<Result<OrderView>> ShipAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
+        TransitionAsync(orderId, OrderStatus.Shipped, request, ct);
+
+    public Task<Result<OrderView>> DeliverAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
+        TransitionAsync(orderId, OrderStatus.Delivered, request, ct);
+
+    public Task<Result<OrderView>> InitiateReturnAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
+        TransitionAsync(orderId, OrderStatus.ReturnInitiated, request, ct);
+
+    public Task<Result<OrderView>> CompleteReturnAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
+        TransitionAsync(orderId, OrderStatus.Returned, request, ct);
+
+    /// <summary>
+    /// Moves the order from its current status to <paramref name="to"/> if the transition table allows it, it is not a
+    /// payment step (those belong to <see cref="PlaceOrderService"/>) and nobody moved it first; otherwise an <see cref="ErrorCodes.IllegalTransition"/> or <see cref="ErrorCodes.Conflict"/> result.
+    /// Cancelling gives back holds or restocks and voids or refunds; completing a return restocks and refunds.
+    /// </summary>
+    public async Task<Result<OrderView>> TransitionAsync(Guid orderId, OrderStatus to, TransitionRequest request, CancellationToken ct = default)
+    {
+        if (to == OrderStatus.Shipped && string.IsNullOrWhiteSpace(request.TrackingNumber))
+        {
+            return Error.Validation("Shipping needs a tracking number.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null)
+        {
+            return Error.NotFound("The order");
+        }
+        var from = order.Status;
+        if (!OrderTransitions.IsAllowed(from, to))
+        {
+            return IllegalTransition(from, to);
+        }
+        if (OrderTransitions.IsPaymentStep(from, to))
+        {
+            return new Error(ErrorCodes.IllegalTransition, $"{to.WireName()} is reached only by paying at checkout.");
+        }
+
+        var now = clock.GetUtcNow();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (!await OrderLedger.TryTransitionAsync(db, orderId, from, to, now, request, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return new Error(ErrorCodes.Conflict, $"The order was changed by someone else; it is no longer {from.WireName()}.");
+            }
+            if (to == OrderStatus.Cancelled && from == OrderStatus.Pending)
+            {
+                await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Cancelled, now, expiredOnly: false, ct);
+            }
+            else if (to is OrderStatus.Cancelled or OrderStatus.Returned && from != OrderStatus.PaymentFailed)
+            {
+                var lines = await db.Orders.Where(o => o.Id == orderId).SelectMany(o => o.Lines).Select(l => new { l.Sku, l.Quantity }).ToListAsync(ct);
+                await StockLedger.RestockSoldAsync(db, lines.Select(l => (l.Sku, l.Quantity)), ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+
+        if (to is OrderStatus.Cancelled or OrderStatus.Returned)
+        {
+            await SettleRefundOrVoidAsync(db, orderId, ct);
+        }
+        return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
+    }
+
+    /// <summary>Gives the shopper's money back: voids an uncaptured authorization or refunds a capture. Idempotent per order.</summary>
+    internal async Task SettleRefundOrVoidAsync(CheckoutDbContext db, Guid orderId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var payment = await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
+        if (payment is null)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        if (payment.Status == PaymentStatus.Authorized)
+        {
+            var result = await gateway.VoidAsync($"void-{orderId}", payment.AuthorizationId, ct);
+            if (result.Approved)
+            {
+                payment.MarkVoided(now);
+            }
+        }
+        else if (payment.Status == PaymentStatus.Captured)
+        {
+            var result = await gateway.RefundAsync($"refund-{orderId}", payment.AuthorizationId, payment.CapturedMinor, ct);
+            if (result.Approved)
+            {
+                payment.MarkRefunded(now);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    internal static Error IllegalTransition(OrderStatus from, OrderStatus to) => new(
+        ErrorCodes.IllegalTransition,
+        $"An order that is {from.WireName()} cannot become {to.WireName()}.",
+        new Dictionary<string, object?> { ["from"] = from.WireName(), ["to"] = to.WireName() });
+
+    internal static async Task<OrderView?> LoadViewAsync(CheckoutDbContext db, System.Linq.Expressions.Expression<Func<Order, bool>> match, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.History).AsSplitQuery().FirstOrDefaultAsync(match, ct);
+        if (order is null)
+        {
+            return null;
+        }
+        var payment = await db.Payments.AsNoTracking()
+            .Where(p => p.OrderId == order.Id)
+            .Select(p => new PaymentView(p.Status, p.AmountMinor, p.CapturedMinor, p.RefundedMinor, p.CardBrand, p.CardLast4))
+            .FirstOrDefaultAsync(ct);
+        return new OrderView(
+            order.Id, order.Number, order.CheckoutSessionId, order.Status, order.Version, order.Email,
+            [.. order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
+            order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor, order.TotalMinor, order.Currency, order.PromoCode,
+            order.TrackingNumber, order.CreatedAt, payment,
+            [.. order.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason))]);
+    }
+}
+
+/// <summary>The compare-and-set write of a status change, shared by placement and later transitions.</summary>
+internal static class OrderLedger
+{
+    /// <summary><c>UPDATE orders SET status = to, version = version + 1 WHERE id = @id AND status = from</c>, plus its history row.</summary>
+    public static async Task<bool> TryTransitionAsync(
+        CheckoutDbContext db, Guid orderId, OrderStatus from, OrderStatus to, DateTimeOffset now, TransitionRequest request, CancellationToken ct)
+    {
+        if (!OrderTransitions.IsAllowed(from, to))
+        {
+            throw new InvalidOperationException($"{from} → {to} is not in the transition table.");
+        }
+        var tracking = to == OrderStatus.Shipped ? request.TrackingNumber : null;
+        var changed = await db.Orders
+            .Where(o => o.Id == orderId && o.Status == from)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, to)
+                .SetProperty(o => o.Version, o => o.Version + 1)
+                .SetProperty(o => o.UpdatedAt, now)
+                .SetProperty(o => o.TrackingNumber, o => tracking ?? o.TrackingNumber), ct) == 1;
+        if (changed)
+        {
+            db.OrderStatusChanges.Add(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason));
+            await db.SaveChangesAsync(ct);
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,22 @@
+using Checkout.Data.Payments;
+
+namespace Checkout.Data.Orders;
+
+public sealed record OrderView(
+    Guid OrderId, string OrderNumber, Guid CheckoutSessionId, OrderStatus Status, int Version, string Email,
+    IReadOnlyList<OrderLineView> Lines, long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor,
+    string Currency, string? PromoCode, string? TrackingNumber, DateTimeOffset CreatedAt, PaymentView? Payment,
+    IReadOnlyList<OrderHistoryView> History)
+{
+    /// <summary>The transitions a person may ask for now (payment steps belong to the checkout).</summary>
+    public IReadOnlyList<OrderStatus> AllowedNext => [.. OrderTransitions.From(Status).Where(to => !OrderTransitions.IsPaymentStep(Status, to))];
+}
+
+public sealed record OrderLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
+
+public sealed record OrderHistoryView(OrderStatus? From, OrderStatus To, DateTimeOffset At, string Actor, string? Reason);
+
+public sealed record PaymentView(PaymentStatus Status, long AmountMinor, long CapturedMinor, long RefundedMinor, string CardBrand, string CardLast4);
+
+/// <param name="Replayed">True when the order already existed for the checkout session (a retry).</param>
+public sealed record PlacedOrder(OrderView Order, bool Replayed);

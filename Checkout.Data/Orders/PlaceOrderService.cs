@@ -1,0 +1,257 @@
+using System.Text.Json;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Inventory;
+using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Data.Orders;
+
+/// <summary>
+/// Places the order of a checkout session and drives it to CONFIRMED. Every step is idempotent, so a retry of the
+/// whole checkout — or twenty at once — resumes from where the order is and ends with one order, one authorization
+/// and one capture: the order row is unique per session, and the gateway keys are derived from the session and order.
+/// </summary>
+public sealed class PlaceOrderService(
+    IDbContextFactory<CheckoutDbContext> dbFactory,
+    IPaymentGateway gateway,
+    OrderService orders,
+    TimeProvider clock,
+    IOptions<CheckoutOptions> options)
+{
+    private static readonly TransitionRequest Checkout = new("checkout");
+
+    /// <summary>Idempotent on <paramref name="checkoutSessionId"/>: a replay returns the first order (with <see cref="PlacedOrder.Replayed"/>).</summary>
+    public async Task<Result<PlacedOrder>> PlaceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);
+        var replayed = order is not null;
+        if (order is null)
+        {
+            var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
+            if (session is null)
+            {
+                return Error.NotFound("The checkout");
+            }
+            if (card.Validate(clock.GetUtcNow()) is { } cardError)
+            {
+                return cardError;
+            }
+            if (await ExtendHoldForPaymentAsync(db, session, ct) is { } holdError)
+            {
+                return holdError;
+            }
+            (order, replayed) = await CreatePendingOrderAsync(db, session, ct);
+        }
+
+        var advanced = await AdvanceAsync(db, order.Id, card, ct);
+        return advanced.IsSuccess ? new PlacedOrder(advanced.Value!, replayed) : advanced.Error!;
+    }
+
+    /// <summary>
+    /// Extends the hold once, atomically, so that it cannot expire while the gateway answers. A retry finds it
+    /// already extended and goes on while it is still valid.
+    /// </summary>
+    private async Task<Error?> ExtendHoldForPaymentAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (session.Status != CheckoutSessionStatus.Open)
+        {
+            return session.Status == CheckoutSessionStatus.Expired
+                ? HoldExpired()
+                : new Error(ErrorCodes.CheckoutClosed, "This checkout is closed; start a new one.");
+        }
+        if (session.HoldExpiresAt <= now)
+        {
+            return HoldExpired();
+        }
+        var extendedTo = session.HoldExpiresAt > now + options.Value.PaymentGrace ? session.HoldExpiresAt : now + options.Value.PaymentGrace;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var extended = await db.CheckoutSessions
+            .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open && !s.HoldExtended && s.HoldExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.HoldExpiresAt, extendedTo).SetProperty(x => x.HoldExtended, true), ct) == 1;
+        if (extended)
+        {
+            await db.Holds
+                .Where(h => h.CheckoutSessionId == session.Id && h.Status == HoldStatus.Active)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.ExpiresAt, extendedTo).SetProperty(h => h.Extended, true), ct);
+            await tx.CommitAsync(ct);
+            return null;
+        }
+        await tx.RollbackAsync(ct);
+        var current = await db.CheckoutSessions.AsNoTracking().FirstAsync(s => s.Id == session.Id, ct);
+        return current.Status == CheckoutSessionStatus.Open && current.HoldExpiresAt > now ? null : HoldExpired();
+    }
+
+    private async Task<(Order Order, bool Replayed)> CreatePendingOrderAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
+    {
+        var order = new Order(session, clock.GetUtcNow());
+        db.Orders.Add(order);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return (order, false);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // The UNIQUE index on the session id decided the race: the other request's order is the order.
+            db.ChangeTracker.Clear();
+            return (await db.Orders.AsNoTracking().SingleAsync(o => o.CheckoutSessionId == session.Id, ct), true);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Takes the order one step at a time from whatever status it is in now; losing a compare-and-set just re-reads.</summary>
+    private async Task<Result<OrderView>> AdvanceAsync(CheckoutDbContext db, Guid orderId, CardDetails card, CancellationToken ct)
+    {
+        while (true)
+        {
+            var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
+            Error? stop = order.Status switch
+            {
+                OrderStatus.Pending => await AuthorizeAsync(db, order, card, ct),
+                OrderStatus.PaymentAuthorized => await CaptureAsync(db, order, ct),
+                OrderStatus.PaymentFailed or OrderStatus.Cancelled => await FailedOutcomeAsync(db, order, ct),
+                _ => null,
+            };
+            if (stop is not null)
+            {
+                return stop;
+            }
+            if (order.Status is not (OrderStatus.Pending or OrderStatus.PaymentAuthorized))
+            {
+                return (await OrderService.LoadViewAsync(db, o => o.Id == orderId, ct))!;
+            }
+        }
+    }
+
+    private async Task<Error?> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
+    {
+        var result = await gateway.AuthorizeAsync(order.CheckoutSessionId.ToString(), order.TotalMinor, order.Currency, card, ct);
+        var now = clock.GetUtcNow();
+        switch (result.Outcome)
+        {
+            case GatewayOutcome.Timeout:
+                return new Error(ErrorCodes.PaymentPending, "The payment provider did not answer. Try again: you will not be charged twice.");
+            case GatewayOutcome.Declined or GatewayOutcome.InsufficientFunds:
+                await using (var tx = await db.Database.BeginTransactionAsync(ct))
+                {
+                    var reason = new TransitionRequest(Checkout.Actor, result.Message);
+                    if (await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentFailed, now, reason, ct))
+                    {
+                        await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentFailed, OrderStatus.Cancelled, now, reason, ct);
+                        await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Failed, now, expiredOnly: false, ct);
+                    }
+                    await tx.CommitAsync(ct);
+                }
+                return null;
+        }
+
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (!await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, Checkout, ct))
+            {
+                // Someone else moved the order: another retry (same key, same authorization) or a cancellation, which
+                // must not keep the shopper's money on hold.
+                await tx.RollbackAsync(ct);
+                if (await db.Orders.AnyAsync(o => o.Id == order.Id && o.Status == OrderStatus.Cancelled, ct))
+                {
+                    await gateway.VoidAsync($"void-{order.Id}", result.TransactionId!, ct);
+                }
+                return null;
+            }
+            var session = await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Id == order.CheckoutSessionId, ct);
+            var sessionClosed = await db.CheckoutSessions
+                .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, CheckoutSessionStatus.Completed), ct) == 1;
+            if (!sessionClosed || !await StockLedger.TryConvertHoldsAsync(db, session, now, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return await AbandonAfterExpiryAsync(db, order, result.TransactionId!, ct);
+            }
+            await PromoLedger.ConsumeAsync(db, session.Id, ct);
+            db.Payments.Add(new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, card, now));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        return null;
+    }
+
+    /// <summary>The hold was released before the authorization came back: give the money back and cancel; nothing is sold.</summary>
+    private async Task<Error> AbandonAfterExpiryAsync(CheckoutDbContext db, Order order, string authorizationId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await gateway.VoidAsync($"void-{order.Id}", authorizationId, ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await OrderLedger.TryTransitionAsync(
+                db, order.Id, OrderStatus.Pending, OrderStatus.Cancelled, clock.GetUtcNow(),
+                new TransitionRequest(Checkout.Actor, "The hold expired before payment completed."), ct);
+            await tx.CommitAsync(ct);
+        }
+        return HoldExpired();
+    }
+
+    private async Task<Error?> CaptureAsync(CheckoutDbContext db, Order order, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var payment = await db.Payments.SingleAsync(p => p.OrderId == order.Id, ct);
+        var result = await gateway.CaptureAsync($"capture-{order.Id}", payment.AuthorizationId, payment.AmountMinor, ct);
+        if (!result.Approved)
+        {
+            return new Error(ErrorCodes.PaymentPending, "The payment could not be captured yet. Try again: you will not be charged twice.");
+        }
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, ct))
+        {
+            payment.MarkCaptured(now);
+            db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, await ConfirmedPayloadAsync(db, order.Id, ct), now));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        else
+        {
+            await tx.RollbackAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        return null;
+    }
+
+    /// <summary>A replay of a failed checkout answers as the first attempt did; an authorization that raced a cancellation is voided.</summary>
+    private async Task<Error?> FailedOutcomeAsync(CheckoutDbContext db, Order order, CancellationToken ct)
+    {
+        await orders.SettleRefundOrVoidAsync(db, order.Id, ct);
+        var last = await db.OrderStatusChanges.AsNoTracking()
+            .Where(h => h.OrderId == order.Id && h.From == OrderStatus.Pending)
+            .Select(h => new { h.To, h.Reason })
+            .FirstOrDefaultAsync(ct);
+        return last?.To == OrderStatus.PaymentFailed
+            ? new Error(ErrorCodes.PaymentDeclined, last.Reason ?? "The card was declined.")
+            : new Error(ErrorCodes.CheckoutClosed, $"Order {order.Number} was cancelled: {last?.Reason ?? "cancelled before payment"}.");
+    }
+
+    private static async Task<string> ConfirmedPayloadAsync(CheckoutDbContext db, Guid orderId, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
+        return JsonSerializer.Serialize(new
+        {
+            orderId = order.Id,
+            orderNumber = order.Number,
+            email = order.Email,
+            name = order.CustomerName,
+            lines = order.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }),
+        });
+    }
+
+    private static Error HoldExpired() => new(ErrorCodes.HoldExpired, "The items in this checkout were released before payment; nothing was charged.");
+}

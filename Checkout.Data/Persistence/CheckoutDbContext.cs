@@ -1,0 +1,42 @@
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Data.Promotions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Persistence;
+
+/// <summary>
+/// The one unit of work of the product. Services create a context per use case from
+/// <see cref="IDbContextFactory{TContext}"/> and keep each use case in one transaction; there is no repository layer.
+/// Each database provider has its own subclass so that it can carry its own migrations.
+/// </summary>
+public abstract class CheckoutDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<InventoryItem> Inventory => Set<InventoryItem>();
+    public DbSet<Cart> Carts => Set<Cart>();
+    public DbSet<Hold> Holds => Set<Hold>();
+    public DbSet<CheckoutSession> CheckoutSessions => Set<CheckoutSession>();
+    public DbSet<PromoCode> PromoCodes => Set<PromoCode>();
+    public DbSet<PromoRedemption> PromoRedemptions => Set<PromoRedemption>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<ShipmentRequest> ShipmentRequests => Set<ShipmentRequest>();
+    public DbSet<GatewayOperation> GatewayOperations => Set<GatewayOperation>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<string>().HaveMaxLength(256);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);
+}

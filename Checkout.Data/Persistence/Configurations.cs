@@ -1,0 +1,208 @@
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Data.Promotions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Checkout.Data.Persistence;
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
+{
+    public void Configure(EntityTypeBuilder<Product> b)
+    {
+        b.ToTable("products");
+        b.HasKey(p => p.Sku);
+        b.Property(p => p.Sku).HasMaxLength(32);
+        b.Property(p => p.Name).HasMaxLength(100);
+        b.Property(p => p.Category).HasMaxLength(50);
+        b.Property(p => p.Icon).HasMaxLength(16);
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.HasIndex(p => p.Category);
+    }
+}
+
+internal sealed class InventoryConfiguration : IEntityTypeConfiguration<InventoryItem>
+{
+    public void Configure(EntityTypeBuilder<InventoryItem> b)
+    {
+        b.ToTable("inventory", t =>
+        {
+            t.HasCheckConstraint("ck_inventory_quantity", "\"Quantity\" >= 0");
+            t.HasCheckConstraint("ck_inventory_reserved", "\"Reserved\" >= 0");
+            t.HasCheckConstraint("ck_inventory_sold", "\"Sold\" >= 0");
+        });
+        b.HasKey(i => i.Sku);
+        b.Property(i => i.Sku).HasMaxLength(32);
+        b.HasOne<Product>().WithOne().HasForeignKey<InventoryItem>(i => i.Sku);
+    }
+}
+
+internal sealed class CartConfiguration : IEntityTypeConfiguration<Cart>
+{
+    public void Configure(EntityTypeBuilder<Cart> b)
+    {
+        b.ToTable("carts");
+        b.HasKey(c => c.Id);
+        b.OwnsMany(c => c.Lines, l =>
+        {
+            l.ToTable("cart_lines");
+            l.WithOwner().HasForeignKey(x => x.CartId);
+            l.HasKey(x => new { x.CartId, x.Sku });
+            l.Property(x => x.Sku).HasMaxLength(32);
+        });
+        b.Navigation(c => c.Lines).HasField("_lines");
+    }
+}
+
+internal sealed class HoldConfiguration : IEntityTypeConfiguration<Hold>
+{
+    public void Configure(EntityTypeBuilder<Hold> b)
+    {
+        b.ToTable("holds", t => t.HasCheckConstraint("ck_holds_quantity", "\"Quantity\" > 0"));
+        b.HasKey(h => h.Id);
+        b.Property(h => h.Sku).HasMaxLength(32);
+        b.HasIndex(h => new { h.CheckoutSessionId, h.Sku }).IsUnique();
+        b.HasIndex(h => new { h.Status, h.ExpiresAt });
+    }
+}
+
+internal sealed class CheckoutSessionConfiguration : IEntityTypeConfiguration<CheckoutSession>
+{
+    public void Configure(EntityTypeBuilder<CheckoutSession> b)
+    {
+        b.ToTable("checkout_sessions");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Currency).HasMaxLength(3);
+        b.Property(s => s.PromoCode).HasMaxLength(32);
+        b.OwnsMany(s => s.Lines, l =>
+        {
+            l.ToTable("checkout_session_lines");
+            l.WithOwner().HasForeignKey(x => x.CheckoutSessionId);
+            l.HasKey(x => new { x.CheckoutSessionId, x.Sku });
+            l.Property(x => x.Sku).HasMaxLength(32);
+            l.Property(x => x.Name).HasMaxLength(100);
+        });
+        b.Navigation(s => s.Lines).HasField("_lines");
+    }
+}
+
+internal sealed class PromoCodeConfiguration : IEntityTypeConfiguration<PromoCode>
+{
+    public void Configure(EntityTypeBuilder<PromoCode> b)
+    {
+        b.ToTable("promo_codes", t => t.HasCheckConstraint("ck_promo_used", "\"Used\" >= 0 AND (\"UsageLimit\" IS NULL OR \"Used\" <= \"UsageLimit\")"));
+        b.HasKey(p => p.Code);
+        b.Property(p => p.Code).HasMaxLength(32);
+        b.Property(p => p.ScopeSku).HasMaxLength(32);
+        b.Property(p => p.ScopeCategory).HasMaxLength(50);
+    }
+}
+
+internal sealed class PromoRedemptionConfiguration : IEntityTypeConfiguration<PromoRedemption>
+{
+    public void Configure(EntityTypeBuilder<PromoRedemption> b)
+    {
+        b.ToTable("promo_redemptions");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Code).HasMaxLength(32);
+        b.HasIndex(r => r.CheckoutSessionId).IsUnique();
+        b.HasIndex(r => new { r.Code, r.Email, r.Status });
+        b.HasOne<PromoCode>().WithMany().HasForeignKey(r => r.Code);
+    }
+}
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> b)
+    {
+        b.ToTable("orders");
+        b.HasKey(o => o.Id);
+        b.Property(o => o.Number).HasMaxLength(16);
+        b.Property(o => o.Currency).HasMaxLength(3);
+        b.Property(o => o.PromoCode).HasMaxLength(32);
+        b.Property(o => o.TrackingNumber).HasMaxLength(64);
+        b.Property(o => o.Version).IsConcurrencyToken();
+        b.HasIndex(o => o.CheckoutSessionId).IsUnique();
+        b.HasIndex(o => o.Number).IsUnique();
+        b.HasIndex(o => new { o.Status, o.CreatedAt });
+        b.OwnsMany(o => o.Lines, l =>
+        {
+            l.ToTable("order_lines");
+            l.WithOwner().HasForeignKey(x => x.OrderId);
+            l.HasKey(x => new { x.OrderId, x.Sku });
+            l.Property(x => x.Sku).HasMaxLength(32);
+            l.Property(x => x.Name).HasMaxLength(100);
+        });
+        b.Navigation(o => o.Lines).HasField("_lines");
+        b.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId);
+        b.Navigation(o => o.History).HasField("_history");
+    }
+}
+
+internal sealed class OrderStatusChangeConfiguration : IEntityTypeConfiguration<OrderStatusChange>
+{
+    public void Configure(EntityTypeBuilder<OrderStatusChange> b)
+    {
+        b.ToTable("order_status_changes");
+        b.HasKey(h => h.Id);
+        b.Property(h => h.Actor).HasMaxLength(100);
+        b.Property(h => h.Reason).HasMaxLength(500);
+        b.HasIndex(h => new { h.OrderId, h.At });
+    }
+}
+
+internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> b)
+    {
+        b.ToTable("payments");
+        b.HasKey(p => p.Id);
+        b.HasIndex(p => p.OrderId).IsUnique();
+        b.Property(p => p.AuthorizationId).HasMaxLength(100);
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.CardBrand).HasMaxLength(20);
+        b.Property(p => p.CardLast4).HasMaxLength(4);
+        b.HasOne<Order>().WithOne().HasForeignKey<Payment>(p => p.OrderId);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("outbox_messages");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Type).HasMaxLength(64);
+        b.Property(m => m.Payload).HasMaxLength(8000);
+        b.Property(m => m.LastError).HasMaxLength(1000);
+        b.HasIndex(m => new { m.SentAt, m.CreatedAt });
+    }
+}
+
+internal sealed class ShipmentRequestConfiguration : IEntityTypeConfiguration<ShipmentRequest>
+{
+    public void Configure(EntityTypeBuilder<ShipmentRequest> b)
+    {
+        b.ToTable("shipment_requests");
+        b.HasKey(s => s.MessageId);
+        b.Property(s => s.Payload).HasMaxLength(8000);
+    }
+}
+
+internal sealed class GatewayOperationConfiguration : IEntityTypeConfiguration<GatewayOperation>
+{
+    public void Configure(EntityTypeBuilder<GatewayOperation> b)
+    {
+        b.ToTable("sim_gateway_operations");
+        b.HasKey(o => o.Key);
+        b.Property(o => o.Key).HasMaxLength(200);
+        b.Property(o => o.TransactionId).HasMaxLength(100);
+        b.Property(o => o.ParentTransactionId).HasMaxLength(100);
+        b.HasIndex(o => o.ParentTransactionId);
+    }
+}
