@@ -52,13 +52,20 @@ public static class DependencyInjection
         return builder;
     }
 
-    /// <summary>Applies the migrations, turns on WAL and seeds the demo catalog when the database is empty.</summary>
+    /// <summary>Applies the migrations and seeds the demo catalog when the database is empty.</summary>
     public static async Task InitializeCheckoutDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await services.MigrateCheckoutDatabaseAsync(ct);
+        await using var db = await services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync(ct);
+        await DemoCatalog.SeedAsync(db, services.GetRequiredService<TimeProvider>(), ct);
+    }
+
+    /// <summary>Applies the migrations and turns on WAL (a property of the database file, so once is enough).</summary>
+    public static async Task MigrateCheckoutDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync(ct);
         await db.Database.MigrateAsync(ct);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
-        await DemoCatalog.SeedAsync(db, services.GetRequiredService<TimeProvider>(), ct);
     }
 
     /// <summary>Anchors a relative SQLite file under the content root and makes sure its folder exists.</summary>

@@ -1,3 +1,4 @@
+using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Microsoft.EntityFrameworkCore;

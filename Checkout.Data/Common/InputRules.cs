@@ -39,7 +39,8 @@ public static partial class InputRules
 
     private static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,32}$")]
+    // \z, not $: $ also matches before a trailing newline, which would let "SKU\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,32}\z")]
     private static partial Regex SkuPattern();
 
     [GeneratedRegex(@"^\s*[A-Za-z0-9-]{3,32}\s*$")]

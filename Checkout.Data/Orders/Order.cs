@@ -85,7 +85,10 @@ public sealed class OrderLine
     public long LineTotalMinor => UnitPriceMinor * Quantity;
 }
 
-/// <summary>One row of an order's history, written in the same transaction as the status change it records.</summary>
+/// <summary>
+/// One row of an order's history, written in the same transaction as the status change it records. The id is
+/// assigned by the database in insertion order, which is the order of the changes even when two share a timestamp.
+/// </summary>
 public sealed class OrderStatusChange
 {
     private OrderStatusChange()
@@ -94,7 +97,6 @@ public sealed class OrderStatusChange
 
     internal OrderStatusChange(Guid orderId, OrderStatus? from, OrderStatus to, DateTimeOffset at, string actor, string? reason)
     {
-        Id = Guid.CreateVersion7(at);
         OrderId = orderId;
         From = from;
         To = to;
@@ -103,7 +105,7 @@ public sealed class OrderStatusChange
         Reason = reason;
     }
 
-    public Guid Id { get; private set; }
+    public long Id { get; private set; }
     public Guid OrderId { get; private set; }
     public OrderStatus? From { get; private set; }
     public OrderStatus To { get; private set; }

@@ -150,7 +150,7 @@ public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory,
             [.. order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
             order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor, order.TotalMinor, order.Currency, order.PromoCode,
             order.TrackingNumber, order.CreatedAt, payment,
-            [.. order.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason))]);
+            [.. order.History.OrderBy(h => h.Id).Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason))]);
     }
 }
 

@@ -150,6 +150,7 @@ internal sealed class OrderStatusChangeConfiguration : IEntityTypeConfiguration<
     {
         b.ToTable("order_status_changes");
         b.HasKey(h => h.Id);
+        b.Property(h => h.Id).ValueGeneratedOnAdd();
         b.Property(h => h.Actor).HasMaxLength(100);
         b.Property(h => h.Reason).HasMaxLength(500);
         b.HasIndex(h => new { h.OrderId, h.At });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Checkout.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCheckoutDbContext))]
-    [Migration("20261125030200_Initial")]
+    [Migration("20261125030707_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -35,33 +35,6 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("carts", (string)null);
-                });
-
-            modelBuilder.Entity("Checkout.Data.Catalog.InventoryItem", b =>
-                {
-                    b.Property<string>("Sku")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Quantity")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Reserved")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Sold")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Sku");
-
-                    b.ToTable("inventory", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_inventory_quantity", "\"Quantity\" >= 0");
-
-                            t.HasCheckConstraint("ck_inventory_reserved", "\"Reserved\" >= 0");
-
-                            t.HasCheckConstraint("ck_inventory_sold", "\"Sold\" >= 0");
-                        });
                 });
 
             modelBuilder.Entity("Checkout.Data.Catalog.Product", b =>
@@ -273,6 +246,33 @@ namespace Checkout.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Checkout.Data.Inventory.InventoryItem", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reserved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sku");
+
+                    b.ToTable("inventory", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_inventory_quantity", "\"Quantity\" >= 0");
+
+                            t.HasCheckConstraint("ck_inventory_reserved", "\"Reserved\" >= 0");
+
+                            t.HasCheckConstraint("ck_inventory_sold", "\"Sold\" >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Checkout.Data.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
@@ -352,9 +352,9 @@ namespace Checkout.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Checkout.Data.Orders.OrderStatusChange", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Actor")
                         .IsRequired()
@@ -598,15 +598,6 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.Navigation("Lines");
                 });
 
-            modelBuilder.Entity("Checkout.Data.Catalog.InventoryItem", b =>
-                {
-                    b.HasOne("Checkout.Data.Catalog.Product", null)
-                        .WithOne()
-                        .HasForeignKey("Checkout.Data.Catalog.InventoryItem", "Sku")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>
                 {
                     b.OwnsMany("Checkout.Data.CheckoutSessions.CheckoutSessionLine", "Lines", b1 =>
@@ -638,6 +629,15 @@ namespace Checkout.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Inventory.InventoryItem", b =>
+                {
+                    b.HasOne("Checkout.Data.Catalog.Product", null)
+                        .WithOne()
+                        .HasForeignKey("Checkout.Data.Inventory.InventoryItem", "Sku")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.Orders.Order", b =>

@@ -250,7 +250,8 @@ namespace Checkout.Data.Migrations.Sqlite
                 name: "order_status_changes",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
                     From = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     To = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),

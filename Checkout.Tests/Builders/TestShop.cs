@@ -1,0 +1,148 @@
+using Checkout.Data;
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Checkout.Tests.Builders;
+
+/// <summary>
+/// A real shop on a real SQLite file in its own temp folder, wired by the product's own registration, with a
+/// fake clock. Background workers are not started: tests run the sweeper and dispatcher passes themselves.
+/// </summary>
+public sealed class TestShop : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    public static readonly CardDetails GoodCard = new("4242 4242 4242 4242", "12/30", "123");
+
+    private readonly string _folder;
+    private readonly ServiceProvider _services;
+
+    private TestShop(string folder, ServiceProvider services, FakeTimeProvider clock)
+    {
+        _folder = folder;
+        _services = services;
+        Clock = clock;
+    }
+
+    public FakeTimeProvider Clock { get; }
+    public IServiceProvider Services => _services;
+
+    public CartService Carts => Get<CartService>();
+    public CheckoutService Checkouts => Get<CheckoutService>();
+    public PlaceOrderService PlaceOrders => Get<PlaceOrderService>();
+    public OrderService Orders => Get<OrderService>();
+
+    public static async Task<TestShop> CreateAsync(IDictionary<string, string?>? settings = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "checkout-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = folder, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Checkout"] = $"Data Source={Path.Combine(folder, "shop.db")}",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        var clock = new FakeTimeProvider(Start);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.AddCheckoutData();
+        var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await services.MigrateCheckoutDatabaseAsync();
+        return new TestShop(folder, services, clock);
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
+
+    public async Task AddProductAsync(string sku, long priceMinor = 1000, int stock = 10, string category = "Test")
+    {
+        await using var db = await DbAsync();
+        db.Products.Add(new Product(sku, $"Product {sku}", category, "📦", priceMinor));
+        db.Inventory.Add(new InventoryItem(sku, stock));
+        await db.SaveChangesAsync();
+    }
+
+    public async Task AddPromoAsync(PromoCode promo)
+    {
+        await using var db = await DbAsync();
+        db.PromoCodes.Add(promo);
+        await db.SaveChangesAsync();
+    }
+
+    public async Task<Guid> CartWithAsync(params (string Sku, int Quantity)[] lines)
+    {
+        var cartId = await Carts.CreateAsync();
+        foreach (var (sku, quantity) in lines)
+        {
+            var result = await Carts.SetQuantityAsync(cartId, sku, quantity);
+            Assert.True(result.IsSuccess, result.Error?.Message);
+        }
+        return cartId;
+    }
+
+    /// <summary>A cart with the lines and an open checkout for it.</summary>
+    public async Task<CheckoutView> OpenCheckoutAsync(string email = "shopper@example.com", string? promo = null, params (string Sku, int Quantity)[] lines)
+    {
+        var cartId = await CartWithAsync(lines);
+        var started = await Checkouts.StartAsync(new StartCheckout(cartId, email, "Sam Shopper", promo));
+        Assert.True(started.IsSuccess, started.Error?.Message);
+        return started.Value!;
+    }
+
+    public async Task<InventoryItem> InventoryAsync(string sku)
+    {
+        await using var db = await DbAsync();
+        return await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku);
+    }
+
+    public async Task<int> CountAsync<T>(Func<CheckoutDbContext, IQueryable<T>> query)
+    {
+        await using var db = await DbAsync();
+        return await query(db).CountAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a finalizing connection; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+public static class ResultAssert
+{
+    public static T Success<T>(Result<T> result)
+    {
+        Assert.True(result.IsSuccess, $"Expected success, got {result.Error?.Code}: {result.Error?.Message}");
+        return result.Value!;
+    }
+
+    public static Error Failure<T>(Result<T> result, string code)
+    {
+        Assert.False(result.IsSuccess, "Expected a failure, got success.");
+        Assert.Equal(code, result.Error!.Code);
+        return result.Error;
+    }
+}

@@ -1,0 +1,83 @@
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Orders;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Tests.Builders;
+
+/// <summary>Shortcuts over a <see cref="TestShop"/> for the data tests: whole-shop snapshots, refusals, placed orders.</summary>
+public static class TestShopExtras
+{
+    /// <summary>
+    /// Every row a shopper's or an admin's request could touch, one readable line each, so that "changed nothing"
+    /// is a single equality whose failure shows the rows that moved.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SnapshotAsync(this TestShop shop)
+    {
+        await using var db = await shop.DbAsync();
+        var inventory = await db.Inventory.AsNoTracking().ToListAsync();
+        var carts = await db.Carts.AsNoTracking().ToListAsync();
+        var holds = await db.Holds.AsNoTracking().ToListAsync();
+        var sessions = await db.CheckoutSessions.AsNoTracking().ToListAsync();
+        var promos = await db.PromoCodes.AsNoTracking().ToListAsync();
+        var redemptions = await db.PromoRedemptions.AsNoTracking().ToListAsync();
+        var orders = await db.Orders.AsNoTracking().ToListAsync();
+        var payments = await db.Payments.AsNoTracking().ToListAsync();
+        IEnumerable<string> rows =
+        [
+            .. inventory.Select(i => $"inventory {i.Sku} quantity={i.Quantity} reserved={i.Reserved} sold={i.Sold}"),
+            .. carts.Select(c => $"cart {c.Id} lines={c.Lines.Count}"),
+            .. carts.SelectMany(c => c.Lines).Select(l => $"cart-line {l.CartId} {l.Sku} x{l.Quantity} seen={l.SeenPriceMinor}"),
+            .. holds.Select(h => $"hold {h.CheckoutSessionId} {h.Sku} x{h.Quantity} {h.Status}"),
+            .. sessions.Select(s => $"session {s.Id} {s.Status} total={s.TotalMinor}"),
+            .. promos.Select(p => $"promo {p.Code} used={p.Used}"),
+            .. redemptions.Select(r => $"redemption {r.Code} {r.Email} {r.Status}"),
+            .. orders.Select(o => $"order {o.Id} {o.Status} v{o.Version} tracking={o.TrackingNumber}"),
+            .. payments.Select(p => $"payment {p.OrderId} {p.Status} refunded={p.RefundedMinor}"),
+        ];
+        return [.. rows.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Runs <paramref name="act"/>, expects the error <paramref name="code"/> with a readable sentence, and that the shop did not change.</summary>
+    public static async Task<Error> AssertRefusedAsync<T>(this TestShop shop, string code, Func<Task<Result<T>>> act)
+    {
+        var before = await shop.SnapshotAsync();
+
+        var error = ResultAssert.Failure(await act(), code);
+
+        Assert.InRange(error.Message.Length, 10, 300);
+        Assert.EndsWith(".", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await shop.SnapshotAsync());
+        return error;
+    }
+
+    /// <summary>Starts checkout for a cart with a valid shopper unless told otherwise; the result is returned, not asserted.</summary>
+    public static Task<Result<CheckoutView>> StartCheckoutAsync(
+        this TestShop shop, Guid cartId, string? promo = null, string email = "shopper@example.com", string name = "Sam Shopper") =>
+        shop.Checkouts.StartAsync(new StartCheckout(cartId, email, name, promo));
+
+    /// <summary>A product, a checkout for <paramref name="quantity"/> of it and an order paid with the good card: CONFIRMED.</summary>
+    public static async Task<OrderView> PlaceConfirmedOrderAsync(this TestShop shop, string sku = "ORDERED", int quantity = 2, int stock = 10)
+    {
+        await shop.AddProductAsync(sku, priceMinor: 2500, stock: stock);
+        var checkout = await shop.OpenCheckoutAsync(lines: (sku, quantity));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
+        return placed.Order;
+    }
+
+    /// <summary>Puts an order in a status directly, bypassing the rules, to test the rules from that status.</summary>
+    public static async Task ForceStatusAsync(this TestShop shop, Guid orderId, OrderStatus status)
+    {
+        await using var db = await shop.DbAsync();
+        Assert.Equal(1, await db.Orders.Where(o => o.Id == orderId).ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, status)));
+    }
+
+    /// <summary>The order's status and version and its number of history rows, as stored.</summary>
+    public static async Task<(OrderStatus Status, int Version, int History)> OrderStateAsync(this TestShop shop, Guid orderId)
+    {
+        await using var db = await shop.DbAsync();
+        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId);
+        return (order.Status, order.Version, await db.OrderStatusChanges.CountAsync(h => h.OrderId == orderId));
+    }
+}
