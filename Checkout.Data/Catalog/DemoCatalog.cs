@@ -8,7 +8,7 @@ namespace Checkout.Data.Catalog;
 /// <summary>The demo shop: products in three categories (a few nearly sold out, one hot item) and promo codes of every kind.</summary>
 public static class DemoCatalog
 {
-    public const string HotSku = "HOT-CONSOLE";
+    public const string HotSku = "HOT-ESPRESSO";
 
     public static async Task SeedAsync(CheckoutDbContext db, TimeProvider clock, CancellationToken ct = default)
     {
