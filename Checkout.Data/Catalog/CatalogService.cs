@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,28 +13,23 @@ public sealed class CatalogService(IDbContextFactory<CheckoutDbContext> dbFactor
     public async Task<IReadOnlyList<ProductView>> ListAsync(string? category = null, string? search = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = ProductViews(db);
-        if (!string.IsNullOrWhiteSpace(category))
-        {
-            query = query.Where(p => p.Category == category);
-        }
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var term = search.Trim().ToLowerInvariant();
-            query = query.Where(p => p.Name.ToLower().Contains(term) || p.Sku.ToLower().Contains(term));
-        }
-        return await query.OrderBy(p => p.Category).ThenBy(p => p.Name).ToListAsync(ct);
+        var term = search?.Trim().ToLowerInvariant();
+        var query = ProductViews(db, p =>
+            (string.IsNullOrWhiteSpace(category) || p.Category == category)
+            && (string.IsNullOrEmpty(term) || p.Name.ToLower().Contains(term) || p.Sku.ToLower().Contains(term)));
+        return await query.ToListAsync(ct);
     }
 
     public async Task<ProductView?> FindAsync(string sku, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ProductViews(db).FirstOrDefaultAsync(p => p.Sku == sku, ct);
+        return await ProductViews(db, p => p.Sku == sku).FirstOrDefaultAsync(ct);
     }
 
-    private static IQueryable<ProductView> ProductViews(CheckoutDbContext db) =>
-        from p in db.Products.AsNoTracking()
+    private static IQueryable<ProductView> ProductViews(CheckoutDbContext db, Expression<Func<Product, bool>> filter) =>
+        from p in db.Products.AsNoTracking().Where(filter)
         join i in db.Inventory.AsNoTracking() on p.Sku equals i.Sku
         where p.Active
+        orderby p.Category, p.Name
         select new ProductView(p.Sku, p.Name, p.Category, p.Icon, p.PriceMinor, p.Currency, i.Quantity, p.IsHot);
 }

@@ -25,9 +25,13 @@ public static partial class InputRules
     }
 
     public static Error? PersonName(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Length > 100 || HasControlCharacters(name)
-            ? Error.Validation("A name is 1–100 printable characters.")
-            : null;
+        IsText(name, 100, required: true) ? null : Error.Validation("A name is 1–100 printable characters.");
+
+    /// <summary>Free text: at most <paramref name="maxLength"/> printable characters, and not blank when required.</summary>
+    public static bool IsText(string? value, int maxLength, bool required) =>
+        string.IsNullOrWhiteSpace(value)
+            ? !required
+            : value.Length <= maxLength && !HasControlCharacters(value);
 
     public static Error? PromoCode(string? code) =>
         code is not null && PromoPattern().IsMatch(code) ? null

@@ -30,7 +30,10 @@ public sealed partial class OutboxDispatcher(
                 var now = clock.GetUtcNow();
                 sent += await db.OutboxMessages
                     .Where(m => m.Id == message.Id && m.SentAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(m => m.SentAt, now)
+                        .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                        .SetProperty(m => m.LastError, (string?)null), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

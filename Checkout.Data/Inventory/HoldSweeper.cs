@@ -24,6 +24,7 @@ public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, 
             .Where(h => h.Status == HoldStatus.Active && h.ExpiresAt <= now)
             .Select(h => h.CheckoutSessionId)
             .Distinct()
+            .OrderBy(id => id)
             .Take(BatchSize)
             .ToListAsync(ct);
         var closed = 0;

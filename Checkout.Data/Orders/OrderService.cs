@@ -8,7 +8,25 @@ using Microsoft.EntityFrameworkCore;
 namespace Checkout.Data.Orders;
 
 /// <summary>Who asked for a status change and why; written to the order's history.</summary>
-public sealed record TransitionRequest(string Actor, string? Reason = null, string? TrackingNumber = null);
+public sealed record TransitionRequest(string Actor, string? Reason = null, string? TrackingNumber = null)
+{
+    public Error? Validate(OrderStatus to)
+    {
+        if (!InputRules.IsText(Actor, 100, required: true))
+        {
+            return Error.Validation("The actor is 1–100 printable characters.");
+        }
+        if (!InputRules.IsText(Reason, 500, required: false))
+        {
+            return Error.Validation("A reason is at most 500 printable characters.");
+        }
+        if (to == OrderStatus.Shipped && string.IsNullOrWhiteSpace(TrackingNumber))
+        {
+            return Error.Validation("Shipping needs a tracking number.");
+        }
+        return InputRules.IsText(TrackingNumber, 64, required: false) ? null : Error.Validation("A tracking number is at most 64 printable characters.");
+    }
+}
 
 /// <summary>
 /// Order reads and every status change after placement. Each change is a compare-and-set on the status the caller
@@ -53,9 +71,9 @@ public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory,
     /// </summary>
     public async Task<Result<OrderView>> TransitionAsync(Guid orderId, OrderStatus to, TransitionRequest request, CancellationToken ct = default)
     {
-        if (to == OrderStatus.Shipped && string.IsNullOrWhiteSpace(request.TrackingNumber))
+        if (request.Validate(to) is { } invalid)
         {
-            return Error.Validation("Shipping needs a tracking number.");
+            return invalid;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);

@@ -44,9 +44,18 @@ public sealed class PlaceOrderService(
             }
             if (await ExtendHoldForPaymentAsync(db, session, ct) is { } holdError)
             {
-                return holdError;
+                // A concurrent call may have placed the order and closed the session meanwhile: then its order is the answer.
+                order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);
+                if (order is null)
+                {
+                    return holdError;
+                }
+                replayed = true;
             }
-            (order, replayed) = await CreatePendingOrderAsync(db, session, ct);
+            else
+            {
+                (order, replayed) = await CreatePendingOrderAsync(db, session, ct);
+            }
         }
 
         var advanced = await AdvanceAsync(db, order.Id, card, ct);

@@ -23,6 +23,10 @@ public static class TestShopExtras
         var redemptions = await db.PromoRedemptions.AsNoTracking().ToListAsync();
         var orders = await db.Orders.AsNoTracking().ToListAsync();
         var payments = await db.Payments.AsNoTracking().ToListAsync();
+        var history = await db.OrderStatusChanges.AsNoTracking().ToListAsync();
+        var gateway = await db.GatewayOperations.AsNoTracking().ToListAsync();
+        var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
+        var shipments = await db.ShipmentRequests.AsNoTracking().ToListAsync();
         IEnumerable<string> rows =
         [
             .. inventory.Select(i => $"inventory {i.Sku} quantity={i.Quantity} reserved={i.Reserved} sold={i.Sold}"),
@@ -34,6 +38,10 @@ public static class TestShopExtras
             .. redemptions.Select(r => $"redemption {r.Code} {r.Email} {r.Status}"),
             .. orders.Select(o => $"order {o.Id} {o.Status} v{o.Version} tracking={o.TrackingNumber}"),
             .. payments.Select(p => $"payment {p.OrderId} {p.Status} refunded={p.RefundedMinor}"),
+            .. history.Select(h => $"history {h.OrderId} {h.From}->{h.To} by {h.Actor}"),
+            .. gateway.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
+            .. outbox.Select(m => $"outbox {m.Id} {m.Type} sent={m.SentAt is not null} attempts={m.Attempts}"),
+            .. shipments.Select(s => $"shipment {s.MessageId} {s.OrderId}"),
         ];
         return [.. rows.Order(StringComparer.Ordinal)];
     }

@@ -1,0 +1,143 @@
+using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Checkout.Tests.Builders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Checkout.Tests.Data;
+
+/// <summary>A confirmed order announces itself to fulfillment exactly once, through the outbox, even when publishing fails or repeats.</summary>
+public class OutboxTests
+{
+    [Fact]
+    public async Task PlaceOrder_Confirmed_WritesOneUnsentOrderConfirmedMessage()
+    {
+        await using var shop = await TestShop.CreateAsync();
+
+        var order = await shop.PlaceConfirmedOrderAsync("BOXED", quantity: 3);
+
+        var message = await SingleMessageAsync(shop);
+        Assert.Equal((OutboxTypes.OrderConfirmed, order.OrderId), (message.Type, message.AggregateId));
+        Assert.Equal((null, 0, null), (message.SentAt, message.Attempts, message.LastError));
+        Assert.Contains(order.OrderNumber, message.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"sku\":\"BOXED\",\"quantity\":3", message.Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_ReplayedForTheSameCheckout_WritesNoSecondMessage()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        var order = await shop.PlaceConfirmedOrderAsync();
+
+        var replay = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(order.CheckoutSessionId, TestShop.GoodCard));
+
+        Assert.True(replay.Replayed);
+        Assert.Equal(1, await shop.CountAsync(db => db.OutboxMessages));
+    }
+
+    [Fact]
+    public async Task PlaceOrder_Declined_WritesNoMessage()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await shop.AddProductAsync("DECLINED");
+        var checkout = await shop.OpenCheckoutAsync(lines: ("DECLINED", 1));
+        var declined = new CardDetails(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
+
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, declined), ErrorCodes.PaymentDeclined);
+
+        Assert.Equal(0, await shop.CountAsync(db => db.OutboxMessages));
+    }
+
+    [Fact]
+    public async Task Dispatch_PublishesTheMessageOnceAndMarksItSent()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        var order = await shop.PlaceConfirmedOrderAsync();
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        var dispatcher = shop.Get<OutboxDispatcher>();
+
+        var first = await dispatcher.DispatchOnceAsync();
+        var second = await dispatcher.DispatchOnceAsync();
+
+        Assert.Equal((1, 0), (first, second));
+        var message = await SingleMessageAsync(shop);
+        Assert.Equal((shop.Clock.GetUtcNow(), 1, null), (message.SentAt, message.Attempts, message.LastError));
+        var shipment = await SingleShipmentAsync(shop);
+        Assert.Equal((message.Id, order.OrderId, message.Payload), (shipment.MessageId, shipment.OrderId, shipment.Payload));
+    }
+
+    [Fact]
+    public async Task Publisher_RedeliveredMessage_RecordsOneShipment()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await shop.PlaceConfirmedOrderAsync();
+        var message = await SingleMessageAsync(shop);
+        var publisher = shop.Get<IFulfillmentPublisher>();
+
+        await publisher.PublishAsync(message);
+        await publisher.PublishAsync(message);
+
+        Assert.IsType<InProcessFulfillmentPublisher>(publisher);
+        Assert.Equal(message.Id, (await SingleShipmentAsync(shop)).MessageId);
+    }
+
+    [Fact]
+    public async Task Publisher_SameMessageDeliveredTenTimesAtOnce_RecordsOneShipment()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await shop.PlaceConfirmedOrderAsync();
+        var message = await SingleMessageAsync(shop);
+        // Every delivery finds no shipment before any of them inserts, so nine lose on the primary key, not on the pre-check.
+        var gate = new ReadGate("FROM \"shipment_requests\"", participants: 10);
+        var publisher = new InProcessFulfillmentPublisher(await shop.GatedDbFactoryAsync(gate), shop.Clock);
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => publisher.PublishAsync(message))));
+
+        Assert.Equal(10, gate.Arrived);
+        Assert.Equal(message.Id, (await SingleShipmentAsync(shop)).MessageId);
+    }
+
+    [Fact]
+    public async Task Dispatch_WhenPublisherThrows_LeavesTheMessageUnsentAndTheNextDispatchSendsIt()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await shop.PlaceConfirmedOrderAsync();
+        var failing = new OutboxDispatcher(
+            shop.Get<IDbContextFactory<CheckoutDbContext>>(), new ThrowingPublisher(), shop.Clock, NullLogger<OutboxDispatcher>.Instance);
+
+        var sentWhileDown = await failing.DispatchOnceAsync();
+        var afterFailure = await SingleMessageAsync(shop);
+        var shipmentsWhileDown = await shop.CountAsync(db => db.ShipmentRequests);
+        var sentWhenBack = await shop.Get<OutboxDispatcher>().DispatchOnceAsync();
+
+        Assert.Equal((0, 0), (sentWhileDown, shipmentsWhileDown));
+        Assert.Equal((null, 1, ThrowingPublisher.Failure), (afterFailure.SentAt, afterFailure.Attempts, afterFailure.LastError));
+        Assert.Equal(1, sentWhenBack);
+        var sent = await SingleMessageAsync(shop);
+        Assert.Equal((shop.Clock.GetUtcNow(), 2), (sent.SentAt, sent.Attempts));
+        Assert.Equal(sent.Id, (await SingleShipmentAsync(shop)).MessageId);
+    }
+
+    private static async Task<OutboxMessage> SingleMessageAsync(TestShop shop)
+    {
+        await using var db = await shop.DbAsync();
+        return await db.OutboxMessages.AsNoTracking().SingleAsync();
+    }
+
+    private static async Task<ShipmentRequest> SingleShipmentAsync(TestShop shop)
+    {
+        await using var db = await shop.DbAsync();
+        return await db.ShipmentRequests.AsNoTracking().SingleAsync();
+    }
+
+    /// <summary>A warehouse that is down.</summary>
+    private sealed class ThrowingPublisher : IFulfillmentPublisher
+    {
+        public const string Failure = "The warehouse is not answering.";
+
+        public Task PublishAsync(OutboxMessage message, CancellationToken ct = default) =>
+            throw new HttpRequestException(Failure);
+    }
+}
