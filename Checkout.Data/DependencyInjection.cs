@@ -6,6 +6,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,9 @@ public static class DependencyInjection
         services.AddSingleton<CheckoutService>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<PlaceOrderService>();
+        services.AddSingleton<OrderQueries>();
+        services.AddSingleton<PromoAdminService>();
+        services.AddSingleton<InventoryAdminService>();
         services.AddSingleton<HoldSweeper>();
         services.AddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();

@@ -1,4 +1,5 @@
 using Checkout.Data;
+using Checkout.Web.Api;
 using Checkout.Web.Components;
 using Checkout.Web.State;
 using MudBlazor.Services;
@@ -6,6 +7,7 @@ using MudBlazor.Services;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCheckoutData();
+builder.AddCheckoutApi();
 builder.Services.AddMudServices();
 builder.Services.AddScoped<CartState>();
 builder.Services.AddRazorComponents()
@@ -13,14 +15,13 @@ builder.Services.AddRazorComponents()
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseCheckoutErrorHandling();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapCheckoutApi();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

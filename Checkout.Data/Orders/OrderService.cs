@@ -118,6 +118,31 @@ public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory,
         return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
     }
 
+    /// <summary>
+    /// Retries giving the money back for a cancelled or returned order whose void or refund did not go through
+    /// (the gateway refused or did not answer). Idempotent: the gateway keys are per order.
+    /// </summary>
+    public async Task<Result<OrderView>> RefundAsync(Guid orderId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null)
+        {
+            return Error.NotFound("The order");
+        }
+        if (order.Status is not (OrderStatus.Cancelled or OrderStatus.Returned))
+        {
+            return new Error(ErrorCodes.IllegalTransition, $"An order that is {order.Status.WireName()} is refunded by cancelling it or completing its return.");
+        }
+        var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
+        if (payment is null || payment.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured))
+        {
+            return new Error(ErrorCodes.Conflict, "There is no money left to give back on this order.");
+        }
+        await SettleRefundOrVoidAsync(db, orderId, ct);
+        return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
+    }
+
     /// <summary>Gives the shopper's money back: voids an uncaptured authorization or refunds a capture. Idempotent per order.</summary>
     internal async Task SettleRefundOrVoidAsync(CheckoutDbContext db, Guid orderId, CancellationToken ct)
     {

@@ -19,6 +19,7 @@ public abstract class CheckoutDbContext(DbContextOptions options) : DbContext(op
 {
     public DbSet<Product> Products => Set<Product>();
     public DbSet<InventoryItem> Inventory => Set<InventoryItem>();
+    public DbSet<InventoryAdjustment> InventoryAdjustments => Set<InventoryAdjustment>();
     public DbSet<Cart> Carts => Set<Cart>();
     public DbSet<Hold> Holds => Set<Hold>();
     public DbSet<CheckoutSession> CheckoutSessions => Set<CheckoutSession>();

@@ -42,6 +42,20 @@ internal sealed class InventoryConfiguration : IEntityTypeConfiguration<Inventor
     }
 }
 
+internal sealed class InventoryAdjustmentConfiguration : IEntityTypeConfiguration<InventoryAdjustment>
+{
+    public void Configure(EntityTypeBuilder<InventoryAdjustment> b)
+    {
+        b.ToTable("inventory_adjustments");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Id).ValueGeneratedOnAdd();
+        b.Property(a => a.Sku).HasMaxLength(32);
+        b.Property(a => a.Reason).HasMaxLength(200);
+        b.Property(a => a.Actor).HasMaxLength(100);
+        b.HasIndex(a => new { a.Sku, a.At });
+    }
+}
+
 internal sealed class CartConfiguration : IEntityTypeConfiguration<Cart>
 {
     public void Configure(EntityTypeBuilder<Cart> b)

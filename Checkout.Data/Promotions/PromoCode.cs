@@ -34,38 +34,19 @@ public sealed class PromoCode
         string code, PromoKind kind, long value, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null,
         int? usageLimit = null, int? perCustomerLimit = null, long minSubtotalMinor = 0,
         string? scopeSku = null, string? scopeCategory = null)
+        : this(new PromoTerms(code, kind, value, startsAt, endsAt, usageLimit, perCustomerLimit, minSubtotalMinor, scopeSku, scopeCategory))
     {
-        if (InputRules.PromoCode(code) is { } error)
+    }
+
+    public PromoCode(PromoTerms terms)
+    {
+        if (terms.Validate() is { } error)
         {
-            throw new ArgumentException(error.Message, nameof(code));
+            throw new ArgumentException(error.Message, nameof(terms));
         }
-        if (kind == PromoKind.Percentage && value is < 1 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), "A percentage is 1–100.");
-        }
-        if (kind == PromoKind.FixedAmount && value <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), "A fixed amount is positive.");
-        }
-        if (startsAt is not null && endsAt is not null && endsAt <= startsAt)
-        {
-            throw new ArgumentException("A promo must end after it starts.", nameof(endsAt));
-        }
-        if (usageLimit is < 1 || perCustomerLimit is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(usageLimit), "Limits are at least 1.");
-        }
-        Code = InputRules.NormalizeCode(code);
-        Kind = kind;
-        Value = kind == PromoKind.FreeShipping ? 0 : value;
-        StartsAt = startsAt;
-        EndsAt = endsAt;
-        UsageLimit = usageLimit;
-        PerCustomerLimit = perCustomerLimit;
-        MinSubtotalMinor = minSubtotalMinor;
-        ScopeSku = scopeSku;
-        ScopeCategory = scopeCategory;
+        Code = InputRules.NormalizeCode(terms.Code);
         Enabled = true;
+        Apply(terms);
     }
 
     public string Code { get; private set; } = "";
@@ -85,6 +66,78 @@ public sealed class PromoCode
     public bool Enabled { get; private set; }
 
     public void Disable() => Enabled = false;
+
+    /// <summary>Changes the terms (not the code). A usage limit below the uses already taken is refused.</summary>
+    public Error? Update(PromoTerms terms)
+    {
+        if (terms.Validate() is { } error)
+        {
+            return error;
+        }
+        if (terms.UsageLimit is { } limit && limit < Used)
+        {
+            return Error.Validation($"The usage limit cannot go below the {Used} uses already taken.");
+        }
+        Apply(terms);
+        return null;
+    }
+
+    private void Apply(PromoTerms terms)
+    {
+        Kind = terms.Kind;
+        Value = terms.Kind == PromoKind.FreeShipping ? 0 : terms.Value;
+        StartsAt = terms.StartsAt;
+        EndsAt = terms.EndsAt;
+        UsageLimit = terms.UsageLimit;
+        PerCustomerLimit = terms.PerCustomerLimit;
+        MinSubtotalMinor = terms.MinSubtotalMinor;
+        ScopeSku = string.IsNullOrWhiteSpace(terms.ScopeSku) ? null : terms.ScopeSku.Trim();
+        ScopeCategory = string.IsNullOrWhiteSpace(terms.ScopeCategory) ? null : terms.ScopeCategory.Trim();
+    }
+}
+
+/// <summary>What an admin sets on a promo code; <see cref="Validate"/> states every rule.</summary>
+public sealed record PromoTerms(
+    string Code, PromoKind Kind, long Value, DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null,
+    int? UsageLimit = null, int? PerCustomerLimit = null, long MinSubtotalMinor = 0,
+    string? ScopeSku = null, string? ScopeCategory = null)
+{
+    public Error? Validate()
+    {
+        if (InputRules.PromoCode(Code) is { } codeError)
+        {
+            return codeError;
+        }
+        if (!Enum.IsDefined(Kind))
+        {
+            return Error.Validation("The kind is Percentage, FixedAmount or FreeShipping.");
+        }
+        if (Kind == PromoKind.Percentage && Value is < 1 or > 100)
+        {
+            return Error.Validation("A percentage is between 1 and 100.");
+        }
+        if (Kind == PromoKind.FixedAmount && Value is <= 0 or > 10_000_000)
+        {
+            return Error.Validation("A fixed amount is more than 0 (and at most 100,000.00).");
+        }
+        if (StartsAt is not null && EndsAt is not null && EndsAt <= StartsAt)
+        {
+            return Error.Validation("A promo must end after it starts.");
+        }
+        if (UsageLimit is < 1 || PerCustomerLimit is < 1)
+        {
+            return Error.Validation("Usage limits are at least 1.");
+        }
+        if (MinSubtotalMinor is < 0 or > 10_000_000)
+        {
+            return Error.Validation("The minimum subtotal is between 0 and 100,000.00.");
+        }
+        if (!string.IsNullOrWhiteSpace(ScopeSku) && InputRules.Sku(ScopeSku.Trim()) is { } skuError)
+        {
+            return skuError;
+        }
+        return InputRules.IsText(ScopeCategory, 50, required: false) ? null : Error.Validation("A category is at most 50 printable characters.");
+    }
 }
 
 /// <summary>One use of a promo code by one checkout session (unique per session).</summary>

@@ -243,6 +243,40 @@ namespace Checkout.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Checkout.Data.Inventory.InventoryAdjustment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sku", "At");
+
+                    b.ToTable("inventory_adjustments", (string)null);
+                });
+
             modelBuilder.Entity("Checkout.Data.Inventory.InventoryItem", b =>
                 {
                     b.Property<string>("Sku")

@@ -1,0 +1,54 @@
+using Checkout.Data.Common;
+using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Inventory;
+
+public sealed record StockView(string Sku, int Available, int Reserved, int Sold);
+
+/// <summary>Restocks and manual adjustments of available stock, each audited with who and why.</summary>
+public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxAdjustment = 100_000;
+
+    public async Task<IReadOnlyList<StockView>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Inventory.AsNoTracking().OrderBy(i => i.Sku)
+            .Select(i => new StockView(i.Sku, i.Quantity, i.Reserved, i.Sold)).ToListAsync(ct);
+    }
+
+    /// <summary>Adds (positive) or removes (negative) available units. Removing never takes stock below zero or touches held units.</summary>
+    public async Task<Result<StockView>> AdjustAsync(string sku, int delta, string reason, string actor, CancellationToken ct = default)
+    {
+        if (InputRules.Sku(sku) is { } skuError)
+        {
+            return skuError;
+        }
+        if (delta == 0 || Math.Abs((long)delta) > MaxAdjustment)
+        {
+            return Error.Validation($"An adjustment is between 1 and {MaxAdjustment:N0} units, up or down.");
+        }
+        if (!InputRules.IsText(reason, 200, required: true) || !InputRules.IsText(actor, 100, required: true))
+        {
+            return Error.Validation("An adjustment needs a reason (at most 200 printable characters).");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Inventory
+            .Where(i => i.Sku == sku && i.Quantity + delta >= 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + delta), ct);
+        if (changed == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return await db.Inventory.AnyAsync(i => i.Sku == sku, ct)
+                ? Error.Validation("Not that many units are available to remove.")
+                : Error.NotFound($"The product {sku}");
+        }
+        db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        var item = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku, ct);
+        return new StockView(item.Sku, item.Quantity, item.Reserved, item.Sold);
+    }
+}

@@ -1,0 +1,82 @@
+using Checkout.Data.Common;
+using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Orders;
+
+public enum OrderSort
+{
+    NewestFirst,
+    OldestFirst,
+    TotalHighestFirst,
+    TotalLowestFirst,
+}
+
+/// <summary>Filters for the admin's order list; every field is optional.</summary>
+public sealed record OrderFilter(
+    OrderStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Email = null,
+    string? OrderNumber = null, int Page = 1, int PageSize = 20, OrderSort Sort = OrderSort.NewestFirst);
+
+public sealed record OrderSummary(
+    Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, string Email, long TotalMinor, string Currency,
+    OrderStatus Status, PaymentStatus? PaymentStatus);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
+
+public sealed class OrderQueries(IDbContextFactory<CheckoutDbContext> dbFactory)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<Result<Page<OrderSummary>>> ListAsync(OrderFilter filter, CancellationToken ct = default)
+    {
+        if (filter.Page < 1 || filter.PageSize is < 1 or > MaxPageSize)
+        {
+            return Error.Validation($"Pages start at 1 and hold 1–{MaxPageSize} orders.");
+        }
+        if (!InputRules.IsText(filter.Email, 254, required: false) || !InputRules.IsText(filter.OrderNumber, 16, required: false))
+        {
+            return Error.Validation("The email or order number filter is too long.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Orders.AsNoTracking();
+        if (filter.Status is { } status)
+        {
+            query = query.Where(o => o.Status == status);
+        }
+        if (filter.From is { } from)
+        {
+            query = query.Where(o => o.CreatedAt >= from);
+        }
+        if (filter.To is { } to)
+        {
+            query = query.Where(o => o.CreatedAt < to);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Email))
+        {
+            var email = InputRules.NormalizeEmail(filter.Email);
+            query = query.Where(o => o.Email.Contains(email));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.OrderNumber))
+        {
+            var number = filter.OrderNumber.Trim().ToUpperInvariant();
+            query = query.Where(o => o.Number.Contains(number));
+        }
+        var total = await query.CountAsync(ct);
+        query = filter.Sort switch
+        {
+            OrderSort.OldestFirst => query.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id),
+            OrderSort.TotalHighestFirst => query.OrderByDescending(o => o.TotalMinor).ThenByDescending(o => o.Id),
+            OrderSort.TotalLowestFirst => query.OrderBy(o => o.TotalMinor).ThenBy(o => o.Id),
+            _ => query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id),
+        };
+        var items = await query
+            .Skip((filter.Page - 1) * filter.PageSize)
+            .Take(filter.PageSize)
+            .Select(o => new OrderSummary(
+                o.Id, o.Number, o.CreatedAt, o.Email, o.TotalMinor, o.Currency, o.Status,
+                db.Payments.Where(p => p.OrderId == o.Id).Select(p => (PaymentStatus?)p.Status).FirstOrDefault()))
+            .ToListAsync(ct);
+        return new Page<OrderSummary>(items, filter.Page, filter.PageSize, total);
+    }
+}

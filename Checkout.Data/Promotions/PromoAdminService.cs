@@ -1,0 +1,83 @@
+using Checkout.Data.Common;
+using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Promotions;
+
+public sealed record PromoView(
+    string Code, PromoKind Kind, long Value, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? UsageLimit, int Used,
+    int? PerCustomerLimit, long MinSubtotalMinor, string? ScopeSku, string? ScopeCategory, bool Enabled);
+
+/// <summary>Store admins create, change and disable promo codes.</summary>
+public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<PromoView>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var promos = await db.PromoCodes.AsNoTracking().OrderBy(p => p.Code).ToListAsync(ct);
+        return [.. promos.Select(ToView)];
+    }
+
+    public async Task<Result<PromoView>> CreateAsync(PromoTerms terms, CancellationToken ct = default)
+    {
+        if (terms.Validate() is { } error)
+        {
+            return error;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var promo = new PromoCode(terms);
+        db.PromoCodes.Add(promo);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return new Error(ErrorCodes.Conflict, $"The code {promo.Code} already exists.");
+        }
+        return ToView(promo);
+    }
+
+    public async Task<Result<PromoView>> UpdateAsync(string code, PromoTerms terms, CancellationToken ct = default)
+    {
+        if (InputRules.PromoCode(code) is { } codeError)
+        {
+            return codeError;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var normalized = InputRules.NormalizeCode(code);
+        var promo = await db.PromoCodes.FirstOrDefaultAsync(p => p.Code == normalized, ct);
+        if (promo is null)
+        {
+            return Error.NotFound($"The code {normalized}");
+        }
+        if (promo.Update(terms with { Code = normalized }) is { } error)
+        {
+            return error;
+        }
+        await db.SaveChangesAsync(ct);
+        return ToView(promo);
+    }
+
+    public async Task<Result<PromoView>> DisableAsync(string code, CancellationToken ct = default)
+    {
+        if (InputRules.PromoCode(code) is { } codeError)
+        {
+            return codeError;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var normalized = InputRules.NormalizeCode(code);
+        var promo = await db.PromoCodes.FirstOrDefaultAsync(p => p.Code == normalized, ct);
+        if (promo is null)
+        {
+            return Error.NotFound($"The code {normalized}");
+        }
+        promo.Disable();
+        await db.SaveChangesAsync(ct);
+        return ToView(promo);
+    }
+
+    private static PromoView ToView(PromoCode p) => new(
+        p.Code, p.Kind, p.Value, p.StartsAt, p.EndsAt, p.UsageLimit, p.Used, p.PerCustomerLimit, p.MinSubtotalMinor,
+        p.ScopeSku, p.ScopeCategory, p.Enabled);
+}

@@ -1,0 +1,101 @@
+using System.Text.Json.Serialization;
+using Checkout.Data.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Checkout.Web.Api;
+
+public static class ApiSetup
+{
+    /// <summary>Body cap for every API request: the largest legitimate body is a few hundred bytes.</summary>
+    public const long MaxBodyBytes = 16 * 1024;
+
+    public static WebApplicationBuilder AddCheckoutApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Describe(c.ProblemDetails));
+        // Unreadable bodies surface as BadHttpRequestException in every environment and become a 4xx problem below.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(AdminAuthentication.Scheme, null);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminAuthentication.Policy, p => p
+            .AddAuthenticationSchemes(AdminAuthentication.Scheme)
+            .RequireRole(AdminAuthentication.Role));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>
+    /// API requests get problem+json for every error, including the framework's own (bad JSON, wrong content type)
+    /// and unforeseen exceptions, which are logged and answered without internals; pages keep their HTML error pages.
+    /// </summary>
+    public static WebApplication UseCheckoutErrorHandling(this WebApplication app)
+    {
+        app.UseWhen(IsApi, api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(context => !IsApi(context), pages =>
+        {
+            if (!app.Environment.IsDevelopment())
+            {
+                pages.UseExceptionHandler("/Error", createScopeForErrors: true);
+            }
+            pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        return app;
+    }
+
+    private static bool IsApi(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/healthz");
+
+    public static WebApplication MapCheckoutApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").WithMetadata(new RequestSizeLimitMetadata(MaxBodyBytes));
+        api.MapStorefrontApi();
+        api.MapAdminApi();
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    private sealed class RequestSizeLimitMetadata(long maxBytes) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => maxBytes;
+    }
+
+    /// <summary>Malformed JSON, wrong types, an over-size body: the client's fault, answered with its 4xx status.</summary>
+    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad)
+            {
+                return false;
+            }
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
+            });
+        }
+    }
+
+    private sealed class DatabaseHealthCheck(IDbContextFactory<CheckoutDbContext> dbFactory) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("The database does not answer.");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Checkout.Data.Carts;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+
+namespace Checkout.Web.Api;
+
+public sealed record ProductResponse(string Sku, string Name, string Category, long PriceMinor, string Currency, int Available);
+
+public sealed record CartCreatedResponse(Guid CartId);
+
+public sealed record SetQuantityRequest(int Quantity);
+
+public sealed record CartResponse(Guid CartId, IReadOnlyList<CartLineView> Lines, long SubtotalMinor, string Currency, IReadOnlyList<CartProblem> Problems)
+{
+    public static CartResponse From(CartView c) => new(c.CartId, c.Lines, c.SubtotalMinor, c.Currency, c.Problems);
+}
+
+public sealed record StartCheckoutRequest(Guid CartId, string? Email, string? PromoCode = null, string? Name = null, Guid? CheckoutSessionId = null);
+
+public sealed record CheckoutResponse(
+    Guid CheckoutSessionId, string Status, DateTimeOffset HoldExpiresAt, IReadOnlyList<CheckoutLineView> Lines,
+    long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode)
+{
+    public static CheckoutResponse From(CheckoutView v) => new(
+        v.CheckoutSessionId, v.Status.ToString().ToUpperInvariant(), v.HoldExpiresAt, v.Lines, v.SubtotalMinor,
+        v.DiscountMinor, v.ShippingMinor, v.TotalMinor, v.Currency, v.PromoCode);
+}
+
+public sealed record CompleteCheckoutRequest(string? CardNumber, string? Expiry, string? Cvc);
+
+public sealed record PlacedOrderResponse(Guid OrderId, string OrderNumber, string Status);
+
+public sealed record OrderResponse(
+    Guid OrderId, string OrderNumber, string Status, long SubtotalMinor, long DiscountMinor, long ShippingMinor,
+    long TotalMinor, string Currency, string? PromoCode, string? TrackingNumber, DateTimeOffset CreatedAt,
+    IReadOnlyList<OrderLineView> Lines, PaymentResponse? Payment, IReadOnlyList<HistoryResponse> History)
+{
+    public static OrderResponse From(OrderView o) => new(
+        o.OrderId, o.OrderNumber, o.Status.WireName(), o.SubtotalMinor, o.DiscountMinor, o.ShippingMinor, o.TotalMinor,
+        o.Currency, o.PromoCode, o.TrackingNumber, o.CreatedAt, o.Lines,
+        o.Payment is { } p ? new PaymentResponse(Wire(p.Status), p.AmountMinor, p.CapturedMinor, p.RefundedMinor, p.CardBrand, p.CardLast4) : null,
+        [.. o.History.Select(h => new HistoryResponse(h.From?.WireName(), h.To.WireName(), h.At, h.Actor, h.Reason))]);
+
+    public static string Wire(PaymentStatus status) => status.ToString().ToUpperInvariant();
+}
+
+public sealed record PaymentResponse(string Status, long AmountMinor, long CapturedMinor, long RefundedMinor, string CardBrand, string CardLast4);
+
+public sealed record HistoryResponse(string? From, string To, DateTimeOffset At, string Actor, string? Reason);
+
+public sealed record OrderSummaryResponse(
+    Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, string Email, long TotalMinor, string Currency, string Status, string? PaymentStatus);
+
+public sealed record OrderPageResponse(IReadOnlyList<OrderSummaryResponse> Items, int Page, int PageSize, int Total);
+
+public sealed record ShipRequest(string? TrackingNumber);
+
+public sealed record RestockRequest(int Quantity, string? Reason);

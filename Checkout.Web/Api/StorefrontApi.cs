@@ -1,0 +1,99 @@
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Checkout.Web.Api;
+
+/// <summary>The shopper's API: thin over the same services the Razor components use.</summary>
+public static class StorefrontApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapStorefrontApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/products", async (CatalogService catalog, string? category, string? search, CancellationToken ct) =>
+            (await catalog.ListAsync(category, search, ct))
+                .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available)))
+            .WithName("ListProducts");
+
+        var carts = api.MapGroup("/carts").WithTags("Carts");
+        carts.MapPost("/", async (CartService service, CancellationToken ct) =>
+        {
+            var cartId = await service.CreateAsync(ct);
+            return TypedResults.Created($"/api/carts/{cartId}", new CartCreatedResponse(cartId));
+        }).WithName("CreateCart");
+        carts.MapGet("/{cartId:guid}", async (Guid cartId, CartService service, CancellationToken ct) =>
+            Respond(await service.GetAsync(cartId, ct), CartResponse.From)).WithName("GetCart");
+        carts.MapPut("/{cartId:guid}/items/{sku}", async (Guid cartId, string sku, SetQuantityRequest body, CartService service, CancellationToken ct) =>
+            Respond(await service.SetQuantityAsync(cartId, sku, body.Quantity, ct), CartResponse.From)).WithName("SetCartItem");
+        carts.MapPost("/{cartId:guid}/accept-changes", async (Guid cartId, CartService service, CancellationToken ct) =>
+            Respond(await service.AcceptChangesAsync(cartId, ct), CartResponse.From)).WithName("AcceptCartChanges");
+
+        var checkouts = api.MapGroup("/checkouts").WithTags("Checkout");
+        checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout");
+        checkouts.MapGet("/{checkoutSessionId:guid}", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
+            Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout");
+        checkouts.MapPost("/{checkoutSessionId:guid}/complete", CompleteCheckoutAsync).WithName("CompleteCheckout");
+        checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
+            Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout");
+
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapGet("/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
+            Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("GetOrder");
+        orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, OrderService service, CancellationToken ct) =>
+            TransitionAsync(service.CancelAsync(orderId, Shopper("Cancelled by the shopper"), ct))).WithName("CancelOrder");
+        orders.MapPost("/{orderId:guid}/return", (Guid orderId, OrderService service, CancellationToken ct) =>
+            TransitionAsync(service.InitiateReturnAsync(orderId, Shopper("Return requested by the shopper"), ct))).WithName("ReturnOrder");
+        return api;
+    }
+
+    public static IResult Respond<T, TResponse>(Result<T> result, Func<T, TResponse> map) =>
+        result.IsSuccess ? TypedResults.Ok(map(result.Value!)) : Problems.From(result.Error!);
+
+    public static async Task<IResult> TransitionAsync(Task<Result<OrderView>> transition) =>
+        Respond(await transition, OrderResponse.From);
+
+    private static TransitionRequest Shopper(string reason) => new("shopper", reason);
+
+    private static async Task<IResult> StartCheckoutAsync(StartCheckoutRequest body, CheckoutService service, CancellationToken ct)
+    {
+        if (body.Email is null || body.Email.Length > 254)
+        {
+            return Problems.From(Error.Validation("Enter a valid email address."));
+        }
+        var name = string.IsNullOrWhiteSpace(body.Name) ? body.Email.Split('@')[0] : body.Name;
+        var result = await service.StartAsync(new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId), ct);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/checkouts/{result.Value!.CheckoutSessionId}", CheckoutResponse.From(result.Value))
+            : Problems.From(result.Error!);
+    }
+
+    /// <summary>Idempotent on the session: 201 for the call that placed the order, 200 with the same body for every replay.</summary>
+    private static async Task<IResult> CompleteCheckoutAsync(
+        Guid checkoutSessionId, CompleteCheckoutRequest body, HttpRequest request, PlaceOrderService service, CancellationToken ct)
+    {
+        if (request.Headers.TryGetValue(IdempotencyKeyHeader, out var key)
+            && (key.Count != 1 || !Guid.TryParse(key[0], out var keyId) || keyId != checkoutSessionId))
+        {
+            return Problems.From(Error.Validation($"The {IdempotencyKeyHeader} header must equal the checkout session id."));
+        }
+        if (body.CardNumber is not { Length: <= 30 } || body.Expiry is not { Length: <= 10 } || body.Cvc is not { Length: <= 10 })
+        {
+            return Problems.From(Error.Validation("Card number, expiry (MM/YY) and security code are required."));
+        }
+        var result = await service.PlaceAsync(checkoutSessionId, new CardDetails(body.CardNumber, body.Expiry, body.Cvc), ct);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!);
+        }
+        var order = result.Value!.Order;
+        var response = new PlacedOrderResponse(order.OrderId, order.OrderNumber, order.Status.WireName());
+        return result.Value.Replayed
+            ? TypedResults.Ok(response)
+            : TypedResults.Created($"/api/orders/{order.OrderId}", response);
+    }
+}
