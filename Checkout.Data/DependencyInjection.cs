@@ -7,6 +7,7 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
+using Checkout.Data.Realtime;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,7 @@ public static class DependencyInjection
             .AddInterceptors(new SqlitePragmas()));
         services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
 
+        services.AddSingleton<CheckoutEvents>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CartService>();
         services.AddSingleton<CheckoutService>();

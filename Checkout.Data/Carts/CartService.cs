@@ -17,6 +17,25 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         return cart.Id;
     }
 
+    /// <summary>Makes sure a cart with this id exists: a cart keyed by a shopper's cookie is created on first use. Idempotent.</summary>
+    public async Task EnsureAsync(Guid cartId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Carts.AnyAsync(c => c.Id == cartId, ct))
+        {
+            return;
+        }
+        db.Carts.Add(new Cart(cartId, clock.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Created by a concurrent request (a second tab): that cart is the one.
+        }
+    }
+
     /// <summary>Sets the quantity of a SKU (0 removes). Refuses unknown SKUs, quantities outside 0–99 and more than is in stock.</summary>
     public async Task<Result<CartView>> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken ct = default)
     {

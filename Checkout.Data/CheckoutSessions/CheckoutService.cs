@@ -4,6 +4,7 @@ using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
+using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ public sealed record CheckoutView(
 
 public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
-public sealed class CheckoutService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options)
+public sealed class CheckoutService(
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events)
 {
     private readonly CheckoutOptions _options = options.Value;
 
@@ -108,7 +110,77 @@ public sealed class CheckoutService(IDbContextFactory<CheckoutDbContext> dbFacto
             db.ChangeTracker.Clear();
             return await ExistingAsync(db, sessionId, request.CartId, ct) ?? throw new InvalidOperationException("Session vanished after a duplicate insert.", e);
         }
+        await events.PublishStockAsync(quote.Lines.Select(l => l.Sku), ct);
         return ToView(session);
+    }
+
+    /// <summary>
+    /// Applies, replaces or (with null) removes the promo code of an open checkout before payment starts. The new use
+    /// is taken and the old one given back in one transaction with the re-priced quote; on any refusal nothing changes.
+    /// </summary>
+    public async Task<Result<CheckoutView>> ApplyPromoAsync(Guid checkoutSessionId, string? promoCode, CancellationToken ct = default)
+    {
+        promoCode = string.IsNullOrWhiteSpace(promoCode) ? null : promoCode;
+        if (promoCode is not null && InputRules.PromoCode(promoCode) is { } promoError)
+        {
+            return promoError;
+        }
+        promoCode = promoCode is null ? null : InputRules.NormalizeCode(promoCode);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
+        if (session is null)
+        {
+            return Error.NotFound("The checkout");
+        }
+        if (OpenForChanges(session) is { } closed)
+        {
+            return closed;
+        }
+        if (session.PromoCode == promoCode)
+        {
+            return ToView(session);
+        }
+        var lines = await QuoteLinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
+        var priced = await PriceAsync(db, lines, session.Currency, promoCode, ct);
+        if (!priced.IsSuccess)
+        {
+            return priced.Error!;
+        }
+        var (quote, promo) = priced.Value!;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await PromoLedger.ReleaseAsync(db, session.Id, ct);
+        if (promo is not null)
+        {
+            if (promo.PerCustomerLimit is { } perCustomer && await PromoLedger.CustomerUsesAsync(db, promo.Code, session.Email, ct) >= perCustomer)
+            {
+                await tx.RollbackAsync(ct);
+                return PromoRules.CustomerLimitReached(promo.Code);
+            }
+            if (!await PromoLedger.TryTakeAsync(db, promo.Code, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return PromoRules.LimitReached(promo.Code);
+            }
+            db.PromoRedemptions.Add(new PromoRedemption(promo.Code, session.Id, session.Email, clock.GetUtcNow()));
+            await db.SaveChangesAsync(ct);
+        }
+        var now = clock.GetUtcNow();
+        var repriced = await db.CheckoutSessions
+            .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open && !s.HoldExtended && s.HoldExpiresAt > now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.PromoCode, promo == null ? null : promo.Code)
+                .SetProperty(x => x.DiscountMinor, quote.DiscountMinor)
+                .SetProperty(x => x.ShippingMinor, quote.ShippingMinor)
+                .SetProperty(x => x.TotalMinor, quote.TotalMinor), ct);
+        if (repriced == 0)
+        {
+            // Payment started or the hold lapsed while we priced: the quote stands as it was.
+            await tx.RollbackAsync(ct);
+            return new Error(ErrorCodes.CheckoutClosed, "This checkout can no longer change; its payment has started or its hold expired.");
+        }
+        await tx.CommitAsync(ct);
+        return await GetAsync(session.Id, ct);
     }
 
     public async Task<Result<CheckoutView>> GetAsync(Guid checkoutSessionId, CancellationToken ct = default)
@@ -122,12 +194,28 @@ public sealed class CheckoutService(IDbContextFactory<CheckoutDbContext> dbFacto
     public async Task<Result<CheckoutView>> CancelAsync(Guid checkoutSessionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        bool closed;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await StockLedger.CloseSessionAsync(db, checkoutSessionId, CheckoutSessionStatus.Cancelled, clock.GetUtcNow(), expiredOnly: false, ct);
+            closed = await StockLedger.CloseSessionAsync(db, checkoutSessionId, CheckoutSessionStatus.Cancelled, clock.GetUtcNow(), expiredOnly: false, ct);
             await tx.CommitAsync(ct);
         }
+        if (closed)
+        {
+            await events.PublishReleasedAsync(checkoutSessionId, CheckoutSessionStatus.Cancelled, ct);
+        }
         return await GetAsync(checkoutSessionId, ct);
+    }
+
+    private Error? OpenForChanges(CheckoutSession session)
+    {
+        if (session.Status == CheckoutSessionStatus.Expired || (session.Status == CheckoutSessionStatus.Open && session.HoldExpiresAt <= clock.GetUtcNow()))
+        {
+            return new Error(ErrorCodes.HoldExpired, "The items in this checkout were released; start again.");
+        }
+        return session.Status != CheckoutSessionStatus.Open || session.HoldExtended
+            ? new Error(ErrorCodes.CheckoutClosed, "This checkout can no longer change; its payment has started or it was closed.")
+            : null;
     }
 
     internal static CheckoutView ToView(CheckoutSession s) => new(
@@ -170,11 +258,24 @@ public sealed class CheckoutService(IDbContextFactory<CheckoutDbContext> dbFacto
                 new Dictionary<string, object?> { ["problems"] = priceChanges });
         }
 
-        var categories = await db.Products.AsNoTracking()
-            .Where(p => view.Lines.Select(l => l.Sku).Contains(p.Sku))
-            .ToDictionaryAsync(p => p.Sku, p => p.Category, ct);
-        var lines = view.Lines.Select(l => new QuoteLine(l.Sku, l.Name, categories[l.Sku], l.Quantity, l.UnitPriceMinor)).ToList();
-        var subtotal = view.SubtotalMinor;
+        var lines = await QuoteLinesAsync(db, view.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
+        return await PriceAsync(db, lines, view.Currency, promoCode, ct);
+    }
+
+    private static async Task<List<QuoteLine>> QuoteLinesAsync(
+        CheckoutDbContext db, IEnumerable<(string Sku, string Name, int Quantity, long UnitPriceMinor)> lines, CancellationToken ct)
+    {
+        var list = lines.ToList();
+        var skus = list.Select(l => l.Sku).ToList();
+        var categories = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => p.Category, ct);
+        return [.. list.Select(l => new QuoteLine(l.Sku, l.Name, categories.GetValueOrDefault(l.Sku, ""), l.Quantity, l.UnitPriceMinor))];
+    }
+
+    /// <summary>Prices lines (at the prices given) with an optional promo code and the shipping rule.</summary>
+    private async Task<Result<(Quote Quote, PromoCode? Promo)>> PriceAsync(
+        CheckoutDbContext db, IReadOnlyList<QuoteLine> lines, string currency, string? promoCode, CancellationToken ct)
+    {
+        var subtotal = lines.Sum(l => l.LineTotalMinor);
         PromoEffect effect = new(0, FreeShipping: false);
         PromoCode? promo = null;
         if (promoCode is not null)
@@ -193,7 +294,7 @@ public sealed class CheckoutService(IDbContextFactory<CheckoutDbContext> dbFacto
         }
         var afterDiscount = subtotal - effect.DiscountMinor;
         var shipping = effect.FreeShipping || afterDiscount >= _options.FreeShippingFromMinor ? 0 : _options.ShippingMinor;
-        return (new Quote(lines, subtotal, effect.DiscountMinor, shipping, view.Currency), promo);
+        return (new Quote(lines, subtotal, effect.DiscountMinor, shipping, currency), promo);
     }
 
     private static async Task<IReadOnlyList<StockShortage>> WithAvailableAsync(CheckoutDbContext db, List<StockShortage> shortages, CancellationToken ct)

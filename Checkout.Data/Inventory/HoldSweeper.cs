@@ -1,6 +1,7 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
+using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace Checkout.Data.Inventory;
 /// Releases expired holds. Each release is a compare-and-set on the hold and on the session, so two sweepers
 /// (two app instances) racing over the same holds restore each unit exactly once.
 /// </summary>
-public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events)
 {
     private const int BatchSize = 200;
 
@@ -30,17 +31,22 @@ public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, 
         var closed = 0;
         foreach (var sessionId in sessionIds)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (await StockLedger.CloseSessionAsync(db, sessionId, CheckoutSessionStatus.Expired, now, expiredOnly: true, ct))
+            bool expired;
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                expired = await StockLedger.CloseSessionAsync(db, sessionId, CheckoutSessionStatus.Expired, now, expiredOnly: true, ct);
+                if (!expired)
+                {
+                    // The session was closed another way (an order, a cancel) but a hold of it is still active and expired.
+                    await StockLedger.ReleaseHoldsAsync(db, sessionId, now, expiredOnly: true, ct);
+                }
+                await tx.CommitAsync(ct);
+            }
+            if (expired)
             {
                 closed++;
+                await events.PublishReleasedAsync(sessionId, CheckoutSessionStatus.Expired, ct);
             }
-            else
-            {
-                // The session was closed another way (an order, a cancel) but a hold of it is still active and expired.
-                await StockLedger.ReleaseHoldsAsync(db, sessionId, now, expiredOnly: true, ct);
-            }
-            await tx.CommitAsync(ct);
         }
         return closed;
     }

@@ -1,5 +1,6 @@
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
+using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Inventory;
@@ -7,7 +8,7 @@ namespace Checkout.Data.Inventory;
 public sealed record StockView(string Sku, int Available, int Reserved, int Sold);
 
 /// <summary>Restocks and manual adjustments of available stock, each audited with who and why.</summary>
-public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events)
 {
     public const int MaxAdjustment = 100_000;
 
@@ -48,6 +49,7 @@ public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> d
         db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await events.PublishStockAsync([sku], ct);
         var item = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku, ct);
         return new StockView(item.Sku, item.Quantity, item.Reserved, item.Sold);
     }

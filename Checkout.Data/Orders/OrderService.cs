@@ -3,6 +3,7 @@ using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Orders;
@@ -33,7 +34,7 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
 /// saw, checked against <see cref="OrderTransitions"/>, with its history row and stock effects in one transaction;
 /// money moves afterwards through the gateway with an idempotency key per order and operation.
 /// </summary>
-public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock)
+public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events)
 {
     public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct = default)
     {
@@ -115,7 +116,13 @@ public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory,
         {
             await SettleRefundOrVoidAsync(db, orderId, ct);
         }
-        return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
+        var view = (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
+        await events.PublishAsync(new OrderStatusChanged(view.OrderId, view.OrderNumber, view.Status));
+        if (to is OrderStatus.Cancelled or OrderStatus.Returned)
+        {
+            await events.PublishStockAsync(view.Lines.Select(l => l.Sku), ct);
+        }
+        return view;
     }
 
     /// <summary>

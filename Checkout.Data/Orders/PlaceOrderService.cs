@@ -6,6 +6,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
+using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,8 @@ public sealed class PlaceOrderService(
     IPaymentGateway gateway,
     OrderService orders,
     TimeProvider clock,
-    IOptions<CheckoutOptions> options)
+    IOptions<CheckoutOptions> options,
+    CheckoutEvents events)
 {
     private static readonly TransitionRequest Checkout = new("checkout");
 
@@ -90,6 +92,7 @@ public sealed class PlaceOrderService(
                 .Where(h => h.CheckoutSessionId == session.Id && h.Status == HoldStatus.Active)
                 .ExecuteUpdateAsync(s => s.SetProperty(h => h.ExpiresAt, extendedTo).SetProperty(h => h.Extended, true), ct);
             await tx.CommitAsync(ct);
+            await events.PublishAsync(new HoldExtended(session.Id, extendedTo));
             return null;
         }
         await tx.RollbackAsync(ct);
@@ -146,6 +149,7 @@ public sealed class PlaceOrderService(
     {
         var result = await gateway.AuthorizeAsync(order.CheckoutSessionId.ToString(), order.TotalMinor, order.Currency, card, ct);
         var now = clock.GetUtcNow();
+        bool failed;
         switch (result.Outcome)
         {
             case GatewayOutcome.Timeout:
@@ -154,12 +158,18 @@ public sealed class PlaceOrderService(
                 await using (var tx = await db.Database.BeginTransactionAsync(ct))
                 {
                     var reason = new TransitionRequest(Checkout.Actor, result.Message);
-                    if (await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentFailed, now, reason, ct))
+                    failed = await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentFailed, now, reason, ct);
+                    if (failed)
                     {
                         await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentFailed, OrderStatus.Cancelled, now, reason, ct);
                         await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Failed, now, expiredOnly: false, ct);
                     }
                     await tx.CommitAsync(ct);
+                }
+                if (failed)
+                {
+                    await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Cancelled));
+                    await events.PublishReleasedAsync(order.CheckoutSessionId, CheckoutSessionStatus.Failed, ct);
                 }
                 return null;
         }
@@ -227,6 +237,7 @@ public sealed class PlaceOrderService(
             db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, await ConfirmedPayloadAsync(db, order.Id, ct), now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Confirmed));
         }
         else
         {

@@ -124,7 +124,8 @@ internal sealed class PromoRedemptionConfiguration : IEntityTypeConfiguration<Pr
         b.ToTable("promo_redemptions");
         b.HasKey(r => r.Id);
         b.Property(r => r.Code).HasMaxLength(32);
-        b.HasIndex(r => r.CheckoutSessionId).IsUnique();
+        // One live use per session; a replaced or given-back use stays as history.
+        b.HasIndex(r => r.CheckoutSessionId).IsUnique().HasFilter("\"Status\" <> 'Released'");
         b.HasIndex(r => new { r.Code, r.Email, r.Status });
         b.HasOne<PromoCode>().WithMany().HasForeignKey(r => r.Code);
     }

@@ -140,7 +140,7 @@ public sealed record PromoTerms(
     }
 }
 
-/// <summary>One use of a promo code by one checkout session (unique per session).</summary>
+/// <summary>One use of a promo code by one checkout session (at most one not released per session).</summary>
 public sealed class PromoRedemption
 {
     private PromoRedemption()

@@ -1,6 +1,7 @@
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Realtime;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 using static Checkout.Data.Orders.OrderStatus;
@@ -241,7 +242,7 @@ public class OrderStateMachineTests
     private static async Task<Result<OrderView>[]> RaceAsync(TestShop shop, params Func<OrderService, Task<Result<OrderView>>>[] calls)
     {
         var gate = new ReadGate("FROM \"orders\"", calls.Length);
-        var orders = new OrderService(await shop.GatedDbFactoryAsync(gate), shop.Get<IPaymentGateway>(), shop.Clock);
+        var orders = new OrderService(await shop.GatedDbFactoryAsync(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>());
 
         var results = await Task.WhenAll(calls.Select(call => Task.Run(() => call(orders))));
 

@@ -4,6 +4,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Data.Realtime;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,7 +71,7 @@ public class SweeperTests
         Assert.Equal((20, 20), Stock(await shop.InventoryAsync("RACE-A")));
 
         shop.Clock.Advance(TimeSpan.FromMinutes(16));
-        var sweepers = Enumerable.Range(0, 2).Select(_ => new HoldSweeper(shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Clock)).ToList();
+        var sweepers = Enumerable.Range(0, 2).Select(_ => new HoldSweeper(shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Clock, shop.Get<CheckoutEvents>())).ToList();
         var closed = await Race.RunAsync(2, i => sweepers[i].SweepOnceAsync());
 
         Assert.Equal(20, closed.Sum());

@@ -594,7 +594,8 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CheckoutSessionId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 'Released'");
 
                     b.HasIndex("Code", "Email", "Status");
 
