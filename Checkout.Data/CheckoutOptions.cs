@@ -14,6 +14,9 @@ public sealed class CheckoutOptions
     /// <summary>The time a payment is guaranteed: when payment starts the hold is extended (once) to at least this.</summary>
     public TimeSpan PaymentGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a waiting shopper has to claim a freed unit before it goes to the next in line.</summary>
+    public TimeSpan WaitlistClaimWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often the outbox dispatcher looks for unsent messages.</summary>
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -8,6 +8,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Waitlist;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +50,7 @@ public static class DependencyInjection
         services.AddSingleton<OrderQueries>();
         services.AddSingleton<PromoAdminService>();
         services.AddSingleton<InventoryAdminService>();
+        services.AddSingleton<WaitlistService>();
         services.AddSingleton<HoldSweeper>();
         services.AddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();

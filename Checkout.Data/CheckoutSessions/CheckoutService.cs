@@ -11,7 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Checkout.Data.CheckoutSessions;
 
 /// <param name="CheckoutSessionId">Minted by the client when the checkout form is created; a repeat reuses the session.</param>
-public sealed record StartCheckout(Guid CartId, string Email, string CustomerName, string? PromoCode = null, Guid? CheckoutSessionId = null);
+/// <param name="WaitlistEntryId">An offered waitlist entry whose unit this checkout claims.</param>
+public sealed record StartCheckout(
+    Guid CartId, string Email, string CustomerName, string? PromoCode = null, Guid? CheckoutSessionId = null, Guid? WaitlistEntryId = null);
 
 public sealed record CheckoutView(
     Guid CheckoutSessionId, CheckoutSessionStatus Status, IReadOnlyList<CheckoutLineView> Lines, long SubtotalMinor,
@@ -66,6 +68,11 @@ public sealed class CheckoutService(
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (request.WaitlistEntryId is { } entryId && !await ClaimOfferAsync(db, entryId, email, now, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
+        }
         var shortages = new List<StockShortage>();
         foreach (var line in quote.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
         {
@@ -197,14 +204,31 @@ public sealed class CheckoutService(
         bool closed;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            closed = await StockLedger.CloseSessionAsync(db, checkoutSessionId, CheckoutSessionStatus.Cancelled, clock.GetUtcNow(), expiredOnly: false, ct);
+            closed = await StockLedger.CloseSessionAsync(db, checkoutSessionId, CheckoutSessionStatus.Cancelled, clock.GetUtcNow(), expiredOnly: false, _options.WaitlistClaimWindow, ct);
             await tx.CommitAsync(ct);
         }
         if (closed)
         {
+            await events.PublishRaisedAsync(db);
             await events.PublishReleasedAsync(checkoutSessionId, CheckoutSessionStatus.Cancelled, ct);
         }
         return await GetAsync(checkoutSessionId, ct);
+    }
+
+    /// <summary>
+    /// Claims an offer inside the checkout's transaction: the entry's unit is put back on sale and reserved by the
+    /// same transaction right after, so nobody else can take it in between.
+    /// </summary>
+    private static async Task<bool> ClaimOfferAsync(CheckoutDbContext db, Guid entryId, string email, DateTimeOffset now, CancellationToken ct)
+    {
+        var claimed = await db.WaitlistEntries
+            .Where(e => e.Id == entryId && e.Email == email && e.Status == Waitlist.WaitlistStatus.Offered && e.OfferExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, Waitlist.WaitlistStatus.Claimed), ct) == 1;
+        if (claimed)
+        {
+            await StockLedger.ReleaseHoldsAsync(db, entryId, now, expiredOnly: false, waitlistWindow: null, ct);
+        }
+        return claimed;
     }
 
     private Error? OpenForChanges(CheckoutSession session)

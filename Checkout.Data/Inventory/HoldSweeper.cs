@@ -2,6 +2,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
+using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Checkout.Data.Inventory;
 /// Releases expired holds. Each release is a compare-and-set on the hold and on the session, so two sweepers
 /// (two app instances) racing over the same holds restore each unit exactly once.
 /// </summary>
-public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events)
+public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
 {
     private const int BatchSize = 200;
 
@@ -34,14 +35,18 @@ public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, 
             bool expired;
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                expired = await StockLedger.CloseSessionAsync(db, sessionId, CheckoutSessionStatus.Expired, now, expiredOnly: true, ct);
+                var window = options.Value.WaitlistClaimWindow;
+                expired = await StockLedger.CloseSessionAsync(db, sessionId, CheckoutSessionStatus.Expired, now, expiredOnly: true, window, ct);
                 if (!expired)
                 {
-                    // The session was closed another way (an order, a cancel) but a hold of it is still active and expired.
-                    await StockLedger.ReleaseHoldsAsync(db, sessionId, now, expiredOnly: true, ct);
+                    // A waitlist offer that was not claimed in time, or a session closed another way whose hold is
+                    // still active: the units go to the next in line or back on sale.
+                    await WaitlistLedger.ExpireOfferAsync(db, sessionId, now, ct);
+                    await StockLedger.ReleaseHoldsAsync(db, sessionId, now, expiredOnly: true, window, ct);
                 }
                 await tx.CommitAsync(ct);
             }
+            await events.PublishRaisedAsync(db);
             if (expired)
             {
                 closed++;

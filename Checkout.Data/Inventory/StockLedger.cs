@@ -2,6 +2,7 @@ using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
+using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Inventory;
@@ -20,8 +21,13 @@ internal static class StockLedger
                 .SetProperty(i => i.Quantity, i => i.Quantity - quantity)
                 .SetProperty(i => i.Reserved, i => i.Reserved + quantity), ct) == 1;
 
-    /// <summary>Releases the session's active holds (only the expired ones when <paramref name="expiredOnly"/>), each exactly once.</summary>
-    public static async Task<int> ReleaseHoldsAsync(CheckoutDbContext db, Guid sessionId, DateTimeOffset now, bool expiredOnly, CancellationToken ct)
+    /// <summary>
+    /// Releases the session's active holds (only the expired ones when <paramref name="expiredOnly"/>), each exactly
+    /// once. Freed units are offered to the SKU's waitlist first (for <paramref name="waitlistWindow"/>, when given);
+    /// what nobody waits for goes back on sale.
+    /// </summary>
+    public static async Task<int> ReleaseHoldsAsync(
+        CheckoutDbContext db, Guid sessionId, DateTimeOffset now, bool expiredOnly, TimeSpan? waitlistWindow, CancellationToken ct)
     {
         var holds = await db.Holds.AsNoTracking()
             .Where(h => h.CheckoutSessionId == sessionId && h.Status == HoldStatus.Active)
@@ -35,7 +41,9 @@ internal static class StockLedger
                 .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HoldStatus.Released).SetProperty(h => h.ClosedAt, now), ct) == 1;
             if (won)
             {
-                await MoveAsync(db, hold.Sku, availableDelta: hold.Quantity, reservedDelta: -hold.Quantity, soldDelta: 0, ct);
+                var offered = waitlistWindow is { } window ? await WaitlistLedger.OfferAsync(db, hold.Sku, hold.Quantity, now, window, ct) : 0;
+                var back = hold.Quantity - offered;
+                await MoveAsync(db, hold.Sku, availableDelta: back, reservedDelta: -back, soldDelta: 0, ct);
                 released++;
             }
         }
@@ -70,7 +78,7 @@ internal static class StockLedger
 
     /// <summary>Ends a session that has not become an order: releases holds and gives back its promo use, once.</summary>
     public static async Task<bool> CloseSessionAsync(
-        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, CancellationToken ct)
+        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, TimeSpan waitlistWindow, CancellationToken ct)
     {
         var closed = await db.CheckoutSessions
             .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && (!expiredOnly || s.HoldExpiresAt <= now))
@@ -79,7 +87,7 @@ internal static class StockLedger
         {
             return false;
         }
-        await ReleaseHoldsAsync(db, sessionId, now, expiredOnly: false, ct);
+        await ReleaseHoldsAsync(db, sessionId, now, expiredOnly: false, waitlistWindow, ct);
         await PromoLedger.ReleaseAsync(db, sessionId, ct);
         return true;
     }

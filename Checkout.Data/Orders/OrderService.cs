@@ -5,6 +5,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Orders;
 
@@ -34,7 +35,8 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
 /// saw, checked against <see cref="OrderTransitions"/>, with its history row and stock effects in one transaction;
 /// money moves afterwards through the gateway with an idempotency key per order and operation.
 /// </summary>
-public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events)
+public sealed class OrderService(
+    IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
 {
     public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct = default)
     {
@@ -102,7 +104,7 @@ public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory,
             }
             if (to == OrderStatus.Cancelled && from == OrderStatus.Pending)
             {
-                await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Cancelled, now, expiredOnly: false, ct);
+                await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Cancelled, now, expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
             }
             else if (to is OrderStatus.Cancelled or OrderStatus.Returned && from != OrderStatus.PaymentFailed)
             {
@@ -116,6 +118,7 @@ public sealed class OrderService(IDbContextFactory<CheckoutDbContext> dbFactory,
         {
             await SettleRefundOrVoidAsync(db, orderId, ct);
         }
+        await events.PublishRaisedAsync(db);
         var view = (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
         await events.PublishAsync(new OrderStatusChanged(view.OrderId, view.OrderNumber, view.Status));
         if (to is OrderStatus.Cancelled or OrderStatus.Returned)

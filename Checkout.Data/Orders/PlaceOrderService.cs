@@ -162,12 +162,13 @@ public sealed class PlaceOrderService(
                     if (failed)
                     {
                         await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentFailed, OrderStatus.Cancelled, now, reason, ct);
-                        await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Failed, now, expiredOnly: false, ct);
+                        await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Failed, now, expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
                     }
                     await tx.CommitAsync(ct);
                 }
                 if (failed)
                 {
+                    await events.PublishRaisedAsync(db);
                     await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Cancelled));
                     await events.PublishReleasedAsync(order.CheckoutSessionId, CheckoutSessionStatus.Failed, ct);
                 }

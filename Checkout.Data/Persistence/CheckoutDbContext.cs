@@ -6,6 +6,8 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
+using Checkout.Data.Realtime;
+using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Persistence;
@@ -17,6 +19,8 @@ namespace Checkout.Data.Persistence;
 /// </summary>
 public abstract class CheckoutDbContext(DbContextOptions options) : DbContext(options)
 {
+    private readonly List<CheckoutEvent> _raised = [];
+
     public DbSet<Product> Products => Set<Product>();
     public DbSet<InventoryItem> Inventory => Set<InventoryItem>();
     public DbSet<InventoryAdjustment> InventoryAdjustments => Set<InventoryAdjustment>();
@@ -31,6 +35,31 @@ public abstract class CheckoutDbContext(DbContextOptions options) : DbContext(op
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ShipmentRequest> ShipmentRequests => Set<ShipmentRequest>();
     public DbSet<GatewayOperation> GatewayOperations => Set<GatewayOperation>();
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+
+    /// <summary>Records an event that code deep in a transaction caused; the service publishes it after the commit.</summary>
+    internal void Raise(CheckoutEvent @event) => _raised.Add(@event);
+
+    /// <summary>The events raised since the last call; call after a commit (a rollback's events are discarded with <see cref="TakeRaised"/> too).</summary>
+    internal IReadOnlyList<CheckoutEvent> TakeRaised()
+    {
+        var raised = _raised.ToList();
+        _raised.Clear();
+        return raised;
+    }
+
+    // A pooled context is reused: events of a use case that never published them must not leak into the next one.
+    public override void Dispose()
+    {
+        _raised.Clear();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _raised.Clear();
+        return base.DisposeAsync();
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -6,6 +6,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
+using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -53,6 +54,19 @@ internal sealed class InventoryAdjustmentConfiguration : IEntityTypeConfiguratio
         b.Property(a => a.Reason).HasMaxLength(200);
         b.Property(a => a.Actor).HasMaxLength(100);
         b.HasIndex(a => new { a.Sku, a.At });
+    }
+}
+
+internal sealed class WaitlistEntryConfiguration : IEntityTypeConfiguration<WaitlistEntry>
+{
+    public void Configure(EntityTypeBuilder<WaitlistEntry> b)
+    {
+        b.ToTable("waitlist_entries");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Sku).HasMaxLength(32);
+        b.HasIndex(e => new { e.Sku, e.Status, e.CreatedAt });
+        // A shopper waits at most once per SKU at a time.
+        b.HasIndex(e => new { e.Sku, e.Email }).IsUnique().HasFilter("\"Status\" IN ('Waiting', 'Offered')");
     }
 }
 

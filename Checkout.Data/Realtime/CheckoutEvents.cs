@@ -54,6 +54,15 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
         }
     }
 
+    /// <summary>Publishes what a use case raised inside its transaction; call after the commit.</summary>
+    public async Task PublishRaisedAsync(CheckoutDbContext db)
+    {
+        foreach (var raised in db.TakeRaised())
+        {
+            await PublishAsync(raised);
+        }
+    }
+
     /// <summary>Reads the current stock of the SKUs and publishes a <see cref="StockChanged"/> for each.</summary>
     public async Task PublishStockAsync(IEnumerable<string> skus, CancellationToken ct = default)
     {

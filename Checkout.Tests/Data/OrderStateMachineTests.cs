@@ -1,9 +1,11 @@
+using Checkout.Data;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Realtime;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using static Checkout.Data.Orders.OrderStatus;
 
 namespace Checkout.Tests.Data;
@@ -242,7 +244,7 @@ public class OrderStateMachineTests
     private static async Task<Result<OrderView>[]> RaceAsync(TestShop shop, params Func<OrderService, Task<Result<OrderView>>>[] calls)
     {
         var gate = new ReadGate("FROM \"orders\"", calls.Length);
-        var orders = new OrderService(await shop.GatedDbFactoryAsync(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>());
+        var orders = new OrderService(await shop.GatedDbFactoryAsync(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IOptions<CheckoutOptions>>());
 
         var results = await Task.WhenAll(calls.Select(call => Task.Run(() => call(orders))));
 

@@ -71,7 +71,7 @@ public class SweeperTests
         Assert.Equal((20, 20), Stock(await shop.InventoryAsync("RACE-A")));
 
         shop.Clock.Advance(TimeSpan.FromMinutes(16));
-        var sweepers = Enumerable.Range(0, 2).Select(_ => new HoldSweeper(shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Clock, shop.Get<CheckoutEvents>())).ToList();
+        var sweepers = Enumerable.Range(0, 2).Select(_ => shop.Get<HoldSweeper>()).ToList();
         var closed = await Race.RunAsync(2, i => sweepers[i].SweepOnceAsync());
 
         Assert.Equal(20, closed.Sum());

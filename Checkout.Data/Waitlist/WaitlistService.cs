@@ -1,0 +1,97 @@
+using Checkout.Data.Common;
+using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
+using Checkout.Data.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Data.Waitlist;
+
+public sealed record WaitlistView(Guid EntryId, string Sku, WaitlistStatus Status, int Position, DateTimeOffset? OfferExpiresAt);
+
+/// <summary>
+/// The first-in-first-out waitlist of a SKU whose every unit is held. Freed units are offered here before they go
+/// back on sale (see <see cref="StockLedger.ReleaseHoldsAsync"/>); an offer is claimed by starting checkout with
+/// the entry id (see <see cref="CheckoutSessions.StartCheckout.WaitlistEntryId"/>).
+/// </summary>
+public sealed class WaitlistService(
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
+{
+    /// <summary>Joins the line for one unit. Only while the SKU is all held (0 available, some reserved); joining twice returns the same entry.</summary>
+    public async Task<Result<WaitlistView>> JoinAsync(string sku, string email, CancellationToken ct = default)
+    {
+        if ((InputRules.Sku(sku) ?? InputRules.Email(email)) is { } invalid)
+        {
+            return invalid;
+        }
+        email = InputRules.NormalizeEmail(email);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stock = await db.Inventory.AsNoTracking().FirstOrDefaultAsync(i => i.Sku == sku, ct);
+        if (stock is null)
+        {
+            return Error.NotFound($"The product {sku}");
+        }
+        if (await CurrentAsync(db, sku, email, ct) is { } existing)
+        {
+            return await ViewAsync(db, existing, ct);
+        }
+        if (stock.Quantity > 0)
+        {
+            return new Error(ErrorCodes.Conflict, "This item is in stock: add it to your cart instead.");
+        }
+        if (stock.Reserved == 0)
+        {
+            return new Error(ErrorCodes.Conflict, "This item is sold out and nobody is holding any: there is nothing to wait for.");
+        }
+        var entry = new WaitlistEntry(sku, email, clock.GetUtcNow());
+        db.WaitlistEntries.Add(entry);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            entry = (await CurrentAsync(db, sku, email, ct))!;
+        }
+        return await ViewAsync(db, entry, ct);
+    }
+
+    public async Task<Result<WaitlistView>> GetAsync(Guid entryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct);
+        return entry is null ? Error.NotFound("The waitlist entry") : await ViewAsync(db, entry, ct);
+    }
+
+    /// <summary>Leaves the line; an open offer passes to the next shopper at once. Idempotent.</summary>
+    public async Task<Result<WaitlistView>> LeaveAsync(Guid entryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var left = await db.WaitlistEntries
+                .Where(e => e.Id == entryId && (e.Status == WaitlistStatus.Waiting || e.Status == WaitlistStatus.Offered))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Cancelled), ct);
+            if (left == 1)
+            {
+                await StockLedger.ReleaseHoldsAsync(db, entryId, clock.GetUtcNow(), expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        await events.PublishRaisedAsync(db);
+        return await GetAsync(entryId, ct);
+    }
+
+    private static Task<WaitlistEntry?> CurrentAsync(CheckoutDbContext db, string sku, string email, CancellationToken ct) =>
+        db.WaitlistEntries.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.Sku == sku && e.Email == email && (e.Status == WaitlistStatus.Waiting || e.Status == WaitlistStatus.Offered), ct);
+
+    private static async Task<WaitlistView> ViewAsync(CheckoutDbContext db, WaitlistEntry entry, CancellationToken ct)
+    {
+        var ahead = entry.Status == WaitlistStatus.Waiting
+            ? await db.WaitlistEntries.CountAsync(e => e.Sku == entry.Sku && e.Status == WaitlistStatus.Waiting && e.CreatedAt < entry.CreatedAt, ct)
+            : 0;
+        return new WaitlistView(entry.Id, entry.Sku, entry.Status, entry.Status == WaitlistStatus.Waiting ? ahead + 1 : 0, entry.OfferExpiresAt);
+    }
+}

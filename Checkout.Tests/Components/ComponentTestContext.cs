@@ -1,0 +1,93 @@
+using Bunit;
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Tests.Builders;
+using Checkout.Web.State;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Checkout.Tests.Components;
+
+/// <summary>The one bunit set-up every component test shares, so MudBlazor behaves the same in each of them.</summary>
+public static class ComponentTestSetup
+{
+    /// <summary>
+    /// Loose JS interop (MudBlazor calls JS we do not emulate), MudBlazor services with zero transition durations (a
+    /// snackbar is in the markup at once, no timers to wait out), no popover-provider check (a card renders alone),
+    /// and an interactive server renderer, as in the running app. <paramref name="addServices"/> registers the
+    /// services of the components under test: setting the renderer info builds the service provider, so nothing
+    /// can be added after this call.
+    /// </summary>
+    public static BunitContext UseStorefrontDefaults(this BunitContext context, Action<IServiceCollection>? addServices = null)
+    {
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+            options.PopoverOptions.CheckForPopoverProvider = false;
+        });
+        addServices?.Invoke(context.Services);
+        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return context;
+    }
+}
+
+/// <summary>
+/// A bunit context over a real shop (SQLite in a temp folder, the product's own services). The storefront's
+/// services are registered as the app registers them for one circuit: the catalog and carts, and one
+/// <see cref="CartState"/> for the shopper.
+/// </summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    private TestShop? _shop;
+    private CartState? _cart;
+
+    protected TestShop Shop => _shop ?? throw new InvalidOperationException("The shop is created in InitializeAsync.");
+
+    /// <summary>The shopper's cart state, the same instance the rendered components inject.</summary>
+    protected CartState Cart => _cart ?? throw new InvalidOperationException("The cart state is created in InitializeAsync.");
+
+    public async Task InitializeAsync()
+    {
+        _shop = await TestShop.CreateAsync();
+        _cart = new CartState(_shop.Get<CartService>());
+        this.UseStorefrontDefaults(services =>
+        {
+            services.AddSingleton(_shop.Get<CatalogService>());
+            services.AddSingleton(_shop.Get<CartService>());
+            services.AddSingleton(_cart);
+        });
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        // Components first (MudBlazor's services are async-only and the components hold cart subscriptions), then the database.
+        await base.DisposeAsync();
+        if (_shop is not null)
+        {
+            await _shop.DisposeAsync();
+        }
+    }
+
+    /// <summary>Renders <typeparamref name="TComponent"/> inside <see cref="WithSnackbars"/>, as the layout hosts a page.</summary>
+    protected IRenderedComponent<WithSnackbars> RenderWithSnackbars<TComponent>() where TComponent : IComponent =>
+        Render<WithSnackbars>(parameters => parameters.AddChildContent<TComponent>());
+}
+
+/// <summary>A harness standing in for the layout: a snackbar provider beside the content, so <see cref="ISnackbar"/> messages are rendered.</summary>
+public sealed class WithSnackbars : ComponentBase
+{
+    [Parameter]
+    public RenderFragment? ChildContent { get; set; }
+
+    protected override void BuildRenderTree(RenderTreeBuilder builder)
+    {
+        builder.OpenComponent<MudSnackbarProvider>(0);
+        builder.CloseComponent();
+        builder.AddContent(1, ChildContent);
+    }
+}

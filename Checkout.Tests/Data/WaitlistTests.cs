@@ -1,0 +1,189 @@
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Inventory;
+using Checkout.Data.Realtime;
+using Checkout.Data.Waitlist;
+using Checkout.Tests.Builders;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Tests.Data;
+
+public class WaitlistTests
+{
+    [Fact]
+    public async Task Join_WhileUnitsAreAvailable_IsRefused()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await shop.AddProductAsync("PLENTY", stock: 3);
+
+        ResultAssert.Failure(await Waitlist(shop).JoinAsync("PLENTY", "w@example.com"), ErrorCodes.Conflict);
+
+        Assert.Equal(0, await shop.CountAsync(db => db.WaitlistEntries));
+    }
+
+    [Fact]
+    public async Task Join_WhenEveryUnitIsHeld_QueuesFirstInFirstOutAndOncePerShopper()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "HELD", units: 1);
+
+        var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("HELD", "first@example.com"));
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = ResultAssert.Success(await Waitlist(shop).JoinAsync("HELD", "second@example.com"));
+        var again = ResultAssert.Success(await Waitlist(shop).JoinAsync("HELD", "FIRST@example.com"));
+
+        Assert.Equal((1, 2), (first.Position, second.Position));
+        Assert.Equal(first.EntryId, again.EntryId);
+        Assert.Equal(2, await shop.CountAsync(db => db.WaitlistEntries));
+    }
+
+    [Fact]
+    public async Task ExpiredHold_IsOfferedToTheFirstInLineBeforeGoingBackOnSale()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "NEXT", units: 1);
+        var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("NEXT", "first@example.com"));
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = ResultAssert.Success(await Waitlist(shop).JoinAsync("NEXT", "second@example.com"));
+        var offers = CaptureOffers(shop);
+
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        await shop.Get<HoldSweeper>().SweepOnceAsync();
+
+        var offered = ResultAssert.Success(await Waitlist(shop).GetAsync(first.EntryId));
+        Assert.Equal(WaitlistStatus.Offered, offered.Status);
+        Assert.Equal(shop.Clock.GetUtcNow().AddMinutes(5), offered.OfferExpiresAt);
+        Assert.Equal(WaitlistStatus.Waiting, ResultAssert.Success(await Waitlist(shop).GetAsync(second.EntryId)).Status);
+        Assert.Equal([first.EntryId], offers.Select(o => o.EntryId));
+        var stock = await shop.InventoryAsync("NEXT");
+        Assert.Equal((0, 1), (stock.Quantity, stock.Reserved));
+        // Nobody else can buy the offered unit.
+        var stranger = await shop.CartWithAsync();
+        ResultAssert.Failure(await shop.Carts.SetQuantityAsync(stranger, "NEXT", 1), ErrorCodes.OutOfStock);
+    }
+
+    [Fact]
+    public async Task Claim_StartsCheckoutWithTheOfferedUnit()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "CLAIM", units: 1);
+        var entry = ResultAssert.Success(await Waitlist(shop).JoinAsync("CLAIM", "claimer@example.com"));
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        await shop.Get<HoldSweeper>().SweepOnceAsync();
+        var cart = await shop.Carts.CreateAsync();
+        await using (var db = await shop.DbAsync())
+        {
+            // The cart page adds the offered unit for the claimer; stock is 0 for everybody else.
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO cart_lines (CartId, Sku, Quantity, SeenPriceMinor) VALUES ({0}, 'CLAIM', 1, 1000)", cart);
+        }
+
+        var started = await shop.Checkouts.StartAsync(new StartCheckout(cart, "claimer@example.com", "Claimer", WaitlistEntryId: entry.EntryId));
+
+        ResultAssert.Success(started);
+        Assert.Equal(WaitlistStatus.Claimed, ResultAssert.Success(await Waitlist(shop).GetAsync(entry.EntryId)).Status);
+        var stock = await shop.InventoryAsync("CLAIM");
+        Assert.Equal((0, 1, 0), (stock.Quantity, stock.Reserved, stock.Sold));
+        Assert.Equal(1, await shop.CountAsync(db => db.Holds.Where(h => h.Status == HoldStatus.Active)));
+    }
+
+    [Fact]
+    public async Task UnclaimedOffer_PassesToTheNextInLineThenBackOnSale()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "PASS", units: 1);
+        var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("PASS", "first@example.com"));
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = ResultAssert.Success(await Waitlist(shop).JoinAsync("PASS", "second@example.com"));
+        var sweeper = shop.Get<HoldSweeper>();
+
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        await sweeper.SweepOnceAsync();
+        shop.Clock.Advance(TimeSpan.FromMinutes(5));
+        await sweeper.SweepOnceAsync();
+
+        Assert.Equal(WaitlistStatus.Expired, ResultAssert.Success(await Waitlist(shop).GetAsync(first.EntryId)).Status);
+        Assert.Equal(WaitlistStatus.Offered, ResultAssert.Success(await Waitlist(shop).GetAsync(second.EntryId)).Status);
+
+        shop.Clock.Advance(TimeSpan.FromMinutes(5));
+        await sweeper.SweepOnceAsync();
+
+        Assert.Equal(WaitlistStatus.Expired, ResultAssert.Success(await Waitlist(shop).GetAsync(second.EntryId)).Status);
+        var stock = await shop.InventoryAsync("PASS");
+        Assert.Equal((1, 0), (stock.Quantity, stock.Reserved));
+    }
+
+    [Fact]
+    public async Task Leave_WithAnOpenOffer_PassesItOnAtOnce()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "LEAVE", units: 1);
+        var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("LEAVE", "first@example.com"));
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = ResultAssert.Success(await Waitlist(shop).JoinAsync("LEAVE", "second@example.com"));
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        await shop.Get<HoldSweeper>().SweepOnceAsync();
+
+        Assert.Equal(WaitlistStatus.Cancelled, ResultAssert.Success(await Waitlist(shop).LeaveAsync(first.EntryId)).Status);
+
+        Assert.Equal(WaitlistStatus.Offered, ResultAssert.Success(await Waitlist(shop).GetAsync(second.EntryId)).Status);
+        Assert.Equal((0, 1), Stock(await shop.InventoryAsync("LEAVE")));
+    }
+
+    [Fact]
+    public async Task ConcurrentReleases_NeverOfferOneUnitTwice()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "RACE", units: 6, shoppers: 6);
+        var waiters = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            shop.Clock.Advance(TimeSpan.FromMilliseconds(10));
+            waiters.Add(ResultAssert.Success(await Waitlist(shop).JoinAsync("RACE", $"w{i}@example.com")).EntryId);
+        }
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        var sweepers = Enumerable.Range(0, 3).Select(_ => shop.Get<HoldSweeper>()).ToList();
+
+        await Race.RunAsync(3, i => sweepers[i].SweepOnceAsync());
+
+        await using var db = await shop.DbAsync();
+        var entries = await db.WaitlistEntries.AsNoTracking().ToListAsync();
+        Assert.All(entries, e => Assert.Equal(WaitlistStatus.Offered, e.Status));
+        var offerHolds = await db.Holds.AsNoTracking().Where(h => waiters.Contains(h.CheckoutSessionId) && h.Status == HoldStatus.Active).ToListAsync();
+        Assert.Equal(4, offerHolds.Count);
+        Assert.Equal(4, offerHolds.Select(h => h.CheckoutSessionId).Distinct().Count());
+        var stock = await shop.InventoryAsync("RACE");
+        Assert.Equal((2, 4, 0), (stock.Quantity, stock.Reserved, stock.Sold));
+    }
+
+    private static WaitlistService Waitlist(TestShop shop) => shop.Get<WaitlistService>();
+
+    private static (int, int) Stock(InventoryItem item) => (item.Quantity, item.Reserved);
+
+    /// <summary>A SKU with <paramref name="units"/> units, every one held by an open checkout.</summary>
+    private static async Task HeldOutAsync(TestShop shop, string sku, int units, int shoppers = 1)
+    {
+        await shop.AddProductAsync(sku, stock: units);
+        for (var i = 0; i < shoppers; i++)
+        {
+            await shop.OpenCheckoutAsync($"holder{i}@example.com", null, (sku, units / shoppers));
+        }
+    }
+
+    private static List<WaitlistOffered> CaptureOffers(TestShop shop)
+    {
+        var offers = new List<WaitlistOffered>();
+        shop.Get<CheckoutEvents>().Subscribe(e =>
+        {
+            if (e is WaitlistOffered offered)
+            {
+                lock (offers)
+                {
+                    offers.Add(offered);
+                }
+            }
+            return Task.CompletedTask;
+        });
+        return offers;
+    }
+}
