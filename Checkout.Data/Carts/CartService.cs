@@ -82,6 +82,35 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         return await CartValidator.PriceAsync(db, cart, ct);
     }
 
+    /// <summary>
+    /// Puts the unit a waitlist offer holds into the cart. The unit is not on sale to anyone else, so the stock check
+    /// of <see cref="SetQuantityAsync"/> does not apply; checkout then claims it with the entry id.
+    /// </summary>
+    public async Task<Result<CartView>> AddOfferedAsync(Guid cartId, Guid waitlistEntryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var offer = await db.WaitlistEntries.AsNoTracking()
+            .Where(e => e.Id == waitlistEntryId && e.Status == Waitlist.WaitlistStatus.Offered && e.OfferExpiresAt > now)
+            .Join(db.Products.Where(p => p.Active), e => e.Sku, p => p.Sku, (e, p) => new { p.Sku, p.PriceMinor })
+            .FirstOrDefaultAsync(ct);
+        if (offer is null)
+        {
+            return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
+        }
+        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        if (cart is null)
+        {
+            return Error.NotFound("The cart");
+        }
+        if (cart.Lines.All(l => l.Sku != offer.Sku) && cart.SetQuantity(offer.Sku, 1, offer.PriceMinor, now) is { } error)
+        {
+            return error;
+        }
+        await db.SaveChangesAsync(ct);
+        return await CartValidator.PriceAsync(db, cart, ct);
+    }
+
     public async Task<Result<CartView>> GetAsync(Guid cartId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -71,12 +71,9 @@ public class WaitlistTests
         shop.Clock.Advance(TimeSpan.FromMinutes(15));
         await shop.Get<HoldSweeper>().SweepOnceAsync();
         var cart = await shop.Carts.CreateAsync();
-        await using (var db = await shop.DbAsync())
-        {
-            // The cart page adds the offered unit for the claimer; stock is 0 for everybody else.
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO cart_lines (CartId, Sku, Quantity, SeenPriceMinor) VALUES ({0}, 'CLAIM', 1, 1000)", cart);
-        }
+        // Stock is 0 for everybody else, yet the offered unit goes into the claimer's cart.
+        ResultAssert.Failure(await shop.Carts.SetQuantityAsync(cart, "CLAIM", 1), ErrorCodes.OutOfStock);
+        Assert.Equal(1, ResultAssert.Success(await shop.Carts.AddOfferedAsync(cart, entry.EntryId)).ItemCount);
 
         var started = await shop.Checkouts.StartAsync(new StartCheckout(cart, "claimer@example.com", "Claimer", WaitlistEntryId: entry.EntryId));
 
