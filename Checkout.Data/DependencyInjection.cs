@@ -4,6 +4,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
+using Checkout.Data.Operations;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
@@ -41,7 +42,12 @@ public static class DependencyInjection
             .AddInterceptors(new SqlitePragmas()));
         services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
 
+        services.AddMetrics();
+        services.AddSingleton<CheckoutMetrics>();
         services.AddSingleton<CheckoutEvents>();
+        services.AddSingleton<InvariantsService>();
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<LastUnitDrill>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CartService>();
         services.AddSingleton<CheckoutService>();

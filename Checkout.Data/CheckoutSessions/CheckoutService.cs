@@ -2,6 +2,7 @@ using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
+using Checkout.Data.Operations;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
@@ -23,7 +24,7 @@ public sealed record CheckoutView(
 public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
 public sealed class CheckoutService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events)
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events, CheckoutMetrics metrics)
 {
     private readonly CheckoutOptions _options = options.Value;
 
@@ -84,6 +85,7 @@ public sealed class CheckoutService(
         if (shortages.Count > 0)
         {
             await tx.RollbackAsync(ct);
+            metrics.OversellRejected();
             return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
         }
 
@@ -117,6 +119,7 @@ public sealed class CheckoutService(
             db.ChangeTracker.Clear();
             return await ExistingAsync(db, sessionId, request.CartId, ct) ?? throw new InvalidOperationException("Session vanished after a duplicate insert.", e);
         }
+        metrics.CheckoutStarted();
         await events.PublishStockAsync(quote.Lines.Select(l => l.Sku), ct);
         return ToView(session);
     }

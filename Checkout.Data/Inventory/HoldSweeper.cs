@@ -1,5 +1,6 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.Operations;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
 using Checkout.Data.Waitlist;
@@ -13,7 +14,7 @@ namespace Checkout.Data.Inventory;
 /// Releases expired holds. Each release is a compare-and-set on the hold and on the session, so two sweepers
 /// (two app instances) racing over the same holds restore each unit exactly once.
 /// </summary>
-public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
+public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options, CheckoutMetrics metrics)
 {
     private const int BatchSize = 200;
 
@@ -53,6 +54,7 @@ public sealed class HoldSweeper(IDbContextFactory<CheckoutDbContext> dbFactory, 
                 await events.PublishReleasedAsync(sessionId, CheckoutSessionStatus.Expired, ct);
             }
         }
+        metrics.HoldsExpired(closed);
         return closed;
     }
 }

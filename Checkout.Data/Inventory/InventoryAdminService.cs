@@ -7,6 +7,8 @@ namespace Checkout.Data.Inventory;
 
 public sealed record StockView(string Sku, int Available, int Reserved, int Sold);
 
+public sealed record ActiveHoldView(Guid HoldId, Guid OwnerId, string Sku, int Quantity, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Extended);
+
 /// <summary>Restocks and manual adjustments of available stock, each audited with who and why.</summary>
 public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events)
 {
@@ -17,6 +19,14 @@ public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> d
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Inventory.AsNoTracking().OrderBy(i => i.Sku)
             .Select(i => new StockView(i.Sku, i.Quantity, i.Reserved, i.Sold)).ToListAsync(ct);
+    }
+
+    /// <summary>Holds that are active right now, soonest to expire first (waitlist offers included: their owner is the entry).</summary>
+    public async Task<IReadOnlyList<ActiveHoldView>> ActiveHoldsAsync(int max = 200, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Holds.AsNoTracking().Where(h => h.Status == HoldStatus.Active).OrderBy(h => h.ExpiresAt).ThenBy(h => h.Id).Take(max)
+            .Select(h => new ActiveHoldView(h.Id, h.CheckoutSessionId, h.Sku, h.Quantity, h.CreatedAt, h.ExpiresAt, h.Extended)).ToListAsync(ct);
     }
 
     /// <summary>Adds (positive) or removes (negative) available units. Removing never takes stock below zero or touches held units.</summary>
@@ -38,7 +48,7 @@ public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> d
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Inventory
             .Where(i => i.Sku == sku && i.Quantity + delta >= 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + delta), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + delta).SetProperty(i => i.Stocked, i => i.Stocked + delta), ct);
         if (changed == 0)
         {
             await tx.RollbackAsync(ct);

@@ -16,10 +16,14 @@ public sealed class InventoryItem
         ArgumentOutOfRangeException.ThrowIfNegative(quantity);
         Sku = sku;
         Quantity = quantity;
+        Stocked = quantity;
     }
 
     public string Sku { get; private set; } = "";
     public int Quantity { get; private set; }
     public int Reserved { get; private set; }
     public int Sold { get; private set; }
+
+    /// <summary>Every unit ever put on sale (initial stock plus adjustments): always Quantity + Reserved + Sold.</summary>
+    public int Stocked { get; private set; }
 }

@@ -3,6 +3,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
+using Checkout.Data.Operations;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
@@ -23,7 +24,8 @@ public sealed class PlaceOrderService(
     OrderService orders,
     TimeProvider clock,
     IOptions<CheckoutOptions> options,
-    CheckoutEvents events)
+    CheckoutEvents events,
+    CheckoutMetrics metrics)
 {
     private static readonly TransitionRequest Checkout = new("checkout");
 
@@ -168,6 +170,7 @@ public sealed class PlaceOrderService(
                 }
                 if (failed)
                 {
+                    metrics.PaymentDeclined();
                     await events.PublishRaisedAsync(db);
                     await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Cancelled));
                     await events.PublishReleasedAsync(order.CheckoutSessionId, CheckoutSessionStatus.Failed, ct);
@@ -238,6 +241,7 @@ public sealed class PlaceOrderService(
             db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, await ConfirmedPayloadAsync(db, order.Id, ct), now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            metrics.OrderConfirmed(order.TotalMinor, order.Currency);
             await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Confirmed));
         }
         else

@@ -8,6 +8,8 @@ using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Waitlist;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Persistence;
@@ -17,7 +19,7 @@ namespace Checkout.Data.Persistence;
 /// <see cref="IDbContextFactory{TContext}"/> and keep each use case in one transaction; there is no repository layer.
 /// Each database provider has its own subclass so that it can carry its own migrations.
 /// </summary>
-public abstract class CheckoutDbContext(DbContextOptions options) : DbContext(options)
+public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options)
 {
     private readonly List<CheckoutEvent> _raised = [];
 
@@ -67,6 +69,10 @@ public abstract class CheckoutDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<string>().HaveMaxLength(256);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        // Admin accounts live beside the shop's data: ASP.NET Core Identity's own tables and hashing.
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);
+    }
 }

@@ -159,6 +159,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasIndex(o => o.CheckoutSessionId).IsUnique();
         b.HasIndex(o => o.Number).IsUnique();
         b.HasIndex(o => new { o.Status, o.CreatedAt });
+        b.HasIndex(o => o.CreatedAt);
         b.OwnsMany(o => o.Lines, l =>
         {
             l.ToTable("order_lines");

@@ -77,6 +77,16 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         return ToView(promo);
     }
 
+    /// <summary>Uses taken per UTC day (given-back uses excluded), oldest first.</summary>
+    public async Task<IReadOnlyList<(DateOnly Day, int Uses)>> UsageByDayAsync(string code, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var normalized = InputRules.NormalizeCode(code);
+        var taken = await db.PromoRedemptions.AsNoTracking()
+            .Where(r => r.Code == normalized && r.Status != RedemptionStatus.Released).Select(r => r.CreatedAt).ToListAsync(ct);
+        return [.. taken.GroupBy(t => DateOnly.FromDateTime(t.UtcDateTime)).OrderBy(g => g.Key).Select(g => (g.Key, g.Count()))];
+    }
+
     private static PromoView ToView(PromoCode p) => new(
         p.Code, p.Kind, p.Value, p.StartsAt, p.EndsAt, p.UsageLimit, p.Used, p.PerCustomerLimit, p.MinSubtotalMinor,
         p.ScopeSku, p.ScopeCategory, p.Enabled);
