@@ -85,6 +85,11 @@ public sealed class CheckoutService(
         if (shortages.Count > 0)
         {
             await tx.RollbackAsync(ct);
+            // A double submit of this very session may have taken the stock: then that session is the answer.
+            if (await ExistingAsync(db, sessionId, request.CartId, ct) is { } started)
+            {
+                return started;
+            }
             metrics.OversellRejected();
             return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
         }
@@ -99,7 +104,7 @@ public sealed class CheckoutService(
             if (!await PromoLedger.TryTakeAsync(db, promo.Code, ct))
             {
                 await tx.RollbackAsync(ct);
-                return PromoRules.LimitReached(promo.Code);
+                return await ExistingAsync(db, sessionId, request.CartId, ct) ?? PromoRules.LimitReached(promo.Code);
             }
             db.PromoRedemptions.Add(new PromoRedemption(promo.Code, sessionId, email, now));
         }

@@ -18,5 +18,5 @@ public sealed record OrderHistoryView(OrderStatus? From, OrderStatus To, DateTim
 
 public sealed record PaymentView(PaymentStatus Status, long AmountMinor, long CapturedMinor, long RefundedMinor, string CardBrand, string CardLast4);
 
-/// <param name="Replayed">True when the order already existed for the checkout session (a retry).</param>
+/// <param name="Replayed">False only for the one call that confirmed the order; every other call for the session is a replay.</param>
 public sealed record PlacedOrder(OrderView Order, bool Replayed);

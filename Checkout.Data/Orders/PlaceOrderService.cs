@@ -29,12 +29,14 @@ public sealed class PlaceOrderService(
 {
     private static readonly TransitionRequest Checkout = new("checkout");
 
-    /// <summary>Idempotent on <paramref name="checkoutSessionId"/>: a replay returns the first order (with <see cref="PlacedOrder.Replayed"/>).</summary>
+    /// <summary>
+    /// Idempotent on <paramref name="checkoutSessionId"/>: every call returns the same order; exactly one call — the one
+    /// that confirmed it — has <see cref="PlacedOrder.Replayed"/> false.
+    /// </summary>
     public async Task<Result<PlacedOrder>> PlaceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);
-        var replayed = order is not null;
         if (order is null)
         {
             var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
@@ -54,16 +56,15 @@ public sealed class PlaceOrderService(
                 {
                     return holdError;
                 }
-                replayed = true;
             }
             else
             {
-                (order, replayed) = await CreatePendingOrderAsync(db, session, ct);
+                order = await CreatePendingOrderAsync(db, session, ct);
             }
         }
 
-        var advanced = await AdvanceAsync(db, order.Id, card, ct);
-        return advanced.IsSuccess ? new PlacedOrder(advanced.Value!, replayed) : advanced.Error!;
+        var (advanced, confirmedHere) = await AdvanceAsync(db, order.Id, card, ct);
+        return advanced.IsSuccess ? new PlacedOrder(advanced.Value!, Replayed: !confirmedHere) : advanced.Error!;
     }
 
     /// <summary>
@@ -102,20 +103,20 @@ public sealed class PlaceOrderService(
         return current.Status == CheckoutSessionStatus.Open && current.HoldExpiresAt > now ? null : HoldExpired();
     }
 
-    private async Task<(Order Order, bool Replayed)> CreatePendingOrderAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
+    private async Task<Order> CreatePendingOrderAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
     {
         var order = new Order(session, clock.GetUtcNow());
         db.Orders.Add(order);
         try
         {
             await db.SaveChangesAsync(ct);
-            return (order, false);
+            return order;
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // The UNIQUE index on the session id decided the race: the other request's order is the order.
             db.ChangeTracker.Clear();
-            return (await db.Orders.AsNoTracking().SingleAsync(o => o.CheckoutSessionId == session.Id, ct), true);
+            return await db.Orders.AsNoTracking().SingleAsync(o => o.CheckoutSessionId == session.Id, ct);
         }
         finally
         {
@@ -123,26 +124,36 @@ public sealed class PlaceOrderService(
         }
     }
 
-    /// <summary>Takes the order one step at a time from whatever status it is in now; losing a compare-and-set just re-reads.</summary>
-    private async Task<Result<OrderView>> AdvanceAsync(CheckoutDbContext db, Guid orderId, CardDetails card, CancellationToken ct)
+    /// <summary>
+    /// Takes the order one step at a time from whatever status it is in now; losing a compare-and-set just re-reads.
+    /// Also says whether this call made the final step to CONFIRMED.
+    /// </summary>
+    private async Task<(Result<OrderView> Order, bool ConfirmedHere)> AdvanceAsync(CheckoutDbContext db, Guid orderId, CardDetails card, CancellationToken ct)
     {
+        var confirmedHere = false;
         while (true)
         {
             var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
-            Error? stop = order.Status switch
+            Error? stop = null;
+            switch (order.Status)
             {
-                OrderStatus.Pending => await AuthorizeAsync(db, order, card, ct),
-                OrderStatus.PaymentAuthorized => await CaptureAsync(db, order, ct),
-                OrderStatus.PaymentFailed or OrderStatus.Cancelled => await FailedOutcomeAsync(db, order, ct),
-                _ => null,
-            };
+                case OrderStatus.Pending:
+                    stop = await AuthorizeAsync(db, order, card, ct);
+                    break;
+                case OrderStatus.PaymentAuthorized:
+                    (stop, confirmedHere) = await CaptureAsync(db, order, ct);
+                    break;
+                case OrderStatus.PaymentFailed or OrderStatus.Cancelled:
+                    stop = await FailedOutcomeAsync(db, order, ct);
+                    break;
+            }
             if (stop is not null)
             {
-                return stop;
+                return (stop, false);
             }
             if (order.Status is not (OrderStatus.Pending or OrderStatus.PaymentAuthorized))
             {
-                return (await OrderService.LoadViewAsync(db, o => o.Id == orderId, ct))!;
+                return ((await OrderService.LoadViewAsync(db, o => o.Id == orderId, ct))!, confirmedHere);
             }
         }
     }
@@ -224,18 +235,19 @@ public sealed class PlaceOrderService(
         return HoldExpired();
     }
 
-    private async Task<Error?> CaptureAsync(CheckoutDbContext db, Order order, CancellationToken ct)
+    private async Task<(Error? Stop, bool Confirmed)> CaptureAsync(CheckoutDbContext db, Order order, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var payment = await db.Payments.SingleAsync(p => p.OrderId == order.Id, ct);
         var result = await gateway.CaptureAsync($"capture-{order.Id}", payment.AuthorizationId, payment.AmountMinor, ct);
         if (!result.Approved)
         {
-            return new Error(ErrorCodes.PaymentPending, "The payment could not be captured yet. Try again: you will not be charged twice.");
+            return (new Error(ErrorCodes.PaymentPending, "The payment could not be captured yet. Try again: you will not be charged twice."), false);
         }
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, ct))
+        var confirmed = await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, ct);
+        if (confirmed)
         {
             payment.MarkCaptured(now);
             db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, await ConfirmedPayloadAsync(db, order.Id, ct), now));
@@ -249,12 +261,17 @@ public sealed class PlaceOrderService(
             await tx.RollbackAsync(ct);
         }
         db.ChangeTracker.Clear();
-        return null;
+        return (null, confirmed);
     }
 
     /// <summary>A replay of a failed checkout answers as the first attempt did; an authorization that raced a cancellation is voided.</summary>
     private async Task<Error?> FailedOutcomeAsync(CheckoutDbContext db, Order order, CancellationToken ct)
     {
+        if (await db.OrderStatusChanges.AnyAsync(h => h.OrderId == order.Id && h.To == OrderStatus.Confirmed, ct))
+        {
+            // Paid and later cancelled: the checkout itself succeeded, so a replay answers with the order as it is now.
+            return null;
+        }
         await orders.SettleRefundOrVoidAsync(db, order.Id, ct);
         var last = await db.OrderStatusChanges.AsNoTracking()
             .Where(h => h.OrderId == order.Id && h.From == OrderStatus.Pending)

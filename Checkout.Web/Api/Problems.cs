@@ -59,6 +59,18 @@ public static class Problems
             problem.Type = TypeBase + code;
             problem.Extensions["code"] = code;
         }
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "The request could not be read; check the JSON and its types.",
+            StatusCodes.Status401Unauthorized => "Sign in as an admin or send a valid X-Admin-Key header.",
+            StatusCodes.Status403Forbidden => "This account may not do that.",
+            StatusCodes.Status404NotFound => "There is nothing at this address.",
+            StatusCodes.Status405MethodNotAllowed => "This address does not accept that method.",
+            StatusCodes.Status413PayloadTooLarge => "The request body is larger than this API accepts.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+            StatusCodes.Status429TooManyRequests => "Too many requests; wait and try again.",
+            _ => "Something went wrong on our side; it has been logged.",
+        };
     }
 
     private static string TitleFor(string code) => code switch

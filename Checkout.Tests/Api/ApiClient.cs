@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Checkout.Tests.Api;
+
+/// <summary>
+/// The HTTP API as a shopper or an admin uses it. Raw methods return the response for tests about status codes;
+/// the arranging shortcuts (<see cref="CartWithAsync"/>, <see cref="CheckoutAsync"/>, <see cref="PayAsync"/>) assert
+/// the happy answer so that a broken step fails where it breaks, with the body in the message.
+/// </summary>
+public sealed class ApiClient(HttpClient http) : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const string ShopperEmail = "shopper@example.com";
+
+    public HttpClient Http => http;
+
+    public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(path);
+
+    public Task<HttpResponseMessage> PostAsync(string path, object? body = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> PutAsync(string path, object body) => http.PutAsJsonAsync(path, body, Json);
+
+    /// <summary>Sends <paramref name="body"/> byte for byte, for malformed JSON and wrong content types.</summary>
+    public Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? body, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+        return http.SendAsync(request);
+    }
+
+    public async Task<IReadOnlyList<ProductDto>> ProductsAsync() =>
+        await ReadAsync<List<ProductDto>>(await GetAsync("/api/products"), HttpStatusCode.OK);
+
+    public async Task<Guid> NewCartAsync() =>
+        (await ReadAsync<CartCreatedDto>(await PostAsync("/api/carts"), HttpStatusCode.Created)).CartId;
+
+    public Task<HttpResponseMessage> SetItemAsync(Guid cartId, string sku, int quantity) =>
+        PutAsync($"/api/carts/{cartId}/items/{sku}", new { quantity });
+
+    public async Task<Guid> CartWithAsync(params (string Sku, int Quantity)[] lines)
+    {
+        var cartId = await NewCartAsync();
+        foreach (var (sku, quantity) in lines)
+        {
+            await ReadAsync<CartDto>(await SetItemAsync(cartId, sku, quantity), HttpStatusCode.OK);
+        }
+        return cartId;
+    }
+
+    public Task<HttpResponseMessage> StartCheckoutAsync(Guid cartId, string email = ShopperEmail, string? promoCode = null, Guid? checkoutSessionId = null) =>
+        PostAsync("/api/checkouts", new { cartId, email, promoCode, name = "Sam Shopper", checkoutSessionId });
+
+    public async Task<CheckoutDto> CheckoutAsync(Guid cartId, string email = ShopperEmail, string? promoCode = null) =>
+        await ReadAsync<CheckoutDto>(await StartCheckoutAsync(cartId, email, promoCode), HttpStatusCode.Created);
+
+    /// <summary>A cart with the lines and an open checkout for it.</summary>
+    public async Task<CheckoutDto> OpenCheckoutAsync(params (string Sku, int Quantity)[] lines) => await CheckoutAsync(await CartWithAsync(lines));
+
+    public Task<HttpResponseMessage> CompleteAsync(Guid checkoutSessionId, CardBody card, string? idempotencyKey = null) =>
+        PostAsync($"/api/checkouts/{checkoutSessionId}/complete", card, idempotencyKey);
+
+    public async Task<PlacedDto> PayAsync(Guid checkoutSessionId, CardBody? card = null) =>
+        await ReadAsync<PlacedDto>(await CompleteAsync(checkoutSessionId, card ?? Cards.Approved), HttpStatusCode.Created);
+
+    /// <summary>A confirmed, paid order for the lines.</summary>
+    public async Task<PlacedDto> ConfirmedOrderAsync(params (string Sku, int Quantity)[] lines) =>
+        await PayAsync((await OpenCheckoutAsync(lines)).CheckoutSessionId);
+
+    public async Task<OrderDto> OrderAsync(Guid orderId) =>
+        await ReadAsync<OrderDto>(await GetAsync($"/api/orders/{orderId}"), HttpStatusCode.OK);
+
+    /// <summary>Asserts the status (showing the body when it differs) and reads the JSON body.</summary>
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected,
+            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidOperationException($"Empty body: {body}");
+    }
+
+    public void Dispose() => http.Dispose();
+}
+
+public sealed record CardBody(string CardNumber, string Expiry, string Cvc);
+
+public static class Cards
+{
+    public static readonly CardBody Approved = new("4242 4242 4242 4242", "12/30", "123");
+    public static readonly CardBody Declined = new("4000 0000 0000 0002", "12/30", "123");
+    public static readonly CardBody InsufficientFunds = new("4000 0000 0000 9995", "12/30", "123");
+    public static readonly CardBody TimesOutOnce = new("4000 0000 0000 0119", "12/30", "123");
+}
+
+public sealed record ProductDto(string Sku, string Name, string Category, long PriceMinor, string Currency, int Available);
+
+public sealed record CartCreatedDto(Guid CartId);
+
+public sealed record LineDto(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
+
+public sealed record CartProblemDto(string Kind, string Sku, string Message, long? WasMinor, long? NowMinor, int? Available);
+
+public sealed record CartDto(Guid CartId, IReadOnlyList<LineDto> Lines, long SubtotalMinor, string Currency, IReadOnlyList<CartProblemDto> Problems);
+
+public sealed record CheckoutDto(
+    Guid CheckoutSessionId, string Status, DateTimeOffset HoldExpiresAt, IReadOnlyList<LineDto> Lines, long SubtotalMinor,
+    long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode);
+
+public sealed record PlacedDto(Guid OrderId, string OrderNumber, string Status);
+
+public sealed record PaymentDto(string Status, long AmountMinor, long CapturedMinor, long RefundedMinor, string CardBrand, string CardLast4);
+
+public sealed record HistoryDto(string? From, string To, DateTimeOffset At, string Actor, string? Reason);
+
+public sealed record OrderDto(
+    Guid OrderId, string OrderNumber, string Status, long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor,
+    string Currency, IReadOnlyList<LineDto> Lines, PaymentDto? Payment, IReadOnlyList<HistoryDto> History);
+
+public sealed record AdminOrderRow(
+    Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, string Email, long TotalMinor, string Currency, string Status, string PaymentStatus);
+
+public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Items, int Page, int PageSize, int Total);
+
+public sealed record StockDto(string Sku, int Available, int Reserved, int Sold);
