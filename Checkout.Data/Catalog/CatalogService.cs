@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Catalog;
 
+/// <param name="Reserved">Units held by checkouts right now: 0 available with some reserved means a shopper can join the waitlist.</param>
 public sealed record ProductView(
-    string Sku, string Name, string Category, string Icon, long PriceMinor, string Currency, int Available, bool IsHot);
+    string Sku, string Name, string Category, string Icon, long PriceMinor, string Currency, int Available, bool IsHot, int Reserved = 0);
 
 public sealed class CatalogService(IDbContextFactory<CheckoutDbContext> dbFactory)
 {
@@ -31,5 +32,5 @@ public sealed class CatalogService(IDbContextFactory<CheckoutDbContext> dbFactor
         join i in db.Inventory.AsNoTracking() on p.Sku equals i.Sku
         where p.Active
         orderby p.Category, p.Name
-        select new ProductView(p.Sku, p.Name, p.Category, p.Icon, p.PriceMinor, p.Currency, i.Quantity, p.IsHot);
+        select new ProductView(p.Sku, p.Name, p.Category, p.Icon, p.PriceMinor, p.Currency, i.Quantity, p.IsHot, i.Reserved);
 }

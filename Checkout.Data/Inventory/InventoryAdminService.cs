@@ -1,7 +1,9 @@
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
+using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Inventory;
 
@@ -10,7 +12,8 @@ public sealed record StockView(string Sku, int Available, int Reserved, int Sold
 public sealed record ActiveHoldView(Guid HoldId, Guid OwnerId, string Sku, int Quantity, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Extended);
 
 /// <summary>Restocks and manual adjustments of available stock, each audited with who and why.</summary>
-public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events)
+public sealed class InventoryAdminService(
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
 {
     public const int MaxAdjustment = 100_000;
 
@@ -29,7 +32,10 @@ public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> d
             .Select(h => new ActiveHoldView(h.Id, h.CheckoutSessionId, h.Sku, h.Quantity, h.CreatedAt, h.ExpiresAt, h.Extended)).ToListAsync(ct);
     }
 
-    /// <summary>Adds (positive) or removes (negative) available units. Removing never takes stock below zero or touches held units.</summary>
+    /// <summary>
+    /// Adds (positive) or removes (negative) available units. Added units go to the SKU's waitlist first. Removing
+    /// never takes stock below zero or touches held units.
+    /// </summary>
     public async Task<Result<StockView>> AdjustAsync(string sku, int delta, string reason, string actor, CancellationToken ct = default)
     {
         if (InputRules.Sku(sku) is { } skuError)
@@ -56,9 +62,16 @@ public sealed class InventoryAdminService(IDbContextFactory<CheckoutDbContext> d
                 ? Error.Validation("Not that many units are available to remove.")
                 : Error.NotFound($"The product {sku}");
         }
-        db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, clock.GetUtcNow()));
+        var now = clock.GetUtcNow();
+        db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, now));
         await db.SaveChangesAsync(ct);
+        if (delta > 0 && await WaitlistLedger.OfferAsync(db, sku, delta, now, options.Value.WaitlistClaimWindow, ct) is var offered and > 0)
+        {
+            await db.Inventory.Where(i => i.Sku == sku)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity - offered).SetProperty(i => i.Reserved, i => i.Reserved + offered), ct);
+        }
         await tx.CommitAsync(ct);
+        await events.PublishRaisedAsync(db);
         await events.PublishStockAsync([sku], ct);
         var item = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku, ct);
         return new StockView(item.Sku, item.Quantity, item.Reserved, item.Sold);

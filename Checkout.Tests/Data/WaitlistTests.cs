@@ -128,6 +128,19 @@ public class WaitlistTests
     }
 
     [Fact]
+    public async Task Restock_OffersTheNewUnitsToTheWaitlistFirst()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await HeldOutAsync(shop, "RESTOCK", units: 1);
+        var waiter = ResultAssert.Success(await Waitlist(shop).JoinAsync("RESTOCK", "waiter@example.com"));
+
+        var stock = ResultAssert.Success(await shop.Get<InventoryAdminService>().AdjustAsync("RESTOCK", 3, "delivery", "admin"));
+
+        Assert.Equal(WaitlistStatus.Offered, ResultAssert.Success(await Waitlist(shop).GetAsync(waiter.EntryId)).Status);
+        Assert.Equal((2, 2, 0), (stock.Available, stock.Reserved, stock.Sold));
+    }
+
+    [Fact]
     public async Task ConcurrentReleases_NeverOfferOneUnitTwice()
     {
         await using var shop = await TestShop.CreateAsync();
