@@ -1,4 +1,5 @@
 using Checkout.Data;
+using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.Components;
 using Checkout.Web.State;
@@ -8,8 +9,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCheckoutData();
 builder.AddCheckoutApi();
+builder.AddCheckoutAdmin();
 builder.Services.AddMudServices();
 builder.Services.AddScoped<CartState>();
+builder.Services.AddScoped<WaitlistState>();
+builder.Services.AddCartCookie();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 
@@ -19,9 +23,11 @@ app.UseCheckoutErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseCartCookie();
 
 app.MapStaticAssets();
 app.MapCheckoutApi();
+app.MapCheckoutAdmin();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

@@ -65,7 +65,8 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
             {
                 return Error.NotFound($"The product {sku}");
             }
-            if (quantity > product.Quantity)
+            var current = cart.Lines.FirstOrDefault(l => l.Sku == sku)?.Quantity ?? 0;
+            if (quantity > current && quantity > product.Quantity)
             {
                 return CartValidator.OutOfStock([new StockShortage(sku, quantity, product.Quantity)]);
             }
@@ -116,6 +117,29 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var cart = await db.Carts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cartId, ct);
         return cart is null ? Error.NotFound("The cart") : await CartValidator.PriceAsync(db, cart, ct);
+    }
+
+    /// <summary>The shopper accepts the current price of one line.</summary>
+    public async Task<Result<CartView>> AcceptPriceAsync(Guid cartId, string sku, CancellationToken ct = default)
+    {
+        if (InputRules.Sku(sku) is { } skuError)
+        {
+            return skuError;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        if (cart is null)
+        {
+            return Error.NotFound("The cart");
+        }
+        var price = await db.Products.AsNoTracking().Where(p => p.Sku == sku && p.Active).Select(p => (long?)p.PriceMinor).FirstOrDefaultAsync(ct);
+        if (price is null || cart.Lines.All(l => l.Sku != sku))
+        {
+            return Error.NotFound($"The product {sku} in the cart");
+        }
+        cart.AcceptPrice(sku, price.Value, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return await CartValidator.PriceAsync(db, cart, ct);
     }
 
     /// <summary>Applies every fix the validation offers: accept current prices, reduce to what is left, remove what is gone.</summary>

@@ -19,7 +19,7 @@ public sealed record StartCheckout(
 public sealed record CheckoutView(
     Guid CheckoutSessionId, CheckoutSessionStatus Status, IReadOnlyList<CheckoutLineView> Lines, long SubtotalMinor,
     long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode, string Email,
-    DateTimeOffset HoldExpiresAt, bool HoldExtended);
+    DateTimeOffset HoldExpiresAt, bool HoldExtended, string CustomerName = "", Guid CartId = default);
 
 public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
@@ -253,7 +253,8 @@ public sealed class CheckoutService(
     internal static CheckoutView ToView(CheckoutSession s) => new(
         s.Id, s.Status,
         [.. s.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new CheckoutLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
-        s.SubtotalMinor, s.DiscountMinor, s.ShippingMinor, s.TotalMinor, s.Currency, s.PromoCode, s.Email, s.HoldExpiresAt, s.HoldExtended);
+        s.SubtotalMinor, s.DiscountMinor, s.ShippingMinor, s.TotalMinor, s.Currency, s.PromoCode, s.Email, s.HoldExpiresAt, s.HoldExtended,
+        s.CustomerName, s.CartId);
 
     private async Task<Result<CheckoutView>?> ExistingAsync(CheckoutDbContext db, Guid sessionId, Guid cartId, CancellationToken ct)
     {

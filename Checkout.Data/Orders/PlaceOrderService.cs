@@ -212,12 +212,28 @@ public sealed class PlaceOrderService(
                 return await AbandonAfterExpiryAsync(db, order, result.TransactionId!, ct);
             }
             await PromoLedger.ConsumeAsync(db, session.Id, ct);
+            await TakeOrderedOutOfCartAsync(db, session, now, ct);
             db.Payments.Add(new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, card, now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
         return null;
+    }
+
+    /// <summary>What the order bought leaves the cart in the same transaction (anything added meanwhile stays).</summary>
+    private static async Task TakeOrderedOutOfCartAsync(CheckoutDbContext db, CheckoutSession session, DateTimeOffset now, CancellationToken ct)
+    {
+        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == session.CartId, ct);
+        if (cart is null)
+        {
+            return;
+        }
+        foreach (var line in session.Lines)
+        {
+            var inCart = cart.Lines.FirstOrDefault(l => l.Sku == line.Sku)?.Quantity ?? 0;
+            cart.SetQuantity(line.Sku, Math.Max(0, inCart - line.Quantity), line.UnitPriceMinor, now);
+        }
     }
 
     /// <summary>The hold was released before the authorization came back: give the money back and cancel; nothing is sold.</summary>

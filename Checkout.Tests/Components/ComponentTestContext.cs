@@ -1,6 +1,12 @@
 using Bunit;
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
+using Checkout.Data.Promotions;
+using Checkout.Data.Realtime;
+using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
 using Checkout.Web.State;
 using Microsoft.AspNetCore.Components;
@@ -38,29 +44,55 @@ public static class ComponentTestSetup
 
 /// <summary>
 /// A bunit context over a real shop (SQLite in a temp folder, the product's own services). The storefront's
-/// services are registered as the app registers them for one circuit: the catalog and carts, and one
-/// <see cref="CartState"/> for the shopper.
+/// services are registered as the app registers them for one circuit: the shop's singletons (catalog, carts, checkout,
+/// orders, waitlist, the live event stream and the fake clock), and one <see cref="CartState"/> and one
+/// <see cref="WaitlistState"/> for the shopper.
 /// </summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 {
     private TestShop? _shop;
     private CartState? _cart;
+    private WaitlistState? _waitlist;
 
     protected TestShop Shop => _shop ?? throw new InvalidOperationException("The shop is created in InitializeAsync.");
 
     /// <summary>The shopper's cart state, the same instance the rendered components inject.</summary>
     protected CartState Cart => _cart ?? throw new InvalidOperationException("The cart state is created in InitializeAsync.");
 
+    /// <summary>The shopper's waitlist entries, the same instance the rendered components inject.</summary>
+    protected WaitlistState Waitlist => _waitlist ?? throw new InvalidOperationException("The waitlist state is created in InitializeAsync.");
+
     public async Task InitializeAsync()
     {
         _shop = await TestShop.CreateAsync();
         _cart = new CartState(_shop.Get<CartService>());
+        _waitlist = new WaitlistState(_shop.Get<WaitlistService>());
         this.UseStorefrontDefaults(services =>
         {
             services.AddSingleton(_shop.Get<CatalogService>());
             services.AddSingleton(_shop.Get<CartService>());
             services.AddSingleton(_cart);
+            // Countdowns and live updates run on the shop's fake clock and event stream.
+            services.AddSingleton<TimeProvider>(_shop.Clock);
+            services.AddSingleton(_shop.Get<CheckoutEvents>());
+            services.AddSingleton(_shop.Get<CheckoutService>());
+            services.AddSingleton(_shop.Get<OrderService>());
+            services.AddSingleton(_shop.Get<WaitlistService>());
+            services.AddSingleton(_waitlist);
+            // The back office's services over the same shop.
+            services.AddSingleton(_shop.Get<OrderQueries>());
+            services.AddSingleton(_shop.Get<PromoAdminService>());
+            services.AddSingleton(_shop.Get<InventoryAdminService>());
+            AddServices(services);
         });
+    }
+
+    /// <summary>
+    /// Registers what a test class needs beyond the shop's services (authorization, a replaced service); runs last, so
+    /// a registration here wins over the one above it.
+    /// </summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     async Task IAsyncLifetime.DisposeAsync()

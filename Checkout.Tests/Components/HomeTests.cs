@@ -3,6 +3,7 @@ using Bunit;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Storefront;
 using Checkout.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -52,6 +53,24 @@ public class HomeTests : ComponentTestContext
         await using var db = await Shop.DbAsync();
         var line = Assert.Single(await db.Carts.AsNoTracking().SelectMany(c => c.Lines).ToListAsync());
         Assert.Equal(("TOTE", 1, Cart.Cart!.CartId), (line.Sku, line.Quantity, line.CartId));
+    }
+
+    [Fact]
+    public async Task ClickingAdd_WithAPickedQuantity_AddsThatManyOnTopOfWhatIsInTheCart()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        var cut = Render<Home>();
+        var add = await cut.WaitForElementAsync("button[aria-label='Add Product MUG to cart']");
+        await add.ClickAsync(new MouseEventArgs());
+        await cut.WaitForAssertionAsync(() => Assert.Equal(1, Cart.QuantityOf("MUG")));
+
+        await cut.Find("input[aria-label='Quantity of Product MUG']").ChangeAsync(new ChangeEventArgs { Value = "3" });
+        await cut.Find("button[aria-label='Add Product MUG to cart']").ClickAsync(new MouseEventArgs());
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal(4, Cart.QuantityOf("MUG")));
+        await using var db = await Shop.DbAsync();
+        var line = Assert.Single(await db.Carts.AsNoTracking().SelectMany(c => c.Lines).ToListAsync());
+        Assert.Equal(("MUG", 4), (line.Sku, line.Quantity));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using AngleSharp.Dom;
 using Bunit;
 using Checkout.Data.Catalog;
 using Checkout.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace Checkout.Tests.Components;
 
@@ -89,22 +91,80 @@ public class ProductCardTests : ComponentTestContext
     }
 
     [Fact]
-    public void ClickingAdd_RaisesOnAddWithTheProduct()
+    public void ClickingAdd_RaisesOnAddWithTheProductAndOneUnit()
     {
-        var added = new List<ProductView>();
+        var added = new List<ProductCard.AddRequest>();
         var cut = Render<ProductCard>(p => p
             .Add(c => c.Product, Espresso)
-            .Add(c => c.OnAdd, product => added.Add(product)));
+            .Add(c => c.OnAdd, request => added.Add(request)));
 
         AddButton(cut).Click();
 
-        Assert.Same(Espresso, Assert.Single(added));
+        var request = Assert.Single(added);
+        Assert.Same(Espresso, request.Product);
+        Assert.Equal(1, request.Quantity);
+    }
+
+    [Fact]
+    public void QuantityPicker_IsLabelledAndBoundedByTheStock()
+    {
+        var cut = RenderCard(Espresso with { Available = 7 });
+
+        var picker = QuantityPicker(cut);
+        Assert.Equal("Quantity of Espresso Beans 1 kg", picker.GetAttribute("aria-label"));
+        Assert.Equal("Quantity", cut.Find($"label[for='{picker.Id}']").TextContent.Trim());
+        Assert.Equal(("1", "1", "7"), (picker.GetAttribute("value"), picker.GetAttribute("aria-valuemin"), picker.GetAttribute("aria-valuemax")));
+    }
+
+    [Fact]
+    public void QuantityPicker_NeverOffersMoreThanOneCartLineHolds()
+    {
+        var cut = RenderCard(Espresso with { Available = 500 });
+
+        Assert.Equal("99", QuantityPicker(cut).GetAttribute("aria-valuemax"));
+    }
+
+    [Fact]
+    public void Card_WhenSoldOut_OffersNoQuantity()
+    {
+        var cut = RenderCard(Espresso with { Available = 0 });
+
+        Assert.Empty(cut.FindAll("input[role=spinbutton]"));
+    }
+
+    [Fact]
+    public async Task ClickingAdd_AfterPickingThree_AsksForThreeThenOffersOneAgain()
+    {
+        var added = new List<ProductCard.AddRequest>();
+        var cut = Render<ProductCard>(p => p
+            .Add(c => c.Product, Espresso)
+            .Add(c => c.OnAdd, request => added.Add(request)));
+
+        await QuantityPicker(cut).ChangeAsync(new ChangeEventArgs { Value = "3" });
+        await AddButton(cut).ClickAsync(new MouseEventArgs());
+
+        Assert.Equal(3, Assert.Single(added).Quantity);
+        Assert.Equal("1", QuantityPicker(cut).GetAttribute("value"));
+    }
+
+    [Fact]
+    public void QuantityPicker_WhenTheStockDropsBelowThePick_FollowsTheStock()
+    {
+        var cut = RenderCard(Espresso with { Available = 7 });
+        QuantityPicker(cut).Change(new ChangeEventArgs { Value = "6" });
+        Assert.Equal("6", QuantityPicker(cut).GetAttribute("value"));
+
+        cut.Render(p => p.Add(c => c.Product, Espresso with { Available = 2 }));
+
+        Assert.Equal(("2", "2"), (QuantityPicker(cut).GetAttribute("value"), QuantityPicker(cut).GetAttribute("aria-valuemax")));
     }
 
     private IRenderedComponent<ProductCard> RenderCard(ProductView product) =>
         Render<ProductCard>(p => p.Add(c => c.Product, product));
 
-    private static IElement AddButton(IRenderedComponent<ProductCard> cut) => Assert.Single(cut.FindAll("button"));
+    private static IElement AddButton(IRenderedComponent<ProductCard> cut) => Assert.Single(cut.FindAll("button[aria-label^='Add ']"));
+
+    private static IElement QuantityPicker(IRenderedComponent<ProductCard> cut) => cut.Find("input[role=spinbutton]");
 
     /// <summary>The card's text with runs of whitespace collapsed, as a reader would see it.</summary>
     private static string Text(IRenderedComponent<ProductCard> cut) =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Checkout.Web.Api;
@@ -36,9 +37,37 @@ public sealed class AdminApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptio
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 }
 
+/// <summary>
+/// Who may use the admin pages and the admin API: a signed-in user in role <see cref="Role"/> (the Identity cookie
+/// that <c>AddCheckoutAdmin</c> sets up) or a script with the <c>X-Admin-Key</c> header. A request that carries the
+/// header is judged by the key alone, so a wrong key is a 401 even in a browser with an admin's cookie.
+/// </summary>
 public static class AdminAuthentication
 {
+    /// <summary>The <c>X-Admin-Key</c> scheme.</summary>
     public const string Scheme = "AdminApiKey";
+
+    /// <summary>Forwards to <see cref="Scheme"/> when the request carries the key header, else to the Identity cookie.</summary>
+    public const string CookieOrKeyScheme = "AdminCookieOrKey";
+
     public const string Policy = "Admin";
     public const string Role = "Admin";
+
+    public static AuthenticationBuilder AddAdminAuthentication(this IServiceCollection services)
+    {
+        var authentication = services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(Scheme, null)
+            .AddPolicyScheme(CookieOrKeyScheme, "Admin cookie or key", o => o.ForwardDefaultSelector = SelectScheme);
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(CookieOrKeyScheme)
+            .RequireRole(Role));
+        return authentication;
+    }
+
+    private static string SelectScheme(HttpContext context) =>
+        context.Request.Headers.ContainsKey(AdminApiKeyHandler.Header) ? Scheme : IdentityConstants.ApplicationScheme;
+
+    /// <summary>Callers that are not browsers: they get 401/403 where a browser is sent to the sign-in page.</summary>
+    public static bool IsMachineRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/metrics") || request.Path.StartsWithSegments("/healthz");
 }

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
 using Checkout.Data.Persistence;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,11 +19,7 @@ public static class ApiSetup
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(AdminAuthentication.Scheme, null);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminAuthentication.Policy, p => p
-            .AddAuthenticationSchemes(AdminAuthentication.Scheme)
-            .RequireRole(AdminAuthentication.Role));
+        builder.Services.AddAdminAuthentication();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

@@ -6,23 +6,51 @@ namespace Checkout.Web.State;
 
 /// <summary>
 /// The shopper's cart for one circuit. Components change it only through intent methods and
-/// learn about changes through <see cref="NotifyOnChange"/>.
+/// learn about changes through <see cref="NotifyOnChange"/>. The cart lives in the database under the id from the
+/// shopper's cookie (<see cref="OpenAsync"/>), so every tab and every new circuit sees the same cart.
 /// </summary>
 public sealed class CartState(CartService carts)
 {
-    // Intents run one at a time, so a double click cannot create two carts or lose an increment.
+    // Intents run one at a time, so a double click cannot lose an increment and an add waits for the first load.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<Subscription> _subscriptions = [];
-    // Kept apart from Cart: a first add that fails (out of stock) must not leave an orphan cart behind.
+    // Kept apart from Cart: the id is known (from the cookie) before its row exists, which is created on first add.
     private Guid? _cartId;
 
-    /// <summary>The last cart the server confirmed, or null before the first item is added.</summary>
+    /// <summary>The shopper's cart id, or null when the circuit has none yet (no cookie and nothing added).</summary>
+    public Guid? CartId => _cartId;
+
+    /// <summary>The last cart the server confirmed, or null before the cart has a row.</summary>
     public CartView? Cart { get; private set; }
 
     public int ItemCount => Cart?.ItemCount ?? 0;
 
     public int QuantityOf(string sku) =>
         Cart?.Lines.FirstOrDefault(line => line.Sku == sku)?.Quantity ?? 0;
+
+    /// <summary>Binds this circuit to the shopper's cart and loads it; a cart that has no row yet reads as empty.</summary>
+    public Task OpenAsync(Guid cartId, CancellationToken ct = default) =>
+        RunAsync<CartView?>(async () =>
+        {
+            _cartId = cartId;
+            Cart = (await carts.GetAsync(cartId, ct)).Value;
+            return Result<CartView?>.Success(Cart);
+        }, ct);
+
+    /// <summary>Re-reads the cart from the server: current prices, stock and problems.</summary>
+    public Task<Result<CartView?>> RefreshAsync(CancellationToken ct = default) =>
+        RunAsync<CartView?>(async () =>
+        {
+            if (_cartId is not { } cartId)
+            {
+                return Result<CartView?>.Success(null);
+            }
+            var result = await carts.GetAsync(cartId, ct);
+            Cart = result.Value;
+            return result.IsSuccess || result.Error!.Code == ErrorCodes.NotFound
+                ? Result<CartView?>.Success(Cart)
+                : Result<CartView?>.Failure(result.Error);
+        }, ct);
 
     /// <summary>Adds one unit of <paramref name="sku"/>, creating the cart on first use.</summary>
     public Task<Result<CartView>> AddAsync(string sku, CancellationToken ct = default) =>
@@ -31,6 +59,25 @@ public sealed class CartState(CartService carts)
     /// <summary>Sets the quantity of <paramref name="sku"/>; 0 removes the line.</summary>
     public Task<Result<CartView>> SetQuantityAsync(string sku, int quantity, CancellationToken ct = default) =>
         ChangeAsync(sku, _ => quantity, ct);
+
+    public Task<Result<CartView>> RemoveAsync(string sku, CancellationToken ct = default) =>
+        ChangeAsync(sku, _ => 0, ct);
+
+    /// <summary>Applies every fix the server offers: current prices, reduced to what is left, unavailable items removed.</summary>
+    public Task<Result<CartView>> AcceptChangesAsync(CancellationToken ct = default) =>
+        RunAsync<CartView>(async () =>
+        {
+            if (_cartId is not { } cartId)
+            {
+                return Error.NotFound("The cart");
+            }
+            var accepted = await carts.AcceptChangesAsync(cartId, ct);
+            if (accepted.IsSuccess)
+            {
+                Cart = accepted.Value;
+            }
+            return accepted;
+        }, ct);
 
     /// <summary>
     /// Calls <paramref name="callback"/> after every confirmed change; dispose the result to stop.
@@ -42,18 +89,35 @@ public sealed class CartState(CartService carts)
         return subscription;
     }
 
-    private async Task<Result<CartView>> ChangeAsync(string sku, Func<int, int> quantity, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        Result<CartView> result;
-        try
+    private Task<Result<CartView>> ChangeAsync(string sku, Func<int, int> quantity, CancellationToken ct) =>
+        RunAsync<CartView>(async () =>
         {
-            _cartId ??= await carts.CreateAsync(ct);
-            result = await carts.SetQuantityAsync(_cartId.Value, sku, quantity(QuantityOf(sku)), ct);
+            if (_cartId is not { } cartId)
+            {
+                // No cookie (a test host, or a client refusing cookies): the cart lives as long as the circuit.
+                cartId = await carts.CreateAsync(ct);
+                _cartId = cartId;
+            }
+            else if (Cart is null)
+            {
+                await carts.EnsureAsync(cartId, ct);
+            }
+            var result = await carts.SetQuantityAsync(cartId, sku, quantity(QuantityOf(sku)), ct);
             if (result.IsSuccess)
             {
                 Cart = result.Value;
             }
+            return result;
+        }, ct);
+
+    /// <summary>Runs one intent under the gate and tells subscribers once it succeeded.</summary>
+    private async Task<Result<T>> RunAsync<T>(Func<Task<Result<T>>> intent, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        Result<T> result;
+        try
+        {
+            result = await intent();
         }
         finally
         {

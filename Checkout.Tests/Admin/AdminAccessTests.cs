@@ -1,0 +1,319 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Web.Api;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Checkout.Tests.Admin;
+
+/// <summary>One app for the access tests: its first admin, one shopper account, and both signed in once.</summary>
+public sealed class AdminApp : IAsyncLifetime
+{
+    public const string ShopperEmail = "shopper-account@test.local";
+
+    public AdminFactory App { get; } = new();
+    public HttpClient Admin { get; private set; } = null!;
+    public HttpClient Shopper { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await App.CreateUserAsync(ShopperEmail, AdminFactory.ShopperPassword);
+        Admin = await App.SignedInAsync(AdminFactory.AdminEmail, AdminFactory.AdminPassword);
+        Shopper = await App.SignedInAsync(ShopperEmail, AdminFactory.ShopperPassword);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Admin.Dispose();
+        Shopper.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Who gets into the back office: every admin API route and every admin page, for an anonymous caller, a signed-in
+/// account without the Admin role, the configured admin signed in through the real form, and a script with the key.
+/// </summary>
+public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
+{
+    /// <summary>Every route of Api/AdminApi.cs, as the app's endpoint table names it; a test below keeps the list complete.</summary>
+    private static readonly string[] ApiRoutes =
+    [
+        "GET /api/admin/orders",
+        "GET /api/admin/orders/{orderId:guid}",
+        "POST /api/admin/orders/{orderId:guid}/ship",
+        "POST /api/admin/orders/{orderId:guid}/deliver",
+        "POST /api/admin/orders/{orderId:guid}/cancel",
+        "POST /api/admin/orders/{orderId:guid}/complete-return",
+        "POST /api/admin/orders/{orderId:guid}/refund",
+        "GET /api/admin/promos",
+        "POST /api/admin/promos",
+        "PUT /api/admin/promos/{code}",
+        "POST /api/admin/promos/{code}/disable",
+        "GET /api/admin/inventory",
+        "POST /api/admin/inventory/{sku}/restock",
+    ];
+
+    /// <summary>Every admin page but the sign-in page, as routed.</summary>
+    private static readonly string[] Pages =
+    [
+        "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory",
+    ];
+
+    public static TheoryData<string> ApiRouteData() => [.. ApiRoutes];
+
+    public static TheoryData<string> PageData() => [.. Pages];
+
+    [Fact]
+    public void TheRouteLists_NameEveryAdminRouteOfTheApp()
+    {
+        var endpoints = shop.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        var api = endpoints
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/admin", StringComparison.Ordinal) == true)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText}"));
+        var pages = endpoints
+            .Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(p => p.StartsWith("/admin", StringComparison.Ordinal) && p != "/admin/sign-in")
+            .Distinct();
+
+        Assert.Equal(ApiRoutes.Order(StringComparer.Ordinal), api.Order(StringComparer.Ordinal));
+        Assert.Equal(Pages.Order(StringComparer.Ordinal), pages.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EveryAdminPage_RequiresTheAdminPolicy_ExceptTheSignInPage()
+    {
+        var pages = shop.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+                && e.RoutePattern.RawText!.TrimStart('/').StartsWith("admin", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(pages);
+        foreach (var page in pages)
+        {
+            var anonymous = page.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            Assert.Equal(page.RoutePattern.RawText!.TrimStart('/') == "admin/sign-in", anonymous);
+            Assert.Contains(page.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == AdminAuthentication.Policy);
+        }
+    }
+
+    [Fact]
+    public void EveryAdminEndpoint_OfAnyKind_RequiresTheAdminPolicy_ButSigningInAndOut()
+    {
+        string[] open = ["admin/sign-in", "admin/sign-out"];
+        var endpoints = shop.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Route: e.RoutePattern.RawText!.TrimStart('/'), Endpoint: e))
+            .Where(e => (e.Route == "admin" || e.Route.StartsWith("admin/", StringComparison.Ordinal) || e.Route.StartsWith("api/admin", StringComparison.Ordinal))
+                && !open.Contains(e.Route))
+            .ToList();
+
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.True(
+            e.Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AdminAuthentication.Policy)
+                && e.Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null,
+            $"/{e.Route} ({e.Endpoint.DisplayName}) does not require the Admin policy."));
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiRouteData))]
+    public async Task ApiRoute_Anonymous_Is401Problem(string route)
+    {
+        using var anonymous = shop.App.Browser();
+
+        var response = await anonymous.SendAsync(await RequestAsync(route));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiRouteData))]
+    public async Task ApiRoute_SignedInWithoutTheAdminRole_Is403Problem(string route)
+    {
+        var response = await shop.Shopper.SendAsync(await RequestAsync(route));
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiRouteData))]
+    public async Task ApiRoute_SignedInAdmin_IsAllowed(string route)
+    {
+        var response = await shop.Admin.SendAsync(await RequestAsync(route));
+
+        Assert.True(response.IsSuccessStatusCode, $"{route}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiRouteData))]
+    public async Task ApiRoute_ScriptWithTheKey_IsStillAllowed(string route)
+    {
+        using var script = shop.App.Script();
+
+        var response = await script.SendAsync(await RequestAsync(route));
+
+        Assert.True(response.IsSuccessStatusCode, $"{route}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
+    public async Task ApiRoute_WithAnAdminCookieButAWrongKey_IsJudgedByTheKey()
+    {
+        var request = await RequestAsync("GET /api/admin/orders");
+        request.Headers.Add(AdminApiKeyHandler.Header, "wrong-key");
+
+        var response = await shop.Admin.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Theory]
+    [MemberData(nameof(PageData))]
+    public async Task Page_Anonymous_RedirectsToSignInWithTheReturnUrl(string page)
+    {
+        using var anonymous = shop.App.Browser();
+        var path = await PagePathAsync(page);
+
+        var response = await anonymous.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/admin/sign-in?ReturnUrl={Uri.EscapeDataString(path)}", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Theory]
+    [MemberData(nameof(PageData))]
+    public async Task Page_SignedInWithoutTheAdminRole_ShowsAccessDenied(string page)
+    {
+        var path = await PagePathAsync(page);
+
+        var response = await shop.Shopper.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/admin/sign-in?ReturnUrl={Uri.EscapeDataString(path)}", response.Headers.Location!.PathAndQuery);
+        var signIn = await shop.Shopper.GetAsync(response.Headers.Location);
+        var html = await signIn.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("data-testid=\"access-denied\"", html, StringComparison.Ordinal);
+        Assert.Contains($"Access denied: {AdminApp.ShopperEmail} has no admin access.", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(PageData))]
+    public async Task Page_SignedInAdmin_IsServed(string page)
+    {
+        var response = await shop.Admin.GetAsync(await PagePathAsync(page));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(AdminFactory.AdminEmail, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_AreForAdminsAndScriptsWithTheKey()
+    {
+        using var anonymous = shop.App.Browser();
+        using var script = shop.App.Script();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await shop.Shopper.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await shop.Admin.GetAsync("/metrics")).StatusCode);
+        var scraped = await script.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("checkout_orders_confirmed", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The request for a route, with what it acts on arranged so that an allowed caller succeeds: an order in the
+    /// status the transition starts from, a promo code of its own, a product of its own.
+    /// </summary>
+    private async Task<HttpRequestMessage> RequestAsync(string route)
+    {
+        var (method, template) = (route.Split(' ')[0], route.Split(' ')[1]);
+        var app = shop.App;
+        var order = Guid.Empty;
+        string? body = null;
+        switch (route)
+        {
+            case "GET /api/admin/orders/{orderId:guid}" or "POST /api/admin/orders/{orderId:guid}/cancel":
+                order = await app.ConfirmedOrderAsync();
+                break;
+            case "POST /api/admin/orders/{orderId:guid}/ship":
+                order = await app.ConfirmedOrderAsync();
+                body = """{"trackingNumber":"1Z999AA10123456784"}""";
+                break;
+            case "POST /api/admin/orders/{orderId:guid}/deliver":
+                order = await app.ConfirmedOrderAsync();
+                await app.AdvanceAsync(order, OrderStatus.Shipped);
+                break;
+            case "POST /api/admin/orders/{orderId:guid}/complete-return":
+                order = await app.ConfirmedOrderAsync();
+                await app.AdvanceAsync(order, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.ReturnInitiated);
+                break;
+            case "POST /api/admin/orders/{orderId:guid}/refund":
+                // A cancelled order whose refund did not go through: the retry is what the route is for.
+                order = await app.ConfirmedOrderAsync();
+                await app.AdvanceAsync(order, OrderStatus.Cancelled);
+                await using (var db = await app.DbAsync())
+                {
+                    await db.Payments.Where(p => p.OrderId == order).ExecuteUpdateAsync(s => s
+                        .SetProperty(p => p.Status, PaymentStatus.Captured).SetProperty(p => p.RefundedMinor, 0));
+                }
+                break;
+            case "POST /api/admin/promos":
+                body = $$"""{"code":"{{NewCode()}}","kind":"Percentage","value":10}""";
+                break;
+            case "PUT /api/admin/promos/{code}" or "POST /api/admin/promos/{code}/disable":
+                var code = await PromoAsync();
+                template = template.Replace("{code}", code, StringComparison.Ordinal);
+                body = method == "PUT" ? $$"""{"code":"{{code}}","kind":"Percentage","value":15}""" : null;
+                break;
+            case "POST /api/admin/inventory/{sku}/restock":
+                template = template.Replace("{sku}", await app.ProductAsync(), StringComparison.Ordinal);
+                body = """{"quantity":5,"reason":"delivery"}""";
+                break;
+        }
+        var request = new HttpRequestMessage(new HttpMethod(method), template.Replace("{orderId:guid}", order.ToString(), StringComparison.Ordinal));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+        return request;
+    }
+
+    private async Task<string> PromoAsync()
+    {
+        using var script = shop.App.Script();
+        var code = NewCode();
+        var created = await script.PostAsync("/api/admin/promos", new StringContent(
+            $$"""{"code":"{{code}}","kind":"Percentage","value":10}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return code;
+    }
+
+    private static string NewCode() => "ADM" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    private async Task<string> PagePathAsync(string page) => page switch
+    {
+        _ when page.Contains("{OrderId:guid}", StringComparison.Ordinal) =>
+            page.Replace("{OrderId:guid}", (await shop.App.ConfirmedOrderAsync()).ToString(), StringComparison.Ordinal),
+        _ when page.Contains("{Code}", StringComparison.Ordinal) => page.Replace("{Code}", await PromoAsync(), StringComparison.Ordinal),
+        _ => page,
+    };
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Null(response.Headers.Location);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+    }
+}

@@ -1,0 +1,458 @@
+using AngleSharp.Dom;
+using Bunit;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Data.Promotions;
+using Checkout.Tests.Builders;
+using Checkout.Web.Components.Pages.Storefront;
+using Checkout.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Checkout.Tests.Components;
+
+/// <summary>
+/// The checkout page takes a cart through contact, promo code, payment and review to a confirmed order, over the real
+/// services: the hold is placed when the contact step is left, a decline starts a new checkout, and Pay pays once.
+/// </summary>
+public class CheckoutPageTests : CheckoutTestContext
+{
+    private const string Email = "sam@example.com";
+
+    [Fact]
+    public async Task Stepper_FromContactToPay_PlacesOneConfirmedOrder_AndShowsTheConfirmation()
+    {
+        await Shop.AddProductAsync("MUG", priceMinor: 2500, stock: 5);
+        await Shop.AddPromoAsync(new PromoCode("WELCOME10", PromoKind.Percentage, 10));
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 2)));
+        var cut = await RenderCheckoutAsync();
+        Assert.Equal("USD 50.00", cut.Find("[data-testid=totals] dd").TextContent.Trim());
+
+        // Contact: leaving it places the hold, and the countdown appears.
+        await FillContactAsync(cut);
+        await ClickAsync(cut, "Continue");
+        var session = await SingleSessionAsync();
+        Assert.Equal(CheckoutSessionStatus.Open, session.Status);
+        Assert.Equal(2, (await Shop.InventoryAsync("MUG")).Reserved);
+        cut.WaitForAssertion(() => Assert.Equal("15:00", cut.Find("[role=timer]").TextContent.Trim()));
+        Assert.Equal($"http://localhost/checkout?session={session.Id}", Navigation.Uri);
+
+        // Promo: the totals follow the code.
+        await InputAsync(cut, "Promo code", "welcome10");
+        await ClickAsync(cut, "Apply");
+        cut.WaitForAssertion(() => Assert.Equal("WELCOME10 applied: you save USD 5.00.", cut.Find("[data-testid=promo-message]").TextContent.Trim()));
+        Assert.Equal("USD 49.99", cut.Find("[data-testid=total]").TextContent.Trim()); // 50.00 - 5.00 + 4.99 shipping
+        await ClickAsync(cut, "Continue to payment");
+
+        // Payment, then review.
+        await EnterCardAsync(cut, "4242 4242 4242 4242");
+        await ClickAsync(cut, "Review order");
+        cut.WaitForAssertion(() => Assert.Contains("Product MUG × 2", cut.Find("[aria-label='Items in your order']").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Visa •••• 4242", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("Pay USD 49.99", PayButton(cut).TextContent.Trim());
+
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+
+        var order = await SingleOrderAsync();
+        Assert.Equal(OrderStatus.Confirmed, order.Status);
+        Assert.Equal(4999, order.TotalMinor);
+        Assert.EndsWith($"checkout/confirmation/{order.Number}", Navigation.Uri, StringComparison.Ordinal);
+        Assert.Equal(0, Cart.ItemCount);
+
+        var confirmation = Render<Confirmation>(p => p.Add(c => c.OrderNumber, order.Number));
+        confirmation.WaitForAssertion(() => Assert.Equal(order.Number, confirmation.Find("[data-testid=order-number]").TextContent.Trim()));
+        Assert.Equal("Confirmed", confirmation.Find("[data-testid=order-status]").TextContent.Trim());
+        Assert.Contains("Product MUG × 2", confirmation.Markup, StringComparison.Ordinal);
+        Assert.Contains("USD 49.99", confirmation.Find("[data-testid=totals]").TextContent, StringComparison.Ordinal);
+        Assert.Equal($"orders/{order.Number}", confirmation.FindAll("a").Single(a => a.TextContent.Contains("Track this order", StringComparison.Ordinal)).GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Contact_WithMissingOrInvalidDetails_SaysWhatToFix_AndHoldsNothing()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
+        var cut = await RenderCheckoutAsync();
+
+        await ClickAsync(cut, "Continue");
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("Enter your email address.", cut.Markup, StringComparison.Ordinal);
+            Assert.Contains("Enter your name.", cut.Markup, StringComparison.Ordinal);
+        });
+
+        await ChangeAsync(cut, "Email", "not-an-email");
+        await ChangeAsync(cut, "Full name", "Sam Shopper");
+        await ClickAsync(cut, "Continue");
+
+        cut.WaitForAssertion(() => Assert.Contains("Enter a valid email address, like name@example.com.", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal(0, await Shop.CountAsync(db => db.CheckoutSessions));
+        Assert.Empty(cut.FindAll("[data-testid=hold-countdown]"));
+    }
+
+    [Fact]
+    public async Task BackToContactAndOnAgain_KeepsTheOneHold()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 2)));
+        var cut = await RenderCheckoutAsync();
+        await FillContactAsync(cut);
+        await ClickAsync(cut, "Continue");
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+
+        await ClickAsync(cut, "Back");
+        cut.WaitForAssertion(() => Assert.Equal("Contact details", StepHeading(cut)));
+        Assert.True(InputLabelled(cut, "Email").HasAttribute("readonly"));
+        await ClickAsync(cut, "Continue");
+
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        Assert.Equal(1, await Shop.CountAsync(db => db.CheckoutSessions));
+        Assert.Equal(2, (await Shop.InventoryAsync("MUG")).Reserved);
+    }
+
+    [Fact]
+    public async Task StepHeaders_LeadBackToFinishedSteps_ButNeverPastTheHold()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
+        var cut = await RenderCheckoutAsync();
+
+        await StepHeader(cut, "Review").ClickAsync(new MouseEventArgs());
+
+        Assert.Equal("Contact details", StepHeading(cut));
+        Assert.Equal(0, await Shop.CountAsync(db => db.CheckoutSessions));
+
+        await FillContactAsync(cut);
+        await ClickAsync(cut, "Continue");
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        await StepHeader(cut, "Contact").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Equal("Contact details", StepHeading(cut)));
+    }
+
+    [Fact]
+    public async Task PriceChangedSinceTheCart_ShowsWasAndNow_AndHoldsOnlyOnceAccepted()
+    {
+        await Shop.AddProductAsync("MUG", priceMinor: 1000, stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
+        await SetPriceAsync("MUG", 1250);
+        var cut = await RenderCheckoutAsync();
+        await FillContactAsync(cut);
+
+        await ClickAsync(cut, "Continue");
+
+        cut.WaitForAssertion(() => Assert.Contains("Product MUG: was USD 10.00, now USD 12.50", cut.Find("[data-testid=start-problem]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(0, await Shop.CountAsync(db => db.CheckoutSessions));
+        Assert.Equal(0, (await Shop.InventoryAsync("MUG")).Reserved);
+
+        await ClickAsync(cut, "Accept new prices and continue");
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=hold-countdown]")));
+        Assert.Empty(cut.FindAll("[data-testid=start-problem]"));
+        Assert.Equal(1250, (await SingleSessionAsync()).SubtotalMinor);
+        Assert.Equal(1, (await Shop.InventoryAsync("MUG")).Reserved);
+    }
+
+    [Fact]
+    public async Task OutOfStockSinceTheCart_SaysWhichItemsAndHowManyAreLeft_WithAWayBackToTheCart()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Shop.AddProductAsync("TOTE", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1), ("TOTE", 3)));
+        await SetStockAsync("TOTE", 1);
+        var cut = await RenderCheckoutAsync();
+        await FillContactAsync(cut);
+
+        await ClickAsync(cut, "Continue");
+
+        cut.WaitForAssertion(() =>
+        {
+            var problem = cut.Find("[data-testid=start-problem]");
+            Assert.Contains("Not enough stock for your order", problem.TextContent, StringComparison.Ordinal);
+            Assert.Contains("Product TOTE: only 1 left (you asked for 3)", Squash(problem.TextContent), StringComparison.Ordinal);
+            Assert.DoesNotContain("Product MUG", problem.TextContent, StringComparison.Ordinal);
+            Assert.Equal("cart", problem.QuerySelector("a")!.GetAttribute("href"));
+        });
+        Assert.Equal(0, (await Shop.InventoryAsync("MUG")).Reserved);
+    }
+
+    [Fact]
+    public async Task Decline_StartsANewCheckoutFromTheSameCart_AndStaysOnPayment_ThenAnotherCardPays()
+    {
+        await Shop.AddProductAsync("MUG", priceMinor: 2500, stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 2)));
+        var cut = await RenderCheckoutAsync();
+        await GoToReviewAsync(cut, SimulatedPaymentGateway.DeclinedCard);
+        var first = await SingleSessionAsync();
+
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("The card was declined. Nothing was charged. Your items are reserved again — try another card.",
+            cut.Find("[data-testid=checkout-notice]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("Payment", StepHeading(cut));
+        await using (var db = await Shop.DbAsync())
+        {
+            var sessions = await db.CheckoutSessions.AsNoTracking().ToListAsync();
+            Assert.Equal(CheckoutSessionStatus.Failed, sessions.Single(s => s.Id == first.Id).Status);
+            var second = sessions.Single(s => s.Id != first.Id);
+            Assert.Equal(CheckoutSessionStatus.Open, second.Status);
+            Assert.EndsWith($"checkout?session={second.Id}", Navigation.Uri, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, (await Shop.InventoryAsync("MUG")).Reserved);
+        Assert.Contains("Your items are reserved for", cut.Find("[data-testid=hold-countdown]").TextContent, StringComparison.Ordinal);
+
+        await EnterCardAsync(cut, "4242 4242 4242 4242");
+        await ClickAsync(cut, "Review order");
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+
+        await using var check = await Shop.DbAsync();
+        var orders = await check.Orders.AsNoTracking().ToListAsync();
+        Assert.Equal(OrderStatus.Cancelled, orders.Single(o => o.CheckoutSessionId == first.Id).Status);
+        Assert.Equal(OrderStatus.Confirmed, orders.Single(o => o.CheckoutSessionId != first.Id).Status);
+        Assert.Equal(2, (await Shop.InventoryAsync("MUG")).Sold);
+    }
+
+    [Fact]
+    public async Task PayButton_IsDisabledWhileThePaymentIsInFlight_AndAClickMeanwhilePaysNothing()
+    {
+        var gateway = new GatedGateway(Shop.Get<IPaymentGateway>());
+        // The shop's own order placement, wired as the app wires it, except for the gateway.
+        Override(ActivatorUtilities.CreateInstance<PlaceOrderService>(Shop.Services, gateway));
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
+        var cut = await RenderCheckoutAsync();
+        await GoToReviewAsync(cut, "4242 4242 4242 4242");
+
+        var paying = PayButton(cut).ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.True(PayButton(cut).HasAttribute("disabled"));
+            Assert.Equal("Paying…", PayButton(cut).TextContent.Trim());
+        });
+        Assert.Equal(1, gateway.Authorizations);
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+        Assert.Equal(1, gateway.Authorizations);
+
+        gateway.Release();
+        await paying;
+
+        Assert.Equal(OrderStatus.Confirmed, (await SingleOrderAsync()).Status);
+        Assert.Equal(1, gateway.Authorizations);
+        Assert.Equal(1, await Shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
+    }
+
+    [Fact]
+    public async Task ReleasedWhileOnThePage_OffersToStartAgain_WithWhatIsStillInStock()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 3)));
+        var cut = await RenderCheckoutAsync();
+        await FillContactAsync(cut);
+        await ClickAsync(cut, "Continue");
+        var first = await SingleSessionAsync();
+
+        Shop.Clock.Advance(first.HoldExpiresAt - Shop.Clock.GetUtcNow());
+        Assert.Equal(1, await Shop.Get<HoldSweeper>().SweepOnceAsync());
+        cut.WaitForAssertion(() => Assert.Contains("Your items were released.", cut.Find("[data-testid=hold-countdown]").TextContent, StringComparison.Ordinal));
+        Assert.True(ButtonNamed(cut, "Continue to payment").HasAttribute("disabled"));
+        // Meanwhile someone else bought all but two.
+        await SetStockAsync("MUG", 2);
+
+        await ClickAsync(cut, "Start again with what's in stock");
+
+        cut.WaitForAssertion(() => Assert.Contains("Your items are reserved for", cut.Find("[data-testid=hold-countdown]").TextContent, StringComparison.Ordinal));
+        await using var db = await Shop.DbAsync();
+        var second = await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Id != first.Id);
+        Assert.Equal(CheckoutSessionStatus.Open, second.Status);
+        Assert.Equal(2, second.Lines.Single().Quantity);
+        Assert.Equal(2, Cart.QuantityOf("MUG"));
+        Assert.False(ButtonNamed(cut, "Continue to payment").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task PaymentPending_AsksToPayAgain_AndTheRetryChargesOnce()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
+        var cut = await RenderCheckoutAsync();
+        await GoToReviewAsync(cut, SimulatedPaymentGateway.TimeoutCard);
+
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("Press Pay again — you won't be charged twice.", cut.Find("[data-testid=checkout-notice]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(OrderStatus.Pending, (await SingleOrderAsync()).Status);
+
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+
+        Assert.Equal(OrderStatus.Confirmed, (await SingleOrderAsync()).Status);
+        Assert.Equal(1, await Shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Capture)));
+    }
+
+    [Fact]
+    public async Task Reload_ResumesTheOpenCheckout_WithItsCountdown()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        var checkout = await Shop.OpenCheckoutAsync(email: Email, lines: ("MUG", 1));
+        Shop.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        Navigation.NavigateTo($"checkout?session={checkout.CheckoutSessionId}");
+
+        var cut = Render<CheckoutPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("10:00", cut.Find("[role=timer]").TextContent.Trim()));
+        Assert.Equal("Promo code", StepHeading(cut));
+        Assert.Equal(1, await Shop.CountAsync(db => db.CheckoutSessions));
+    }
+
+    [Fact]
+    public async Task EmptyCart_SaysThereIsNothingToCheckOut()
+    {
+        var cut = await RenderCheckoutAsync();
+
+        Assert.Contains("Your cart is empty", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindComponents<MudBlazor.MudStepper>());
+    }
+
+    private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
+
+    private async Task<IRenderedComponent<CheckoutPage>> RenderCheckoutAsync()
+    {
+        Navigation.NavigateTo("checkout");
+        var cut = Render<CheckoutPage>();
+        await cut.WaitForStateAsync(() => !cut.Markup.Contains("Loading your checkout", StringComparison.Ordinal));
+        return cut;
+    }
+
+    private static async Task FillContactAsync(IRenderedComponent<CheckoutPage> cut)
+    {
+        await ChangeAsync(cut, "Email", Email);
+        await ChangeAsync(cut, "Full name", "Sam Shopper");
+    }
+
+    private static async Task EnterCardAsync(IRenderedComponent<CheckoutPage> cut, string number)
+    {
+        await ChangeAsync(cut, "Card number", number);
+        await ChangeAsync(cut, "Expiry (MM/YY)", "12/30");
+        await ChangeAsync(cut, "Security code (CVC)", "123");
+    }
+
+    private static async Task GoToReviewAsync(IRenderedComponent<CheckoutPage> cut, string card)
+    {
+        await FillContactAsync(cut);
+        await ClickAsync(cut, "Continue");
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        await ClickAsync(cut, "Continue to payment");
+        await EnterCardAsync(cut, card);
+        await ClickAsync(cut, "Review order");
+        cut.WaitForAssertion(() => Assert.Equal("Review and pay", StepHeading(cut)));
+    }
+
+    private static IElement PayButton(IRenderedComponent<CheckoutPage> cut) => cut.Find("[data-testid=pay]");
+
+    private static IElement StepHeader(IRenderedComponent<CheckoutPage> cut, string title) =>
+        cut.FindAll("[role=tab]").Single(t => t.TextContent.Contains(title, StringComparison.Ordinal));
+
+    private static string StepHeading(IRenderedComponent<CheckoutPage> cut) => cut.Find(".checkout-step-heading").TextContent.Trim();
+
+    private async Task<CheckoutSession> SingleSessionAsync()
+    {
+        await using var db = await Shop.DbAsync();
+        return await db.CheckoutSessions.AsNoTracking().SingleAsync();
+    }
+
+    private async Task<Order> SingleOrderAsync()
+    {
+        await using var db = await Shop.DbAsync();
+        return await db.Orders.AsNoTracking().SingleAsync();
+    }
+
+    private async Task SetPriceAsync(string sku, long priceMinor)
+    {
+        await using var db = await Shop.DbAsync();
+        Assert.Equal(1, await db.Products.Where(p => p.Sku == sku).ExecuteUpdateAsync(s => s.SetProperty(p => p.PriceMinor, priceMinor)));
+    }
+
+    private async Task SetStockAsync(string sku, int available)
+    {
+        await using var db = await Shop.DbAsync();
+        Assert.Equal(1, await db.Inventory.Where(i => i.Sku == sku).ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, available)));
+    }
+
+    private static string Squash(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>A gateway whose authorizations wait until the test releases them, counting every call.</summary>
+    private sealed class GatedGateway(IPaymentGateway inner) : IPaymentGateway
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _authorizations;
+
+        public int Authorizations => Volatile.Read(ref _authorizations);
+
+        public void Release() => _release.TrySetResult();
+
+        public async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
+        {
+            Interlocked.Increment(ref _authorizations);
+            await _release.Task.WaitAsync(ct);
+            return await inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+        }
+
+        public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
+            inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
+
+        public Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default) =>
+            inner.VoidAsync(idempotencyKey, authorizationId, ct);
+
+        public Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
+            inner.RefundAsync(idempotencyKey, authorizationId, amountMinor, ct);
+    }
+}
+
+/// <summary>
+/// <see cref="ComponentTestContext"/> plus what the checkout components need beyond it: whatever the shop's container
+/// holds (order placement, the host environment…) is resolved from it as a fallback, and a test can put its own
+/// instance of a service in front (<see cref="Override{T}"/>) before the first render.
+/// </summary>
+public abstract class CheckoutTestContext : ComponentTestContext, IAsyncLifetime
+{
+    private readonly Dictionary<Type, object> _overrides = [];
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        Services.AddFallbackServiceProvider(new ShopFallback(Shop, _overrides));
+    }
+
+    protected void Override<T>(T instance) where T : notnull => _overrides[typeof(T)] = instance;
+
+    protected static IElement ButtonNamed<T>(IRenderedComponent<T> cut, string name) where T : IComponent =>
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == name || b.GetAttribute("aria-label") == name);
+
+    protected static Task ClickAsync<T>(IRenderedComponent<T> cut, string button) where T : IComponent =>
+        ButtonNamed(cut, button).ClickAsync(new MouseEventArgs());
+
+    /// <summary>The input whose label reads <paramref name="label"/>, found through the label's <c>for</c>.</summary>
+    protected static IElement InputLabelled<T>(IRenderedComponent<T> cut, string label) where T : IComponent
+    {
+        var element = cut.FindAll("label").Single(l => l.TextContent.Trim().TrimEnd('*').Trim() == label);
+        return cut.Find($"#{element.GetAttribute("for")}");
+    }
+
+    protected static Task ChangeAsync<T>(IRenderedComponent<T> cut, string label, string value) where T : IComponent =>
+        InputLabelled(cut, label).ChangeAsync(new ChangeEventArgs { Value = value });
+
+    protected static Task InputAsync<T>(IRenderedComponent<T> cut, string label, string value) where T : IComponent =>
+        InputLabelled(cut, label).InputAsync(new ChangeEventArgs { Value = value });
+
+    private sealed class ShopFallback(TestShop shop, Dictionary<Type, object> overrides) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) =>
+            overrides.TryGetValue(serviceType, out var instance) ? instance : shop.Services.GetService(serviceType);
+    }
+}

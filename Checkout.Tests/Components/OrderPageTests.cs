@@ -1,0 +1,210 @@
+using AngleSharp.Dom;
+using Bunit;
+using Checkout.Data.Orders;
+using Checkout.Tests.Builders;
+using Checkout.Web.Components.Pages.Storefront;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+
+namespace Checkout.Tests.Components;
+
+/// <summary>
+/// The order page shows a real order placed through checkout, lets the shopper cancel or return it only where the
+/// state machine allows, says why when it refuses, and follows changes made elsewhere live.
+/// </summary>
+public class OrderPageTests : ComponentTestContext
+{
+    [Fact]
+    public async Task Page_ShowsTheOrderItsTotalsAndItsPayment()
+    {
+        var order = await PlaceOrderAsync();
+
+        var cut = await RenderOrderAsync(order.OrderNumber);
+
+        Assert.Equal($"Order {order.OrderNumber}", cut.Find("h1").TextContent.Trim());
+        Assert.Equal("CONFIRMED", StatusChip(cut));
+        Assert.Equal(["2 × Product MUG USD 12.50 each USD 25.00", "1 × Product TEE USD 20.00 each USD 20.00"],
+            cut.FindAll(".order-lines li").Select(li => Text(li)));
+        Assert.Equal(["Subtotal USD 45.00", "Shipping USD 4.99", "Total USD 49.99"],
+            cut.FindAll(".order-totals > div").Select(row => Text(row)));
+        Assert.Equal("Visa card ending in 4242", Spoken(cut.Find(".order-card")));
+        Assert.Equal("USD 49.99 charged.", Text(cut.Find(".order-payment")));
+    }
+
+    [Fact]
+    public async Task Timeline_ListsEveryStatusChangeWithTimeActorAndReason()
+    {
+        var order = await PlaceOrderAsync();
+
+        var cut = await RenderOrderAsync(order.OrderNumber);
+
+        Assert.Equal("Status history", cut.Find("[role=list][aria-label='Status history']").GetAttribute("aria-label"));
+        Assert.Equal(
+        [
+            "Placed as PENDING 2026-03-01 12:00 UTC · by shopper Order placed",
+            "PENDING to PAYMENT_AUTHORIZED 2026-03-01 12:00 UTC · by checkout",
+            "PAYMENT_AUTHORIZED to CONFIRMED 2026-03-01 12:00 UTC · by checkout",
+        ], TimelineRows(cut));
+    }
+
+    [Fact]
+    public async Task CancellingAConfirmedOrder_CancelsItAndAddsTheChangeToTheTimeline()
+    {
+        var order = await PlaceOrderAsync();
+        var cut = await RenderOrderAsync(order.OrderNumber);
+        Assert.Empty(Buttons(cut, "Start a return"));
+        Shop.Clock.Advance(TimeSpan.FromMinutes(30));
+
+        await Button(cut, "Cancel order").ClickAsync(new MouseEventArgs());
+        await cut.Find("textarea").InputAsync(new ChangeEventArgs { Value = "Ordered the wrong size" });
+        await cut.Find("form").SubmitAsync();
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal("CANCELLED", StatusChip(cut)));
+        Assert.Equal("CONFIRMED to CANCELLED 2026-03-01 12:30 UTC · by shopper Ordered the wrong size", TimelineRows(cut)[^1]);
+        Assert.Equal(4, TimelineRows(cut).Count);
+        Assert.Contains("Your order is cancelled.", Text(cut.Find("[role=status]")), StringComparison.Ordinal);
+        Assert.Empty(Buttons(cut, "Cancel order"));
+        Assert.Equal("USD 49.99 charged, USD 49.99 refunded.", Text(cut.Find(".order-payment")));
+        var stored = await Shop.OrderStateAsync(order.OrderId);
+        Assert.Equal((OrderStatus.Cancelled, 4), (stored.Status, stored.History));
+    }
+
+    [Fact]
+    public async Task ChangingYourMind_KeepsTheOrder()
+    {
+        var order = await PlaceOrderAsync();
+        var cut = await RenderOrderAsync(order.OrderNumber);
+
+        await Button(cut, "Cancel order").ClickAsync(new MouseEventArgs());
+        await Button(cut, "Keep order").ClickAsync(new MouseEventArgs());
+
+        Assert.Equal("CONFIRMED", StatusChip(cut));
+        Assert.Single(Buttons(cut, "Cancel order"));
+        Assert.Equal(OrderStatus.Confirmed, (await Shop.OrderStateAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
+    public async Task CancellingAnOrderShippedMeanwhile_ShowsTheRefusalAndTheShippedOrder()
+    {
+        var order = await PlaceOrderAsync();
+        var cut = await RenderOrderAsync(order.OrderNumber);
+        await Button(cut, "Cancel order").ClickAsync(new MouseEventArgs());
+        // The warehouse ships it while the shopper looks at the confirmation (a direct write: no event reaches the page).
+        await Shop.ForceStatusAsync(order.OrderId, OrderStatus.Shipped);
+
+        await cut.Find("form").SubmitAsync();
+
+        await cut.WaitForAssertionAsync(() =>
+            Assert.Equal("An order that is SHIPPED cannot become CANCELLED.", Text(cut.Find("[role=alert]"))));
+        Assert.Equal("SHIPPED", StatusChip(cut));
+        Assert.Empty(Buttons(cut, "Cancel order"));
+        Assert.Empty(cut.FindAll("form"));
+        var stored = await Shop.OrderStateAsync(order.OrderId);
+        Assert.Equal((OrderStatus.Shipped, 3), (stored.Status, stored.History));
+    }
+
+    [Fact]
+    public async Task ADeliveredOrder_OffersAReturnInsteadOfACancel()
+    {
+        var order = await PlaceOrderAsync();
+        await Shop.ForceStatusAsync(order.OrderId, OrderStatus.Delivered);
+        var cut = await RenderOrderAsync(order.OrderNumber);
+        Assert.Empty(Buttons(cut, "Cancel order"));
+
+        await Button(cut, "Start a return").ClickAsync(new MouseEventArgs());
+        await cut.Find("form").SubmitAsync();
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal("RETURN_INITIATED", StatusChip(cut)));
+        Assert.Equal("DELIVERED to RETURN_INITIATED 2026-03-01 12:00 UTC · by shopper", TimelineRows(cut)[^1]);
+        Assert.Empty(Buttons(cut, "Start a return"));
+        Assert.Equal(OrderStatus.ReturnInitiated, (await Shop.OrderStateAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
+    public async Task AChangeMadeElsewhere_ShowsOnTheOpenPage()
+    {
+        var order = await PlaceOrderAsync();
+        var cut = await RenderOrderAsync(order.OrderNumber);
+
+        var shipped = await Shop.Orders.ShipAsync(order.OrderId, new TransitionRequest("warehouse", TrackingNumber: "TRACK-123"));
+        ResultAssert.Success(shipped);
+
+        await cut.WaitForAssertionAsync(() =>
+        {
+            Assert.Equal("SHIPPED", StatusChip(cut));
+            Assert.Equal("CONFIRMED to SHIPPED 2026-03-01 12:00 UTC · by warehouse", TimelineRows(cut)[^1]);
+        });
+        Assert.Contains("Updated just now: the order is SHIPPED.", Text(cut.Find("[role=status]")), StringComparison.Ordinal);
+        Assert.Contains("Tracking number TRACK-123", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(Buttons(cut, "Cancel order"));
+    }
+
+    [Fact]
+    public async Task AChangeToAnotherOrder_LeavesThePageAlone()
+    {
+        var order = await PlaceOrderAsync();
+        var other = await Shop.PlaceConfirmedOrderAsync("OTHER");
+        var cut = await RenderOrderAsync(order.OrderNumber);
+        var rendersBefore = cut.RenderCount;
+
+        ResultAssert.Success(await Shop.Orders.CancelAsync(other.OrderId, new TransitionRequest("support")));
+
+        Assert.Equal(rendersBefore, cut.RenderCount);
+        Assert.Equal("CONFIRMED", StatusChip(cut));
+    }
+
+    [Fact]
+    public async Task AnUnknownNumber_SaysTheOrderWasNotFound()
+    {
+        var cut = Render<OrderPage>(p => p.Add(c => c.OrderNumber, "CK-NOSUCHORDER"));
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal("Order not found", cut.Find("h1").TextContent.Trim()));
+        Assert.Contains("CK-NOSUCHORDER", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("button"));
+    }
+
+    /// <summary>Two mugs and a tee through the real checkout, paid with the good card: CONFIRMED.</summary>
+    private async Task<OrderView> PlaceOrderAsync()
+    {
+        await Shop.AddProductAsync("MUG", priceMinor: 1250);
+        await Shop.AddProductAsync("TEE", priceMinor: 2000);
+        var checkout = await Shop.OpenCheckoutAsync(lines: [("MUG", 2), ("TEE", 1)]);
+        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
+        return placed.Order;
+    }
+
+    private async Task<IRenderedComponent<OrderPage>> RenderOrderAsync(string number)
+    {
+        var cut = Render<OrderPage>(p => p.Add(c => c.OrderNumber, number));
+        await cut.WaitForElementAsync(".order-status");
+        return cut;
+    }
+
+    private static string StatusChip(IRenderedComponent<OrderPage> cut) => Text(cut.Find(".order-status"));
+
+    private static List<string> TimelineRows(IRenderedComponent<OrderPage> cut) =>
+        [.. cut.FindAll("[role=list][aria-label='Status history'] [role=listitem]").Select(Spoken)];
+
+    private static IReadOnlyList<IElement> Buttons(IRenderedComponent<OrderPage> cut, string text) =>
+        [.. cut.FindAll("button").Where(b => Text(b) == text)];
+
+    private static IElement Button(IRenderedComponent<OrderPage> cut, string text) => Assert.Single(Buttons(cut, text));
+
+    /// <summary>The element's words as a reader sees them: text nodes of neighbouring blocks do not run together.</summary>
+    private static string Text(IElement element) =>
+        Normalize(string.Join(' ', element.GetDescendants().OfType<IText>().Select(t => t.Data)));
+
+    /// <summary>The text a screen reader reads: what is hidden from it (the arrow, the dots) left out.</summary>
+    private static string Spoken(IElement element)
+    {
+        var copy = (IElement)element.Clone(deep: true);
+        foreach (var hidden in copy.QuerySelectorAll("[aria-hidden=true]").ToList())
+        {
+            hidden.Remove();
+        }
+        return Text(copy);
+    }
+
+    private static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}
