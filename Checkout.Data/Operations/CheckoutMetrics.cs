@@ -18,6 +18,7 @@ public sealed class CheckoutMetrics : IDisposable
     private readonly Counter<long> _revenueMinor;
     private readonly Counter<long> _paymentsDeclined;
     private readonly Counter<long> _holdsExpired;
+    private static readonly AsyncLocal<bool> Suppressed = new();
     private long _oversellRejectedTotal;
 
     public CheckoutMetrics(IMeterFactory meterFactory)
@@ -31,26 +32,67 @@ public sealed class CheckoutMetrics : IDisposable
         _holdsExpired = _meter.CreateCounter<long>("checkout.holds.expired", "{session}", "Checkout sessions whose holds the sweeper released");
     }
 
+    /// <summary>
+    /// Stops counting for the calling flow (and the tasks it starts) until disposed: the last-unit drill sells to
+    /// scratch buyers through the real services, and its sales are not the shop's.
+    /// </summary>
+    public static IDisposable Suppress()
+    {
+        Suppressed.Value = true;
+        return new Resume();
+    }
+
     /// <summary>Refused oversell attempts since this instance started.</summary>
     public long OversellRejectedTotal => Interlocked.Read(ref _oversellRejectedTotal);
 
-    public void CheckoutStarted() => _checkoutsStarted.Add(1);
+    private static bool Counting => !Suppressed.Value;
+
+    public void CheckoutStarted()
+    {
+        if (Counting)
+        {
+            _checkoutsStarted.Add(1);
+        }
+    }
 
     public void OversellRejected()
     {
-        Interlocked.Increment(ref _oversellRejectedTotal);
-        _oversellRejected.Add(1);
+        if (Counting)
+        {
+            Interlocked.Increment(ref _oversellRejectedTotal);
+            _oversellRejected.Add(1);
+        }
     }
 
     public void OrderConfirmed(long totalMinor, string currency)
     {
-        _ordersConfirmed.Add(1);
-        _revenueMinor.Add(totalMinor, new KeyValuePair<string, object?>("currency", currency));
+        if (Counting)
+        {
+            _ordersConfirmed.Add(1);
+            _revenueMinor.Add(totalMinor, new KeyValuePair<string, object?>("currency", currency));
+        }
     }
 
-    public void PaymentDeclined() => _paymentsDeclined.Add(1);
+    public void PaymentDeclined()
+    {
+        if (Counting)
+        {
+            _paymentsDeclined.Add(1);
+        }
+    }
 
-    public void HoldsExpired(int sessions) => _holdsExpired.Add(sessions);
+    public void HoldsExpired(int sessions)
+    {
+        if (Counting)
+        {
+            _holdsExpired.Add(sessions);
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
+
+    private sealed class Resume : IDisposable
+    {
+        public void Dispose() => Suppressed.Value = false;
+    }
 }

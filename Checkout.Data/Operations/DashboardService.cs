@@ -45,19 +45,20 @@ public sealed class DashboardService(IDbContextFactory<CheckoutDbContext> dbFact
             lastDay.Add(new HourBucket(hour, bucket?.Count ?? 0, bucket?.Sum ?? 0));
         }
 
+        var outcomes = new HoldOutcomes(
+            Converted: await closedToday.CountAsync(h => h.Status == HoldStatus.Converted, ct),
+            Expired: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && expiredSessions.Contains(h.CheckoutSessionId), ct),
+            Released: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && !expiredSessions.Contains(h.CheckoutSessionId), ct));
         return new DashboardView(
             OrdersToday: await ordersToday.CountAsync(ct),
             RevenueTodayMinor: await ordersToday.SumAsync(o => o.TotalMinor, ct),
             CheckoutsStartedToday: await db.CheckoutSessions.CountAsync(s => s.CreatedAt >= today, ct),
             CheckoutsCompletedToday: await db.CheckoutSessions.CountAsync(s => s.CreatedAt >= today && s.Status == CheckoutSessionStatus.Completed, ct),
             HoldsActive: await db.Holds.CountAsync(h => h.Status == HoldStatus.Active, ct),
-            HoldsExpiredToday: await db.CheckoutSessions.CountAsync(s => s.CreatedAt >= today && s.Status == CheckoutSessionStatus.Expired, ct),
+            HoldsExpiredToday: outcomes.Expired,
             PaymentDeclinesToday: await db.OrderStatusChanges.CountAsync(h => h.At >= today && h.To == OrderStatus.PaymentFailed, ct),
             OversellRejectedSinceStart: metrics.OversellRejectedTotal,
             LastDay: lastDay,
-            HoldOutcomesToday: new HoldOutcomes(
-                Converted: await closedToday.CountAsync(h => h.Status == HoldStatus.Converted, ct),
-                Expired: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && expiredSessions.Contains(h.CheckoutSessionId), ct),
-                Released: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && !expiredSessions.Contains(h.CheckoutSessionId), ct)));
+            HoldOutcomesToday: outcomes);
     }
 }

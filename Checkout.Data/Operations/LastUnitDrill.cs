@@ -45,6 +45,7 @@ public sealed class LastUnitDrill(
             await db.SaveChangesAsync(ct);
         }
         var cartIds = new List<Guid>();
+        using var quiet = CheckoutMetrics.Suppress();
         try
         {
             for (var i = 0; i < buyers; i++)

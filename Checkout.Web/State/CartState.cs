@@ -79,6 +79,18 @@ public sealed class CartState(CartService carts)
             return accepted;
         }, ct);
 
+    /// <summary>Puts the unit a waitlist offer holds for this shopper into the cart (it is not on sale to anyone else).</summary>
+    public Task<Result<CartView>> AddOfferedAsync(Guid waitlistEntryId, CancellationToken ct = default) =>
+        RunAsync<CartView>(async () =>
+        {
+            var result = await carts.AddOfferedAsync(await EnsureCartAsync(ct), waitlistEntryId, ct);
+            if (result.IsSuccess)
+            {
+                Cart = result.Value;
+            }
+            return result;
+        }, ct);
+
     /// <summary>
     /// Calls <paramref name="callback"/> after every confirmed change; dispose the result to stop.
     /// </summary>
@@ -92,23 +104,29 @@ public sealed class CartState(CartService carts)
     private Task<Result<CartView>> ChangeAsync(string sku, Func<int, int> quantity, CancellationToken ct) =>
         RunAsync<CartView>(async () =>
         {
-            if (_cartId is not { } cartId)
-            {
-                // No cookie (a test host, or a client refusing cookies): the cart lives as long as the circuit.
-                cartId = await carts.CreateAsync(ct);
-                _cartId = cartId;
-            }
-            else if (Cart is null)
-            {
-                await carts.EnsureAsync(cartId, ct);
-            }
-            var result = await carts.SetQuantityAsync(cartId, sku, quantity(QuantityOf(sku)), ct);
+            var result = await carts.SetQuantityAsync(await EnsureCartAsync(ct), sku, quantity(QuantityOf(sku)), ct);
             if (result.IsSuccess)
             {
                 Cart = result.Value;
             }
             return result;
         }, ct);
+
+    /// <summary>The cart's id, creating its row on first use; call under the gate.</summary>
+    private async Task<Guid> EnsureCartAsync(CancellationToken ct)
+    {
+        if (_cartId is not { } cartId)
+        {
+            // No cookie (a test host, or a client refusing cookies): the cart lives as long as the circuit.
+            cartId = await carts.CreateAsync(ct);
+            _cartId = cartId;
+        }
+        else if (Cart is null)
+        {
+            await carts.EnsureAsync(cartId, ct);
+        }
+        return cartId;
+    }
 
     /// <summary>Runs one intent under the gate and tells subscribers once it succeeded.</summary>
     private async Task<Result<T>> RunAsync<T>(Func<Task<Result<T>>> intent, CancellationToken ct)
