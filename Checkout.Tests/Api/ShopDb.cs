@@ -1,5 +1,6 @@
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Api;
@@ -14,35 +15,7 @@ public static class ShopDb
     public static async Task<IReadOnlyList<string>> SnapshotAsync(this ApiFactory api)
     {
         await using var db = await api.DbAsync();
-        var products = await db.Products.AsNoTracking().ToListAsync();
-        var inventory = await db.Inventory.AsNoTracking().ToListAsync();
-        var carts = await db.Carts.AsNoTracking().ToListAsync();
-        var holds = await db.Holds.AsNoTracking().ToListAsync();
-        var sessions = await db.CheckoutSessions.AsNoTracking().ToListAsync();
-        var promos = await db.PromoCodes.AsNoTracking().ToListAsync();
-        var redemptions = await db.PromoRedemptions.AsNoTracking().ToListAsync();
-        var orders = await db.Orders.AsNoTracking().ToListAsync();
-        var payments = await db.Payments.AsNoTracking().ToListAsync();
-        var history = await db.OrderStatusChanges.AsNoTracking().ToListAsync();
-        var gateway = await db.GatewayOperations.AsNoTracking().ToListAsync();
-        var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
-        IEnumerable<string> rows =
-        [
-            .. products.Select(p => $"product {p.Sku} price={p.PriceMinor} active={p.Active}"),
-            .. inventory.Select(i => $"inventory {i.Sku} quantity={i.Quantity} reserved={i.Reserved} sold={i.Sold}"),
-            .. carts.Select(c => $"cart {c.Id} lines={c.Lines.Count}"),
-            .. carts.SelectMany(c => c.Lines).Select(l => $"cart-line {l.CartId} {l.Sku} x{l.Quantity} seen={l.SeenPriceMinor}"),
-            .. holds.Select(h => $"hold {h.CheckoutSessionId} {h.Sku} x{h.Quantity} {h.Status} until={h.ExpiresAt:O}"),
-            .. sessions.Select(s => $"session {s.Id} {s.Status} total={s.TotalMinor} until={s.HoldExpiresAt:O}"),
-            .. promos.Select(p => $"promo {p.Code} {p.Kind} {p.Value} used={p.Used} enabled={p.Enabled} limit={p.UsageLimit}"),
-            .. redemptions.Select(r => $"redemption {r.Code} {r.Email} {r.Status}"),
-            .. orders.Select(o => $"order {o.Id} {o.Status} v{o.Version} tracking={o.TrackingNumber}"),
-            .. payments.Select(p => $"payment {p.OrderId} {p.Status} refunded={p.RefundedMinor}"),
-            .. history.Select(h => $"history {h.OrderId} {h.From}->{h.To} by {h.Actor}"),
-            .. gateway.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
-            .. outbox.Select(m => $"outbox {m.Id} {m.Type}"),
-        ];
-        return [.. rows.Order(StringComparer.Ordinal)];
+        return await DbSnapshot.TakeAsync(db, withDelivery: false);
     }
 
     /// <summary>Fails, naming <paramref name="what"/> and listing the rows that appeared and disappeared, when the database moved since <paramref name="before"/>.</summary>

@@ -15,35 +15,7 @@ public static class TestShopExtras
     public static async Task<IReadOnlyList<string>> SnapshotAsync(this TestShop shop)
     {
         await using var db = await shop.DbAsync();
-        var inventory = await db.Inventory.AsNoTracking().ToListAsync();
-        var carts = await db.Carts.AsNoTracking().ToListAsync();
-        var holds = await db.Holds.AsNoTracking().ToListAsync();
-        var sessions = await db.CheckoutSessions.AsNoTracking().ToListAsync();
-        var promos = await db.PromoCodes.AsNoTracking().ToListAsync();
-        var redemptions = await db.PromoRedemptions.AsNoTracking().ToListAsync();
-        var orders = await db.Orders.AsNoTracking().ToListAsync();
-        var payments = await db.Payments.AsNoTracking().ToListAsync();
-        var history = await db.OrderStatusChanges.AsNoTracking().ToListAsync();
-        var gateway = await db.GatewayOperations.AsNoTracking().ToListAsync();
-        var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
-        var shipments = await db.ShipmentRequests.AsNoTracking().ToListAsync();
-        IEnumerable<string> rows =
-        [
-            .. inventory.Select(i => $"inventory {i.Sku} quantity={i.Quantity} reserved={i.Reserved} sold={i.Sold}"),
-            .. carts.Select(c => $"cart {c.Id} lines={c.Lines.Count}"),
-            .. carts.SelectMany(c => c.Lines).Select(l => $"cart-line {l.CartId} {l.Sku} x{l.Quantity} seen={l.SeenPriceMinor}"),
-            .. holds.Select(h => $"hold {h.CheckoutSessionId} {h.Sku} x{h.Quantity} {h.Status}"),
-            .. sessions.Select(s => $"session {s.Id} {s.Status} total={s.TotalMinor}"),
-            .. promos.Select(p => $"promo {p.Code} used={p.Used}"),
-            .. redemptions.Select(r => $"redemption {r.Code} {r.Email} {r.Status}"),
-            .. orders.Select(o => $"order {o.Id} {o.Status} v{o.Version} tracking={o.TrackingNumber}"),
-            .. payments.Select(p => $"payment {p.OrderId} {p.Status} refunded={p.RefundedMinor}"),
-            .. history.Select(h => $"history {h.OrderId} {h.From}->{h.To} by {h.Actor}"),
-            .. gateway.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
-            .. outbox.Select(m => $"outbox {m.Id} {m.Type} sent={m.SentAt is not null} attempts={m.Attempts}"),
-            .. shipments.Select(s => $"shipment {s.MessageId} {s.OrderId}"),
-        ];
-        return [.. rows.Order(StringComparer.Ordinal)];
+        return await DbSnapshot.TakeAsync(db, withDelivery: true);
     }
 
     /// <summary>Runs <paramref name="act"/>, expects the error <paramref name="code"/> with a readable sentence, and that the shop did not change.</summary>
