@@ -5,9 +5,11 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
+using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Storefront;
 using Checkout.Web.Components.Shared;
+using Checkout.Web.State;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
@@ -311,6 +313,33 @@ public class CheckoutPageTests : CheckoutTestContext
     }
 
     [Fact]
+    public async Task Claim_OfAnOfferedWaitlistUnit_PutsItInTheCartAndHoldsItUnderTheWaitersEmail()
+    {
+        await Shop.AddProductAsync("LAST", stock: 1);
+        await Shop.OpenCheckoutAsync("holder@example.com", null, ("LAST", 1));
+        var waitlist = Services.GetRequiredService<WaitlistState>();
+        var entry = ResultAssert.Success(await waitlist.JoinAsync("LAST", Email));
+        Shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        await Shop.Get<HoldSweeper>().SweepOnceAsync();
+        Assert.Equal(WaitlistStatus.Offered, (await waitlist.RefreshAsync("LAST"))?.Status);
+        await Cart.OpenAsync(await Shop.Carts.CreateAsync());
+
+        Navigation.NavigateTo($"checkout?claim={entry.EntryId}");
+        var cut = Render<CheckoutPage>();
+        await cut.WaitForStateAsync(() => !cut.Markup.Contains("Loading your checkout", StringComparison.Ordinal));
+
+        Assert.Equal(1, Cart.QuantityOf("LAST"));
+        await ChangeAsync(cut, "Full name", "Sam Shopper");
+        await ClickAsync(cut, "Continue");
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        var session = await SingleOpenSessionAsync();
+        Assert.Equal(Email, session.Email);
+        Assert.Equal(WaitlistStatus.Claimed, ResultAssert.Success(await Shop.Get<WaitlistService>().GetAsync(entry.EntryId)).Status);
+        var stock = await Shop.InventoryAsync("LAST");
+        Assert.Equal((0, 1), (stock.Quantity, stock.Reserved));
+    }
+
+    [Fact]
     public async Task EmptyCart_SaysThereIsNothingToCheckOut()
     {
         var cut = await RenderCheckoutAsync();
@@ -364,6 +393,12 @@ public class CheckoutPageTests : CheckoutTestContext
     {
         await using var db = await Shop.DbAsync();
         return await db.CheckoutSessions.AsNoTracking().SingleAsync();
+    }
+
+    private async Task<CheckoutSession> SingleOpenSessionAsync()
+    {
+        await using var db = await Shop.DbAsync();
+        return await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Status == CheckoutSessionStatus.Open);
     }
 
     private async Task<Order> SingleOrderAsync()
