@@ -12,19 +12,19 @@ public static class AdminApi
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags("Admin");
 
-        admin.MapGet("/orders", ListOrdersAsync).WithName("AdminListOrders");
+        admin.MapGet("/orders", ListOrdersAsync).WithName("AdminListOrders").Produces<OrderPageResponse>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         admin.MapGet("/orders/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("AdminGetOrder");
+            StorefrontApi.Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("AdminGetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/orders/{orderId:guid}/ship", (Guid orderId, ShipRequest body, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.ShipAsync(orderId, Actor(http, "Shipped", body.TrackingNumber), ct))).WithName("AdminShipOrder");
+            StorefrontApi.TransitionAsync(service.ShipAsync(orderId, Actor(http, "Shipped", body.TrackingNumber), ct))).WithName("AdminShipOrder").ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/deliver", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.DeliverAsync(orderId, Actor(http, "Delivered"), ct))).WithName("AdminDeliverOrder");
+            StorefrontApi.TransitionAsync(service.DeliverAsync(orderId, Actor(http, "Delivered"), ct))).WithName("AdminDeliverOrder").ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/cancel", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.CancelAsync(orderId, Actor(http, "Cancelled by the shop"), ct))).WithName("AdminCancelOrder");
+            StorefrontApi.TransitionAsync(service.CancelAsync(orderId, Actor(http, "Cancelled by the shop"), ct))).WithName("AdminCancelOrder").ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/complete-return", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.CompleteReturnAsync(orderId, Actor(http, "Return received"), ct))).WithName("AdminCompleteReturn");
+            StorefrontApi.TransitionAsync(service.CompleteReturnAsync(orderId, Actor(http, "Return received"), ct))).WithName("AdminCompleteReturn").ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/refund", (Guid orderId, OrderService service, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ct))).WithName("AdminRefundOrder");
+            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ct))).WithName("AdminRefundOrder").ProducesTransition();
 
         admin.MapGet("/promos", async (PromoAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListPromos");
         admin.MapPost("/promos", async (PromoTerms body, PromoAdminService service, CancellationToken ct) =>

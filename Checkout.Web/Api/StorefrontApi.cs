@@ -18,38 +18,48 @@ public static class StorefrontApi
         api.MapGet("/products", async (CatalogService catalog, string? category, string? search, CancellationToken ct) =>
             (await catalog.ListAsync(category, search, ct))
                 .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available)))
-            .WithName("ListProducts");
+            .WithName("ListProducts").Produces<IEnumerable<ProductResponse>>();
 
         var carts = api.MapGroup("/carts").WithTags("Carts");
         carts.MapPost("/", async (CartService service, CancellationToken ct) =>
         {
             var cartId = await service.CreateAsync(ct);
             return TypedResults.Created($"/api/carts/{cartId}", new CartCreatedResponse(cartId));
-        }).WithName("CreateCart");
+        }).WithName("CreateCart").Produces<CartCreatedResponse>(StatusCodes.Status201Created);
         carts.MapGet("/{cartId:guid}", async (Guid cartId, CartService service, CancellationToken ct) =>
-            Respond(await service.GetAsync(cartId, ct), CartResponse.From)).WithName("GetCart");
+            Respond(await service.GetAsync(cartId, ct), CartResponse.From)).WithName("GetCart").Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         carts.MapPut("/{cartId:guid}/items/{sku}", async (Guid cartId, string sku, SetQuantityRequest body, CartService service, CancellationToken ct) =>
-            Respond(await service.SetQuantityAsync(cartId, sku, body.Quantity, ct), CartResponse.From)).WithName("SetCartItem");
+            Respond(await service.SetQuantityAsync(cartId, sku, body.Quantity, ct), CartResponse.From)).WithName("SetCartItem")
+            .Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         carts.MapPost("/{cartId:guid}/accept-changes", async (Guid cartId, CartService service, CancellationToken ct) =>
-            Respond(await service.AcceptChangesAsync(cartId, ct), CartResponse.From)).WithName("AcceptCartChanges");
+            Respond(await service.AcceptChangesAsync(cartId, ct), CartResponse.From)).WithName("AcceptCartChanges").Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var checkouts = api.MapGroup("/checkouts").WithTags("Checkout");
-        checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout");
+        checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout").Produces<CheckoutResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         checkouts.MapGet("/{checkoutSessionId:guid}", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
-            Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout");
-        checkouts.MapPost("/{checkoutSessionId:guid}/complete", CompleteCheckoutAsync).WithName("CompleteCheckout");
+            Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        checkouts.MapPost("/{checkoutSessionId:guid}/complete", CompleteCheckoutAsync).WithName("CompleteCheckout")
+            .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).Produces<PlacedOrderResponse>()
+            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status504GatewayTimeout);
         checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
-            Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout");
+            Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
-            Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("GetOrder");
+            Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("GetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, OrderService service, CancellationToken ct) =>
-            TransitionAsync(service.CancelAsync(orderId, Shopper("Cancelled by the shopper"), ct))).WithName("CancelOrder");
+            TransitionAsync(service.CancelAsync(orderId, Shopper("Cancelled by the shopper"), ct))).WithName("CancelOrder").ProducesTransition();
         orders.MapPost("/{orderId:guid}/return", (Guid orderId, OrderService service, CancellationToken ct) =>
-            TransitionAsync(service.InitiateReturnAsync(orderId, Shopper("Return requested by the shopper"), ct))).WithName("ReturnOrder");
+            TransitionAsync(service.InitiateReturnAsync(orderId, Shopper("Return requested by the shopper"), ct))).WithName("ReturnOrder").ProducesTransition();
         return api;
     }
+
+    /// <summary>The responses of an order status change: the order, or the state machine's refusal.</summary>
+    public static RouteHandlerBuilder ProducesTransition(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static IResult Respond<T, TResponse>(Result<T> result, Func<T, TResponse> map) =>
         result.IsSuccess ? TypedResults.Ok(map(result.Value!)) : Problems.From(result.Error!);
