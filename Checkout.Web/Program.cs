@@ -28,6 +28,7 @@ app.UseCartCookie();
 app.MapStaticAssets();
 app.MapCheckoutApi();
 app.MapCheckoutAdmin();
+app.MapOrdersCsv();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

@@ -46,22 +46,23 @@ public static class OrdersCsvEndpoint
             $"attachment; filename=\"orders-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv\"";
         http.Response.Headers.CacheControl = "no-store";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-        await WriteAsync(writer, queries, parsed.Value!, now, ct);
+        await WriteAsync(writer, queries, parsed.Value!, now, ct: ct);
     }
 
     /// <summary>
-    /// Writes the header and one row per order matching <paramref name="query"/>, in its sort order, <see cref="PageSize"/>
-    /// orders per read. Orders placed after <paramref name="asOf"/> are left out: the pages are offsets into a list that
+    /// Writes the header and one row per order matching <paramref name="query"/>, in its sort order, <paramref name="pageSize"/>
+    /// orders per read; returns the number of orders written. Orders placed after <paramref name="asOf"/> are left out: the pages are offsets into a list that
     /// a new order would otherwise shift, repeating a row at the seam of two pages.
     /// </summary>
-    public static async Task<int> WriteAsync(TextWriter writer, OrderQueries queries, OrderListQuery query, DateTimeOffset asOf, CancellationToken ct = default)
+    public static async Task<int> WriteAsync(
+        TextWriter writer, OrderQueries queries, OrderListQuery query, DateTimeOffset asOf, int pageSize = PageSize, CancellationToken ct = default)
     {
         await WriteRowAsync(writer, Header);
         var written = 0;
         var notAfter = asOf.AddTicks(1);
         for (var page = 1; ; page++)
         {
-            var result = await queries.ListAsync(query.ToFilter(page, PageSize, notAfter), ct);
+            var result = await queries.ListAsync(query.ToFilter(page, pageSize, notAfter), ct);
             if (!result.IsSuccess)
             {
                 // The filter was validated already; a refusal here is a bug, and the truncated file must not pass for complete.
@@ -73,7 +74,7 @@ public static class OrdersCsvEndpoint
                 written++;
             }
             await writer.FlushAsync(ct);
-            if (result.Value.Items.Count < PageSize || page * PageSize >= result.Value.Total)
+            if (result.Value.Items.Count < pageSize || page * pageSize >= result.Value.Total)
             {
                 return written;
             }

@@ -34,6 +34,8 @@ public class OrdersGridTests : AdminTestContext
         Assert.Equal("CAPTURED", row.QuerySelector("[data-testid=payment-status]")!.TextContent.Trim());
         Assert.Equal($"/admin/orders/{second.OrderId}", row.QuerySelector("a[data-testid=order-number]")!.GetAttribute("href"));
         Assert.Equal("/admin/orders.csv", ExportHref(cut));
+        // A download, so that Blazor's router leaves the click to the browser.
+        Assert.True(cut.Find("[data-testid=export-csv]").HasAttribute("download"));
     }
 
     [Fact]
@@ -145,6 +147,20 @@ public class OrdersGridTests : AdminTestContext
         await cut.WaitForAssertionAsync(() => Assert.Equal([bob.OrderNumber], Numbers(cut)));
         Assert.Equal("bob", cut.Find("input[data-testid=filter-email]").GetAttribute("value"));
         Assert.Equal("/admin/orders.csv?email=bob&sort=total-asc", ExportHref(cut));
+    }
+
+    [Fact]
+    public async Task FiltersInTheAddressThatMakeNoSense_AreIgnored_AndSaidSo()
+    {
+        await PlaceAsync("ann@example.com");
+        await PlaceAsync("bob@example.com");
+        Navigation.NavigateTo("/admin/orders?status=LOST");
+
+        var cut = RenderAdmin<Orders>();
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal(2, Numbers(cut).Count));
+        Assert.Contains("Unknown status", cut.Find("[data-testid=orders-error]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("/admin/orders.csv", ExportHref(cut));
     }
 
     [Fact]

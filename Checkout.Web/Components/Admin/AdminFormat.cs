@@ -9,8 +9,6 @@ public static class AdminFormat
     public static string Time(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-    public static string Time(DateTimeOffset? at, string none) => at is { } value ? Time(value) : none;
-
     public static string Payment(PaymentStatus? status) => status?.ToString().ToUpperInvariant() ?? "NONE";
 
     /// <summary>"in 4 min", "in 45 s", "expired": how long is left until <paramref name="at"/>.</summary>

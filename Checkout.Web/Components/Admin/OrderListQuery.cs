@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 
@@ -85,32 +84,7 @@ public sealed record OrderListQuery(
         }
     }
 
-    /// <summary>A short description of the filters for a page heading or a file, e.g. "SHIPPED · 2026-03-01 to 2026-03-02".</summary>
-    public string Describe()
-    {
-        var text = new StringBuilder();
-        Append(Status?.WireName());
-        Append((From, To) switch
-        {
-            ({ } f, { } t) => $"{Day(f)} to {Day(t)}",
-            ({ } f, null) => $"from {Day(f)}",
-            (null, { } t) => $"until {Day(t)}",
-            _ => null,
-        });
-        Append(Email is null ? null : $"email contains \"{Email}\"");
-        Append(Number is null ? null : $"number contains \"{Number}\"");
-        return text.ToString();
-
-        void Append(string? part)
-        {
-            if (part is not null)
-            {
-                text.Append(text.Length == 0 ? "" : " · ").Append(part);
-            }
-        }
-    }
-
-    public static OrderStatus? ParseStatus(string? text) =>
+    private static OrderStatus? ParseStatus(string? text) =>
         Enum.GetValues<OrderStatus>().Where(s => string.Equals(s.WireName(), text?.Trim(), StringComparison.OrdinalIgnoreCase))
             .Select(s => (OrderStatus?)s).FirstOrDefault();
 
@@ -122,13 +96,11 @@ public sealed record OrderListQuery(
         _ => "newest",
     };
 
-    public static OrderSort? ParseSort(string? text) =>
+    private static OrderSort? ParseSort(string? text) =>
         Enum.GetValues<OrderSort>().Where(s => string.Equals(SortName(s), text?.Trim(), StringComparison.OrdinalIgnoreCase))
             .Select(s => (OrderSort?)s).FirstOrDefault();
 
-    public static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    private static string Day(DateOnly day) => day.ToString(DateFormat, CultureInfo.InvariantCulture);
+    private static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
