@@ -39,7 +39,7 @@ public static class DependencyInjection
             builder.Environment.ContentRootPath);
         services.AddPooledDbContextFactory<SqliteCheckoutDbContext>(o => o
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
+            .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate()));
         services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
 
         services.AddMetrics();

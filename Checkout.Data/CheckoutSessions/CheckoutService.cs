@@ -49,7 +49,8 @@ public sealed class CheckoutService(
         var sessionId = request.CheckoutSessionId ?? Guid.CreateVersion7(clock.GetUtcNow());
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await ExistingAsync(db, sessionId, request.CartId, ct) is { } existing)
+        // Only a client-minted id can name a session that exists already; one minted just now cannot.
+        if (request.CheckoutSessionId is not null && await ExistingAsync(db, sessionId, request.CartId, ct) is { } existing)
         {
             return existing;
         }

@@ -63,7 +63,7 @@ public sealed class PlaceOrderService(
             }
         }
 
-        var (advanced, confirmedHere) = await AdvanceAsync(db, order.Id, card, ct);
+        var (advanced, confirmedHere) = await AdvanceAsync(db, order, card, ct);
         return advanced.IsSuccess ? new PlacedOrder(advanced.Value!, Replayed: !confirmedHere) : advanced.Error!;
     }
 
@@ -126,22 +126,25 @@ public sealed class PlaceOrderService(
 
     /// <summary>
     /// Takes the order one step at a time from whatever status it is in now; losing a compare-and-set just re-reads.
-    /// Also says whether this call made the final step to CONFIRMED.
+    /// Also says whether this call made the final step to CONFIRMED. After a step this call made itself, the order's
+    /// new status is known and is not read again.
     /// </summary>
-    private async Task<(Result<OrderView> Order, bool ConfirmedHere)> AdvanceAsync(CheckoutDbContext db, Guid orderId, CardDetails card, CancellationToken ct)
+    private async Task<(Result<OrderView> Order, bool ConfirmedHere)> AdvanceAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
     {
         var confirmedHere = false;
+        var status = order.Status;
         while (true)
         {
-            var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
             Error? stop = null;
-            switch (order.Status)
+            OrderStatus? movedTo = null;
+            switch (status)
             {
                 case OrderStatus.Pending:
-                    stop = await AuthorizeAsync(db, order, card, ct);
+                    (stop, movedTo) = await AuthorizeAsync(db, order, card, ct);
                     break;
                 case OrderStatus.PaymentAuthorized:
                     (stop, confirmedHere) = await CaptureAsync(db, order, ct);
+                    movedTo = confirmedHere ? OrderStatus.Confirmed : null;
                     break;
                 case OrderStatus.PaymentFailed or OrderStatus.Cancelled:
                     stop = await FailedOutcomeAsync(db, order, ct);
@@ -151,14 +154,24 @@ public sealed class PlaceOrderService(
             {
                 return (stop, false);
             }
-            if (order.Status is not (OrderStatus.Pending or OrderStatus.PaymentAuthorized))
+            if (status is not (OrderStatus.Pending or OrderStatus.PaymentAuthorized))
             {
-                return ((await OrderService.LoadViewAsync(db, o => o.Id == orderId, ct))!, confirmedHere);
+                return ((await OrderService.LoadViewAsync(db, o => o.Id == order.Id, ct))!, confirmedHere);
+            }
+            if (movedTo is { } known)
+            {
+                status = known;
+            }
+            else
+            {
+                order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id, ct);
+                status = order.Status;
             }
         }
     }
 
-    private async Task<Error?> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
+    /// <summary>Authorizes and records it; says PAYMENT_AUTHORIZED when this call made that step, null when someone else moved the order.</summary>
+    private async Task<(Error? Stop, OrderStatus? MovedTo)> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
     {
         var result = await gateway.AuthorizeAsync(order.CheckoutSessionId.ToString(), order.TotalMinor, order.Currency, card, ct);
         var now = clock.GetUtcNow();
@@ -166,7 +179,7 @@ public sealed class PlaceOrderService(
         switch (result.Outcome)
         {
             case GatewayOutcome.Timeout:
-                return new Error(ErrorCodes.PaymentPending, "The payment provider did not answer. Try again: you will not be charged twice.");
+                return (new Error(ErrorCodes.PaymentPending, "The payment provider did not answer. Try again: you will not be charged twice."), null);
             case GatewayOutcome.Declined or GatewayOutcome.InsufficientFunds:
                 await using (var tx = await db.Database.BeginTransactionAsync(ct))
                 {
@@ -186,9 +199,12 @@ public sealed class PlaceOrderService(
                     await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Cancelled));
                     await events.PublishReleasedAsync(order.CheckoutSessionId, CheckoutSessionStatus.Failed, ct);
                 }
-                return null;
+                return (null, null);
         }
 
+        // Read before the write lock is taken: a session's lines never change, and whether it is still open is decided
+        // by the conditional UPDATE below. Its promo cannot change either: the hold was extended before payment.
+        var session = await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Id == order.CheckoutSessionId, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (!await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, Checkout, ct))
@@ -200,25 +216,27 @@ public sealed class PlaceOrderService(
                 {
                     await gateway.VoidAsync($"void-{order.Id}", result.TransactionId!, ct);
                 }
-                return null;
+                return (null, null);
             }
-            var session = await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Id == order.CheckoutSessionId, ct);
             var sessionClosed = await db.CheckoutSessions
                 .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, CheckoutSessionStatus.Completed), ct) == 1;
             if (!sessionClosed || !await StockLedger.TryConvertHoldsAsync(db, session, now, ct))
             {
                 await tx.RollbackAsync(ct);
-                return await AbandonAfterExpiryAsync(db, order, result.TransactionId!, ct);
+                return (await AbandonAfterExpiryAsync(db, order, result.TransactionId!, ct), null);
             }
-            await PromoLedger.ConsumeAsync(db, session.Id, ct);
+            if (session.PromoCode is not null)
+            {
+                await PromoLedger.ConsumeAsync(db, session.Id, ct);
+            }
             await TakeOrderedOutOfCartAsync(db, session, now, ct);
             db.Payments.Add(new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, card, now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        return null;
+        return (null, OrderStatus.PaymentAuthorized);
     }
 
     /// <summary>What the order bought leaves the cart in the same transaction (anything added meanwhile stays).</summary>
@@ -266,7 +284,7 @@ public sealed class PlaceOrderService(
         if (confirmed)
         {
             payment.MarkCaptured(now);
-            db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, await ConfirmedPayloadAsync(db, order.Id, ct), now));
+            db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             metrics.OrderConfirmed(order.TotalMinor, order.Currency);
@@ -298,10 +316,9 @@ public sealed class PlaceOrderService(
             : new Error(ErrorCodes.CheckoutClosed, $"Order {order.Number} was cancelled: {last?.Reason ?? "cancelled before payment"}.");
     }
 
-    private static async Task<string> ConfirmedPayloadAsync(CheckoutDbContext db, Guid orderId, CancellationToken ct)
-    {
-        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
-        return JsonSerializer.Serialize(new
+    /// <summary>The order as the caller loaded it (with its lines): none of these fields change after placement.</summary>
+    private static string ConfirmedPayload(Order order) =>
+        JsonSerializer.Serialize(new
         {
             orderId = order.Id,
             orderNumber = order.Number,
@@ -309,7 +326,6 @@ public sealed class PlaceOrderService(
             name = order.CustomerName,
             lines = order.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }),
         });
-    }
 
     private static Error HoldExpired() => new(ErrorCodes.HoldExpired, "The items in this checkout were released before payment; nothing was charged.");
 }

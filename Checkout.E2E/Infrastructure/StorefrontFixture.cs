@@ -3,49 +3,38 @@ using Microsoft.Playwright;
 namespace Checkout.E2E.Infrastructure;
 
 /// <summary>
-/// One running app and one headless Chromium per test class; each test gets its own browser
-/// context through <see cref="BrowserTest"/>.
+/// One running app (fresh database) per test class, reached through the suite's one headless Chromium; each test gets
+/// its own browser contexts through <see cref="BrowserTest{TFixture}"/>. Subclasses change the app's configuration,
+/// e.g. a hold that runs out in seconds.
 /// </summary>
-public sealed class StorefrontFixture : IAsyncLifetime
+public class StorefrontFixture : IAsyncLifetime
 {
-    // Debian's real binary; /usr/bin/chromium is a shell wrapper. Playwright never downloads a browser here.
-    private const string DefaultChromium = "/usr/lib/chromium/chromium";
-
-    private readonly CheckoutAppFactory _app = new();
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private CheckoutAppFactory? _app;
 
     public Uri BaseAddress { get; private set; } = default!;
 
-    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
+    public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>The app's own services: arranging state the UI cannot, and reading what "one order, one charge" means.</summary>
+    public Shop Shop { get; private set; } = default!;
+
+    /// <summary>Configuration for this class's app, on top of appsettings.Development.json.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
+        _app = new CheckoutAppFactory(Settings);
         BaseAddress = _app.Start();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHECKOUT_CHROMIUM") ?? DefaultChromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        });
+        Shop = new Shop(_app.Services, BaseAddress);
+        Browser = await Suite.BrowserAsync();
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        Shop?.Dispose();
+        if (_app is not null)
         {
-            await _browser.DisposeAsync();
+            await _app.DisposeAsync();
         }
-        _playwright?.Dispose();
-        await _app.DisposeAsync();
     }
 }

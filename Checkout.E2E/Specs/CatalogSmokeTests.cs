@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Checkout.E2E.Specs;
 
 public sealed class CatalogSmokeTests(StorefrontFixture fixture, ITestOutputHelper output)
-    : BrowserTest(fixture, output)
+    : BrowserTest<StorefrontFixture>(fixture, output)
 {
     [Fact]
     public Task Home_ShowsSeededCatalog_AndAddingAProductCountsItInTheCart() => InBrowserAsync(async page =>

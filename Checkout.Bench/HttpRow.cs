@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Checkout.Bench;
+
+/// <summary>
+/// http (with <c>--http URL</c>): the checkout as a client does it against a running instance — POST /api/carts,
+/// PUT /api/carts/{id}/items/{sku}, POST /api/checkouts, POST /api/checkouts/{id}/complete — with N concurrent
+/// clients, each request timed as part of one operation. Buys the SKU with the most units available (restocked
+/// first through the admin API when <c>--admin-key</c> is given); selling out ends the row early.
+/// </summary>
+public static class HttpRow
+{
+    private const int Restock = 100_000;
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static async Task<RowResult> RunAsync(BenchOptions options)
+    {
+        var baseUri = options.HttpUrl!;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.HttpClients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        var products = await http.GetFromJsonAsync<List<Product>>("/api/products", Web) ?? [];
+        var sku = products.OrderByDescending(p => p.Available).FirstOrDefault()?.Sku
+            ?? throw new InvalidOperationException($"{baseUri} lists no products.");
+        if (options.AdminKey is { } key)
+        {
+            using var restock = new HttpRequestMessage(HttpMethod.Post, $"/api/admin/inventory/{Uri.EscapeDataString(sku)}/restock")
+            {
+                Content = JsonContent.Create(new { quantity = Restock, reason = "Checkout.Bench http row" }),
+            };
+            restock.Headers.Add("X-Admin-Key", key);
+            using var restocked = await http.SendAsync(restock);
+            if (!restocked.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Restocking {sku} answered {(int)restocked.StatusCode}: {await restocked.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        var failures = new Failures();
+        var soldOut = 0;
+        var n = 0L;
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.HttpClients, async (worker, ct) =>
+        {
+            if (Volatile.Read(ref soldOut) == 1)
+            {
+                return Outcome.Exhausted;
+            }
+            var i = Interlocked.Increment(ref n);
+            var outcome = await BuyOneAsync(http, sku, $"http{i}@example.com", failures, ct);
+            if (outcome == Outcome.Exhausted)
+            {
+                Volatile.Write(ref soldOut, 1);
+            }
+            return outcome;
+        });
+        var note = failures.Summary ?? (soldOut == 1 ? $"{sku} sold out before the phase ended (give --admin-key to restock it first)" : null);
+        return new RowResult("http", result, note);
+    }
+
+    private static async ValueTask<Outcome> BuyOneAsync(HttpClient http, string sku, string email, Failures failures, CancellationToken ct)
+    {
+        using var created = await http.PostAsync("/api/carts", content: null, ct);
+        if (created.StatusCode != HttpStatusCode.Created)
+        {
+            return failures.Record($"POST /api/carts {(int)created.StatusCode}");
+        }
+        var cartId = (await created.Content.ReadFromJsonAsync<CartCreated>(Web, ct))!.CartId;
+
+        using var line = await http.PutAsJsonAsync($"/api/carts/{cartId}/items/{Uri.EscapeDataString(sku)}", new { quantity = 1 }, Web, ct);
+        if (!line.IsSuccessStatusCode)
+        {
+            return await OutOfStockAsync(line, ct) ? Outcome.Exhausted : failures.Record($"PUT item {(int)line.StatusCode}");
+        }
+
+        using var started = await http.PostAsJsonAsync("/api/checkouts", new { cartId, email, name = "Http Buyer" }, Web, ct);
+        if (started.StatusCode != HttpStatusCode.Created)
+        {
+            return await OutOfStockAsync(started, ct) ? Outcome.Exhausted : failures.Record($"POST /api/checkouts {(int)started.StatusCode}");
+        }
+        var sessionId = (await started.Content.ReadFromJsonAsync<CheckoutStarted>(Web, ct))!.CheckoutSessionId;
+
+        using var complete = new HttpRequestMessage(HttpMethod.Post, $"/api/checkouts/{sessionId}/complete")
+        {
+            Content = JsonContent.Create(new { cardNumber = Rows.Card, expiry = Rows.GoodCard.Expiry, cvc = Rows.GoodCard.Cvc }, options: Web),
+        };
+        complete.Headers.Add("Idempotency-Key", sessionId.ToString());
+        using var placed = await http.SendAsync(complete, ct);
+        if (placed.StatusCode != HttpStatusCode.Created)
+        {
+            return failures.Record($"POST complete {(int)placed.StatusCode}: {await placed.Content.ReadAsStringAsync(ct)}");
+        }
+        var order = (await placed.Content.ReadFromJsonAsync<PlacedOrder>(Web, ct))!;
+        return order.Status == "CONFIRMED" ? Outcome.Ok : failures.Record($"order ended {order.Status}");
+    }
+
+    private static async Task<bool> OutOfStockAsync(HttpResponseMessage response, CancellationToken ct) =>
+        response.StatusCode == HttpStatusCode.Conflict && (await response.Content.ReadAsStringAsync(ct)).Contains("out-of-stock", StringComparison.Ordinal);
+
+    private sealed record Product(string Sku, int Available);
+
+    private sealed record CartCreated(Guid CartId);
+
+    private sealed record CheckoutStarted(Guid CheckoutSessionId);
+
+    private sealed record PlacedOrder(Guid OrderId, string OrderNumber, string Status);
+}

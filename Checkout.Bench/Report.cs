@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Checkout.Bench;
+
+/// <summary>The run's results: the console table and the JSON object CI and the README read.</summary>
+public sealed class Report(BenchOptions options)
+{
+    /// <summary>The issue's goals on embedded SQLite, 2 cores. Reported, never asserted: timing is not a test.</summary>
+    public const double CheckoutGoalOpsPerS = 2_000;
+    public const double ReserveToRawGoal = 0.50;
+    public const double CheckoutToRawGoal = 0.30;
+    public const double HotSkuP99GoalMs = 50;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+    };
+
+    public List<RowResult> Rows { get; } = [];
+    public HotSkuResult? HotSku { get; set; }
+    public long PeakWorkingSetBytes { get; set; }
+    public TimeSpan WallTime { get; set; }
+    public string? LoadBefore { get; set; } = LoadAverage();
+    public string? LoadAfter { get; set; }
+
+    /// <summary>The 1-minute load average (Linux), to tell a quiet machine's figures from a busy one's.</summary>
+    public static string? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private RowResult? Row(string name) => Rows.FirstOrDefault(r => r.Name == name);
+
+    private double? Ratio(string name) =>
+        Row(name) is { } row && Row("raw-limit") is { OpsPerSecond: > 0 } raw ? row.OpsPerSecond / raw.OpsPerSecond : null;
+
+    public void WriteTable(TextWriter o)
+    {
+        o.WriteLine();
+        o.WriteLine($"Checkout.Bench — SQLite (embedded), {Environment.ProcessorCount} cores, concurrency {options.Concurrency}, " +
+                    $"warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s measured per row, fresh database per row");
+        o.WriteLine();
+        o.WriteLine($"| {"row",-10} | {"ops/s",9} | {"p50 ms",8} | {"p99 ms",8} | {"p99.9 ms",8} | {"CPU µs/op",9} | {"ops",8} | {"failed",6} |");
+        o.WriteLine($"|{new string('-', 12)}|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 7)}:|");
+        foreach (var r in Rows)
+        {
+            o.WriteLine($"| {r.Name,-10} | {r.OpsPerSecond,9:N0} | {r.P50Ms,8:N2} | {r.P99Ms,8:N2} | {r.P999Ms,8:N2} | {r.Measured.CpuMicrosPerOp,9:N0} | {r.Measured.Ops,8:N0} | {r.Measured.Failed,6:N0} |");
+        }
+        o.WriteLine();
+        foreach (var r in Rows.Where(r => r.Note is not null))
+        {
+            o.WriteLine($"  note, {r.Name}: {r.Note}");
+        }
+        if (HotSku is { } hot)
+        {
+            o.WriteLine($"  hot-sku: {hot.Units:N0} units, {hot.Orders:N0} orders, oversold {hot.Oversold}; ledger {(hot.LedgerConsistent ? "consistent" : "INCONSISTENT")} ({hot.Ledger})");
+        }
+        if (Ratio("reserve") is { } reserveToRaw)
+        {
+            o.WriteLine($"  reserve/raw-limit {reserveToRaw:P0}");
+        }
+        if (Ratio("checkout") is { } checkoutToRaw)
+        {
+            o.WriteLine($"  checkout/raw-limit {checkoutToRaw:P0}");
+        }
+        o.WriteLine($"  peak working set {PeakWorkingSetBytes / (1024.0 * 1024):N0} MiB; wall time {WallTime.TotalSeconds:N0} s; " +
+                    $"load average {LoadBefore ?? "?"} before, {LoadAfter ?? "?"} after (other programs on the machine share the cores)");
+        o.WriteLine();
+        o.WriteLine("Goals (reported, not asserted):");
+        foreach (var goal in Goals())
+        {
+            o.WriteLine($"  [{(goal.Met ? "met" : "NOT met"),-7}] {goal.Name}: {goal.Actual}");
+        }
+    }
+
+    public sealed record Goal(string Name, bool Met, string Actual);
+
+    public IEnumerable<Goal> Goals()
+    {
+        if (Row("checkout") is { } checkout)
+        {
+            yield return new("checkout >= 2,000/s", checkout.OpsPerSecond >= CheckoutGoalOpsPerS, $"{checkout.OpsPerSecond:N0}/s");
+        }
+        if (Ratio("reserve") is { } reserve)
+        {
+            yield return new("reserve >= 50 % of raw-limit", reserve >= ReserveToRawGoal, $"{reserve:P0}");
+        }
+        if (Ratio("checkout") is { } checkoutRatio)
+        {
+            yield return new("checkout >= 30 % of raw-limit", checkoutRatio >= CheckoutToRawGoal, $"{checkoutRatio:P0}");
+        }
+        if (Row("hot-sku") is { } hotRow && HotSku is { } hot)
+        {
+            yield return new("hot-sku p99 < 50 ms", hotRow.P99Ms < HotSkuP99GoalMs, $"{hotRow.P99Ms:N1} ms");
+            yield return new("hot-sku 0 oversold, orders = units", hot.Oversold == 0 && hot.Orders == hot.Units, $"oversold {hot.Oversold}, {hot.Orders:N0} orders of {hot.Units:N0} units");
+        }
+    }
+
+    public async Task WriteJsonAsync(string path)
+    {
+        var document = new
+        {
+            provider = "sqlite",
+            concurrency = options.Concurrency,
+            durationS = options.Duration.TotalSeconds,
+            warmupS = options.Warmup.TotalSeconds,
+            cores = Environment.ProcessorCount,
+            rows = Rows.Select(r => new
+            {
+                name = r.Name,
+                opsPerS = Round(r.OpsPerSecond, 1),
+                p50Ms = Round(r.P50Ms, 3),
+                p99Ms = Round(r.P99Ms, 3),
+                p999Ms = Round(r.P999Ms, 3),
+                cpuUsPerOp = Round(r.Measured.CpuMicrosPerOp, 0),
+                ops = r.Measured.Ops,
+                failed = r.Measured.Failed,
+                note = r.Note,
+            }),
+            hotSku = HotSku is { } hot ? new { units = hot.Units, orders = hot.Orders, oversold = hot.Oversold, ledgerConsistent = hot.LedgerConsistent } : null,
+            ratios = new { reserveToRaw = Round(Ratio("reserve"), 3), checkoutToRaw = Round(Ratio("checkout"), 3) },
+            loadAverage = new { before = LoadBefore, after = LoadAfter },
+            peakWorkingSetMb = Round(PeakWorkingSetBytes / (1024.0 * 1024), 1),
+            goals = Goals().Select(g => new { name = g.Name, met = g.Met, actual = g.Actual }),
+            recordedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json) + Environment.NewLine);
+    }
+
+    private static double? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
+
+    private static double Round(double value, int digits) => Math.Round(value, digits);
+}

@@ -1,0 +1,331 @@
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Bench;
+
+/// <summary>One line of the table.</summary>
+public sealed record RowResult(string Name, PhaseResult Measured, string? Note = null)
+{
+    public double OpsPerSecond => Measured.OpsPerSecond;
+    public double P50Ms => Measured.PercentileMs(50);
+    public double P99Ms => Measured.PercentileMs(99);
+    public double P999Ms => Measured.PercentileMs(99.9);
+}
+
+public sealed record HotSkuResult(int Units, int Orders, int Oversold, bool LedgerConsistent, string Ledger);
+
+/// <summary>
+/// The rows of the benchmark. Each builds a fresh shop (a new database file), warms up on it, then measures.
+/// Every row sells one unit of one SKU per operation, so that raw-limit, reserve and checkout do the same stock move.
+/// </summary>
+public static class Rows
+{
+    /// <summary>Enough stock that no measured row ever runs out.</summary>
+    private const int DeepStock = 1_000_000_000;
+    private const int SkuCount = 16;
+    public const string Card = "4242 4242 4242 4242";
+
+    public static CardDetails GoodCard { get; } = new(Card, $"12/{(DateTime.UtcNow.Year + 3) % 100:00}", "123");
+
+    /// <summary>
+    /// raw-limit: the bare SQL of a hold through plain Microsoft.Data.Sqlite — BEGIN IMMEDIATE; the conditional
+    /// UPDATE of the stock row; the INSERT of the hold; COMMIT — on the product's schema with its connection settings
+    /// (WAL, busy_timeout, synchronous = NORMAL). One open connection and prepared commands per worker: the ceiling.
+    /// </summary>
+    public static async Task<RowResult> RawLimitAsync(BenchOptions options)
+    {
+        await using var shop = await BenchShop.CreateAsync();
+        var skus = await shop.AddProductsAsync("RAW", SkuCount, DeepStock);
+        var workers = new RawHold[options.Concurrency];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            workers[w] = await RawHold.OpenAsync(shop.DatabasePath);
+        }
+        try
+        {
+            var failures = new Failures();
+            var next = 0L;
+            var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
+            {
+                var sku = skus[Interlocked.Increment(ref next) % skus.Length];
+                return await workers[worker].TryHoldAsync(sku, 1, ct) ? Outcome.Ok : failures.Record($"no stock for {sku}");
+            });
+            return new RowResult("raw-limit", result, failures.Summary);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>reserve: <see cref="CheckoutService.StartAsync"/> (validation, pricing, holds) on carts prepared before the timed part.</summary>
+    public static async Task<RowResult> ReserveAsync(BenchOptions options)
+    {
+        await using var shop = await BenchShop.CreateAsync();
+        var skus = await shop.AddProductsAsync("RSV", SkuCount, DeepStock);
+        var failures = new Failures();
+        var carts = new CartPool(await shop.PrepareCartsAsync(skus, CartsFor(options.Warmup > TimeSpan.Zero ? options.Warmup : options.Duration, 3_000)));
+        var checkouts = shop.Checkouts;
+        ClosedLoop.Operation start = async (worker, ct) =>
+        {
+            if (!carts.TryTake(out var cartId, out var n))
+            {
+                return Outcome.Exhausted;
+            }
+            var started = await checkouts.StartAsync(new StartCheckout(cartId, $"buyer{n}@example.com", "Bench Buyer"), ct);
+            return started.IsSuccess ? Outcome.Ok : failures.Record($"{started.Error!.Code}: {started.Error.Message}");
+        };
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, start, async warm =>
+        {
+            // Enough carts for the measured phase at four times the warm-up's rate (the warm-up still compiles and
+            // warms caches, so it runs slower than the measured phase), prepared outside the clock.
+            var needed = (int)Math.Min(2_000_000, (Math.Max(warm.OpsPerSecond, 500) * options.Duration.TotalSeconds * 4) + 2_000);
+            carts = new CartPool(await shop.PrepareCartsAsync(skus, needed));
+        });
+        return new RowResult("reserve", result, Note(failures, carts));
+    }
+
+    /// <summary>checkout: the whole flow — new cart, add a line, start checkout, place the order (authorize, capture, confirm, outbox).</summary>
+    public static async Task<RowResult> CheckoutAsync(BenchOptions options)
+    {
+        await using var shop = await BenchShop.CreateAsync();
+        var skus = await shop.AddProductsAsync("CHK", SkuCount, DeepStock);
+        var failures = new Failures();
+        var n = 0L;
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
+        {
+            var i = Interlocked.Increment(ref n);
+            return await BuyOneAsync(shop, skus[i % skus.Length], $"buyer{i}@example.com", failures, ct);
+        });
+        return new RowResult("checkout", result, failures.Summary);
+    }
+
+    /// <summary>One shopper's whole checkout of one unit; Ok only when the order ends CONFIRMED.</summary>
+    public static async ValueTask<Outcome> BuyOneAsync(BenchShop shop, string sku, string email, Failures failures, CancellationToken ct)
+    {
+        var cartId = await shop.Carts.CreateAsync(ct);
+        var cart = await shop.Carts.SetQuantityAsync(cartId, sku, 1, ct);
+        if (!cart.IsSuccess)
+        {
+            return failures.Record($"cart {cart.Error!.Code}: {cart.Error.Message}");
+        }
+        var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, email, "Bench Buyer"), ct);
+        if (!started.IsSuccess)
+        {
+            return failures.Record($"start {started.Error!.Code}: {started.Error.Message}");
+        }
+        return await PlaceAsync(shop, started.Value!.CheckoutSessionId, failures, ct);
+    }
+
+    private static async ValueTask<Outcome> PlaceAsync(BenchShop shop, Guid checkoutSessionId, Failures failures, CancellationToken ct)
+    {
+        var placed = await shop.PlaceOrders.PlaceAsync(checkoutSessionId, GoodCard, ct);
+        if (!placed.IsSuccess)
+        {
+            return failures.Record($"place {placed.Error!.Code}: {placed.Error.Message}");
+        }
+        return placed.Value!.Order.Status == OrderStatus.Confirmed ? Outcome.Ok : failures.Record($"order ended {placed.Value.Order.Status}");
+    }
+
+    /// <summary>
+    /// hot-sku: 64 buyers on one SKU with 1,000 units until it is sold out. Each buyer's cart is ready; what is timed
+    /// is the contended path, start checkout (the conditional UPDATE on the one stock row) and placing the order.
+    /// Afterwards the ledger is checked: orders = units, nothing oversold, available + reserved + sold = units.
+    /// </summary>
+    public static async Task<(RowResult Row, HotSkuResult Hot)> HotSkuAsync(BenchOptions options, int buyers = 64, int units = 1_000)
+    {
+        await using var shop = await BenchShop.CreateAsync();
+        var failures = new Failures();
+
+        // Warm-up on another SKU of the same shop: the same code paths and queries, compiled and cached.
+        var warmSkus = await shop.AddProductsAsync("WARM", 4, DeepStock);
+        var w = 0L;
+        await ClosedLoop.RunAsync(buyers, options.Warmup, async (worker, ct) =>
+        {
+            var i = Interlocked.Increment(ref w);
+            return await BuyOneAsync(shop, warmSkus[i % warmSkus.Length], $"warm{i}@example.com", failures, ct);
+        });
+
+        var hot = (await shop.AddProductsAsync("HOT", 1, units))[0];
+        var carts = new CartPool(await shop.PrepareCartsAsync([hot], units + buyers));
+        var soldOut = 0;
+        var measured = await ClosedLoop.RunAsync(buyers, TimeSpan.FromMinutes(5), async (worker, ct) =>
+        {
+            while (Volatile.Read(ref soldOut) == 0)
+            {
+                if (!carts.TryTake(out var cartId, out var n))
+                {
+                    return Outcome.Exhausted;
+                }
+                var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"hot{n}@example.com", "Hot Buyer"), ct);
+                if (started.IsSuccess)
+                {
+                    return await PlaceAsync(shop, started.Value!.CheckoutSessionId, failures, ct);
+                }
+                if (started.Error!.Code != ErrorCodes.OutOfStock)
+                {
+                    return failures.Record($"start {started.Error.Code}: {started.Error.Message}");
+                }
+                // Out of stock now. Units still held by other buyers may come back if their payment fails: only
+                // when nothing is held either is the SKU sold out. The unused cart goes back to the pool.
+                carts.Return(cartId);
+                await using var db = await shop.DbAsync();
+                var stock = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == hot, ct);
+                if (stock.Quantity == 0 && stock.Reserved == 0)
+                {
+                    Volatile.Write(ref soldOut, 1);
+                }
+                else
+                {
+                    await Task.Delay(5, ct);
+                }
+            }
+            return Outcome.Exhausted;
+        }, capacityHint: units);
+
+        var result = await CheckLedgerAsync(shop, hot, units);
+        var note = failures.Summary ?? (result.LedgerConsistent ? null : result.Ledger);
+        return (new RowResult("hot-sku", measured, note), result);
+    }
+
+    private static async Task<HotSkuResult> CheckLedgerAsync(BenchShop shop, string sku, int units)
+    {
+        await using var db = await shop.DbAsync();
+        var stock = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku);
+        var confirmed = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Confirmed)
+            .SelectMany(o => o.Lines)
+            .Where(l => l.Sku == sku)
+            .Select(l => l.Quantity)
+            .ToListAsync();
+        var sold = confirmed.Sum();
+        var oversold = Math.Max(0, sold - units) + Math.Max(0, -stock.Quantity);
+        var consistent = stock.Quantity + stock.Reserved + stock.Sold == units && stock.Sold == sold;
+        var ledger = $"available {stock.Quantity}, reserved {stock.Reserved}, sold {stock.Sold}, units in confirmed orders {sold}";
+        return new HotSkuResult(units, confirmed.Count, oversold, consistent, ledger);
+    }
+
+    private static int CartsFor(TimeSpan warmup, int perSecond) => (int)Math.Max(2_000, warmup.TotalSeconds * perSecond);
+
+    private static string? Note(Failures failures, CartPool carts) =>
+        failures.Summary ?? (carts.Exhausted ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null);
+
+    /// <summary>Prepared carts handed out once each (a cart given back is handed out again).</summary>
+    private sealed class CartPool(Guid[] ids)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Guid> _returned = new();
+        private long _next = -1;
+
+        public bool Exhausted => Interlocked.Read(ref _next) >= ids.Length && _returned.IsEmpty;
+
+        public bool TryTake(out Guid cartId, out long n)
+        {
+            n = Interlocked.Increment(ref _next);
+            if (_returned.TryDequeue(out cartId))
+            {
+                return true;
+            }
+            if (n < ids.Length)
+            {
+                cartId = ids[n];
+                return true;
+            }
+            return false;
+        }
+
+        public void Return(Guid cartId) => _returned.Enqueue(cartId);
+    }
+
+    /// <summary>One worker's connection for the raw-limit row, with its statements prepared once.</summary>
+    private sealed class RawHold : IAsyncDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _begin;
+        private readonly SqliteCommand _reserve;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _commit;
+        private readonly SqliteCommand _rollback;
+
+        private RawHold(SqliteConnection connection)
+        {
+            _connection = connection;
+            _begin = Command(connection, "BEGIN IMMEDIATE;");
+            _commit = Command(connection, "COMMIT;");
+            _rollback = Command(connection, "ROLLBACK;");
+            _reserve = Command(connection, """
+                UPDATE "inventory" SET "Quantity" = "Quantity" - $n, "Reserved" = "Reserved" + $n
+                WHERE "Sku" = $sku AND "Quantity" >= $n
+                """);
+            _reserve.Parameters.Add("$n", SqliteType.Integer);
+            _reserve.Parameters.Add("$sku", SqliteType.Text);
+            _insert = Command(connection, """
+                INSERT INTO "holds" ("Id", "CheckoutSessionId", "Sku", "Quantity", "CreatedAt", "ExpiresAt", "Extended", "Status", "ClosedAt")
+                VALUES ($id, $session, $sku, $n, $now, $expires, 0, 'Active', NULL)
+                """);
+            _insert.Parameters.Add("$id", SqliteType.Text);
+            _insert.Parameters.Add("$session", SqliteType.Text);
+            _insert.Parameters.Add("$sku", SqliteType.Text);
+            _insert.Parameters.Add("$n", SqliteType.Integer);
+            _insert.Parameters.Add("$now", SqliteType.Integer);
+            _insert.Parameters.Add("$expires", SqliteType.Integer);
+        }
+
+        public static async Task<RawHold> OpenAsync(string databasePath)
+        {
+            var connection = new SqliteConnection($"Data Source={databasePath}");
+            await connection.OpenAsync();
+            await using (var pragmas = connection.CreateCommand())
+            {
+                // The product's per-connection settings (SqlitePragmas); WAL is already on the file.
+                pragmas.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+                await pragmas.ExecuteNonQueryAsync();
+            }
+            return new RawHold(connection);
+        }
+
+        public async Task<bool> TryHoldAsync(string sku, int quantity, CancellationToken ct)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await _begin.ExecuteNonQueryAsync(ct);
+            _reserve.Parameters["$n"].Value = quantity;
+            _reserve.Parameters["$sku"].Value = sku;
+            if (await _reserve.ExecuteNonQueryAsync(ct) != 1)
+            {
+                await _rollback.ExecuteNonQueryAsync(ct);
+                return false;
+            }
+            _insert.Parameters["$id"].Value = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
+            _insert.Parameters["$session"].Value = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
+            _insert.Parameters["$sku"].Value = sku;
+            _insert.Parameters["$n"].Value = quantity;
+            _insert.Parameters["$now"].Value = now.UtcTicks;
+            _insert.Parameters["$expires"].Value = now.AddMinutes(15).UtcTicks;
+            await _insert.ExecuteNonQueryAsync(ct);
+            await _commit.ExecuteNonQueryAsync(ct);
+            return true;
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in new[] { _begin, _reserve, _insert, _commit, _rollback })
+            {
+                await command.DisposeAsync();
+            }
+            await _connection.DisposeAsync();
+        }
+    }
+}

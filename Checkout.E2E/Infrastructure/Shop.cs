@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Checkout.Data.Carts;
+using Checkout.Data.Catalog;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Inventory;
+using Checkout.Data.Operations;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Checkout.Web.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Checkout.E2E.Infrastructure;
+
+/// <summary>
+/// The shop behind the browser: arranges what a journey is not about (stock levels, an order to ship) through the app's
+/// own services, and reads the facts a page cannot prove (orders and charges) through the admin API.
+/// </summary>
+public sealed class Shop : IDisposable
+{
+    public const string Actor = "e2e";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly IServiceProvider _services;
+    private readonly HttpClient _adminApi;
+
+    public Shop(IServiceProvider services, Uri baseAddress)
+    {
+        _services = services;
+        var configuration = services.GetRequiredService<IConfiguration>();
+        AdminEmail = configuration["Admin:Email"] ?? throw new InvalidOperationException("No Admin:Email in Development configuration.");
+        AdminPassword = configuration["Admin:Password"] ?? throw new InvalidOperationException("No Admin:Password in Development configuration.");
+        _adminApi = new HttpClient { BaseAddress = baseAddress };
+        _adminApi.DefaultRequestHeaders.Add(AdminApiKeyHandler.Header, configuration["Admin:ApiKey"]);
+    }
+
+    /// <summary>The door in front of the gateway's authorizations: shut it to keep a payment in flight.</summary>
+    public GatedPaymentGateway Gateway => Service<GatedPaymentGateway>();
+
+    /// <summary>The development admin's sign-in (appsettings.Development.json).</summary>
+    public string AdminEmail { get; }
+
+    public string AdminPassword { get; }
+
+    private T Service<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Makes exactly <paramref name="available"/> units of <paramref name="sku"/> sellable, by an audited adjustment.</summary>
+    public async Task SetAvailableAsync(string sku, int available)
+    {
+        var inventory = Service<InventoryAdminService>();
+        var now = (await inventory.ListAsync()).Single(s => s.Sku == sku).Available;
+        if (now != available)
+        {
+            var adjusted = await inventory.AdjustAsync(sku, available - now, "E2E arrangement", Actor);
+            Assert.True(adjusted.IsSuccess, adjusted.Error?.Message);
+        }
+    }
+
+    public async Task<StockView> StockAsync(string sku) =>
+        (await Service<InventoryAdminService>().ListAsync()).Single(s => s.Sku == sku);
+
+    public async Task<ProductView> ProductAsync(string sku) =>
+        await Service<CatalogService>().FindAsync(sku) ?? throw new InvalidOperationException($"No product {sku}.");
+
+    /// <summary>
+    /// The shop reprices a product. There is no admin page or API for prices yet, so this writes the product as the
+    /// domain allows (<see cref="Product.ChangePrice"/>).
+    /// </summary>
+    public async Task ChangePriceAsync(string sku, long priceMinor)
+    {
+        await using var db = await Service<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
+        var product = await db.Products.SingleAsync(p => p.Sku == sku);
+        product.ChangePrice(priceMinor);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>A confirmed order bought through the services a checkout uses, for journeys that start after the purchase.</summary>
+    public async Task<OrderView> PlaceOrderAsync(string email, string sku, int quantity = 1)
+    {
+        var carts = Service<CartService>();
+        var cartId = await carts.CreateAsync();
+        var added = await carts.SetQuantityAsync(cartId, sku, quantity);
+        Assert.True(added.IsSuccess, added.Error?.Message);
+        var started = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, email, "E2E Shopper"));
+        Assert.True(started.IsSuccess, started.Error?.Message);
+        var card = new CardDetails(SimulatedPaymentGateway.ApprovedCard, "12/39", "123");
+        var placed = await Service<PlaceOrderService>().PlaceAsync(started.Value!.CheckoutSessionId, card);
+        Assert.True(placed.IsSuccess, placed.Error?.Message);
+        return placed.Value!.Order;
+    }
+
+    /// <summary>The invariants the admin dashboard shows; every one should count 0.</summary>
+    public Task<IReadOnlyList<InvariantCheck>> InvariantsAsync() => Service<InvariantsService>().CheckAsync();
+
+    /// <summary>Orders whose email contains <paramref name="email"/>, as the admin API lists them (newest first).</summary>
+    public async Task<IReadOnlyList<OrderSummaryResponse>> OrdersAsync(string email)
+    {
+        var page = await _adminApi.GetFromJsonAsync<OrderPageResponse>(
+            $"/api/admin/orders?email={Uri.EscapeDataString(email)}&pageSize=200", Json);
+        return page!.Items;
+    }
+
+    /// <summary>One order with its payment, through the admin API.</summary>
+    public async Task<OrderResponse> OrderAsync(Guid orderId) =>
+        (await _adminApi.GetFromJsonAsync<OrderResponse>($"/api/admin/orders/{orderId}", Json))!;
+
+    /// <summary>
+    /// Approved captures at the (simulated) gateway for every checkout the shopper with <paramref name="email"/>
+    /// started: what their card statement would show, whichever orders exist.
+    /// </summary>
+    public async Task<int> CapturesForAsync(string email)
+    {
+        await using var db = await Service<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
+        var sessionIds = await db.CheckoutSessions.AsNoTracking().Where(s => s.Email == email).Select(s => s.Id).ToListAsync();
+        // The gateway's idempotency key of an authorization is the checkout session id.
+        var sessionKeys = sessionIds.Select(id => $"{GatewayOperationKind.Authorize}:{id}").ToList();
+        var authorizations = await db.GatewayOperations.AsNoTracking()
+            .Where(o => sessionKeys.Contains(o.Key) && o.Outcome == GatewayOutcome.Approved)
+            .Select(o => o.TransactionId).ToListAsync();
+        return await db.GatewayOperations.AsNoTracking().CountAsync(o =>
+            o.Kind == GatewayOperationKind.Capture && o.Outcome == GatewayOutcome.Approved
+            && o.ParentTransactionId != null && authorizations.Contains(o.ParentTransactionId));
+    }
+
+    public void Dispose() => _adminApi.Dispose();
+}

@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Checkout.E2E.Pages;
+
+/// <summary>/orders/{number}: the shopper's order with its live status, actions (cancel, return), payment and timeline.</summary>
+public sealed class OrderPage(IPage page) : ShopPage(page)
+{
+    public ILocator Heading(string orderNumber) =>
+        Page.GetByRole(AriaRole.Heading, new() { Name = $"Order {orderNumber}", Level = 1 });
+
+    /// <summary>The live status line: "Status: SHIPPED" (and a notice after the shopper's own action).</summary>
+    public ILocator Status => Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Status:" });
+
+    public ILocator Timeline => Page.GetByRole(AriaRole.List, new() { Name = "Status history" }).GetByRole(AriaRole.Listitem);
+
+    /// <summary>"USD 19.89 charged.", "… charged, … refunded."</summary>
+    public ILocator PaymentSummary => Page.GetByText(new Regex(" charged"));
+
+    public ILocator StartReturnButton => Page.GetByRole(AriaRole.Button, new() { Name = "Start a return" });
+
+    public ILocator Reason => Page.GetByRole(AriaRole.Textbox, new() { Name = "Reason (optional)" });
+
+    public ILocator ConfirmReturnButton => Page.GetByRole(AriaRole.Button, new() { Name = "Confirm return" });
+
+    /// <summary>
+    /// A timeline entry "FROM → TO": screen readers hear "FROM to TO" (the arrow is hidden from them, the word from
+    /// sight), and the text of the item has both.
+    /// </summary>
+    public static Regex Change(string from, string to) => new($@"^{from}\W+(to\s+)?{to}\b");
+
+    public async Task OpenAsync(string orderNumber)
+    {
+        await Page.GotoAsync($"/orders/{orderNumber}");
+        await WaitForCircuitAsync();
+        await Expect(Heading(orderNumber)).ToBeVisibleAsync();
+    }
+
+    public async Task StartReturnAsync(string reason)
+    {
+        await StartReturnButton.ClickAsync();
+        await Reason.FillAsync(reason);
+        await ConfirmReturnButton.ClickAsync();
+        await Expect(Status).ToContainTextAsync("RETURN_INITIATED");
+    }
+}
