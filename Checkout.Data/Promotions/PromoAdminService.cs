@@ -38,7 +38,18 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         return ToView(promo);
     }
 
-    public async Task<Result<PromoView>> UpdateAsync(string code, PromoTerms terms, CancellationToken ct = default)
+    public Task<Result<PromoView>> UpdateAsync(string code, PromoTerms terms, CancellationToken ct = default) =>
+        ChangeAsync(code, promo => promo.Update(terms with { Code = promo.Code }), ct);
+
+    public Task<Result<PromoView>> DisableAsync(string code, CancellationToken ct = default) =>
+        ChangeAsync(code, promo =>
+        {
+            promo.Disable();
+            return null;
+        }, ct);
+
+    /// <summary>Loads the code, applies <paramref name="change"/> (an error refuses it and saves nothing) and saves.</summary>
+    private async Task<Result<PromoView>> ChangeAsync(string code, Func<PromoCode, Error?> change, CancellationToken ct)
     {
         if (InputRules.PromoCode(code) is { } codeError)
         {
@@ -51,28 +62,10 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         {
             return Error.NotFound($"The code {normalized}");
         }
-        if (promo.Update(terms with { Code = normalized }) is { } error)
+        if (change(promo) is { } error)
         {
             return error;
         }
-        await db.SaveChangesAsync(ct);
-        return ToView(promo);
-    }
-
-    public async Task<Result<PromoView>> DisableAsync(string code, CancellationToken ct = default)
-    {
-        if (InputRules.PromoCode(code) is { } codeError)
-        {
-            return codeError;
-        }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var normalized = InputRules.NormalizeCode(code);
-        var promo = await db.PromoCodes.FirstOrDefaultAsync(p => p.Code == normalized, ct);
-        if (promo is null)
-        {
-            return Error.NotFound($"The code {normalized}");
-        }
-        promo.Disable();
         await db.SaveChangesAsync(ct);
         return ToView(promo);
     }
