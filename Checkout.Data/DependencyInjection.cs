@@ -22,6 +22,7 @@ namespace Checkout.Data;
 public static class DependencyInjection
 {
     public const string ConnectionStringName = "Checkout";
+    public const string ProviderKey = "Database:Provider";
     private const string DefaultConnectionString = "Data Source=App_Data/checkout.db";
 
     /// <summary>
@@ -34,13 +35,7 @@ public static class DependencyInjection
         services.AddOptions<CheckoutOptions>().Bind(builder.Configuration.GetSection(CheckoutOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
-        var connectionString = SqliteConnectionString(
-            builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString,
-            builder.Environment.ContentRootPath);
-        services.AddPooledDbContextFactory<SqliteCheckoutDbContext>(o => o
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate()));
-        services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
+        services.AddCheckoutDatabase(builder.Configuration, builder.Environment.ContentRootPath);
 
         services.AddMetrics();
         services.AddSingleton<CheckoutMetrics>();
@@ -74,12 +69,52 @@ public static class DependencyInjection
         await DemoCatalog.SeedAsync(db, services.GetRequiredService<TimeProvider>(), ct);
     }
 
-    /// <summary>Applies the migrations and turns on WAL (a property of the database file, so once is enough).</summary>
+    /// <summary>Applies the provider's migrations; on SQLite also turns on WAL (a property of the file, so once is enough).</summary>
     public static async Task MigrateCheckoutDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync(ct);
         await db.Database.MigrateAsync(ct);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+        }
+    }
+
+    /// <summary>
+    /// The database from <c>Database:Provider</c> (Sqlite when unset) and <c>ConnectionStrings:Checkout</c>; each
+    /// provider has its own context type carrying its own migrations, handed to the services as <see cref="CheckoutDbContext"/>.
+    /// </summary>
+    private static void AddCheckoutDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var providerName = configuration[ProviderKey];
+        var provider = string.IsNullOrWhiteSpace(providerName) ? DatabaseProvider.Sqlite
+            : Enum.TryParse<DatabaseProvider>(providerName, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+            : throw new InvalidOperationException(
+                $"{ProviderKey} is '{providerName}'; use one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"{ProviderKey} is {provider}: set ConnectionStrings:{ConnectionStringName}.");
+        }
+
+        switch (provider)
+        {
+            case DatabaseProvider.PostgreSQL:
+                services.AddPooledDbContextFactory<PostgresCheckoutDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>(o => o.UseSqlServer(connectionString));
+                services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqlServerCheckoutDbContext>>();
+                break;
+            default:
+                var sqlite = SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot);
+                services.AddPooledDbContextFactory<SqliteCheckoutDbContext>(o => o
+                    .UseSqlite(sqlite)
+                    .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate()));
+                services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
+                break;
+        }
     }
 
     /// <summary>Anchors a relative SQLite file under the content root and makes sure its folder exists.</summary>

@@ -103,7 +103,7 @@ _start_postgres() {
         || { _services_log "initdb failed, see $dir.initdb.log"; return 1; }
     # Durability is pointless for a cluster that is deleted after the run.
     _as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-        -o "-p $CHECKOUT_POSTGRES_PORT -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-p $CHECKOUT_POSTGRES_PORT -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
         start >/dev/null \
         || { _services_log "postgres did not start, see $dir/postgres.log"; return 1; }
 }

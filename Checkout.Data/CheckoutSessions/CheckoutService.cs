@@ -95,19 +95,10 @@ public sealed class CheckoutService(
             return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
         }
 
-        if (promo is not null)
+        if (promo is not null && await PromoLedger.TryRedeemAsync(db, promo, sessionId, email, now, ct) is { } refused)
         {
-            if (promo.PerCustomerLimit is { } perCustomer && await PromoLedger.CustomerUsesAsync(db, promo.Code, email, ct) >= perCustomer)
-            {
-                await tx.RollbackAsync(ct);
-                return PromoRules.CustomerLimitReached(promo.Code);
-            }
-            if (!await PromoLedger.TryTakeAsync(db, promo.Code, ct))
-            {
-                await tx.RollbackAsync(ct);
-                return await ExistingAsync(db, sessionId, request.CartId, ct) ?? PromoRules.LimitReached(promo.Code);
-            }
-            db.PromoRedemptions.Add(new PromoRedemption(promo.Code, sessionId, email, now));
+            await tx.RollbackAsync(ct);
+            return await ExistingAsync(db, sessionId, request.CartId, ct) ?? refused;
         }
 
         var session = new CheckoutSession(sessionId, cart.Id, email, request.CustomerName.Trim(), promo?.Code, quote, now, expiresAt);
@@ -168,17 +159,11 @@ public sealed class CheckoutService(
         await PromoLedger.ReleaseAsync(db, session.Id, ct);
         if (promo is not null)
         {
-            if (promo.PerCustomerLimit is { } perCustomer && await PromoLedger.CustomerUsesAsync(db, promo.Code, session.Email, ct) >= perCustomer)
+            if (await PromoLedger.TryRedeemAsync(db, promo, session.Id, session.Email, clock.GetUtcNow(), ct) is { } refused)
             {
                 await tx.RollbackAsync(ct);
-                return PromoRules.CustomerLimitReached(promo.Code);
+                return refused;
             }
-            if (!await PromoLedger.TryTakeAsync(db, promo.Code, ct))
-            {
-                await tx.RollbackAsync(ct);
-                return PromoRules.LimitReached(promo.Code);
-            }
-            db.PromoRedemptions.Add(new PromoRedemption(promo.Code, session.Id, session.Email, clock.GetUtcNow()));
             await db.SaveChangesAsync(ct);
         }
         var now = clock.GetUtcNow();

@@ -94,12 +94,12 @@ public sealed class LastUnitDrill(
         await db.OutboxMessages.Where(m => orderIds.Contains(m.AggregateId)).ExecuteDeleteAsync(ct);
         await db.Payments.Where(p => orderIds.Contains(p.OrderId)).ExecuteDeleteAsync(ct);
         await db.OrderStatusChanges.Where(h => orderIds.Contains(h.OrderId)).ExecuteDeleteAsync(ct);
-        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM order_lines WHERE Sku = {sku}", ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM order_lines WHERE \"Sku\" = {sku}", ct);
         await db.Orders.Where(o => orderIds.Contains(o.Id)).ExecuteDeleteAsync(ct);
         await db.Holds.Where(h => h.Sku == sku).ExecuteDeleteAsync(ct);
-        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM checkout_session_lines WHERE Sku = {sku}", ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM checkout_session_lines WHERE \"Sku\" = {sku}", ct);
         await db.CheckoutSessions.Where(s => sessionIds.Contains(s.Id)).ExecuteDeleteAsync(ct);
-        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM cart_lines WHERE Sku = {sku}", ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM cart_lines WHERE \"Sku\" = {sku}", ct);
         await db.Carts.Where(c => cartIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
         await db.Inventory.Where(i => i.Sku == sku).ExecuteDeleteAsync(ct);
         await db.Products.Where(p => p.Sku == sku).ExecuteDeleteAsync(ct);

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Checkout.Data.Persistence;
 
@@ -8,12 +10,15 @@ internal static class DbErrors
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
+    private const int SqlServerDuplicateKeyRow = 2601;
+    private const int SqlServerDuplicateKeyConstraint = 2627;
 
-    /// <summary>True when the insert lost a race against a UNIQUE index or primary key.</summary>
-    public static bool IsUniqueViolation(DbUpdateException exception) =>
-        exception.InnerException is SqliteException
-        {
-            SqliteErrorCode: SqliteConstraint,
-            SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique,
-        };
+    /// <summary>True when the insert lost a race against a UNIQUE index or primary key, on any of the providers.</summary>
+    public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException e => e is { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique },
+        PostgresException e => e.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqlException e => e.Number is SqlServerDuplicateKeyRow or SqlServerDuplicateKeyConstraint,
+        _ => false,
+    };
 }

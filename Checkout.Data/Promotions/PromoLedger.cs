@@ -1,3 +1,4 @@
+using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,14 +7,30 @@ namespace Checkout.Data.Promotions;
 /// <summary>Takes, consumes and gives back promo uses with conditional updates, inside the caller's transaction.</summary>
 internal static class PromoLedger
 {
-    /// <summary><c>UPDATE promo_codes SET used = used + 1 WHERE code = c AND (usage_limit IS NULL OR used &lt; usage_limit)</c>.</summary>
-    public static async Task<bool> TryTakeAsync(CheckoutDbContext db, string code, CancellationToken ct) =>
-        await db.PromoCodes
-            .Where(p => p.Code == code && p.Enabled && (p.UsageLimit == null || p.Used < p.UsageLimit))
+    /// <summary>
+    /// Takes one use of <paramref name="promo"/> for the shopper's session, or says why not. The conditional
+    /// <c>UPDATE promo_codes SET used = used + 1 WHERE code = c AND (usage_limit IS NULL OR used &lt; usage_limit)</c>
+    /// comes first because it also locks the promo's row until the transaction ends: uses of the same code queue behind
+    /// it, so the shopper's count that follows sees every use committed before (on PostgreSQL's and SQL Server's
+    /// read-committed as on SQLite's serialised writers).
+    /// </summary>
+    public static async Task<Error?> TryRedeemAsync(CheckoutDbContext db, PromoCode promo, Guid sessionId, string email, DateTimeOffset now, CancellationToken ct)
+    {
+        var taken = await db.PromoCodes
+            .Where(p => p.Code == promo.Code && p.Enabled && (p.UsageLimit == null || p.Used < p.UsageLimit))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used + 1), ct) == 1;
-
-    public static Task<int> CustomerUsesAsync(CheckoutDbContext db, string code, string email, CancellationToken ct) =>
-        db.PromoRedemptions.CountAsync(r => r.Code == code && r.Email == email && r.Status != RedemptionStatus.Released, ct);
+        if (!taken)
+        {
+            return PromoRules.LimitReached(promo.Code);
+        }
+        if (promo.PerCustomerLimit is { } perCustomer
+            && await db.PromoRedemptions.CountAsync(r => r.Code == promo.Code && r.Email == email && r.Status != RedemptionStatus.Released, ct) >= perCustomer)
+        {
+            return PromoRules.CustomerLimitReached(promo.Code);
+        }
+        db.PromoRedemptions.Add(new PromoRedemption(promo.Code, sessionId, email, now));
+        return null;
+    }
 
     public static Task<int> ConsumeAsync(CheckoutDbContext db, Guid sessionId, CancellationToken ct) =>
         db.PromoRedemptions

@@ -7,7 +7,7 @@ namespace Checkout.Tests.Builders;
 
 /// <summary>
 /// Makes a race happen every run instead of sometimes: holds the first <c>participants</c> SELECTs whose SQL contains
-/// <c>sqlFragment</c> until all of them have read, so every racer acts on the same stale read and only the database's
+/// <c>sqlFragment</c> (compared without identifier quotes, which differ between providers) until all of them have read, so every racer acts on the same stale read and only the database's
 /// own guard (a compare-and-set, a primary key) can pick the winner.
 /// </summary>
 public sealed class ReadGate(string sqlFragment, int participants) : DbCommandInterceptor
@@ -21,7 +21,7 @@ public sealed class ReadGate(string sqlFragment, int participants) : DbCommandIn
         DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
         if (!command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
-            || !command.CommandText.Contains(sqlFragment, StringComparison.Ordinal))
+            || !command.CommandText.Replace("\"", "", StringComparison.Ordinal).Contains(sqlFragment, StringComparison.Ordinal))
         {
             return result;
         }
@@ -42,18 +42,10 @@ public sealed class ReadGate(string sqlFragment, int participants) : DbCommandIn
 public static class ReadGateExtensions
 {
     /// <summary>A context factory on the shop's database whose contexts pass every read through <paramref name="gate"/>.</summary>
-    public static async Task<IDbContextFactory<CheckoutDbContext>> GatedDbFactoryAsync(this TestShop shop, ReadGate gate)
-    {
-        await using var db = await shop.DbAsync();
-        var options = new DbContextOptionsBuilder<SqliteCheckoutDbContext>()
-            .UseSqlite(db.Database.GetConnectionString())
-            .AddInterceptors(new SqlitePragmas(), gate)
-            .Options;
-        return new GatedFactory(options);
-    }
+    public static IDbContextFactory<CheckoutDbContext> GatedDbFactory(this TestShop shop, ReadGate gate) => new GatedFactory(shop.Database, gate);
 
-    private sealed class GatedFactory(DbContextOptions<SqliteCheckoutDbContext> options) : IDbContextFactory<CheckoutDbContext>
+    private sealed class GatedFactory(TestDatabase database, ReadGate gate) : IDbContextFactory<CheckoutDbContext>
     {
-        public CheckoutDbContext CreateDbContext() => new SqliteCheckoutDbContext(options);
+        public CheckoutDbContext CreateDbContext() => database.CreateContext(gate);
     }
 }

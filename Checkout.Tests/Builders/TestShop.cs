@@ -8,7 +8,6 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +17,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Checkout.Tests.Builders;
 
 /// <summary>
-/// A real shop on a real SQLite file in its own temp folder, wired by the product's own registration, with a
-/// fake clock. Background workers are not started: tests run the sweeper and dispatcher passes themselves.
+/// A real shop on a real database (a SQLite file in its own temp folder by default, or a throwaway PostgreSQL
+/// database), wired by the product's own registration, with a fake clock. Background workers are not started: tests run the sweeper and dispatcher passes themselves.
 /// </summary>
 public sealed class TestShop : IAsyncDisposable
 {
@@ -29,12 +28,15 @@ public sealed class TestShop : IAsyncDisposable
     private readonly string _folder;
     private readonly ServiceProvider _services;
 
-    private TestShop(string folder, ServiceProvider services, FakeTimeProvider clock)
+    private TestShop(string folder, TestDatabase database, ServiceProvider services, FakeTimeProvider clock)
     {
         _folder = folder;
+        Database = database;
         _services = services;
         Clock = clock;
     }
+
+    public TestDatabase Database { get; }
 
     public FakeTimeProvider Clock { get; }
     public IServiceProvider Services => _services;
@@ -44,14 +46,16 @@ public sealed class TestShop : IAsyncDisposable
     public PlaceOrderService PlaceOrders => Get<PlaceOrderService>();
     public OrderService Orders => Get<OrderService>();
 
-    public static async Task<TestShop> CreateAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<TestShop> CreateAsync(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var folder = Path.Combine(Path.GetTempPath(), "checkout-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        var database = await TestDatabase.CreateAsync(provider, folder);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = folder, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Checkout"] = $"Data Source={Path.Combine(folder, "shop.db")}",
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Checkout"] = database.ConnectionString,
         });
         if (settings is not null)
         {
@@ -62,7 +66,7 @@ public sealed class TestShop : IAsyncDisposable
         builder.AddCheckoutData();
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await services.MigrateCheckoutDatabaseAsync();
-        return new TestShop(folder, services, clock);
+        return new TestShop(folder, database, services, clock);
     }
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
@@ -119,7 +123,7 @@ public sealed class TestShop : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        await Database.DisposeAsync();
         try
         {
             Directory.Delete(_folder, recursive: true);

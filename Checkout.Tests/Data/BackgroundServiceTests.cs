@@ -1,5 +1,6 @@
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,12 +8,12 @@ using Microsoft.Extensions.Hosting;
 namespace Checkout.Tests.Data;
 
 /// <summary>The registered workers run on the injected clock: advancing the fake clock is what makes them act.</summary>
-public class BackgroundServiceTests
+public abstract class BackgroundServiceTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     [Fact]
     public async Task HoldSweeperService_ReleasesExpiredHoldsOnItsInterval()
     {
-        await using var shop = await TestShop.CreateAsync(new Dictionary<string, string?>
+        await using var shop = await CreateShopAsync(new Dictionary<string, string?>
         {
             ["Checkout:HoldTtl"] = "00:02:00",
             ["Checkout:SweepInterval"] = "00:00:30",
@@ -39,7 +40,7 @@ public class BackgroundServiceTests
     [Fact]
     public async Task OutboxDispatcherService_PublishesAConfirmedOrderOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("SHIP-IT", stock: 4);
         var session = await shop.OpenCheckoutAsync(lines: ("SHIP-IT", 1));
         var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard)).Order;
@@ -63,3 +64,8 @@ public class BackgroundServiceTests
     private static T Worker<T>(TestShop shop) where T : IHostedService =>
         shop.Services.GetServices<IHostedService>().OfType<T>().Single();
 }
+
+public sealed class BackgroundServiceTestsOnSqlite() : BackgroundServiceTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class BackgroundServiceTestsOnPostgreSQL() : BackgroundServiceTests(DatabaseProvider.PostgreSQL);

@@ -1,13 +1,14 @@
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.Common;
+using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
 /// <summary>A cart is re-priced and re-checked against the catalog every time it is read; checkout refuses a cart with problems.</summary>
-public class CartValidationTests
+public abstract class CartValidationTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     [Fact]
     public async Task GetCart_AfterPriceChange_ShowsWasAndNowAndPricesAtTheServerPrice()
@@ -147,9 +148,9 @@ public class CartValidationTests
     }
 
     /// <summary>MUG at 10.00 (8 in stock) and TOTE at 5.00 (20 in stock).</summary>
-    private static async Task<TestShop> ShopAsync()
+    private async Task<TestShop> ShopAsync()
     {
-        var shop = await TestShop.CreateAsync();
+        var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG", priceMinor: 1_000, stock: 8);
         await shop.AddProductAsync("TOTE", priceMinor: 500, stock: 20);
         return shop;
@@ -171,3 +172,8 @@ public class CartValidationTests
         await db.SaveChangesAsync();
     }
 }
+
+public sealed class CartValidationTestsOnSqlite() : CartValidationTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class CartValidationTestsOnPostgreSQL() : CartValidationTests(DatabaseProvider.PostgreSQL);

@@ -1,17 +1,18 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
-public class HoldRaceTests
+public abstract class HoldRaceTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     [Fact]
     public async Task StartCheckout_64ConcurrentBuyersOn10Units_HoldsExactly10AndConservesStock()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("LAST-TEN", stock: 10);
         var carts = new List<Guid>();
         for (var i = 0; i < 64; i++)
@@ -33,7 +34,7 @@ public class HoldRaceTests
     [Fact]
     public async Task StartCheckout_MultiLineWhenOneLineIsShort_HoldsNothing()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("PLENTY", stock: 50);
         await shop.AddProductAsync("SCARCE", stock: 2);
         var cartId = await shop.CartWithAsync(("PLENTY", 5), ("SCARCE", 2));
@@ -55,7 +56,7 @@ public class HoldRaceTests
     [Fact]
     public async Task StartCheckout_SameSessionStartedConcurrently_HoldsOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("ONCE-ONLY", stock: 10);
         var cartId = await shop.CartWithAsync(("ONCE-ONLY", 3));
         var sessionId = Guid.NewGuid();
@@ -72,7 +73,7 @@ public class HoldRaceTests
     [Fact]
     public async Task StartCheckout_SessionOfAnotherCart_IsRefused()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MINE", stock: 10);
         var session = await shop.OpenCheckoutAsync(lines: ("MINE", 1));
         var otherCart = await shop.CartWithAsync(("MINE", 5));
@@ -86,7 +87,7 @@ public class HoldRaceTests
     [Fact]
     public async Task StartCheckout_StoresAPriceLockedQuoteWithTheHoldExpiry()
     {
-        await using var shop = await TestShop.CreateAsync(new Dictionary<string, string?> { ["Checkout:HoldTtl"] = "00:07:00" });
+        await using var shop = await CreateShopAsync(new Dictionary<string, string?> { ["Checkout:HoldTtl"] = "00:07:00" });
         await shop.AddProductAsync("QUOTED", priceMinor: 1250, stock: 10);
 
         var view = await shop.OpenCheckoutAsync(lines: ("QUOTED", 2));
@@ -98,3 +99,8 @@ public class HoldRaceTests
         Assert.Equal(CheckoutSessionStatus.Open, view.Status);
     }
 }
+
+public sealed class HoldRaceTestsOnSqlite() : HoldRaceTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class HoldRaceTestsOnPostgreSQL() : HoldRaceTests(DatabaseProvider.PostgreSQL);

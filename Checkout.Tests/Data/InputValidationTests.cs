@@ -1,12 +1,13 @@
 using Checkout.Data.Carts;
 using Checkout.Data.Common;
+using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Tests.Builders;
 
 namespace Checkout.Tests.Data;
 
 /// <summary>Bad input gets a clear error and leaves every row of the shop as it was.</summary>
-public class InputValidationTests
+public abstract class InputValidationTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     // Cases are named so that NULs and 10,000-character strings stay out of test names and runner protocols.
     private static readonly Dictionary<string, string> BadSkus = new()
@@ -223,12 +224,17 @@ public class InputValidationTests
     }
 
     /// <summary>Two products (5 and 3 in stock, 1000 each) and a 10% promo code, so a refusal has rows it could wrongly touch.</summary>
-    private static async Task<TestShop> ShopWithCartAsync()
+    private async Task<TestShop> ShopWithCartAsync()
     {
-        var shop = await TestShop.CreateAsync();
+        var shop = await CreateShopAsync();
         await shop.AddProductAsync("IN-STOCK", priceMinor: 1000, stock: 5);
         await shop.AddProductAsync("OTHER", priceMinor: 1000, stock: 3);
         await shop.AddPromoAsync(new PromoCode("SAVE10", PromoKind.Percentage, 10));
         return shop;
     }
 }
+
+public sealed class InputValidationTestsOnSqlite() : InputValidationTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class InputValidationTestsOnPostgreSQL() : InputValidationTests(DatabaseProvider.PostgreSQL);

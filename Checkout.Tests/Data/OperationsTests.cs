@@ -4,19 +4,20 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Operations;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
-public class OperationsTests
+public abstract class OperationsTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     private static readonly CardDetails Declined = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
 
     [Fact]
     public async Task Invariants_AfterOrdersCancellationsDeclinesAndExpiry_AreAllZero()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("INV", stock: 20);
         var paid = await shop.OpenCheckoutAsync(lines: ("INV", 2));
         var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paid.CheckoutSessionId, TestShop.GoodCard)).Order;
@@ -36,7 +37,7 @@ public class OperationsTests
     [Fact]
     public async Task Invariants_DetectPlantedViolations()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("BROKEN", stock: 5);
         await shop.AddProductAsync("STALE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("BROKEN", 1));
@@ -46,8 +47,8 @@ public class OperationsTests
         await using (var db = await shop.DbAsync())
         {
             await db.Inventory.Where(i => i.Sku == "BROKEN").ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + 1));
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO order_status_changes (OrderId, \"From\", \"To\", At, Actor) VALUES ({order.OrderId}, 'Delivered', 'Pending', 0, 'test')");
+            db.OrderStatusChanges.Add(new OrderStatusChange(order.OrderId, OrderStatus.Delivered, OrderStatus.Pending, shop.Clock.GetUtcNow(), "test", null));
+            await db.SaveChangesAsync();
         }
         shop.Clock.Advance(TimeSpan.FromMinutes(31));
 
@@ -64,7 +65,7 @@ public class OperationsTests
     [Fact]
     public async Task LastUnitDrill_SellsTheUnitOnceKeepsInvariantsAndRemovesItsData()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("KEEP-ME", stock: 3);
 
         var result = ResultAssert.Success(await shop.Get<LastUnitDrill>().RunAsync(units: 1, buyers: 20));
@@ -88,7 +89,7 @@ public class OperationsTests
     [InlineData(1, 1000)]
     public async Task LastUnitDrill_WithOutOfRangeSizes_IsRefused(int units, int buyers)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
 
         ResultAssert.Failure(await shop.Get<LastUnitDrill>().RunAsync(units, buyers), ErrorCodes.Validation);
 
@@ -98,7 +99,7 @@ public class OperationsTests
     [Fact]
     public async Task Dashboard_CountsTodaysOrdersRevenueConversionDeclinesHoldsAndRejections()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("DASH", priceMinor: 2000, stock: 4);
         for (var i = 0; i < 2; i++)
         {
@@ -128,3 +129,8 @@ public class OperationsTests
         Assert.Equal((2, 2 * 2499L), (dashboard.LastDay[^1].Orders, dashboard.LastDay[^1].RevenueMinor));
     }
 }
+
+public sealed class OperationsTestsOnSqlite() : OperationsTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class OperationsTestsOnPostgreSQL() : OperationsTests(DatabaseProvider.PostgreSQL);

@@ -1,8 +1,9 @@
-using Checkout.Data;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
+using Checkout.Data;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ using static Checkout.Data.Orders.OrderStatus;
 namespace Checkout.Tests.Data;
 
 /// <summary>The order transition table, the compare-and-set that enforces it, and what each transition does to stock and money.</summary>
-public class OrderStateMachineTests
+public abstract class OrderStateMachineTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     /// <summary>The agreed table, written out independently of the product's.</summary>
     private static readonly (OrderStatus From, OrderStatus To)[] Table =
@@ -67,7 +68,7 @@ public class OrderStateMachineTests
     [MemberData(nameof(AllowedEdges))]
     public async Task TryTransition_OnEveryAllowedEdge_MovesOnceAndWritesOneHistoryRow(OrderStatus from, OrderStatus to)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var orderId = await OrderInAsync(shop, from);
         var before = await shop.OrderStateAsync(orderId);
         shop.Clock.Advance(TimeSpan.FromMinutes(7));
@@ -94,7 +95,7 @@ public class OrderStateMachineTests
     [MemberData(nameof(EveryStatus))]
     public async Task Transition_ToEveryDisallowedStatus_ReturnsIllegalTransitionAndChangesNothing(OrderStatus from)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var orderId = await OrderInAsync(shop, from);
         var disallowed = Enum.GetValues<OrderStatus>().Where(to => !Table.Contains((from, to))).ToList();
 
@@ -114,7 +115,7 @@ public class OrderStateMachineTests
     [InlineData(PaymentAuthorized, Confirmed)]
     public async Task Transition_PaymentStepAskedByAPerson_ReturnsIllegalTransitionAndChangesNothing(OrderStatus from, OrderStatus to)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var orderId = await OrderInAsync(shop, from);
 
         var error = await shop.AssertRefusedAsync(ErrorCodes.IllegalTransition, () => shop.Orders.TransitionAsync(orderId, to, Admin));
@@ -126,7 +127,7 @@ public class OrderStateMachineTests
     [Fact]
     public async Task ShipAndCancel_RacingOnAConfirmedOrder_ExactlyOneWins()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync("RACED", quantity: 2, stock: 10);
 
         var results = await RaceAsync(
@@ -145,7 +146,7 @@ public class OrderStateMachineTests
     [Fact]
     public async Task Cancel_TenAtOnceOnAConfirmedOrder_CancelsRestocksAndRefundsOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync("RACED", quantity: 2, stock: 10);
 
         var results = await RaceAsync(shop, [.. Enumerable.Repeat((OrderService orders) => orders.CancelAsync(order.OrderId, Admin), 10)]);
@@ -160,7 +161,7 @@ public class OrderStateMachineTests
     [Fact]
     public async Task Cancel_WhenConfirmed_RestocksAndRefundsTheCapture()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync("CANCELLED", quantity: 2, stock: 10);
         var sold = await shop.InventoryAsync("CANCELLED");
 
@@ -184,7 +185,7 @@ public class OrderStateMachineTests
     [InlineData("   ")]
     public async Task Ship_WithoutTrackingNumber_ReturnsValidationAndStaysConfirmed(string? tracking)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync();
 
         var error = await shop.AssertRefusedAsync(
@@ -196,7 +197,7 @@ public class OrderStateMachineTests
     [Fact]
     public async Task Ship_WithTrackingNumber_StoresItAndKeepsTheSale()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync("SHIPPED", quantity: 2, stock: 10);
 
         var shipped = ResultAssert.Success(await shop.Orders.ShipAsync(order.OrderId, new TransitionRequest("warehouse", TrackingNumber: "1Z999AA10123456784")));
@@ -211,7 +212,7 @@ public class OrderStateMachineTests
     [Fact]
     public async Task CompleteReturn_AfterDelivery_RestocksAndRefundsOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync("RETURNED", quantity: 2, stock: 10);
         ResultAssert.Success(await shop.Orders.ShipAsync(order.OrderId, Admin));
         ResultAssert.Success(await shop.Orders.DeliverAsync(order.OrderId, Admin));
@@ -243,8 +244,8 @@ public class OrderStateMachineTests
     /// </summary>
     private static async Task<Result<OrderView>[]> RaceAsync(TestShop shop, params Func<OrderService, Task<Result<OrderView>>>[] calls)
     {
-        var gate = new ReadGate("FROM \"orders\"", calls.Length);
-        var orders = new OrderService(await shop.GatedDbFactoryAsync(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IOptions<CheckoutOptions>>());
+        var gate = new ReadGate("FROM orders", calls.Length);
+        var orders = new OrderService(shop.GatedDbFactory(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IOptions<CheckoutOptions>>());
 
         var results = await Task.WhenAll(calls.Select(call => Task.Run(() => call(orders))));
 
@@ -264,3 +265,8 @@ public class OrderStateMachineTests
     private static Task<int> RefundCountAsync(TestShop shop) =>
         shop.CountAsync(db => db.GatewayOperations.Where(g => g.Kind == GatewayOperationKind.Refund));
 }
+
+public sealed class OrderStateMachineTestsOnSqlite() : OrderStateMachineTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class OrderStateMachineTestsOnPostgreSQL() : OrderStateMachineTests(DatabaseProvider.PostgreSQL);

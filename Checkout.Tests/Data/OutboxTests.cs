@@ -9,12 +9,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Checkout.Tests.Data;
 
 /// <summary>A confirmed order announces itself to fulfillment exactly once, through the outbox, even when publishing fails or repeats.</summary>
-public class OutboxTests
+public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     [Fact]
     public async Task PlaceOrder_Confirmed_WritesOneUnsentOrderConfirmedMessage()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
 
         var order = await shop.PlaceConfirmedOrderAsync("BOXED", quantity: 3);
 
@@ -28,7 +28,7 @@ public class OutboxTests
     [Fact]
     public async Task PlaceOrder_ReplayedForTheSameCheckout_WritesNoSecondMessage()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync();
 
         var replay = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(order.CheckoutSessionId, TestShop.GoodCard));
@@ -40,7 +40,7 @@ public class OutboxTests
     [Fact]
     public async Task PlaceOrder_Declined_WritesNoMessage()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("DECLINED");
         var checkout = await shop.OpenCheckoutAsync(lines: ("DECLINED", 1));
         var declined = new CardDetails(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
@@ -53,7 +53,7 @@ public class OutboxTests
     [Fact]
     public async Task Dispatch_PublishesTheMessageOnceAndMarksItSent()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync();
         shop.Clock.Advance(TimeSpan.FromSeconds(1));
         var dispatcher = shop.Get<OutboxDispatcher>();
@@ -71,7 +71,7 @@ public class OutboxTests
     [Fact]
     public async Task Publisher_RedeliveredMessage_RecordsOneShipment()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.PlaceConfirmedOrderAsync();
         var message = await SingleMessageAsync(shop);
         var publisher = shop.Get<IFulfillmentPublisher>();
@@ -86,12 +86,12 @@ public class OutboxTests
     [Fact]
     public async Task Publisher_SameMessageDeliveredTenTimesAtOnce_RecordsOneShipment()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.PlaceConfirmedOrderAsync();
         var message = await SingleMessageAsync(shop);
         // Every delivery finds no shipment before any of them inserts, so nine lose on the primary key, not on the pre-check.
-        var gate = new ReadGate("FROM \"shipment_requests\"", participants: 10);
-        var publisher = new InProcessFulfillmentPublisher(await shop.GatedDbFactoryAsync(gate), shop.Clock);
+        var gate = new ReadGate("FROM shipment_requests", participants: 10);
+        var publisher = new InProcessFulfillmentPublisher(shop.GatedDbFactory(gate), shop.Clock);
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => publisher.PublishAsync(message))));
 
@@ -102,7 +102,7 @@ public class OutboxTests
     [Fact]
     public async Task Dispatch_WhenPublisherThrows_LeavesTheMessageUnsentAndTheNextDispatchSendsIt()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.PlaceConfirmedOrderAsync();
         var failing = new OutboxDispatcher(
             shop.Get<IDbContextFactory<CheckoutDbContext>>(), new ThrowingPublisher(), shop.Clock, NullLogger<OutboxDispatcher>.Instance);
@@ -141,3 +141,8 @@ public class OutboxTests
             throw new HttpRequestException(Failure);
     }
 }
+
+public sealed class OutboxTestsOnSqlite() : OutboxTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class OutboxTestsOnPostgreSQL() : OutboxTests(DatabaseProvider.PostgreSQL);

@@ -4,12 +4,13 @@ using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
-public class PlaceOrderTests
+public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     private static readonly CardDetails Declined = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
     private static readonly CardDetails TimesOut = new(SimulatedPaymentGateway.TimeoutCard, "12/30", "123");
@@ -17,7 +18,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_WithGoodCard_ConfirmsConvertsHoldsCapturesAndWritesTheOutboxMessage()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("BUY-ME", priceMinor: 2000, stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("BUY-ME", 2));
 
@@ -42,7 +43,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_SameSession20TimesConcurrently_MakesOneOrderOneAuthorizationOneCapture()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("DOUBLE-CLICK", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("DOUBLE-CLICK", 1));
 
@@ -65,7 +66,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_Replayed_ReturnsTheFirstOrder()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("REPLAY", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("REPLAY", 1));
 
@@ -83,7 +84,7 @@ public class PlaceOrderTests
     [InlineData(SimulatedPaymentGateway.InsufficientFundsCard, "insufficient funds")]
     public async Task Place_WhenTheCardIsRefused_FailsCancelsAndGivesBackHoldsAndPromo(string cardNumber, string message)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("REFUSED", stock: 5);
         await shop.AddPromoAsync(new Checkout.Data.Promotions.PromoCode("ONCE", Checkout.Data.Promotions.PromoKind.Percentage, 10, usageLimit: 1));
         var session = await shop.OpenCheckoutAsync(promo: "ONCE", lines: ("REFUSED", 2));
@@ -110,7 +111,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_WhenTheGatewayTimesOut_StaysPendingAndTheRetryWithTheSameKeyAuthorizesOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("AMBIGUOUS", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("AMBIGUOUS", 1));
 
@@ -128,7 +129,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_WithAnInvalidCard_ChangesNothing()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("BAD-CARD", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("BAD-CARD", 1));
 
@@ -143,7 +144,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_UnknownSession_IsNotFound()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
 
         ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(Guid.NewGuid(), TestShop.GoodCard), ErrorCodes.NotFound);
     }
@@ -151,7 +152,7 @@ public class PlaceOrderTests
     [Fact]
     public async Task Place_AfterTheShopperCancelledTheCheckout_IsRefusedWithoutCharge()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("GAVE-UP", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("GAVE-UP", 3));
 
@@ -171,3 +172,8 @@ public class PlaceOrderTests
         return await db.Orders.AsNoTracking().SingleAsync();
     }
 }
+
+public sealed class PlaceOrderTestsOnSqlite() : PlaceOrderTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PlaceOrderTestsOnPostgreSQL() : PlaceOrderTests(DatabaseProvider.PostgreSQL);

@@ -1,14 +1,15 @@
-using Checkout.Data;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
+using Checkout.Data;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
 /// <summary>Promo codes as the shopper meets them: through starting checkout on a real shop.</summary>
-public class PromoRulesTests
+public abstract class PromoRulesTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     private const string Shopper = "shopper@example.com";
 
@@ -26,7 +27,7 @@ public class PromoRulesTests
     [InlineData(10_000, 0)]
     public async Task StartCheckout_WithoutPromo_ChargesShippingOnlyBelowTheFreeShippingThreshold(long priceMinor, long shipping)
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("PRICED", priceMinor);
 
         var view = await StartOkAsync(shop, null, ("PRICED", 1));
@@ -247,9 +248,9 @@ public class PromoRulesTests
     }
 
     /// <summary>Tea at 9.99 and coffee at 20.00, plenty of each, and the promo under test.</summary>
-    private static async Task<TestShop> ShopAsync(PromoCode promo)
+    private async Task<TestShop> ShopAsync(PromoCode promo)
     {
-        var shop = await TestShop.CreateAsync();
+        var shop = await CreateShopAsync();
         await shop.AddProductAsync("TEA-LEAF", priceMinor: 999, stock: 50, category: "Tea");
         await shop.AddProductAsync("COF-BEAN", priceMinor: 2_000, stock: 50, category: "Coffee");
         await shop.AddPromoAsync(promo);
@@ -271,3 +272,8 @@ public class PromoRulesTests
     private static void AssertQuote(CheckoutView view, long subtotal, long discount, long shipping, long total) =>
         Assert.Equal((subtotal, discount, shipping, total), (view.SubtotalMinor, view.DiscountMinor, view.ShippingMinor, view.TotalMinor));
 }
+
+public sealed class PromoRulesTestsOnSqlite() : PromoRulesTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PromoRulesTestsOnPostgreSQL() : PromoRulesTests(DatabaseProvider.PostgreSQL);

@@ -10,12 +10,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
-public class SweeperTests
+public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     [Fact]
     public async Task Sweep_BeforeTtl_ReleasesNothing()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("KEEP", stock: 5);
         await shop.OpenCheckoutAsync(lines: ("KEEP", 2));
 
@@ -28,7 +28,7 @@ public class SweeperTests
     [Fact]
     public async Task Sweep_AfterTtl_ReleasesOnceAndPlacingTheOrderFailsWithoutCharge()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("EXPIRE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("EXPIRE", 2));
 
@@ -47,7 +47,7 @@ public class SweeperTests
     [Fact]
     public async Task PlaceOrder_AfterTtlBeforeTheSweeperRuns_FailsWithoutCharge()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("LATE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("LATE", 1));
 
@@ -61,7 +61,7 @@ public class SweeperTests
     [Fact]
     public async Task Sweep_TwoSweepersRacingOverManyExpiredSessions_RestoreEachUnitExactlyOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("RACE-A", stock: 40);
         await shop.AddProductAsync("RACE-B", stock: 40);
         for (var i = 0; i < 20; i++)
@@ -83,7 +83,7 @@ public class SweeperTests
     [Fact]
     public async Task PaymentStart_ExtendsTheHoldOnceSoItOutlivesTheGatewayCall()
     {
-        await using var shop = await TestShop.CreateAsync(new Dictionary<string, string?> { ["Checkout:PaymentGrace"] = "00:05:00" });
+        await using var shop = await CreateShopAsync(new Dictionary<string, string?> { ["Checkout:PaymentGrace"] = "00:05:00" });
         await shop.AddProductAsync("GRACE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("GRACE", 1));
         shop.Clock.Advance(TimeSpan.FromMinutes(14));
@@ -106,7 +106,7 @@ public class SweeperTests
     [Fact]
     public async Task PendingPayment_WhoseHoldExpired_IsVoidedAndCancelledWhenTheApprovalArrives()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("LAPSE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("LAPSE", 1));
         var timeoutCard = new CardDetails(SimulatedPaymentGateway.TimeoutCard, "12/30", "123");
@@ -126,3 +126,8 @@ public class SweeperTests
 
     private static (int Quantity, int Reserved) Stock(InventoryItem item) => (item.Quantity, item.Reserved);
 }
+
+public sealed class SweeperTestsOnSqlite() : SweeperTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class SweeperTestsOnPostgreSQL() : SweeperTests(DatabaseProvider.PostgreSQL);

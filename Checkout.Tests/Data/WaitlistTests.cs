@@ -1,6 +1,7 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
 using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
@@ -8,12 +9,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
-public class WaitlistTests
+public abstract class WaitlistTests(DatabaseProvider provider) : ProviderTests(provider)
 {
     [Fact]
     public async Task Join_WhileUnitsAreAvailable_IsRefused()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("PLENTY", stock: 3);
 
         ResultAssert.Failure(await Waitlist(shop).JoinAsync("PLENTY", "w@example.com"), ErrorCodes.Conflict);
@@ -24,7 +25,7 @@ public class WaitlistTests
     [Fact]
     public async Task Join_WhenEveryUnitIsHeld_QueuesFirstInFirstOutAndOncePerShopper()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "HELD", units: 1);
 
         var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("HELD", "first@example.com"));
@@ -40,7 +41,7 @@ public class WaitlistTests
     [Fact]
     public async Task ExpiredHold_IsOfferedToTheFirstInLineBeforeGoingBackOnSale()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "NEXT", units: 1);
         var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("NEXT", "first@example.com"));
         shop.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -65,7 +66,7 @@ public class WaitlistTests
     [Fact]
     public async Task Claim_StartsCheckoutWithTheOfferedUnit()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "CLAIM", units: 1);
         var entry = ResultAssert.Success(await Waitlist(shop).JoinAsync("CLAIM", "claimer@example.com"));
         shop.Clock.Advance(TimeSpan.FromMinutes(15));
@@ -87,7 +88,7 @@ public class WaitlistTests
     [Fact]
     public async Task UnclaimedOffer_PassesToTheNextInLineThenBackOnSale()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "PASS", units: 1);
         var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("PASS", "first@example.com"));
         shop.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -113,7 +114,7 @@ public class WaitlistTests
     [Fact]
     public async Task Leave_WithAnOpenOffer_PassesItOnAtOnce()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "LEAVE", units: 1);
         var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("LEAVE", "first@example.com"));
         shop.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -130,7 +131,7 @@ public class WaitlistTests
     [Fact]
     public async Task Restock_OffersTheNewUnitsToTheWaitlistFirst()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "RESTOCK", units: 1);
         var waiter = ResultAssert.Success(await Waitlist(shop).JoinAsync("RESTOCK", "waiter@example.com"));
 
@@ -143,7 +144,7 @@ public class WaitlistTests
     [Fact]
     public async Task ConcurrentReleases_NeverOfferOneUnitTwice()
     {
-        await using var shop = await TestShop.CreateAsync();
+        await using var shop = await CreateShopAsync();
         await HeldOutAsync(shop, "RACE", units: 6, shoppers: 6);
         var waiters = new List<Guid>();
         for (var i = 0; i < 4; i++)
@@ -197,3 +198,8 @@ public class WaitlistTests
         return offers;
     }
 }
+
+public sealed class WaitlistTestsOnSqlite() : WaitlistTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class WaitlistTestsOnPostgreSQL() : WaitlistTests(DatabaseProvider.PostgreSQL);
