@@ -2,6 +2,7 @@ using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
+using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Operations;
@@ -35,6 +36,14 @@ public static class DependencyInjection
         services.AddOptions<CheckoutOptions>().Bind(builder.Configuration.GetSection(CheckoutOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
+        services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section));
+        services.AddSingleton<RedisCounters>();
+        services.AddSingleton<HotStockInterceptor>();
+        services.AddSingleton<HotStockReconciler>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.ConnectionString)}"]))
+        {
+            services.AddHostedService<HotStockReconcilerService>();
+        }
         services.AddCheckoutDatabase(builder.Configuration, builder.Environment.ContentRootPath);
 
         services.AddMetrics();
@@ -100,18 +109,22 @@ public static class DependencyInjection
         switch (provider)
         {
             case DatabaseProvider.PostgreSQL:
-                services.AddPooledDbContextFactory<PostgresCheckoutDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddPooledDbContextFactory<PostgresCheckoutDbContext>((sp, o) => o
+                    .UseNpgsql(connectionString)
+                    .AddInterceptors(sp.GetRequiredService<HotStockInterceptor>()));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>(o => o.UseSqlServer(connectionString));
+                services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>((sp, o) => o
+                    .UseSqlServer(connectionString)
+                    .AddInterceptors(sp.GetRequiredService<HotStockInterceptor>()));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqlServerCheckoutDbContext>>();
                 break;
             default:
                 var sqlite = SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot);
-                services.AddPooledDbContextFactory<SqliteCheckoutDbContext>(o => o
+                services.AddPooledDbContextFactory<SqliteCheckoutDbContext>((sp, o) => o
                     .UseSqlite(sqlite)
-                    .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate()));
+                    .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(), sp.GetRequiredService<HotStockInterceptor>()));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
                 break;
         }
@@ -130,12 +143,18 @@ public static class DependencyInjection
     }
 
     /// <summary>Hands out the provider's context as the shared <see cref="CheckoutDbContext"/> type the services use.</summary>
-    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<CheckoutDbContext>
+    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> inner, RedisCounters counters) : IDbContextFactory<CheckoutDbContext>
         where TContext : CheckoutDbContext
     {
-        public CheckoutDbContext CreateDbContext() => inner.CreateDbContext();
+        public CheckoutDbContext CreateDbContext() => WithCounters(inner.CreateDbContext());
 
         public async Task<CheckoutDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
-            await inner.CreateDbContextAsync(cancellationToken);
+            WithCounters(await inner.CreateDbContextAsync(cancellationToken));
+
+        private CheckoutDbContext WithCounters(TContext db)
+        {
+            db.Counters = counters.Enabled ? counters : null;
+            return db;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.Common;
+using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Operations;
 using Checkout.Data.Persistence;
@@ -24,7 +25,8 @@ public sealed record CheckoutView(
 public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
 public sealed class CheckoutService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events, CheckoutMetrics metrics)
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events,
+    CheckoutMetrics metrics, RedisCounters counters)
 {
     private readonly CheckoutOptions _options = options.Value;
 
@@ -78,7 +80,10 @@ public sealed class CheckoutService(
         var shortages = new List<StockShortage>();
         foreach (var line in quote.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
         {
-            if (!await StockLedger.TryReserveAsync(db, line.Sku, line.Quantity, ct))
+            // A hot SKU asks Redis first: sold out there, the database is spared the write.
+            var soldOutInRedis = counters.IsHot(line.Sku)
+                && await counters.TryTakeAsync(db.HotWork, line.Sku, line.Quantity) == HotTake.SoldOut;
+            if (soldOutInRedis || !await StockLedger.TryReserveAsync(db, line.Sku, line.Quantity, ct))
             {
                 shortages.Add(new StockShortage(line.Sku, line.Quantity, 0));
             }

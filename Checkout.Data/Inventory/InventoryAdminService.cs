@@ -62,6 +62,7 @@ public sealed class InventoryAdminService(
                 ? Error.Validation("Not that many units are available to remove.")
                 : Error.NotFound($"The product {sku}");
         }
+        db.AvailableMoved(sku, delta);
         var now = clock.GetUtcNow();
         db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, now));
         await db.SaveChangesAsync(ct);
@@ -69,6 +70,7 @@ public sealed class InventoryAdminService(
         {
             await db.Inventory.Where(i => i.Sku == sku)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity - offered).SetProperty(i => i.Reserved, i => i.Reserved + offered), ct);
+            db.AvailableMoved(sku, -offered);
         }
         await tx.CommitAsync(ct);
         await events.PublishRaisedAsync(db);

@@ -14,12 +14,19 @@ namespace Checkout.Data.Inventory;
 internal static class StockLedger
 {
     /// <summary><c>UPDATE inventory SET quantity = quantity - n, reserved = reserved + n WHERE sku = s AND quantity &gt;= n</c>.</summary>
-    public static async Task<bool> TryReserveAsync(CheckoutDbContext db, string sku, int quantity, CancellationToken ct) =>
-        await db.Inventory
+    public static async Task<bool> TryReserveAsync(CheckoutDbContext db, string sku, int quantity, CancellationToken ct)
+    {
+        var reserved = await db.Inventory
             .Where(i => i.Sku == sku && i.Quantity >= quantity)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Quantity, i => i.Quantity - quantity)
                 .SetProperty(i => i.Reserved, i => i.Reserved + quantity), ct) == 1;
+        if (reserved)
+        {
+            db.AvailableMoved(sku, -quantity);
+        }
+        return reserved;
+    }
 
     /// <summary>
     /// Releases the session's active holds (only the expired ones when <paramref name="expiredOnly"/>), each exactly
@@ -92,11 +99,17 @@ internal static class StockLedger
         return true;
     }
 
-    private static Task<int> MoveAsync(CheckoutDbContext db, string sku, int availableDelta, int reservedDelta, int soldDelta, CancellationToken ct) =>
-        db.Inventory
+    private static async Task MoveAsync(CheckoutDbContext db, string sku, int availableDelta, int reservedDelta, int soldDelta, CancellationToken ct)
+    {
+        await db.Inventory
             .Where(i => i.Sku == sku)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Quantity, i => i.Quantity + availableDelta)
                 .SetProperty(i => i.Reserved, i => i.Reserved + reservedDelta)
                 .SetProperty(i => i.Sold, i => i.Sold + soldDelta), ct);
+        if (availableDelta != 0)
+        {
+            db.AvailableMoved(sku, availableDelta);
+        }
+    }
 }

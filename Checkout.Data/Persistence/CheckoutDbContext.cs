@@ -2,6 +2,7 @@ using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
+using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
@@ -22,6 +23,12 @@ namespace Checkout.Data.Persistence;
 public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options)
 {
     private readonly List<CheckoutEvent> _raised = [];
+
+    /// <summary>This context's open effects on the Redis counters of hot SKUs (see <see cref="RedisCounters"/>).</summary>
+    internal HotStockWork HotWork { get; } = new();
+
+    /// <summary>Where <see cref="HotWork"/> is settled; set when Redis is configured.</summary>
+    internal RedisCounters? Counters { get; set; }
 
     public DbSet<Product> Products => Set<Product>();
     public DbSet<InventoryItem> Inventory => Set<InventoryItem>();
@@ -50,17 +57,27 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
         return raised;
     }
 
-    // A pooled context is reused: events of a use case that never published them must not leak into the next one.
+    /// <summary>Records a move of available units for the Redis counters; call inside the transaction that makes it.</summary>
+    internal void AvailableMoved(string sku, int delta) => HotWork.Moves.Add((sku, delta));
+
+    // A pooled context is reused: events of a use case that never published them must not leak into the next one,
+    // and units a transaction took from Redis without ending (disposed without commit or rollback) go back.
     public override void Dispose()
     {
         _raised.Clear();
+        HotWork.Clear();
         base.Dispose();
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _raised.Clear();
-        return base.DisposeAsync();
+        if (Counters is not null && !HotWork.IsEmpty)
+        {
+            await Counters.UndoAsync(HotWork);
+        }
+        HotWork.Clear();
+        await base.DisposeAsync();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -73,10 +73,10 @@ public sealed class TestShop : IAsyncDisposable
 
     public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
 
-    public async Task AddProductAsync(string sku, long priceMinor = 1000, int stock = 10, string category = "Test")
+    public async Task AddProductAsync(string sku, long priceMinor = 1000, int stock = 10, string category = "Test", bool isHot = false)
     {
         await using var db = await DbAsync();
-        db.Products.Add(new Product(sku, $"Product {sku}", category, "📦", priceMinor));
+        db.Products.Add(new Product(sku, $"Product {sku}", category, "📦", priceMinor, isHot: isHot));
         db.Inventory.Add(new InventoryItem(sku, stock));
         await db.SaveChangesAsync();
     }

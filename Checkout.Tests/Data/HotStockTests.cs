@@ -1,0 +1,146 @@
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Common;
+using Checkout.Data.HotStock;
+using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
+using Checkout.Tests.Builders;
+
+namespace Checkout.Tests.Data;
+
+/// <summary>
+/// Hot SKUs reserve through a real Redis ahead of the database. The database stays the record: these races check
+/// that neither side sells a unit twice and that the Redis counter ends equal to the database's available units.
+/// </summary>
+public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(provider)
+{
+    [Fact]
+    public async Task HotSku_64BuyersOn20Units_SellsExactly20ThroughRedis_AndTheCounterEqualsTheDatabase()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 20);
+        var carts = await CartsAsync(shop, 64);
+
+        var results = await Race.RunAsync(64, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"b{i}@example.com", "Buyer")));
+
+        Assert.Equal(20, results.Count(r => r.IsSuccess));
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.OutOfStock, r.Error!.Code));
+        var counters = shop.Get<RedisCounters>();
+        Assert.Equal(20, counters.Taken);
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 0);
+
+        // Units coming back (a cancel, an expiry) are copied to the counter too.
+        await shop.Checkouts.CancelAsync(results.First(r => r.IsSuccess).Value!.CheckoutSessionId);
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 1);
+        shop.Clock.Advance(TimeSpan.FromHours(1));
+        await shop.Get<HoldSweeper>().SweepOnceAsync();
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 20);
+    }
+
+    [Fact]
+    public async Task Counter_UnderRacingTakesCancelsRestocksAndReseeds_NeverDriftsFromTheDatabase()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 30);
+        var carts = await CartsAsync(shop, 48);
+        var reconciler = shop.Get<HotStockReconciler>();
+        var admin = shop.Get<InventoryAdminService>();
+
+        await Race.RunAsync(48 + 8 + 6, async i =>
+        {
+            switch (i)
+            {
+                case < 48:
+                    // Every third buyer changes their mind at once.
+                    var started = await shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"b{i}@example.com", "Buyer"));
+                    if (started.IsSuccess && i % 3 == 0)
+                    {
+                        await shop.Checkouts.CancelAsync(started.Value!.CheckoutSessionId);
+                    }
+                    break;
+                case < 56:
+                    await reconciler.ReconcileOnceAsync();
+                    break;
+                default:
+                    ResultAssert.Success(await admin.AdjustAsync("HOT", 2, "restock", "test"));
+                    break;
+            }
+            return i;
+        });
+
+        var stock = await shop.InventoryAsync("HOT");
+        Assert.Equal(30 + 12, stock.Quantity + stock.Reserved + stock.Sold);
+        await AssertCounterEqualsDatabaseAsync(shop, expected: stock.Quantity);
+        Assert.True(shop.Get<RedisCounters>().Taken > 0, "The hot path answered some of the buyers.");
+    }
+
+    [Fact]
+    public async Task RedisStoppedMidRun_CheckoutsGoOnThroughTheDatabase_AndTheCounterIsReseededBeforeItIsUsedAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var shop = await HotShopAsync(redis.ConnectionString, units: 40);
+        var carts = await CartsAsync(shop, 30);
+        var counters = shop.Get<RedisCounters>();
+        Task<Result<CheckoutView>[]> BuyAsync(int from) =>
+            Race.RunAsync(10, i => shop.Checkouts.StartAsync(new StartCheckout(carts[from + i], $"b{from + i}@example.com", "Buyer")));
+
+        Assert.All(await BuyAsync(0), r => Assert.True(r.IsSuccess));
+        Assert.Equal(10, counters.Taken);
+
+        await redis.StopAsync();
+        Assert.All(await BuyAsync(10), r => Assert.True(r.IsSuccess, r.Error?.Message));
+        Assert.Equal(10, counters.Taken);
+        Assert.False(counters.IsHot("HOT"), "The counter is not trusted while Redis is away.");
+
+        await redis.StartAgainAsync();
+        // The restarted server is empty: the next pass that reaches it seeds the counter from the database.
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await shop.Get<HotStockReconciler>().ReconcileOnceAsync();
+                return counters.IsHot("HOT");
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                return false;
+            }
+        }, "the counter is seeded again");
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 20);
+        Assert.All(await BuyAsync(20), r => Assert.True(r.IsSuccess));
+
+        Assert.Equal(20, counters.Taken);
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 10);
+    }
+
+    /// <summary>A shop on this provider and a Redis (keys of its own), with one hot SKU whose counter is seeded.</summary>
+    private async Task<TestShop> HotShopAsync(string redis, int units)
+    {
+        var shop = await CreateShopAsync(new Dictionary<string, string?>
+        {
+            ["Redis:ConnectionString"] = redis,
+            ["Redis:KeyPrefix"] = $"test:{Guid.NewGuid():N}:",
+        });
+        await shop.AddProductAsync("HOT", stock: units, isHot: true);
+        Assert.Equal(1, await shop.Get<HotStockReconciler>().ReconcileOnceAsync());
+        return shop;
+    }
+
+    private static async Task<List<Guid>> CartsAsync(TestShop shop, int count)
+    {
+        var carts = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            carts.Add(await shop.CartWithAsync(("HOT", 1)));
+        }
+        return carts;
+    }
+
+    private static async Task AssertCounterEqualsDatabaseAsync(TestShop shop, int expected)
+    {
+        Assert.Equal(expected, (await shop.InventoryAsync("HOT")).Quantity);
+        Assert.Equal(expected, await shop.Get<RedisCounters>().ReadAsync("HOT"));
+    }
+}
+
+public sealed class HotStockTestsOnSqlite() : HotStockTests(DatabaseProvider.Sqlite);
+
+[Collection(PostgresCollection.Name)]
+public sealed class HotStockTestsOnPostgreSQL() : HotStockTests(DatabaseProvider.PostgreSQL);
