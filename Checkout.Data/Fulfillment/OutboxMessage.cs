@@ -27,6 +27,9 @@ public sealed class OutboxMessage
     public DateTimeOffset? SentAt { get; private set; }
     public int Attempts { get; private set; }
     public string? LastError { get; private set; }
+
+    /// <summary>Until when the dispatcher that claimed the message last has it to itself.</summary>
+    public DateTimeOffset? ClaimedUntil { get; private set; }
 }
 
 public static class OutboxTypes

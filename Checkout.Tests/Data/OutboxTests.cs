@@ -120,6 +120,26 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         Assert.Equal(sent.Id, (await SingleShipmentAsync(shop)).MessageId);
     }
 
+    [Fact]
+    public async Task Dispatch_FourInstancesAtOnceOverTwelveOrders_PublishEachMessageExactlyOnce()
+    {
+        await using var shop = await CreateShopAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            await shop.PlaceConfirmedOrderAsync($"SKU-{i}");
+        }
+        var counting = new CountingPublisher();
+        var dispatchers = Enumerable.Range(0, 4).Select(_ => new OutboxDispatcher(
+            shop.Get<IDbContextFactory<CheckoutDbContext>>(), counting, shop.Clock, NullLogger<OutboxDispatcher>.Instance)).ToArray();
+
+        var sent = await Race.RunAsync(4, i => dispatchers[i].DispatchOnceAsync());
+
+        Assert.Equal(12, sent.Sum());
+        Assert.Equal(12, counting.Published.Count);
+        Assert.Equal(12, counting.Published.Distinct().Count());
+        Assert.Equal(0, await shop.CountAsync(db => db.OutboxMessages.Where(m => m.SentAt == null || m.Attempts != 1)));
+    }
+
     private static async Task<OutboxMessage> SingleMessageAsync(TestShop shop)
     {
         await using var db = await shop.DbAsync();
@@ -130,6 +150,18 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
     {
         await using var db = await shop.DbAsync();
         return await db.ShipmentRequests.AsNoTracking().SingleAsync();
+    }
+
+    /// <summary>A warehouse that records every delivery it is handed, redeliveries included.</summary>
+    private sealed class CountingPublisher : IFulfillmentPublisher
+    {
+        public System.Collections.Concurrent.ConcurrentBag<Guid> Published { get; } = [];
+
+        public Task PublishAsync(OutboxMessage message, CancellationToken ct = default)
+        {
+            Published.Add(message.Id);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>A warehouse that is down.</summary>
