@@ -2,28 +2,37 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Checkout.E2E.Infrastructure;
 
 /// <summary>
-/// Runs axe-core on each page a journey reaches and fails once, at the end, listing every serious or critical
-/// violation of every page (rule, element, why), so that one run shows the whole picture. Nothing is excluded:
-/// a violation in the app is the app's to fix.
+/// Runs axe-core on each page a journey reaches, in one colour scheme, and fails once, at the end, listing every
+/// serious or critical violation of every page (rule, element, why), so that one run shows the whole picture. Nothing
+/// is excluded: a violation in the app is the app's to fix.
 /// </summary>
-public sealed class AccessibilityAudit(ITestOutputHelper output)
+public sealed class AccessibilityAudit(ITestOutputHelper output, ColorScheme scheme)
 {
     private static readonly HashSet<string> Blocking = new(StringComparer.OrdinalIgnoreCase) { "serious", "critical" };
 
     private readonly List<string> _findings = [];
+    private int _checked;
 
-    /// <summary>The pages checked so far, in order.</summary>
-    public List<string> Pages { get; } = [];
-
-    /// <summary>Checks the page as it is now; call it once the page shows what it is about.</summary>
+    /// <summary>
+    /// Checks the page as it is now; call it once the page shows what it is about. The colours are checked once the
+    /// page has taken on the audit's scheme: the server renders light, and the circuit switches to the browser's.
+    /// </summary>
     public async Task CheckAsync(IPage page, string name)
     {
+        await Expect(page.GetByTestId("interactive"))
+            .ToHaveAttributeAsync("data-color-scheme", scheme == ColorScheme.Dark ? "dark" : "light");
         var result = await page.RunAxe();
-        Pages.Add(name);
+        _checked++;
+        if (result.Violations.Length == 0)
+        {
+            var review = result.Incomplete.Length == 0 ? "" : $"; for a person to review: {string.Join(", ", result.Incomplete.Select(r => r.Id))}";
+            output.WriteLine($"{name}: no violations ({result.Passes.Length} rules passed{review})");
+        }
         foreach (var violation in result.Violations)
         {
             // Twelve "Disable" buttons of one colour are one finding: group the elements by why they fail.
@@ -43,7 +52,7 @@ public sealed class AccessibilityAudit(ITestOutputHelper output)
     /// <summary>Fails with every serious or critical violation found on any page.</summary>
     public void AssertNoSeriousViolations() =>
         Assert.True(_findings.Count == 0,
-            $"axe found serious or critical violations:{Environment.NewLine}{string.Join(Environment.NewLine, _findings)}");
+            $"axe found serious or critical violations on the {_checked} pages checked:{Environment.NewLine}{string.Join(Environment.NewLine, _findings)}");
 
     private static string Why(AxeResultNode node)
     {

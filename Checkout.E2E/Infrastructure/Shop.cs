@@ -79,14 +79,17 @@ public sealed class Shop : IDisposable
         await db.SaveChangesAsync();
     }
 
-    /// <summary>A confirmed order bought through the services a checkout uses, for journeys that start after the purchase.</summary>
-    public async Task<OrderView> PlaceOrderAsync(string email, string sku, int quantity = 1)
+    /// <summary>
+    /// A confirmed order bought through the services a checkout uses (with <paramref name="promoCode"/> applied, if
+    /// given), for journeys that start after the purchase.
+    /// </summary>
+    public async Task<OrderView> PlaceOrderAsync(string email, string sku, int quantity = 1, string? promoCode = null)
     {
         var carts = Service<CartService>();
         var cartId = await carts.CreateAsync();
         var added = await carts.SetQuantityAsync(cartId, sku, quantity);
         Assert.True(added.IsSuccess, added.Error?.Message);
-        var started = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, email, "E2E Shopper"));
+        var started = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, email, "E2E Shopper", promoCode));
         Assert.True(started.IsSuccess, started.Error?.Message);
         var card = new CardDetails(SimulatedPaymentGateway.ApprovedCard, "12/39", "123");
         var placed = await Service<PlaceOrderService>().PlaceAsync(started.Value!.CheckoutSessionId, card);

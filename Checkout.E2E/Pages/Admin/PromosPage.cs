@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,15 +11,22 @@ public sealed class PromosPage(IPage page) : AdminPage(page)
 
     public ILocator NewCodeLink => Page.GetByRole(AriaRole.Link, new() { Name = "New code" });
 
-    public ILocator Row(string code) =>
-        Page.GetByRole(AriaRole.Row).Filter(new() { Has = Page.GetByRole(AriaRole.Link, new() { Name = code, Exact = true }) });
+    /// <summary>The code's link in the list, to its editor.</summary>
+    public ILocator CodeLink(string code) => Page.GetByRole(AriaRole.Link, new() { Name = code, Exact = true });
+
+    public ILocator Row(string code) => Page.GetByRole(AriaRole.Row).Filter(new() { Has = CodeLink(code) });
 
     /// <summary>The "Used / limit" cell of a code ("1 / 1"), by its column position in the row.</summary>
     public ILocator Usage(string code) => Row(code).GetByRole(AriaRole.Cell).Nth(2);
 
-    // ---- the editor (/admin/promos/new)
+    // ---- the editor (/admin/promos/new, /admin/promos/{code})
 
     public ILocator EditorHeading => Page.GetByRole(AriaRole.Heading, new() { Name = "New promo code", Level = 1 });
+
+    public ILocator CodeHeading(string code) => Page.GetByRole(AriaRole.Heading, new() { Name = $"Promo code {code}", Level = 1 });
+
+    /// <summary>The chart of an existing code's uses per day, an image named by its summary ("Uses of WELCOME10 per day…: 1 in all…").</summary>
+    public ILocator UsageChart(string code) => Page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex($"^Uses of {Regex.Escape(code)} per day") });
 
     public ILocator Code => Page.GetByRole(AriaRole.Textbox, new() { Name = "Code", Exact = true });
 

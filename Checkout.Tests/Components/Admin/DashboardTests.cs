@@ -76,6 +76,33 @@ public class DashboardTests : BunitContext, IAsyncLifetime
         Assert.Equal("Converted 1 · Expired 0 · Released 1", Normalize(cut.Find("[data-testid=hold-outcomes]").TextContent));
         Assert.All(cut.FindAll("[data-testid^=invariant-]"), check => Assert.Equal("true", check.GetAttribute("data-holds")));
         Assert.Equal(6, cut.FindAll("[data-testid^=invariant-]").Count);
+        // Figures are paragraphs, not headings that would break the page's outline.
+        Assert.All(cut.FindAll("[data-testid=value]"), value => Assert.Equal("P", value.TagName));
+    }
+
+    [Fact]
+    public async Task EveryChart_IsAnImageNamedByItsSummary_WithItsValuesInATable()
+    {
+        var order = await Shop.PlaceConfirmedOrderAsync("DASH", quantity: 1);
+        var thisHour = Shop.Clock.GetUtcNow().ToString("HH:00", System.Globalization.CultureInfo.InvariantCulture);
+
+        var cut = Render<Dashboard>();
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal(3, cut.FindAll("[role=img]").Count));
+        var revenue = Money.Format(order.TotalMinor, "USD");
+        Assert.Equal([
+            $"Orders per hour, last 24 hours (UTC): 1 in all; highest 1 ({thisHour}).",
+            $"Revenue per hour, last 24 hours (UTC): {revenue} in all; highest {revenue} ({thisHour}).",
+            "Holds closed today: Converted 1, Expired 0, Released 0.",
+        ], cut.FindAll("[role=img]").Select(chart => chart.GetAttribute("aria-label")));
+        Assert.All(cut.FindAll("[role=img]"), chart => Assert.NotNull(chart.QuerySelector("svg")));
+        var tables = cut.FindAll("table.visually-hidden");
+        Assert.Equal(["Orders per hour, last 24 hours (UTC)", "Revenue per hour, last 24 hours (UTC)", "Holds closed today"],
+            tables.Select(t => t.QuerySelector("caption")!.TextContent));
+        var orders = tables[0].QuerySelectorAll("tbody tr");
+        Assert.Equal(24, orders.Length);
+        Assert.Equal([thisHour, "1"], Cells(orders[^1]));
+        Assert.Equal([thisHour, revenue], Cells(tables[1].QuerySelectorAll("tbody tr")[^1]));
     }
 
     [Fact]
@@ -95,7 +122,7 @@ public class DashboardTests : BunitContext, IAsyncLifetime
         await cut.WaitForAssertionAsync(() => Assert.Equal("false", cut.Find("[data-testid=invariant-oversold]").GetAttribute("data-holds")));
         var oversold = cut.Find("[data-testid=invariant-oversold]");
         Assert.Contains("mud-chip-color-error", oversold.QuerySelector(".mud-chip")!.ClassName, StringComparison.Ordinal);
-        Assert.Equal("1", oversold.QuerySelector(".mud-chip")!.TextContent.Trim());
+        Assert.Equal("1 violation", oversold.QuerySelector(".mud-chip")!.TextContent.Trim());
         Assert.Equal("/admin/inventory?sku=BROKEN", oversold.QuerySelector("[data-testid=offenders] a")!.GetAttribute("href"));
         var illegal = cut.Find("[data-testid=invariant-illegal-transitions]");
         Assert.Equal("false", illegal.GetAttribute("data-holds"));
@@ -103,6 +130,7 @@ public class DashboardTests : BunitContext, IAsyncLifetime
         var holding = cut.Find("[data-testid=invariant-stale-holds]");
         Assert.Equal("true", holding.GetAttribute("data-holds"));
         Assert.Contains("mud-chip-color-success", holding.QuerySelector(".mud-chip")!.ClassName, StringComparison.Ordinal);
+        Assert.Equal("0 violations", holding.QuerySelector(".mud-chip")!.TextContent.Trim());
         Assert.Null(holding.QuerySelector("[data-testid=offenders]"));
     }
 
@@ -192,6 +220,8 @@ public class DashboardTests : BunitContext, IAsyncLifetime
 
     private static string Figure(IRenderedComponent<Dashboard> cut, string testId) =>
         cut.Find($"[data-testid={testId}] [data-testid=value]").TextContent.Trim();
+
+    private static string[] Cells(IElement row) => [.. row.Children.Select(cell => cell.TextContent.Trim())];
 
     private static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 

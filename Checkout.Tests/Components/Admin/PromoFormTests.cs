@@ -222,7 +222,14 @@ public class PromoPagesTests : AdminTestContext
 
         await cut.WaitForAssertionAsync(() => Assert.Equal(
             "3 uses in all; 3 in the last 30 days (UTC).", cut.Find("[data-testid=usage-summary]").TextContent.Trim()));
-        Assert.NotNull(cut.Find("[data-testid=promo-usage] svg"));
+        var chart = cut.Find("[data-testid=promo-usage] [role=img]");
+        var today = DateOnly.FromDateTime(Shop.Clock.GetUtcNow().UtcDateTime);
+        Assert.Equal($"Uses of CHART per day, last 30 days (UTC): 3 in all; highest 2 ({Day(today)}).", chart.GetAttribute("aria-label"));
+        Assert.NotNull(chart.QuerySelector("svg"));
+        var days = cut.FindAll("[data-testid=promo-usage] table tbody tr")
+            .Select(row => string.Join(" ", row.Children.Select(cell => cell.TextContent.Trim()))).ToList();
+        Assert.Equal(30, days.Count);
+        Assert.Equal([$"{Day(today.AddDays(-2))} 1", $"{Day(today.AddDays(-1))} 0", $"{Day(today)} 2"], days[^3..]);
         Assert.Equal("active", cut.Find("[data-testid=promo-state]").TextContent.Trim());
         Assert.True(cut.Find("[data-testid=field-code] input").HasAttribute("disabled"));
     }
@@ -237,6 +244,8 @@ public class PromoPagesTests : AdminTestContext
         await cut.WaitForAssertionAsync(() => Assert.Equal("No uses yet.", cut.Find("[data-testid=usage-summary]").TextContent.Trim()));
         Assert.Empty(cut.FindAll("[data-testid=promo-usage] svg"));
     }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<bool> EnabledAsync(string code)
     {
