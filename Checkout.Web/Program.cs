@@ -2,6 +2,7 @@ using Checkout.Data;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.Components;
+using Checkout.Web.ScaleOut;
 using Checkout.Web.State;
 using MudBlazor.Services;
 
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCheckoutData();
 builder.AddCheckoutApi();
 builder.AddCheckoutAdmin();
+builder.AddCheckoutScaleOut();
 builder.Services.AddMudServices();
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
@@ -29,6 +31,7 @@ app.MapStaticAssets();
 app.MapCheckoutApi();
 app.MapCheckoutAdmin();
 app.MapOrdersCsv();
+app.MapCheckoutScaleOut();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

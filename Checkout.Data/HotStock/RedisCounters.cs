@@ -78,6 +78,9 @@ public sealed partial class RedisCounters : IDisposable
 
     public bool Enabled => _redis is not null;
 
+    /// <summary>The shop's Redis connection, shared with what else needs Redis (the Data Protection key ring).</summary>
+    public IConnectionMultiplexer? Connection => _redis;
+
     /// <summary>True when <paramref name="sku"/> is hot and its counter is seeded and trusted: take from Redis first.</summary>
     public bool IsHot(string sku) => _ready && _hot.Contains(sku);
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
@@ -7,6 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace Checkout.Data.Realtime;
 
 /// <summary>Something shoppers or admins watching a page should see without reloading. Published after the commit.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(StockChanged), "stock")]
+[JsonDerivedType(typeof(HoldExtended), "hold-extended")]
+[JsonDerivedType(typeof(HoldReleased), "hold-released")]
+[JsonDerivedType(typeof(OrderStatusChanged), "order-status")]
+[JsonDerivedType(typeof(WaitlistOffered), "waitlist-offered")]
 public abstract record CheckoutEvent;
 
 public sealed record StockChanged(string Sku, int Available, int Reserved) : CheckoutEvent;
@@ -21,8 +28,9 @@ public sealed record OrderStatusChanged(Guid OrderId, string OrderNumber, OrderS
 public sealed record WaitlistOffered(Guid EntryId, string Sku, int Quantity, DateTimeOffset OfferExpiresAt) : CheckoutEvent;
 
 /// <summary>
-/// The in-process event stream of one app instance. Subscribers (Blazor circuits) receive every event and pick
-/// theirs; a failing subscriber is logged and never stops the others or the publisher.
+/// The event stream of the shop. Subscribers (Blazor circuits) receive every event and pick theirs; a failing
+/// subscriber is logged and never stops the others or the publisher. On one instance events are delivered in process;
+/// with several, <see cref="FanOut"/> carries each to every instance, which then delivers it to its own subscribers.
 /// </summary>
 public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> dbFactory, ILogger<CheckoutEvents> logger)
 {
@@ -39,7 +47,13 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
         return subscription;
     }
 
-    public async Task PublishAsync(CheckoutEvent @event)
+    /// <summary>Set when the shop runs on several instances: sends an event to all of them, this one included.</summary>
+    public Func<CheckoutEvent, Task>? FanOut { get; set; }
+
+    public Task PublishAsync(CheckoutEvent @event) => FanOut is { } fanOut ? fanOut(@event) : DeliverAsync(@event);
+
+    /// <summary>Hands an event to this instance's subscribers.</summary>
+    public async Task DeliverAsync(CheckoutEvent @event)
     {
         foreach (var subscriber in _subscribers.Handlers)
         {
@@ -67,7 +81,7 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
     public async Task PublishStockAsync(IEnumerable<string> skus, CancellationToken ct = default)
     {
         var list = skus.Distinct().ToList();
-        if (list.Count == 0 || _subscribers.Handlers.Length == 0)
+        if (list.Count == 0 || (FanOut is null && _subscribers.Handlers.Length == 0))
         {
             return;
         }

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Checkout.Data.HotStock;
+using Checkout.Data.Inventory;
+using Checkout.Data.Persistence;
+using Checkout.Data.Realtime;
+using Checkout.Tests.Api;
+using Checkout.Tests.Builders;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Tests.ScaleOut;
+
+/// <summary>
+/// Two real app instances on one PostgreSQL database and one Redis, each with its own sweeper, outbox dispatcher,
+/// Redis counters and event relay, raced through the HTTP API as a load balancer would spread shoppers.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class TwoInstanceTests : IAsyncLifetime
+{
+    private const string Sku = "HOT-ESPRESSO";
+    private TestDatabase _database = null!;
+    private AppInstance _first = null!;
+    private AppInstance _second = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSQL, Path.GetTempPath());
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        // One after the other: the first migrates and seeds the shared database.
+        _first = new AppInstance(_database.ConnectionString, RedisServer.Shared(), prefix).Started();
+        _second = new AppInstance(_database.ConnectionString, RedisServer.Shared(), prefix).Started();
+    }
+
+    [Fact]
+    public async Task TwoHundredCheckoutsForTwentyUnitsAcrossBothInstances_SellExactlyTwentyAndPublishEachOrderOnce()
+    {
+        // The seeded hot SKU has 100 units; an admin on one instance takes 80 away, through the ledger and the counter.
+        ResultAssert.Success(await _first.Get<InventoryAdminService>().AdjustAsync(Sku, -80, "scale-out test", "test"));
+        await Eventually.TrueAsync(() => Task.FromResult(_first.Get<RedisCounters>().IsHot(Sku) && _second.Get<RedisCounters>().IsHot(Sku)),
+            "both instances seeded the hot SKU's counter");
+        var shoppers = new[] { _first.Shopper(), _second.Shopper() };
+
+        var outcomes = await Race.RunAsync(200, async i =>
+        {
+            var shop = shoppers[i % 2];
+            var cartId = await shop.CartWithAsync((Sku, 1));
+            var started = await shop.StartCheckoutAsync(cartId, $"buyer{i}@example.com");
+            if (started.StatusCode != HttpStatusCode.Created)
+            {
+                return started.StatusCode;
+            }
+            var session = await ApiClient.ReadAsync<CheckoutDto>(started, HttpStatusCode.Created);
+            return (await shop.CompleteAsync(session.CheckoutSessionId, Cards.Approved)).StatusCode;
+        });
+
+        Assert.Equal(20, outcomes.Count(o => o == HttpStatusCode.Created));
+        Assert.Equal(180, outcomes.Count(o => o == HttpStatusCode.Conflict));
+        Assert.True(_first.Get<RedisCounters>().Taken > 0 && _second.Get<RedisCounters>().Taken > 0, "Both instances served the hot SKU from Redis.");
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = await _first.DbAsync();
+            return await db.OutboxMessages.CountAsync(m => m.SentAt == null) == 0;
+        }, "every confirmed order was published", timeoutMs: 20_000);
+        await _second.Get<HoldSweeper>().SweepOnceAsync();
+
+        await using var check = await _first.DbAsync();
+        var stock = await check.Inventory.AsNoTracking().SingleAsync(i => i.Sku == Sku);
+        Assert.Equal((0, 0, 20), (stock.Quantity, stock.Reserved, stock.Sold));
+        Assert.Equal(20, await check.Orders.CountAsync());
+        Assert.Equal(0, await check.Holds.CountAsync(h => h.Status == HoldStatus.Active));
+        Assert.Equal(20, await check.OutboxMessages.CountAsync(m => m.Attempts == 1 && m.SentAt != null));
+        Assert.Equal(20, await check.ShipmentRequests.CountAsync());
+        Assert.Equal(0, await _first.Get<RedisCounters>().ReadAsync(Sku));
+        Assert.All(await _first.Get<Checkout.Data.Operations.InvariantsService>().CheckAsync(), c => Assert.True(c.Holds, c.Name));
+    }
+
+    [Fact]
+    public async Task AHoldReleasedOnOneInstance_ReachesTheShoppersOfTheOther()
+    {
+        var seen = new ConcurrentQueue<CheckoutEvent>();
+        using var subscription = _second.Get<CheckoutEvents>().Subscribe(e =>
+        {
+            seen.Enqueue(e);
+            return Task.CompletedTask;
+        });
+        using var shopper = _first.Shopper();
+        var session = await shopper.OpenCheckoutAsync(("TEA-SENCHA", 1));
+        await Eventually.TrueAsync(() => Task.FromResult(_first.Get<CheckoutEvents>().FanOut is not null), "the first instance relays its events");
+
+        var cancelled = await shopper.PostAsync($"/api/checkouts/{session.CheckoutSessionId}/cancel");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        await Eventually.TrueAsync(() => Task.FromResult(seen.OfType<HoldReleased>().Any(e => e.CheckoutSessionId == session.CheckoutSessionId)),
+            "the second instance's subscriber saw the release");
+        await Eventually.TrueAsync(() => Task.FromResult(seen.OfType<StockChanged>().Any(e => e.Sku == "TEA-SENCHA")),
+            "and the stock coming back");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _second.DisposeAsync();
+        await _first.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
