@@ -2,6 +2,7 @@ using Checkout.Data;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.Components;
+using Checkout.Web.Security;
 using Checkout.Web.State;
 using MudBlazor.Services;
 
@@ -19,6 +20,7 @@ builder.Services.AddRazorComponents()
 
 var app = builder.Build();
 
+app.UseCheckoutSecurity();
 app.UseCheckoutErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
