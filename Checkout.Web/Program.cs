@@ -8,6 +8,7 @@ using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddCheckoutSecurity();
 builder.AddCheckoutData();
 builder.AddCheckoutApi();
 builder.AddCheckoutAdmin();

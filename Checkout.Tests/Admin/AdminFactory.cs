@@ -7,6 +7,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Tests.Security;
 using Checkout.Web.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -44,6 +45,7 @@ public sealed partial class AdminFactory : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.WithGenerousRateLimits();
         _configure?.Invoke(builder);
     }
 

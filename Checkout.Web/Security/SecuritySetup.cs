@@ -1,8 +1,17 @@
 namespace Checkout.Web.Security;
 
-/// <summary>Transport and response hardening: security headers on every response, HTTPS with HSTS outside Development.</summary>
+/// <summary>
+/// Transport and response hardening: security headers on every response, HTTPS with HSTS outside Development, and the
+/// per-client rate limits.
+/// </summary>
 public static class SecuritySetup
 {
+    public static WebApplicationBuilder AddCheckoutSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCheckoutRateLimits(builder.Configuration);
+        return builder;
+    }
+
     /// <summary>
     /// First in the pipeline. Outside Development, plain HTTP is redirected to HTTPS when the server knows its HTTPS port
     /// (an HTTPS endpoint, or the <c>https_port</c> setting) and HTTPS answers carry HSTS; behind a proxy that ends TLS,
@@ -17,6 +26,7 @@ public static class SecuritySetup
         {
             app.UseHttpsRedirection();
         }
+        app.UseRateLimiter();
         return app;
     }
 }
