@@ -3,11 +3,13 @@ using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.Components;
 using Checkout.Web.ScaleOut;
+using Checkout.Web.Security;
 using Checkout.Web.State;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddCheckoutSecurity();
 builder.AddCheckoutData();
 builder.AddCheckoutApi();
 builder.AddCheckoutAdmin();
@@ -21,6 +23,7 @@ builder.Services.AddRazorComponents()
 
 var app = builder.Build();
 
+app.UseCheckoutSecurity();
 app.UseCheckoutErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();

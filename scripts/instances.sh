@@ -35,7 +35,7 @@ start() {
         port=$((first_port + i))
         ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
             Database__Provider=PostgreSQL ConnectionStrings__Checkout="$database" Redis__ConnectionString="$redis" \
-            nohup dotnet Checkout.Web/bin/Release/net10.0/Checkout.Web.dll --contentRoot Checkout.Web \
+            nohup dotnet Checkout.Web/bin/Release/net10.0/Checkout.Web.dll --contentRoot "$PWD/Checkout.Web" \
             >"$instances_dir/$port.log" 2>&1 &
         echo $! >"$instances_dir/$port.pid"
         for _ in $(seq 1 150); do _answers "$port" && break; sleep 0.2; done

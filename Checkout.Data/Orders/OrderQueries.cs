@@ -34,6 +34,11 @@ public sealed class OrderQueries(IDbContextFactory<CheckoutDbContext> dbFactory)
         {
             return Error.Validation($"Pages start at 1 and hold 1–{MaxPageSize} orders.");
         }
+        if ((long)filter.Page * filter.PageSize > int.MaxValue)
+        {
+            // The offset of such a page does not fit the query's int and would wrap round to the first page.
+            return Error.Validation("That page is beyond the end of any order list.");
+        }
         if (!InputRules.IsText(filter.Email, 254, required: false) || !InputRules.IsText(filter.OrderNumber, 16, required: false))
         {
             return Error.Validation("The email or order number filter is too long.");

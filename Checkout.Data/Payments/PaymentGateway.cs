@@ -71,7 +71,9 @@ public sealed record CardDetails(string Number, string Expiry, string Cvc)
     {
         year = month = 0;
         var parts = expiry.Split('/', StringSplitOptions.TrimEntries);
-        if (parts.Length != 2 || !int.TryParse(parts[0], out month) || !int.TryParse(parts[1], out year) || month is < 1 or > 12)
+        // Digits only: int.TryParse alone would also take a sign and trailing NUL characters.
+        if (parts.Length != 2 || !parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit))
+            || !int.TryParse(parts[0], out month) || !int.TryParse(parts[1], out year) || month is < 1 or > 12)
         {
             return false;
         }

@@ -1,12 +1,16 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Web.Admin;
 using Checkout.Web.Api;
+using Checkout.Web.State;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,17 +26,24 @@ public sealed class AdminApp : IAsyncLifetime
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Shopper { get; private set; } = null!;
 
+    /// <summary>A storefront visitor: the cart cookie the shop gave it, and no account.</summary>
+    public HttpClient CartShopper { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         await App.CreateUserAsync(ShopperEmail, AdminFactory.ShopperPassword);
         Admin = await App.SignedInAsync(AdminFactory.AdminEmail, AdminFactory.AdminPassword);
         Shopper = await App.SignedInAsync(ShopperEmail, AdminFactory.ShopperPassword);
+        CartShopper = App.Browser();
+        var storefront = await CartShopper.GetAsync("/");
+        Assert.Contains(storefront.Headers.GetValues("Set-Cookie"), c => c.StartsWith(CartCookie.Name + "=", StringComparison.Ordinal));
     }
 
     public async Task DisposeAsync()
     {
         Admin.Dispose();
         Shopper.Dispose();
+        CartShopper.Dispose();
         await App.DisposeAsync();
     }
 }
@@ -145,6 +156,56 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
 
     [Theory]
     [MemberData(nameof(ApiRouteData))]
+    public async Task ApiRoute_ShopperWithOnlyACartCookie_Is401Problem(string route)
+    {
+        var response = await shop.CartShopper.SendAsync(await RequestAsync(route));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    /// <summary>Credentials that look like an admin's but are not: each is refused on the admin API.</summary>
+    [Theory]
+    [InlineData("forged admin cookie")]
+    [InlineData("empty key")]
+    [InlineData("key in another case")]
+    [InlineData("key twice")]
+    [InlineData("key in the query string")]
+    [InlineData("key as a bearer token")]
+    public async Task ApiRoute_WithForgedOrMisplacedCredentials_Is401Problem(string credentials)
+    {
+        // No cookie jar: the request carries exactly the headers set below.
+        using var anonymous = shop.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var path = "/api/admin/orders";
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        switch (credentials)
+        {
+            case "forged admin cookie":
+                request.Headers.Add("Cookie", ".Checkout.Admin=CfDJ8forged" + new string('A', 200));
+                break;
+            case "empty key":
+                request.Headers.TryAddWithoutValidation(AdminApiKeyHandler.Header, "");
+                break;
+            case "key in another case":
+                request.Headers.Add(AdminApiKeyHandler.Header, AdminFactory.AdminKey.ToUpperInvariant());
+                break;
+            case "key twice":
+                request.Headers.Add(AdminApiKeyHandler.Header, [AdminFactory.AdminKey, AdminFactory.AdminKey]);
+                break;
+            case "key in the query string":
+                request.RequestUri = new Uri($"{path}?{AdminApiKeyHandler.Header}={AdminFactory.AdminKey}", UriKind.Relative);
+                break;
+            case "key as a bearer token":
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminFactory.AdminKey);
+                break;
+        }
+
+        var response = await anonymous.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiRouteData))]
     public async Task ApiRoute_SignedInAdmin_IsAllowed(string route)
     {
         var response = await shop.Admin.SendAsync(await RequestAsync(route));
@@ -202,6 +263,46 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Contains("data-testid=\"access-denied\"", html, StringComparison.Ordinal);
         Assert.Contains($"Access denied: {AdminApp.ShopperEmail} has no admin access.", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(PageData))]
+    public async Task Page_ShopperWithOnlyACartCookie_RedirectsToSignInWithTheReturnUrl(string page)
+    {
+        var path = await PagePathAsync(page);
+
+        var response = await shop.CartShopper.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/admin/sign-in?ReturnUrl={Uri.EscapeDataString(path)}", response.Headers.Location!.PathAndQuery);
+    }
+
+    /// <summary>The CSV export and the metrics scrape, which are neither pages nor admin API routes, for everyone but an admin.</summary>
+    [Theory]
+    [InlineData("anonymous", OrdersCsvEndpoint.Path, HttpStatusCode.Redirect)]
+    [InlineData("cart shopper", OrdersCsvEndpoint.Path, HttpStatusCode.Redirect)]
+    [InlineData("account without the role", OrdersCsvEndpoint.Path, HttpStatusCode.Redirect)]
+    [InlineData("anonymous", AdminSetup.MetricsPath, HttpStatusCode.Unauthorized)]
+    [InlineData("cart shopper", AdminSetup.MetricsPath, HttpStatusCode.Unauthorized)]
+    [InlineData("account without the role", AdminSetup.MetricsPath, HttpStatusCode.Forbidden)]
+    public async Task ExportsAndMetrics_AreRefusedToNonAdmins(string who, string path, HttpStatusCode status)
+    {
+        using var anonymous = shop.App.Browser();
+        var client = who switch
+        {
+            "cart shopper" => shop.CartShopper,
+            "account without the role" => shop.Shopper,
+            _ => anonymous,
+        };
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.NotEqual("text/csv", response.Content.Headers.ContentType?.MediaType);
+        if (status == HttpStatusCode.Redirect)
+        {
+            Assert.StartsWith(AdminSetup.SignInPath + "?ReturnUrl=", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

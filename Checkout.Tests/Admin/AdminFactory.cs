@@ -7,6 +7,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Tests.Security;
 using Checkout.Web.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -30,6 +31,10 @@ public sealed partial class AdminFactory : WebApplicationFactory<Program>
     public static readonly CardDetails GoodCard = new("4242 4242 4242 4242", "12/30", "123");
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("checkout-admin-");
+    private readonly Action<IWebHostBuilder>? _configure;
+
+    /// <param name="configure">Applied after the factory's own settings, so a test can change them (environment, rate limits).</param>
+    public AdminFactory(Action<IWebHostBuilder>? configure = null) => _configure = configure;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -40,6 +45,8 @@ public sealed partial class AdminFactory : WebApplicationFactory<Program>
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.WithGenerousRateLimits();
+        _configure?.Invoke(builder);
     }
 
     /// <summary>A browser: keeps cookies, does not follow redirects.</summary>

@@ -1,5 +1,6 @@
 using Checkout.Data;
 using Checkout.Data.Persistence;
+using Checkout.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -21,8 +22,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("checkout-api-");
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    public ApiFactory() => UseKestrel(0);
+    /// <param name="configure">Applied after the factory's own settings, so a test can change them (log levels, rate limits).</param>
+    public ApiFactory(Action<IWebHostBuilder>? configure = null)
+    {
+        _configure = configure;
+        UseKestrel(0);
+    }
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
@@ -55,12 +62,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Checkout", $"Data Source={Path.Combine(_folder.FullName, "shop.db")}");
         builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.WithGenerousRateLimits();
         // The product registers TimeProvider.System with TryAdd, so this one wins.
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.ConfigureDbContext<SqliteCheckoutDbContext>(options => options.AddInterceptors(Reads));
         });
+        _configure?.Invoke(builder);
     }
 
     public override async ValueTask DisposeAsync()

@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Checkout.Tests.Api;
 
 /// <summary>
-/// One shop with a cart, an empty cart, a cheap cart, an open checkout and a confirmed order, against which every
-/// class of bad request is sent. Each must be refused with the right problem and leave the database as it was.
+/// One shop with a cart, an empty cart, a cheap cart, an open checkout and a confirmed order (and the paid checkout it
+/// came from), against which every class of bad request is sent. Each must be refused with the right problem and leave
+/// the database as it was.
 /// </summary>
 public sealed class BadInputShop : IAsyncLifetime
 {
@@ -20,7 +21,9 @@ public sealed class BadInputShop : IAsyncLifetime
         Ids["{empty}"] = (await Shopper.NewCartAsync()).ToString();
         Ids["{cheap}"] = (await Shopper.CartWithAsync(("TEA-INFUSER", 1))).ToString();
         Ids["{session}"] = (await Shopper.OpenCheckoutAsync(("COF-KETTLE", 1))).CheckoutSessionId.ToString();
-        Ids["{order}"] = (await Shopper.ConfirmedOrderAsync(("GEAR-TOTE", 1))).OrderId.ToString();
+        var paid = await Shopper.OpenCheckoutAsync(("GEAR-TOTE", 1));
+        Ids["{paid}"] = paid.CheckoutSessionId.ToString();
+        Ids["{order}"] = (await Shopper.PayAsync(paid.CheckoutSessionId)).OrderId.ToString();
         Ids["{unknown}"] = Guid.NewGuid().ToString();
     }
 

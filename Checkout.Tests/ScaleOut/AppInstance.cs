@@ -1,5 +1,6 @@
 using Checkout.Data.Persistence;
 using Checkout.Tests.Api;
+using Checkout.Tests.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -47,5 +48,7 @@ public sealed class AppInstance(string database, string redis, string redisPrefi
         builder.UseSetting("Checkout:OutboxInterval", "00:00:00.200");
         builder.UseSetting("Checkout:SweepInterval", "00:00:01");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Two hundred shoppers from one test address.
+        builder.WithGenerousRateLimits();
     }
 }

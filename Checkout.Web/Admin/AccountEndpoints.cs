@@ -1,3 +1,4 @@
+using Checkout.Web.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -21,6 +22,7 @@ public static class AccountEndpoints
         app.MapPost(AdminSetup.SignInPath, SignInAsync)
             .WithOrder(-1)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))
+            .RequireRateLimiting(RateLimits.SignInPolicy)
             .ExcludeFromDescription();
         app.MapPost(AdminSetup.SignOutPath, SignOutAsync)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))

@@ -1,4 +1,5 @@
 using Checkout.Data.Common;
+using Checkout.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Checkout.Web.Api;
@@ -51,7 +52,7 @@ public static class Problems
             StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
             StatusCodes.Status413PayloadTooLarge => "payload-too-large",
             StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
-            StatusCodes.Status429TooManyRequests => "too-many-requests",
+            StatusCodes.Status429TooManyRequests => RateLimits.ProblemCode,
             _ => "server-error",
         };
         if (problem.Type is null || !problem.Type.StartsWith(TypeBase, StringComparison.Ordinal))

@@ -4,6 +4,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Checkout.Web.Api;
@@ -35,14 +36,17 @@ public static class StorefrontApi
             Respond(await service.AcceptChangesAsync(cartId, ct), CartResponse.From)).WithName("AcceptCartChanges").Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var checkouts = api.MapGroup("/checkouts").WithTags("Checkout");
+        // Starting checkout is where a promo code is checked: its limit throttles guessing codes.
         checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout").Produces<CheckoutResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.CheckoutPolicy);
         checkouts.MapGet("/{checkoutSessionId:guid}", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
             Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         checkouts.MapPost("/{checkoutSessionId:guid}/complete", CompleteCheckoutAsync).WithName("CompleteCheckout")
             .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).Produces<PlacedOrderResponse>()
             .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.PaymentPolicy);
         checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
             Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 

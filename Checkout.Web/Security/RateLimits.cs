@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using Checkout.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Web.Security;
+
+/// <summary>
+/// The <c>RateLimits</c> configuration section: how many requests one client may make to each guarded action per
+/// window. A client is its remote IP address (an IPv6 client is its /64 network, which one subscriber usually owns
+/// whole). Behind a reverse proxy or load balancer every request comes from the proxy's address, so all shoppers would
+/// share one allowance: configure forwarded headers there (<c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c> when only the
+/// proxy can reach the app, or <c>ForwardedHeadersOptions.KnownProxies</c>) so that the client's own address is used.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Starting a checkout, which is also where the API checks a promo code: a shopper needs a handful.</summary>
+    public WindowLimit Checkout { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Completing a checkout (paying), retries after a decline or a gateway timeout included.</summary>
+    public WindowLimit Payment { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Admin sign-in attempts, across all accounts (each account also locks after 5 failures).</summary>
+    public WindowLimit SignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
+
+    internal bool IsValid => new[] { Checkout, Payment, SignIn }.All(l => l.PermitLimit >= 1 && l.Window > TimeSpan.Zero);
+}
+
+/// <summary>At most <see cref="PermitLimit"/> requests per <see cref="Window"/>; the window restarts when it ends.</summary>
+public sealed class WindowLimit
+{
+    public int PermitLimit { get; set; }
+
+    public TimeSpan Window { get; set; }
+}
+
+/// <summary>Per-client limits on the actions worth guessing or hammering, with ASP.NET Core's rate limiter.</summary>
+public static partial class RateLimits
+{
+    public const string CheckoutPolicy = "checkout";
+    public const string PaymentPolicy = "payment";
+    public const string SignInPolicy = "sign-in";
+    public const string ProblemCode = "rate-limited";
+
+    public static IServiceCollection AddCheckoutRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.IsValid, $"Every {RateLimitOptions.Section} entry needs a PermitLimit of at least 1 and a positive Window.")
+            .ValidateOnStart();
+        services.AddRateLimiter(o =>
+        {
+            o.OnRejected = RefuseAsync;
+            o.AddPolicy(CheckoutPolicy, context => PerClient(context, l => l.Checkout));
+            o.AddPolicy(PaymentPolicy, context => PerClient(context, l => l.Payment));
+            o.AddPolicy(SignInPolicy, context => PerClient(context, l => l.SignIn));
+        });
+        return services;
+    }
+
+    /// <summary>The partition a request counts against: its client's, under the policy's configured limit.</summary>
+    private static RateLimitPartition<string> PerClient(HttpContext context, Func<RateLimitOptions, WindowLimit> select)
+    {
+        var limit = select(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+        return RateLimitPartition.GetFixedWindowLimiter(ClientOf(context), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+        });
+    }
+
+    /// <summary>The remote address; for IPv6 its /64 network, since one client can use any address in it.</summary>
+    public static string ClientOf(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
+
+    /// <summary>429 with a problem document and Retry-After; each refusal is logged, since a stream of them is an attack.</summary>
+    private static async ValueTask RefuseAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var http = rejected.HttpContext;
+        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? (int)Math.Ceiling(retryAfter.TotalSeconds)
+            : (int?)null;
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
+        LogRefused(logger, policy, ClientOf(http), http.Request.Method, http.Request.Path);
+
+        if (seconds is { } wait)
+        {
+            http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+        }
+        var problem = new ProblemDetails
+        {
+            Type = Problems.TypeBase + ProblemCode,
+            Title = "Too many requests.",
+            Status = StatusCodes.Status429TooManyRequests,
+            Detail = seconds is { } s
+                ? $"Too many attempts from your address; try again in {s} seconds."
+                : "Too many attempts from your address; try again later.",
+        };
+        problem.Extensions["code"] = ProblemCode;
+        await TypedResults.Problem(problem).ExecuteAsync(http);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Rate limit {Policy} refused {Method} {Path} from {Client}")]
+    private static partial void LogRefused(ILogger logger, string policy, string client, string method, string path);
+}
