@@ -29,14 +29,15 @@ public sealed class TestDatabase : IAsyncDisposable
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string folder)
+    /// <param name="postgresServer">The PostgreSQL server to create the database on; the shared one when null.</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string folder, string? postgresServer = null)
     {
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
                 return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "shop.db")}");
             case DatabaseProvider.PostgreSQL:
-                var server = PostgresServer();
+                var server = postgresServer ?? SharedPostgres();
                 var name = $"checkout_test_{Guid.NewGuid():N}";
                 await using (var connection = new NpgsqlConnection(server))
                 {
@@ -52,7 +53,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>The server every PostgreSQL test uses; a missing server fails the test with a hint, it never skips it.</summary>
-    public static string PostgresServer() =>
+    public static string SharedPostgres() =>
         Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } server
             ? server
             : throw new InvalidOperationException(

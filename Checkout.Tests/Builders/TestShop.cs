@@ -46,11 +46,12 @@ public sealed class TestShop : IAsyncDisposable
     public PlaceOrderService PlaceOrders => Get<PlaceOrderService>();
     public OrderService Orders => Get<OrderService>();
 
-    public static async Task<TestShop> CreateAsync(IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
+    public static async Task<TestShop> CreateAsync(
+        IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, string? postgresServer = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "checkout-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var database = await TestDatabase.CreateAsync(provider, folder);
+        var database = await TestDatabase.CreateAsync(provider, folder, postgresServer);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = folder, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Checkout.Data.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -18,6 +19,7 @@ public static class ApiSetup
         // Unreadable bodies surface as BadHttpRequestException in every environment and become a 4xx problem below.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddAdminAuthentication();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -80,6 +82,46 @@ public static class ApiSetup
                 ProblemDetails = { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
             });
         }
+    }
+
+    /// <summary>
+    /// The database (or Redis) did not answer: the request is the client's to retry, and safe to retry — every use
+    /// case runs in one transaction, and placing an order resumes where it stopped without a second charge.
+    /// </summary>
+    private sealed class StoreUnavailableExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public const string Code = "service-unavailable";
+
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (!IsOutage(exception))
+            {
+                return false;
+            }
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            httpContext.Response.Headers.RetryAfter = "1";
+            var problem = new ProblemDetails
+            {
+                Type = Problems.TypeBase + Code,
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The shop's database did not answer.",
+                Detail = "Nothing was lost: try again in a moment. A retried payment resumes where it stopped and never charges twice.",
+            };
+            problem.Extensions["code"] = Code;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+        }
+
+        private static bool IsOutage(Exception exception) => exception switch
+        {
+            System.Data.Common.DbException { IsTransient: true } or StackExchange.Redis.RedisConnectionException => true,
+            Npgsql.NpgsqlException and not Npgsql.PostgresException => true,
+            Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => true,
+            DbUpdateException or InvalidOperationException when exception.InnerException is { } inner => IsOutage(inner),
+            _ => false,
+        };
+
+        private const int SqliteBusy = 5;
+        private const int SqliteLocked = 6;
     }
 
     private sealed class DatabaseHealthCheck(IDbContextFactory<CheckoutDbContext> dbFactory) : IHealthCheck
