@@ -86,11 +86,11 @@ public sealed class Report(BenchOptions options)
         }
         if (Ratio("reserve") is { } reserveToRaw)
         {
-            o.WriteLine($"  reserve/raw-limit {reserveToRaw:P0}");
+            o.WriteLine($"  reserve/raw-limit {reserveToRaw:P1}");
         }
         if (Ratio("checkout") is { } checkoutToRaw)
         {
-            o.WriteLine($"  checkout/raw-limit {checkoutToRaw:P0}");
+            o.WriteLine($"  checkout/raw-limit {checkoutToRaw:P1}");
         }
         if (ScaleOut is { } scaleOut)
         {
@@ -116,11 +116,11 @@ public sealed class Report(BenchOptions options)
         }
         if (Ratio("reserve") is { } reserve)
         {
-            yield return new("reserve >= 50 % of raw-limit", reserve >= ReserveToRawGoal, $"{reserve:P0}");
+            yield return new("reserve >= 50 % of raw-limit", reserve >= ReserveToRawGoal, $"{reserve:P1}");
         }
         if (Ratio("checkout") is { } checkoutRatio)
         {
-            yield return new("checkout >= 30 % of raw-limit", checkoutRatio >= CheckoutToRawGoal, $"{checkoutRatio:P0}");
+            yield return new("checkout >= 30 % of raw-limit", checkoutRatio >= CheckoutToRawGoal, $"{checkoutRatio:P1}");
         }
         if (Row("hot-sku") is { } hotRow && HotSku is { } hot)
         {
@@ -156,7 +156,7 @@ public sealed class Report(BenchOptions options)
                 note = r.Note,
             }),
             hotSku = HotSku is { } hot ? new { units = hot.Units, orders = hot.Orders, oversold = hot.Oversold, ledgerConsistent = hot.LedgerConsistent } : null,
-            ratios = new { reserveToRaw = Round(Ratio("reserve"), 3), checkoutToRaw = Round(Ratio("checkout"), 3), httpNTo1 = Round(ScaleOut, 3) },
+            ratios = new { reserveToRaw = Round(Ratio("reserve"), 4), checkoutToRaw = Round(Ratio("checkout"), 4), httpNTo1 = Round(ScaleOut, 3) },
             loadAverage = new { before = LoadBefore, after = LoadAfter },
             peakWorkingSetMb = Round(PeakWorkingSetBytes / (1024.0 * 1024), 1),
             goals = Goals().Select(g => new { name = g.Name, met = g.Met, actual = g.Actual }),
