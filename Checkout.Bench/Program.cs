@@ -48,7 +48,7 @@ IReadOnlyList<Uri>[] httpRuns = options.HttpUrls.Count switch
 };
 var rowNames = BenchOptions.AllRows.Where(options.Rows.Contains).Concat(httpRuns.Select(urls => HttpRow.Name(options, urls.Count)));
 Console.WriteLine($"Running {string.Join(", ", rowNames)} on {report.Setup} " +
-                  $"at concurrency {options.Concurrency} ({options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s each)…");
+                  $"({options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s each)…");
 if (options.Rows.Contains("raw-limit"))
 {
     Done(await Rows.RawLimitAsync(options));

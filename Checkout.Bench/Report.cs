@@ -44,9 +44,21 @@ public sealed class Report(BenchOptions options)
     }
 
     /// <summary>What the rows ran on, for the table's title and the progress line.</summary>
-    public string Setup =>
-        (options.Provider == DatabaseProvider.Sqlite ? "SQLite (embedded)" : $"PostgreSQL ({Server(options.PostgresServer)})")
-        + (options.Redis is null ? "" : " + Redis hot path");
+    public string Setup => string.Join("; ", SetupParts());
+
+    private IEnumerable<string> SetupParts()
+    {
+        if (options.Rows.Count > 0)
+        {
+            yield return (options.Provider == DatabaseProvider.Sqlite ? "SQLite (embedded)" : $"PostgreSQL ({Server(options.PostgresServer)})")
+                + (options.Redis is null ? "" : " + Redis hot path")
+                + $", concurrency {options.Concurrency}, fresh database per row";
+        }
+        if (options.HttpUrls.Count > 0)
+        {
+            yield return $"http: {options.HttpClients} clients on {options.HttpUrls.Count} running instance{(options.HttpUrls.Count == 1 ? "" : "s")}";
+        }
+    }
 
     private static string Server(string connectionString)
     {
@@ -66,8 +78,8 @@ public sealed class Report(BenchOptions options)
     public void WriteTable(TextWriter o)
     {
         o.WriteLine();
-        o.WriteLine($"Checkout.Bench — {Setup}, {Environment.ProcessorCount} cores, concurrency {options.Concurrency}, " +
-                    $"warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s measured per row, fresh database per row");
+        o.WriteLine($"Checkout.Bench — {Setup}; {Environment.ProcessorCount} cores, " +
+                    $"warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s measured per row");
         o.WriteLine();
         o.WriteLine($"| {"row",-10} | {"ops/s",9} | {"p50 ms",8} | {"p99 ms",8} | {"p99.9 ms",8} | {"CPU µs/op",9} | {"ops",8} | {"failed",6} |");
         o.WriteLine($"|{new string('-', 12)}|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 7)}:|");
@@ -140,6 +152,7 @@ public sealed class Report(BenchOptions options)
             provider = options.Provider.ToString().ToLowerInvariant(),
             redis = options.Redis is not null,
             concurrency = options.Concurrency,
+            http = options.HttpUrls.Count > 0 ? new { instances = options.HttpUrls.Count, clients = options.HttpClients } : null,
             durationS = options.Duration.TotalSeconds,
             warmupS = options.Warmup.TotalSeconds,
             cores = Environment.ProcessorCount,
