@@ -1,10 +1,14 @@
+using Checkout.Data.Persistence;
+using Npgsql;
+using StackExchange.Redis;
+
 namespace Checkout.Bench;
 
 /// <summary>The command line. Every number has a default that suits the 2-core box the README's table comes from.</summary>
 public sealed record BenchOptions
 {
     public const string Usage = """
-        Checkout.Bench — checkout throughput and latency beside the raw SQLite limit, in one run.
+        Checkout.Bench — checkout throughput and latency beside the raw limit of its database, in one run.
 
           dotnet run -c Release --project Checkout.Bench -- [options]
 
@@ -13,13 +17,23 @@ public sealed record BenchOptions
           --concurrency N       concurrent workers per row (default 8)
           --duration S          measured seconds per row (default 15; 3 with --quick)
           --warmup S            warm-up seconds per row before measuring (default 3; 1 with --quick)
-          --rows LIST           comma-separated subset of raw-limit,reserve,checkout,hot-sku
+          --rows LIST           comma-separated subset of raw-limit,reserve,checkout,hot-sku, or none
+                                (then give --http: only the http rows run)
+          --provider NAME       Sqlite (default: a fresh file per row) or PostgreSQL (a fresh database per row
+                                on the --postgres server, dropped at the end of the row)
+          --postgres CONN       the PostgreSQL server (default Host=127.0.0.1;Port=5433;Username=postgres;
+                                Database=postgres); an error without --provider PostgreSQL
+          --redis CONN          StackExchange.Redis configuration, e.g. 127.0.0.1:6390: the bench's products are
+                                hot, so holds take from Redis counters first (a key prefix of their own per row),
+                                and raw-limit becomes the bare DECR(BY 1) loop on a Redis key
           --profile             before the rows, run each use case alone and print its SQL commands,
                                 connection opens, transactions and where the time goes
-          --http URL            add the http row: the checkout through the JSON API of a running instance
-                                (loopback addresses only)
+          --http URL[,URL...]   add the http row: the checkout through the JSON API of running instances
+                                (loopback addresses only). With several URLs (instances sharing one database)
+                                the clients are spread round-robin over them, and the row runs twice: http-1
+                                on the first URL alone, then http-N on all, with the ratio http-N/http-1
           --clients N           concurrent HTTP clients (default: --concurrency)
-          --admin-key KEY       restock the chosen SKU through the admin API first (X-Admin-Key)
+          --admin-key KEY       restock the chosen SKU through the admin API of the first URL first (X-Admin-Key)
           -h, --help            this text
         """;
 
@@ -30,10 +44,15 @@ public sealed record BenchOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
     public IReadOnlySet<string> Rows { get; init; } = new HashSet<string>(AllRows);
     public bool Profile { get; init; }
-    public Uri? HttpUrl { get; init; }
+    public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
+    public string PostgresServer { get; init; } = DefaultPostgresServer;
+    public string? Redis { get; init; }
+    public IReadOnlyList<Uri> HttpUrls { get; init; } = [];
     public int? Clients { get; init; }
     public string? AdminKey { get; init; }
     public bool Help { get; init; }
+
+    public const string DefaultPostgresServer = "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
 
     public static readonly string[] AllRows = ["raw-limit", "reserve", "checkout", "hot-sku"];
 
@@ -44,6 +63,7 @@ public sealed record BenchOptions
     {
         var options = new BenchOptions();
         TimeSpan? duration = null, warmup = null;
+        string? postgres = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -66,7 +86,9 @@ public sealed record BenchOptions
                     warmup = Seconds(arg, Value(), allowZero: true);
                     break;
                 case "--rows":
-                    var rows = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+                    var list = Value();
+                    var rows = list.Trim() == "none" ? []
+                        : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
                     if (rows.FirstOrDefault(r => !AllRows.Contains(r)) is { } unknown)
                     {
                         throw new ArgumentException($"Unknown row '{unknown}'; the rows are {string.Join(", ", AllRows)}.");
@@ -76,8 +98,18 @@ public sealed record BenchOptions
                 case "--profile":
                     options = options with { Profile = true };
                     break;
+                case "--provider":
+                    options = options with { Provider = ParseProvider(Value()) };
+                    break;
+                case "--postgres":
+                    postgres = Value();
+                    break;
+                case "--redis":
+                    options = options with { Redis = RedisConfiguration(Value()) };
+                    break;
                 case "--http":
-                    options = options with { HttpUrl = LoopbackUrl(Value()) };
+                    var urls = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(LoopbackUrl).ToArray();
+                    options = urls.Length > 0 ? options with { HttpUrls = urls } : throw new ArgumentException("--http needs at least one URL.");
                     break;
                 case "--clients":
                     options = options with { Clients = Positive(arg, Value(), max: 1024) };
@@ -91,6 +123,16 @@ public sealed record BenchOptions
                 default:
                     throw new ArgumentException($"Unknown option '{arg}'.");
             }
+        }
+        if (postgres is not null)
+        {
+            options = options.Provider == DatabaseProvider.PostgreSQL
+                ? options with { PostgresServer = PostgresConnection(postgres) }
+                : throw new ArgumentException("--postgres needs --provider PostgreSQL.");
+        }
+        if (options.Rows.Count == 0 && options.HttpUrls.Count == 0 && !options.Help)
+        {
+            throw new ArgumentException("--rows none leaves nothing to run: give --http URL as well.");
         }
         return options with
         {
@@ -106,6 +148,36 @@ public sealed record BenchOptions
         double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var s) && (s > 0 || (allowZero && s == 0)) && s <= 3600
             ? TimeSpan.FromSeconds(s)
             : throw new ArgumentException($"{name} is a number of seconds up to 3600.");
+
+    /// <summary>The bench runs where the product's tests run: embedded SQLite and a PostgreSQL server.</summary>
+    private static DatabaseProvider ParseProvider(string value) =>
+        Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) && provider is DatabaseProvider.Sqlite or DatabaseProvider.PostgreSQL
+            ? provider
+            : throw new ArgumentException($"--provider is Sqlite or PostgreSQL, not '{value}'.");
+
+    private static string PostgresConnection(string value)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(value).ConnectionString;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--postgres is not a PostgreSQL connection string ({e.Message}).", e);
+        }
+    }
+
+    private static string RedisConfiguration(string value)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(value) is { EndPoints.Count: > 0 } ? value : throw new ArgumentException("no endpoint");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--redis is not a StackExchange.Redis configuration such as 127.0.0.1:6390 ({e.Message}).", e);
+        }
+    }
 
     /// <summary>The http row generates load: it only ever targets this machine.</summary>
     private static Uri LoopbackUrl(string value)

@@ -2,10 +2,10 @@ using Checkout.Data;
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
+using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,60 +14,90 @@ using Microsoft.Extensions.Hosting;
 namespace Checkout.Bench;
 
 /// <summary>
-/// A shop on a fresh SQLite file in its own temp folder, wired by the product's own registration (as the tests'
-/// TestShop is) on the real clock. The background workers (sweeper, outbox dispatcher) are registered but not
-/// started: no row needs them, and they would only add noise.
+/// A shop on a throwaway database of its own (<see cref="BenchDatabase"/>), wired by the product's own registration
+/// (as the tests' TestShop is) on the real clock. The background workers (sweeper, outbox dispatcher, counter
+/// reconciler) are registered but not started: no row needs them, and they would only add noise. With
+/// <c>--redis</c> the shop's keys carry a prefix of their own, its products are hot, and their counters are seeded
+/// as soon as they are added; the keys are deleted at the end.
 /// </summary>
 public sealed class BenchShop : IAsyncDisposable
 {
     public const long PriceMinor = 1990;
 
-    private readonly string _folder;
+    private readonly BenchDatabase _database;
     private readonly ServiceProvider _services;
+    private readonly string? _redisPrefix;
 
-    private BenchShop(string folder, string databasePath, ServiceProvider services)
+    private BenchShop(BenchDatabase database, ServiceProvider services, string? redisPrefix)
     {
-        _folder = folder;
-        DatabasePath = databasePath;
+        _database = database;
         _services = services;
+        _redisPrefix = redisPrefix;
     }
 
-    public string DatabasePath { get; }
+    public DatabaseProvider Provider => _database.Provider;
+    public string ConnectionString => _database.ConnectionString;
     public IServiceProvider Services => _services;
     public CartService Carts => _services.GetRequiredService<CartService>();
     public CheckoutService Checkouts => _services.GetRequiredService<CheckoutService>();
     public PlaceOrderService PlaceOrders => _services.GetRequiredService<PlaceOrderService>();
 
-    public static async Task<BenchShop> CreateAsync()
+    /// <summary>What the row's note says about the hot path: how many takes Redis answered (null without Redis).</summary>
+    public string? RedisNote => _redisPrefix is null ? null : $"Redis answered {Counters.Taken:N0} takes (warm-up included)";
+
+    private RedisCounters Counters => _services.GetRequiredService<RedisCounters>();
+
+    public static async Task<BenchShop> CreateAsync(BenchOptions options)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "checkout-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var databasePath = Path.Combine(folder, "shop.db");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = folder, EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var database = await BenchDatabase.CreateAsync(options);
+        try
         {
-            [$"ConnectionStrings:{DependencyInjection.ConnectionStringName}"] = $"Data Source={databasePath}",
-            [$"{CheckoutOptions.Section}:{nameof(CheckoutOptions.SimulatedGatewayLatency)}"] = "00:00:00",
-        });
-        builder.AddCheckoutData();
-        var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-        await services.MigrateCheckoutDatabaseAsync();
-        return new BenchShop(folder, databasePath, services);
+            var redisPrefix = options.Redis is null ? null : $"checkout-bench:{Guid.NewGuid():N}:";
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = database.Folder, EnvironmentName = "Production" });
+            var settings = new Dictionary<string, string?>
+            {
+                [DependencyInjection.ProviderKey] = database.Provider.ToString(),
+                [$"ConnectionStrings:{DependencyInjection.ConnectionStringName}"] = database.ConnectionString,
+                [$"{CheckoutOptions.Section}:{nameof(CheckoutOptions.SimulatedGatewayLatency)}"] = "00:00:00",
+            };
+            if (options.Redis is not null)
+            {
+                settings[$"{RedisOptions.Section}:{nameof(RedisOptions.ConnectionString)}"] = options.Redis;
+                settings[$"{RedisOptions.Section}:{nameof(RedisOptions.KeyPrefix)}"] = redisPrefix;
+            }
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddCheckoutData();
+            var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            await services.MigrateCheckoutDatabaseAsync();
+            return new BenchShop(database, services, redisPrefix);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     public Task<CheckoutDbContext> DbAsync() => _services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
 
-    /// <summary>Adds products <c>{prefix}-0 … {prefix}-{count-1}</c>, each with <paramref name="stock"/> units.</summary>
+    /// <summary>
+    /// Adds products <c>{prefix}-0 … {prefix}-{count-1}</c>, each with <paramref name="stock"/> units; with Redis they
+    /// are hot, and every hot SKU's counter is seeded from the database before this returns.
+    /// </summary>
     public async Task<string[]> AddProductsAsync(string prefix, int count, int stock)
     {
         var skus = Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").ToArray();
         await using var db = await DbAsync();
         foreach (var sku in skus)
         {
-            db.Products.Add(new Product(sku, $"Bench {sku}", "Bench", "📦", PriceMinor));
+            db.Products.Add(new Product(sku, $"Bench {sku}", "Bench", "📦", PriceMinor, isHot: _redisPrefix is not null));
             db.Inventory.Add(new InventoryItem(sku, stock));
         }
         await db.SaveChangesAsync();
+        if (_redisPrefix is not null)
+        {
+            await _services.GetRequiredService<HotStockReconciler>().ReconcileOnceAsync();
+        }
         return skus;
     }
 
@@ -98,15 +128,17 @@ public sealed class BenchShop : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_redisPrefix is not null && Counters.Connection is { IsConnected: true } redis)
+        {
+            foreach (var endpoint in redis.GetEndPoints())
+            {
+                await foreach (var key in redis.GetServer(endpoint).KeysAsync(pattern: $"{_redisPrefix}*"))
+                {
+                    await redis.GetDatabase().KeyDeleteAsync(key);
+                }
+            }
+        }
         await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a finalizing connection; the temp folder is the OS's to clean.
-        }
+        await _database.DisposeAsync();
     }
 }

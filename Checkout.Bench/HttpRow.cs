@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace Checkout.Bench;
 
 /// <summary>
-/// http (with <c>--http URL</c>): the checkout as a client does it against a running instance — POST /api/carts,
-/// PUT /api/carts/{id}/items/{sku}, POST /api/checkouts, POST /api/checkouts/{id}/complete — with N concurrent
-/// clients, each request timed as part of one operation. Buys the SKU with the most units available (restocked
-/// first through the admin API when <c>--admin-key</c> is given); selling out ends the row early.
+/// http (with <c>--http URL[,URL...]</c>): the checkout as a client does it against running instances — POST
+/// /api/carts, PUT /api/carts/{id}/items/{sku}, POST /api/checkouts, POST /api/checkouts/{id}/complete — with N
+/// concurrent clients spread round-robin over the instances, each request timed as part of one operation. The
+/// instances share one database: the row buys the SKU with the most units available on the first (restocked first
+/// through its admin API when <c>--admin-key</c> is given); selling out ends the row early.
 /// </summary>
 public static class HttpRow
 {
@@ -16,15 +17,34 @@ public static class HttpRow
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static async Task<RowResult> RunAsync(BenchOptions options)
-    {
-        var baseUri = options.HttpUrl!;
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.HttpClients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>The row's name: plain "http" for one instance when only one was given, else "http-{instances}".</summary>
+    public static string Name(BenchOptions options, int instances) => options.HttpUrls.Count == 1 ? "http" : $"http-{instances}";
 
-        var products = await http.GetFromJsonAsync<List<Product>>("/api/products", Web) ?? [];
+    public static async Task<RowResult> RunAsync(BenchOptions options, IReadOnlyList<Uri> urls)
+    {
+        var clients = new List<HttpClient>();
+        try
+        {
+            foreach (var url in urls)
+            {
+                // Each client runs one request at a time, so an instance never needs more connections than there are clients.
+                var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.HttpClients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+                clients.Add(new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) });
+            }
+            return await RunAsync(options, clients, Name(options, urls.Count));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static async Task<RowResult> RunAsync(BenchOptions options, IReadOnlyList<HttpClient> instances, string name)
+    {
+        var first = instances[0];
+        var products = await first.GetFromJsonAsync<List<Product>>("/api/products", Web) ?? [];
         var sku = products.OrderByDescending(p => p.Available).FirstOrDefault()?.Sku
-            ?? throw new InvalidOperationException($"{baseUri} lists no products.");
+            ?? throw new InvalidOperationException($"{first.BaseAddress} lists no products.");
         if (options.AdminKey is { } key)
         {
             using var restock = new HttpRequestMessage(HttpMethod.Post, $"/api/admin/inventory/{Uri.EscapeDataString(sku)}/restock")
@@ -32,7 +52,7 @@ public static class HttpRow
                 Content = JsonContent.Create(new { quantity = Restock, reason = "Checkout.Bench http row" }),
             };
             restock.Headers.Add("X-Admin-Key", key);
-            using var restocked = await http.SendAsync(restock);
+            using var restocked = await first.SendAsync(restock);
             if (!restocked.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"Restocking {sku} answered {(int)restocked.StatusCode}: {await restocked.Content.ReadAsStringAsync()}");
@@ -49,7 +69,7 @@ public static class HttpRow
                 return Outcome.Exhausted;
             }
             var i = Interlocked.Increment(ref n);
-            var outcome = await BuyOneAsync(http, sku, $"http{i}@example.com", failures, ct);
+            var outcome = await BuyOneAsync(instances[worker % instances.Count], sku, $"http{i}@example.com", failures, ct);
             if (outcome == Outcome.Exhausted)
             {
                 Volatile.Write(ref soldOut, 1);
@@ -57,7 +77,7 @@ public static class HttpRow
             return outcome;
         });
         var note = failures.Summary ?? (soldOut == 1 ? $"{sku} sold out before the phase ended (give --admin-key to restock it first)" : null);
-        return new RowResult("http", result, note);
+        return new RowResult(name, result, note);
     }
 
     private static async ValueTask<Outcome> BuyOneAsync(HttpClient http, string sku, string email, Failures failures, CancellationToken ct)

@@ -8,8 +8,9 @@ namespace Checkout.Bench;
 /// <summary>
 /// <c>--profile</c>: runs each use case alone (one at a time, after a warm-up) and counts, from EF Core's own
 /// diagnostic events, the SQL commands, connection opens and transactions per operation, the time spent inside
-/// commands, and how long each write transaction held SQLite's single write lock. Then prints the command timeline
-/// of one full checkout. This is the "where does the time go" view behind the table.
+/// commands, and how long each write transaction was open (on SQLite, how long it held the single write lock; on
+/// PostgreSQL, its row locks). Then prints the command timeline of one full checkout, on the provider (and with the
+/// Redis hot path) of the run. This is the "where does the time go" view behind the table.
 /// </summary>
 public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
@@ -21,10 +22,10 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
 
     private Profiler() => _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
 
-    public static async Task RunAsync(int operations = 300)
+    public static async Task RunAsync(BenchOptions options, int operations = 300)
     {
         using var profiler = new Profiler();
-        await using var shop = await BenchShop.CreateAsync();
+        await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("PRF", 4, 1_000_000_000);
         var failures = new Failures();
         var n = 0;

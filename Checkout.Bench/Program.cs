@@ -20,6 +20,7 @@ if (options.Help)
 
 // The bench's workers block inside SQLite calls (Microsoft.Data.Sqlite is synchronous under its async API): give
 // the pool a thread per worker up front instead of measuring its hill-climbing. The web host would want the same.
+// On PostgreSQL the calls are truly asynchronous and the extra threads only sit idle.
 ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
 var wanted = Math.Max(options.Concurrency, Math.Max(options.HttpClients, 64)) + Environment.ProcessorCount;
 ThreadPool.SetMinThreads(Math.Max(minWorkers, wanted), minIo);
@@ -27,7 +28,7 @@ ThreadPool.SetMinThreads(Math.Max(minWorkers, wanted), minIo);
 var clock = Stopwatch.StartNew();
 if (options.Profile)
 {
-    await Profiler.RunAsync();
+    await Profiler.RunAsync(options);
 }
 
 var report = new Report(options);
@@ -38,8 +39,16 @@ void Done(RowResult row)
                       $"{(row.Measured.Failed > 0 ? $"  ({row.Measured.Failed} failed)" : "")}");
 }
 
-Console.WriteLine($"Running {string.Join(", ", BenchOptions.AllRows.Where(options.Rows.Contains))}{(options.HttpUrl is null ? "" : ", http")} " +
-                  $"at concurrency {options.Concurrency} ({options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s each)…");
+// With several instances the http row runs on the first alone, then on all of them.
+IReadOnlyList<Uri>[] httpRuns = options.HttpUrls.Count switch
+{
+    0 => [],
+    1 => [options.HttpUrls],
+    _ => [options.HttpUrls.Take(1).ToArray(), options.HttpUrls],
+};
+var rowNames = BenchOptions.AllRows.Where(options.Rows.Contains).Concat(httpRuns.Select(urls => HttpRow.Name(options, urls.Count)));
+Console.WriteLine($"Running {string.Join(", ", rowNames)} on {report.Setup} " +
+                  $"({options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s each)…");
 if (options.Rows.Contains("raw-limit"))
 {
     Done(await Rows.RawLimitAsync(options));
@@ -58,9 +67,9 @@ if (options.Rows.Contains("hot-sku"))
     report.HotSku = hot;
     Done(row);
 }
-if (options.HttpUrl is not null)
+foreach (var urls in httpRuns)
 {
-    Done(await HttpRow.RunAsync(options));
+    Done(await HttpRow.RunAsync(options, urls));
 }
 
 using (var self = Process.GetCurrentProcess())

@@ -2,8 +2,8 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 
 namespace Checkout.Bench;
 
@@ -32,21 +32,25 @@ public static class Rows
     public static CardDetails GoodCard { get; } = new(Card, $"12/{(DateTime.UtcNow.Year + 3) % 100:00}", "123");
 
     /// <summary>
-    /// raw-limit: the bare SQL of a hold through plain Microsoft.Data.Sqlite — BEGIN IMMEDIATE; the conditional
-    /// UPDATE of the stock row; the INSERT of the hold; COMMIT — on the product's schema with its connection settings
-    /// (WAL, busy_timeout, synchronous = NORMAL). One open connection and prepared commands per worker: the ceiling.
+    /// raw-limit: the bare SQL of a hold through the provider's plain ADO.NET driver (<see cref="RawHold"/>) on the
+    /// product's schema and connection settings, one open connection and prepared commands per worker: the ceiling.
+    /// With Redis it is instead the bare decrement of <see cref="RedisRawLimitAsync"/>, the ceiling of the hot path.
     /// </summary>
     public static async Task<RowResult> RawLimitAsync(BenchOptions options)
     {
-        await using var shop = await BenchShop.CreateAsync();
+        if (options.Redis is { } redis)
+        {
+            return await RedisRawLimitAsync(options, redis);
+        }
+        await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("RAW", SkuCount, DeepStock);
         var workers = new RawHold[options.Concurrency];
-        for (var w = 0; w < workers.Length; w++)
-        {
-            workers[w] = await RawHold.OpenAsync(shop.DatabasePath);
-        }
         try
         {
+            for (var w = 0; w < workers.Length; w++)
+            {
+                workers[w] = await RawHold.OpenAsync(shop.Provider, shop.ConnectionString);
+            }
             var failures = new Failures();
             var next = 0L;
             var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
@@ -58,17 +62,41 @@ public static class Rows
         }
         finally
         {
-            foreach (var worker in workers)
+            foreach (var worker in workers.Where(w => w is not null))
             {
                 await worker.DisposeAsync();
             }
         }
     }
 
+    /// <summary>
+    /// raw-limit with Redis: N workers on one multiplexer, each taking one unit with a bare decrement (DECRBY 1, which
+    /// StackExchange.Redis sends as DECR) on a key of the row's own that starts with deep stock; a result below zero
+    /// would be out of stock. No database is involved.
+    /// </summary>
+    private static async Task<RowResult> RedisRawLimitAsync(BenchOptions options, string configuration)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var database = redis.GetDatabase();
+        RedisKey key = $"checkout-bench:{Guid.NewGuid():N}:raw-limit";
+        await database.StringSetAsync(key, DeepStock);
+        try
+        {
+            var failures = new Failures();
+            var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
+                await database.StringDecrementAsync(key, 1) >= 0 ? Outcome.Ok : failures.Record("no stock"));
+            return new RowResult("raw-limit", result, failures.Summary ?? "bare DECR (DECRBY 1) through StackExchange.Redis");
+        }
+        finally
+        {
+            await database.KeyDeleteAsync(key);
+        }
+    }
+
     /// <summary>reserve: <see cref="CheckoutService.StartAsync"/> (validation, pricing, holds) on carts prepared before the timed part.</summary>
     public static async Task<RowResult> ReserveAsync(BenchOptions options)
     {
-        await using var shop = await BenchShop.CreateAsync();
+        await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("RSV", SkuCount, DeepStock);
         var failures = new Failures();
         var carts = new CartPool(await shop.PrepareCartsAsync(skus, CartsFor(options.Warmup > TimeSpan.Zero ? options.Warmup : options.Duration, 3_000)));
@@ -89,13 +117,13 @@ public static class Rows
             var needed = (int)Math.Min(2_000_000, (Math.Max(warm.OpsPerSecond, 500) * options.Duration.TotalSeconds * 4) + 2_000);
             carts = new CartPool(await shop.PrepareCartsAsync(skus, needed));
         });
-        return new RowResult("reserve", result, Note(failures, carts));
+        return new RowResult("reserve", result, Note(failures, carts, shop));
     }
 
     /// <summary>checkout: the whole flow — new cart, add a line, start checkout, place the order (authorize, capture, confirm, outbox).</summary>
     public static async Task<RowResult> CheckoutAsync(BenchOptions options)
     {
-        await using var shop = await BenchShop.CreateAsync();
+        await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("CHK", SkuCount, DeepStock);
         var failures = new Failures();
         var n = 0L;
@@ -104,7 +132,7 @@ public static class Rows
             var i = Interlocked.Increment(ref n);
             return await BuyOneAsync(shop, skus[i % skus.Length], $"buyer{i}@example.com", failures, ct);
         });
-        return new RowResult("checkout", result, failures.Summary);
+        return new RowResult("checkout", result, Join(failures.Summary, shop.RedisNote));
     }
 
     /// <summary>One shopper's whole checkout of one unit; Ok only when the order ends CONFIRMED.</summary>
@@ -141,7 +169,7 @@ public static class Rows
     /// </summary>
     public static async Task<(RowResult Row, HotSkuResult Hot)> HotSkuAsync(BenchOptions options, int buyers = 64, int units = 1_000)
     {
-        await using var shop = await BenchShop.CreateAsync();
+        await using var shop = await BenchShop.CreateAsync(options);
         var failures = new Failures();
 
         // Warm-up on another SKU of the same shop: the same code paths and queries, compiled and cached.
@@ -192,7 +220,7 @@ public static class Rows
 
         var result = await CheckLedgerAsync(shop, hot, units);
         var note = failures.Summary ?? (result.LedgerConsistent ? null : result.Ledger);
-        return (new RowResult("hot-sku", measured, note), result);
+        return (new RowResult("hot-sku", measured, Join(note, shop.RedisNote)), result);
     }
 
     private static async Task<HotSkuResult> CheckLedgerAsync(BenchShop shop, string sku, int units)
@@ -214,8 +242,12 @@ public static class Rows
 
     private static int CartsFor(TimeSpan warmup, int perSecond) => (int)Math.Max(2_000, warmup.TotalSeconds * perSecond);
 
-    private static string? Note(Failures failures, CartPool carts) =>
-        failures.Summary ?? (carts.Exhausted ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null);
+    private static string? Note(Failures failures, CartPool carts, BenchShop shop) => Join(
+        failures.Summary ?? (carts.Exhausted ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null),
+        shop.RedisNote);
+
+    private static string? Join(params string?[] notes) =>
+        notes.Where(n => n is not null).ToArray() is { Length: > 0 } some ? string.Join("; ", some) : null;
 
     /// <summary>Prepared carts handed out once each (a cart given back is handed out again).</summary>
     private sealed class CartPool(Guid[] ids)
@@ -241,91 +273,5 @@ public static class Rows
         }
 
         public void Return(Guid cartId) => _returned.Enqueue(cartId);
-    }
-
-    /// <summary>One worker's connection for the raw-limit row, with its statements prepared once.</summary>
-    private sealed class RawHold : IAsyncDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _begin;
-        private readonly SqliteCommand _reserve;
-        private readonly SqliteCommand _insert;
-        private readonly SqliteCommand _commit;
-        private readonly SqliteCommand _rollback;
-
-        private RawHold(SqliteConnection connection)
-        {
-            _connection = connection;
-            _begin = Command(connection, "BEGIN IMMEDIATE;");
-            _commit = Command(connection, "COMMIT;");
-            _rollback = Command(connection, "ROLLBACK;");
-            _reserve = Command(connection, """
-                UPDATE "inventory" SET "Quantity" = "Quantity" - $n, "Reserved" = "Reserved" + $n
-                WHERE "Sku" = $sku AND "Quantity" >= $n
-                """);
-            _reserve.Parameters.Add("$n", SqliteType.Integer);
-            _reserve.Parameters.Add("$sku", SqliteType.Text);
-            _insert = Command(connection, """
-                INSERT INTO "holds" ("Id", "CheckoutSessionId", "Sku", "Quantity", "CreatedAt", "ExpiresAt", "Extended", "Status", "ClosedAt")
-                VALUES ($id, $session, $sku, $n, $now, $expires, 0, 'Active', NULL)
-                """);
-            _insert.Parameters.Add("$id", SqliteType.Text);
-            _insert.Parameters.Add("$session", SqliteType.Text);
-            _insert.Parameters.Add("$sku", SqliteType.Text);
-            _insert.Parameters.Add("$n", SqliteType.Integer);
-            _insert.Parameters.Add("$now", SqliteType.Integer);
-            _insert.Parameters.Add("$expires", SqliteType.Integer);
-        }
-
-        public static async Task<RawHold> OpenAsync(string databasePath)
-        {
-            var connection = new SqliteConnection($"Data Source={databasePath}");
-            await connection.OpenAsync();
-            await using (var pragmas = connection.CreateCommand())
-            {
-                // The product's per-connection settings (SqlitePragmas); WAL is already on the file.
-                pragmas.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
-                await pragmas.ExecuteNonQueryAsync();
-            }
-            return new RawHold(connection);
-        }
-
-        public async Task<bool> TryHoldAsync(string sku, int quantity, CancellationToken ct)
-        {
-            var now = DateTimeOffset.UtcNow;
-            await _begin.ExecuteNonQueryAsync(ct);
-            _reserve.Parameters["$n"].Value = quantity;
-            _reserve.Parameters["$sku"].Value = sku;
-            if (await _reserve.ExecuteNonQueryAsync(ct) != 1)
-            {
-                await _rollback.ExecuteNonQueryAsync(ct);
-                return false;
-            }
-            _insert.Parameters["$id"].Value = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
-            _insert.Parameters["$session"].Value = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
-            _insert.Parameters["$sku"].Value = sku;
-            _insert.Parameters["$n"].Value = quantity;
-            _insert.Parameters["$now"].Value = now.UtcTicks;
-            _insert.Parameters["$expires"].Value = now.AddMinutes(15).UtcTicks;
-            await _insert.ExecuteNonQueryAsync(ct);
-            await _commit.ExecuteNonQueryAsync(ct);
-            return true;
-        }
-
-        private static SqliteCommand Command(SqliteConnection connection, string sql)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return command;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var command in new[] { _begin, _reserve, _insert, _commit, _rollback })
-            {
-                await command.DisposeAsync();
-            }
-            await _connection.DisposeAsync();
-        }
     }
 }
