@@ -1,16 +1,16 @@
 namespace Checkout.Data.HotStock;
 
 /// <summary>
-/// What one database transaction did to the Redis counters of hot SKUs, kept on its context until the transaction
-/// ends: units taken from Redis ahead of the database (<see cref="Taken"/>), the database's own moves of available
-/// units (<see cref="Moves"/>), and the moves already copied to Redis at commit (<see cref="Applied"/>), so that a
+/// What one database transaction did to the Redis counters, kept on its context until the transaction ends: units
+/// or uses taken from Redis ahead of the database (<see cref="Taken"/>), the database's own moves of what is left
+/// (<see cref="Moves"/>), and the moves already copied to Redis at commit (<see cref="Applied"/>), so that a
 /// rollback or a failed commit can give back exactly what was applied.
 /// </summary>
 internal sealed class HotStockWork
 {
-    public List<(string Sku, int Quantity, string Epoch)> Taken { get; } = [];
-    public List<(string Sku, int Delta)> Moves { get; } = [];
-    public List<(string Sku, int Delta, string Epoch)> Applied { get; } = [];
+    public List<(string Counter, int Quantity, string Epoch)> Taken { get; } = [];
+    public List<(string Counter, int Delta)> Moves { get; } = [];
+    public List<(string Counter, int Delta, string Epoch)> Applied { get; } = [];
 
     public bool IsEmpty => Taken.Count == 0 && Moves.Count == 0 && Applied.Count == 0;
 

@@ -15,9 +15,10 @@ public enum HotTake
 }
 
 /// <summary>
-/// The Redis counters of hot SKUs: one hash per SKU holding the available units (<c>n</c>) and the epoch of the seed
-/// they were counted from (<c>e</c>). The database stays the record and its conditional update the guard; Redis
-/// answers the crowd of a hot SKU first, so that a sold-out SKU costs no database write at all.
+/// The Redis counters of hot SKUs and of promo codes with a usage limit (<c>stock:{sku}</c>, <c>promo:{code}</c>):
+/// one hash per counter holding what is left (<c>n</c>: available units, or uses remaining) and the epoch of the
+/// seed it was counted from (<c>e</c>). The database stays the record and its conditional update the guard; Redis
+/// answers the crowd first, so that a sold-out SKU or a used-up code costs no database write at all.
 /// <para>
 /// Staying equal to the database under races rests on three rules. (1) A seed copies the database's count while the
 /// inventory row is locked (<see cref="HotStockReconciler"/>) and starts a new epoch. (2) Every database move of a
@@ -82,17 +83,27 @@ public sealed partial class RedisCounters : IDisposable
     public IConnectionMultiplexer? Connection => _redis;
 
     /// <summary>True when <paramref name="sku"/> is hot and its counter is seeded and trusted: take from Redis first.</summary>
-    public bool IsHot(string sku) => _ready && _hot.Contains(sku);
+    public bool IsHot(string sku) => _ready && _hot.Contains(StockName(sku));
+
+    /// <summary>True when the uses left of <paramref name="code"/> are counted in Redis and trusted.</summary>
+    public bool TracksPromo(string code) => _ready && _hot.Contains(PromoName(code));
+
+    public static string StockName(string sku) => $"stock:{sku}";
+
+    public static string PromoName(string code) => $"promo:{code}";
 
     /// <summary>How many takes Redis has answered with units since start.</summary>
     public long Taken => Interlocked.Read(ref _taken);
 
-    internal IReadOnlySet<string> HotSkus => _hot;
-
     /// <summary>Takes <paramref name="quantity"/> units ahead of the database, recording them on the transaction's work.</summary>
-    internal async Task<HotTake> TryTakeAsync(HotStockWork work, string sku, int quantity)
+    internal Task<HotTake> TryTakeAsync(HotStockWork work, string sku, int quantity) => TakeAsync(work, StockName(sku), quantity);
+
+    /// <summary>Takes one use of the code ahead of the database, recording it on the transaction's work.</summary>
+    internal Task<HotTake> TryTakePromoAsync(HotStockWork work, string code) => TakeAsync(work, PromoName(code), 1);
+
+    private async Task<HotTake> TakeAsync(HotStockWork work, string counter, int quantity)
     {
-        var reply = await EvaluateAsync(TakeScript, sku, quantity);
+        var reply = await EvaluateAsync(TakeScript, counter, quantity);
         if (reply is null)
         {
             return HotTake.Unavailable;
@@ -101,7 +112,7 @@ public sealed partial class RedisCounters : IDisposable
         switch ((int)parts[0])
         {
             case 1:
-                work.Taken.Add((sku, quantity, (string)parts[1]!));
+                work.Taken.Add((counter, quantity, (string)parts[1]!));
                 Interlocked.Increment(ref _taken);
                 return HotTake.Taken;
             case -2:
@@ -114,28 +125,28 @@ public sealed partial class RedisCounters : IDisposable
     /// <summary>At commit, with the rows still locked: settles the takes and copies the other moves of hot SKUs.</summary>
     internal async Task CommitAsync(HotStockWork work)
     {
-        foreach (var (sku, quantity, epoch) in work.Taken)
+        foreach (var (counter, quantity, epoch) in work.Taken)
         {
-            var move = work.Moves.FindIndex(m => m.Sku == sku && m.Delta == -quantity);
+            var move = work.Moves.FindIndex(m => m.Counter == counter && m.Delta == -quantity);
             if (move < 0)
             {
                 // The database did not take these units (the caller commits without them): give them back.
-                await ApplyAsync(sku, quantity, "same", epoch);
+                await ApplyAsync(counter, quantity, "same", epoch);
                 continue;
             }
             work.Moves.RemoveAt(move);
             // Counted again only when a seed came between the take and the row lock.
-            if (await ApplyAsync(sku, -quantity, "other", epoch) is { } counted)
+            if (await ApplyAsync(counter, -quantity, "other", epoch) is { } counted)
             {
-                work.Applied.Add((sku, quantity, counted));
+                work.Applied.Add((counter, quantity, counted));
             }
         }
         work.Taken.Clear();
-        foreach (var (sku, delta) in work.Moves)
+        foreach (var (counter, delta) in work.Moves)
         {
-            if (_hot.Contains(sku) && await ApplyAsync(sku, delta, "any", "") is { } counted)
+            if (_hot.Contains(counter) && await ApplyAsync(counter, delta, "any", "") is { } counted)
             {
-                work.Applied.Add((sku, -delta, counted));
+                work.Applied.Add((counter, -delta, counted));
             }
         }
         work.Moves.Clear();
@@ -144,28 +155,31 @@ public sealed partial class RedisCounters : IDisposable
     /// <summary>After a rollback or a failed commit: gives back what was taken or copied, within the epoch it was counted in.</summary>
     internal async Task UndoAsync(HotStockWork work)
     {
-        foreach (var (sku, quantity, epoch) in work.Taken)
+        foreach (var (counter, quantity, epoch) in work.Taken)
         {
-            await ApplyAsync(sku, quantity, "same", epoch);
+            await ApplyAsync(counter, quantity, "same", epoch);
         }
-        foreach (var (sku, delta, epoch) in work.Applied)
+        foreach (var (counter, delta, epoch) in work.Applied)
         {
-            await ApplyAsync(sku, delta, "same", epoch);
+            await ApplyAsync(counter, delta, "same", epoch);
         }
         work.Clear();
     }
 
-    /// <summary>Sets the counter to the database's count under a new epoch; the caller holds the inventory row.</summary>
-    internal async Task SeedAsync(string sku, int available)
+    /// <summary>Sets the counter to the database's count under a new epoch; the caller holds the counted row.</summary>
+    internal async Task SeedAsync(string counter, int left)
     {
         var database = _redis!.GetDatabase();
-        await database.HashSetAsync(Key(sku), [new("n", available), new("e", Guid.NewGuid().ToString("N"))]);
+        await database.HashSetAsync(Key(counter), [new("n", left), new("e", Guid.NewGuid().ToString("N"))]);
     }
 
-    /// <summary>After every hot SKU was seeded: trust the counters of exactly these SKUs.</summary>
-    internal void Seeded(IEnumerable<string> hotSkus)
+    /// <summary>Drops a counter (a code that lost its limit): every instance then finds none and asks the database.</summary>
+    internal async Task DropAsync(string counter) => await _redis!.GetDatabase().KeyDeleteAsync(Key(counter));
+
+    /// <summary>After every counter was seeded: trust exactly these.</summary>
+    internal void Seeded(IEnumerable<string> counters)
     {
-        _hot = hotSkus.ToFrozenSet(StringComparer.Ordinal);
+        _hot = counters.ToFrozenSet(StringComparer.Ordinal);
         _ready = true;
     }
 
@@ -183,20 +197,25 @@ public sealed partial class RedisCounters : IDisposable
         Interlocked.Exchange(ref _reseedWanted, NewSignal());
     }
 
-    /// <summary>The counter as Redis has it (null without one); for operators and tests.</summary>
-    public async Task<long?> ReadAsync(string sku) =>
-        _redis is null ? null : (long?)await _redis.GetDatabase().HashGetAsync(Key(sku), "n");
+    /// <summary>The SKU's available units as Redis has them (null without a counter); for operators and tests.</summary>
+    public Task<long?> ReadAsync(string sku) => ReadCounterAsync(StockName(sku));
+
+    /// <summary>The code's uses left as Redis has them (null without a counter).</summary>
+    public Task<long?> ReadPromoAsync(string code) => ReadCounterAsync(PromoName(code));
+
+    private async Task<long?> ReadCounterAsync(string counter) =>
+        _redis is null ? null : (long?)await _redis.GetDatabase().HashGetAsync(Key(counter), "n");
 
     public void Dispose() => _redis?.Dispose();
 
-    private async Task<string?> ApplyAsync(string sku, int delta, string mode, string epoch)
+    private async Task<string?> ApplyAsync(string counter, int delta, string mode, string epoch)
     {
-        var reply = await EvaluateAsync(ApplyScript, sku, delta, mode, epoch);
+        var reply = await EvaluateAsync(ApplyScript, counter, delta, mode, epoch);
         return reply is null || reply.IsNull ? null : (string?)reply;
     }
 
-    /// <summary>Runs a script on the SKU's counter; null when Redis is not configured or failed (which asks for a re-seed).</summary>
-    private async Task<RedisResult?> EvaluateAsync(string script, string sku, params RedisValue[] args)
+    /// <summary>Runs a script on a counter; null when Redis is not configured or failed (which asks for a re-seed).</summary>
+    private async Task<RedisResult?> EvaluateAsync(string script, string counter, params RedisValue[] args)
     {
         if (_redis is null)
         {
@@ -204,17 +223,17 @@ public sealed partial class RedisCounters : IDisposable
         }
         try
         {
-            return await _redis.GetDatabase().ScriptEvaluateAsync(script, [Key(sku)], args);
+            return await _redis.GetDatabase().ScriptEvaluateAsync(script, [Key(counter)], args);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            LogFailed(e, sku);
+            LogFailed(e, counter);
             Lost();
             return null;
         }
     }
 
-    private RedisKey Key(string sku) => $"{_prefix}stock:{sku}";
+    private RedisKey Key(string counter) => _prefix + counter;
 
     /// <summary>Stops taking from Redis until the counters are seeded again: while it was away they may have missed moves.</summary>
     private void Lost()
@@ -227,6 +246,6 @@ public sealed partial class RedisCounters : IDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(LogLevel.Warning, "Redis failed for the counter of {Sku}; using the database until the counters are seeded again")]
-    private partial void LogFailed(Exception exception, string sku);
+    [LoggerMessage(LogLevel.Warning, "Redis failed for the counter {Counter}; using the database until the counters are seeded again")]
+    private partial void LogFailed(Exception exception, string counter);
 }

@@ -58,7 +58,10 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     }
 
     /// <summary>Records a move of available units for the Redis counters; call inside the transaction that makes it.</summary>
-    internal void AvailableMoved(string sku, int delta) => HotWork.Moves.Add((sku, delta));
+    internal void AvailableMoved(string sku, int delta) => HotWork.Moves.Add((RedisCounters.StockName(sku), delta));
+
+    /// <summary>Records uses taken (positive) or given back (negative) of a promo code for the Redis counters.</summary>
+    internal void PromoUsed(string code, int uses) => HotWork.Moves.Add((RedisCounters.PromoName(code), -uses));
 
     // A pooled context is reused: events of a use case that never published them must not leak into the next one,
     // and units a transaction took from Redis without ending (disposed without commit or rollback) go back.

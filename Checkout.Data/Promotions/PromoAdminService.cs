@@ -1,4 +1,5 @@
 using Checkout.Data.Common;
+using Checkout.Data.HotStock;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ public sealed record PromoView(
     int? PerCustomerLimit, long MinSubtotalMinor, string? ScopeSku, string? ScopeCategory, bool Enabled);
 
 /// <summary>Store admins create, change and disable promo codes.</summary>
-public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFactory)
+public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, RedisCounters counters)
 {
     public async Task<IReadOnlyList<PromoView>> ListAsync(CancellationToken ct = default)
     {
@@ -66,7 +67,14 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         {
             return error;
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        if (counters.Enabled)
+        {
+            // A new limit (or none, or a disabled code) is counted from now on, under the row this transaction holds.
+            await HotStockReconciler.SeedPromoAsync(db, counters, promo.Code, ct);
+        }
+        await tx.CommitAsync(ct);
         return ToView(promo);
     }
 

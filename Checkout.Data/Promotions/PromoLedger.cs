@@ -1,4 +1,5 @@
 using Checkout.Data.Common;
+using Checkout.Data.HotStock;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,12 @@ internal static class PromoLedger
     /// </summary>
     public static async Task<Error?> TryRedeemAsync(CheckoutDbContext db, PromoCode promo, Guid sessionId, string email, DateTimeOffset now, CancellationToken ct)
     {
+        // With Redis, a code whose uses are counted there answers a used-up code without writing the database.
+        if (db.Counters is { } counters && counters.TracksPromo(promo.Code)
+            && await counters.TryTakePromoAsync(db.HotWork, promo.Code) == HotTake.SoldOut)
+        {
+            return PromoRules.LimitReached(promo.Code);
+        }
         var taken = await db.PromoCodes
             .Where(p => p.Code == promo.Code && p.Enabled && (p.UsageLimit == null || p.Used < p.UsageLimit))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used + 1), ct) == 1;
@@ -23,6 +30,7 @@ internal static class PromoLedger
         {
             return PromoRules.LimitReached(promo.Code);
         }
+        db.PromoUsed(promo.Code, 1);
         if (promo.PerCustomerLimit is { } perCustomer
             && await db.PromoRedemptions.CountAsync(r => r.Code == promo.Code && r.Email == email && r.Status != RedemptionStatus.Released, ct) >= perCustomer)
         {
@@ -53,9 +61,12 @@ internal static class PromoLedger
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RedemptionStatus.Released), ct);
         if (released == 1)
         {
-            await db.PromoCodes
+            if (await db.PromoCodes
                 .Where(p => p.Code == code && p.Used > 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used - 1), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used - 1), ct) == 1)
+            {
+                db.PromoUsed(code, -1);
+            }
         }
     }
 }

@@ -3,7 +3,9 @@ using Checkout.Data.Common;
 using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
 using Checkout.Tests.Builders;
+using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Data;
 
@@ -108,6 +110,38 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
 
         Assert.Equal(20, counters.Taken);
         await AssertCounterEqualsDatabaseAsync(shop, expected: 10);
+    }
+
+    [Fact]
+    public async Task PromoWithLimit5RacedBy30_RedeemsExactly5ThroughRedis_AndItsCounterFollowsGiveBacksAndNewLimits()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 100);
+        await shop.AddPromoAsync(new PromoCode("RUSH5", PromoKind.Percentage, 10, usageLimit: 5));
+        await shop.Get<HotStockReconciler>().ReconcileOnceAsync();
+        var counters = shop.Get<RedisCounters>();
+        Assert.True(counters.TracksPromo("RUSH5"));
+        var carts = await CartsAsync(shop, 30);
+
+        var results = await Race.RunAsync(30, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"p{i}@example.com", "Buyer", "RUSH5")));
+
+        Assert.Equal(5, results.Count(r => r.IsSuccess));
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.PromoLimitReached, r.Error!.Code));
+        await AssertPromoCounterAsync(shop, used: 5, left: 0);
+
+        // A use given back (the shopper cancels) is counted back; a raised limit is counted from the next change.
+        await shop.Checkouts.CancelAsync(results.First(r => r.IsSuccess).Value!.CheckoutSessionId);
+        await AssertPromoCounterAsync(shop, used: 4, left: 1);
+        ResultAssert.Success(await shop.Get<PromoAdminService>().UpdateAsync("RUSH5", new PromoTerms("RUSH5", PromoKind.Percentage, 10, UsageLimit: 8)));
+        await AssertPromoCounterAsync(shop, used: 4, left: 4);
+        ResultAssert.Success(await shop.Get<PromoAdminService>().DisableAsync("RUSH5"));
+        Assert.Null(await counters.ReadPromoAsync("RUSH5"));
+    }
+
+    private static async Task AssertPromoCounterAsync(TestShop shop, int used, int left)
+    {
+        await using var db = await shop.DbAsync();
+        Assert.Equal(used, (await db.PromoCodes.AsNoTracking().SingleAsync(p => p.Code == "RUSH5")).Used);
+        Assert.Equal(left, await shop.Get<RedisCounters>().ReadPromoAsync("RUSH5"));
     }
 
     /// <summary>A shop on this provider and a Redis (keys of its own), with one hot SKU whose counter is seeded.</summary>
