@@ -10,6 +10,7 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Web.Api;
+using Checkout.Web.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,6 +97,9 @@ public sealed class Shop : IDisposable
         Assert.True(placed.IsSuccess, placed.Error?.Message);
         return placed.Value!.Order;
     }
+
+    /// <summary>The order's page with a new key, as the shop gives it to the shopper (the confirmation's link).</summary>
+    public string OrderLink(OrderView order) => "/" + OrderLinks.OrderPath(order.OrderNumber, Service<OrderLinks>().Issue(order.OrderId));
 
     /// <summary>The invariants the admin dashboard shows; every one should count 0.</summary>
     public Task<IReadOnlyList<InvariantCheck>> InvariantsAsync() => Service<InvariantsService>().CheckAsync();

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Checkout.E2E.Pages;
 
-/// <summary>/checkout/confirmation/{number}: the thank-you page after a successful payment.</summary>
+/// <summary>/checkout/confirmation/{number}?key={key}: the thank-you page after a successful payment.</summary>
 public sealed partial class ConfirmationPage(IPage page) : ShopPage(page)
 {
     public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Name = "Thank you for your order", Level = 1 });
@@ -29,6 +29,7 @@ public sealed partial class ConfirmationPage(IPage page) : ShopPage(page)
     [GeneratedRegex("^CK-[A-Z0-9]+$")]
     public static partial Regex Number();
 
-    [GeneratedRegex("/checkout/confirmation/CK-[A-Z0-9]+$")]
+    /// <summary>The number and the order's key (Base64Url): the number alone would open nothing.</summary>
+    [GeneratedRegex("/checkout/confirmation/CK-[A-Z0-9]+\\?key=[A-Za-z0-9_-]+$")]
     private static partial Regex ConfirmationPath();
 }

@@ -4,11 +4,16 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Checkout.E2E.Pages;
 
-/// <summary>/orders/{number}: the shopper's order with its live status, actions (cancel, return), payment and timeline.</summary>
+/// <summary>
+/// /orders/{number}?key={key}: the shopper's order with its live status, actions (cancel, return), payment and
+/// timeline; without the order's key, "Order not found".
+/// </summary>
 public sealed class OrderPage(IPage page) : ShopPage(page)
 {
     public ILocator Heading(string orderNumber) =>
         Page.GetByRole(AriaRole.Heading, new() { Name = $"Order {orderNumber}", Level = 1 });
+
+    public ILocator NotFoundHeading => Page.GetByRole(AriaRole.Heading, new() { Name = "Order not found", Level = 1 });
 
     /// <summary>The live status line: "Status: SHIPPED" (and a notice after the shopper's own action).</summary>
     public ILocator Status => Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Status:" });
@@ -30,10 +35,17 @@ public sealed class OrderPage(IPage page) : ShopPage(page)
     /// </summary>
     public static Regex Change(string from, string to) => new($@"^{from}\W+(to\s+)?{to}\b");
 
-    public async Task OpenAsync(string orderNumber)
+    /// <summary>Opens <paramref name="path"/> and waits for the live page, whatever it shows.</summary>
+    public async Task GoToAsync(string path)
     {
-        await Page.GotoAsync($"/orders/{orderNumber}");
+        await Page.GotoAsync(path);
         await WaitForCircuitAsync();
+    }
+
+    /// <summary>Follows an order's link (its number and key, as the confirmation gives it) to the order.</summary>
+    public async Task OpenAsync(string link, string orderNumber)
+    {
+        await GoToAsync(link);
         await Expect(Heading(orderNumber)).ToBeVisibleAsync();
     }
 

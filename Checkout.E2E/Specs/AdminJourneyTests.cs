@@ -22,7 +22,7 @@ public sealed partial class AdminJourneyTests(StorefrontFixture fixture, ITestOu
         var shopperPage = await journey.NewPageAsync("shopper");
         journey.FinalPage = shopperPage;
         var order = new OrderPage(shopperPage);
-        await order.OpenAsync(number);
+        await order.OpenAsync(Shop.OrderLink(placed), number);
         await Expect(order.Status).ToContainTextAsync("CONFIRMED");
 
         var adminPage = await journey.NewPageAsync("admin");

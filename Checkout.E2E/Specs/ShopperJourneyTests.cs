@@ -89,6 +89,22 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
     });
 
     [Fact]
+    public Task OrderNumberAlone_OpensNothing_TheOrdersLinkOpensTheOrder() => InBrowserAsync(async page =>
+    {
+        var placed = await Shop.PlaceOrderAsync("number-alone@example.com", "COF-KETTLE");
+        var order = new OrderPage(page);
+
+        // The number as it is said on the phone or shown in the admin grid: the same answer as for an unknown number.
+        await order.GoToAsync($"/orders/{placed.OrderNumber}");
+        await Expect(order.NotFoundHeading).ToBeVisibleAsync();
+        await Expect(page.GetByText(placed.Email)).ToHaveCountAsync(0);
+        await Expect(order.Heading(placed.OrderNumber)).ToHaveCountAsync(0);
+
+        await order.OpenAsync(Shop.OrderLink(placed), placed.OrderNumber);
+        await Expect(order.Status).ToContainTextAsync("CONFIRMED");
+    });
+
+    [Fact]
     public Task J03_DeclinedCard_ThenAnotherCard_EndsWithOneOrder() => JourneyAsync(async journey =>
     {
         const string email = "j03@example.com";

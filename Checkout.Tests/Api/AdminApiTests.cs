@@ -155,11 +155,11 @@ public class AdminApiTests(AdminShop shop) : IClassFixture<AdminShop>
         {
             Assert.Equal("1Z999AA10123456784", db.Orders.Single(o => o.Id == placed.OrderId).TrackingNumber);
         }
-        await ProblemAssert.IsAsync(await shopper.PostAsync($"/api/orders/{placed.OrderId}/cancel"), HttpStatusCode.Conflict, "illegal-transition");
-        await ProblemAssert.IsAsync(await shopper.PostAsync($"/api/orders/{placed.OrderId}/return"), HttpStatusCode.Conflict, "illegal-transition");
+        await ProblemAssert.IsAsync(await shopper.CancelOrderAsync(placed.OrderId), HttpStatusCode.Conflict, "illegal-transition");
+        await ProblemAssert.IsAsync(await shopper.ReturnOrderAsync(placed.OrderId), HttpStatusCode.Conflict, "illegal-transition");
 
         Assert.Equal("DELIVERED", (await ApiClient.ReadAsync<OrderDto>(await admin.PostAsync($"{orderPath}/deliver"), HttpStatusCode.OK)).Status);
-        Assert.Equal("RETURN_INITIATED", (await ApiClient.ReadAsync<OrderDto>(await shopper.PostAsync($"/api/orders/{placed.OrderId}/return"), HttpStatusCode.OK)).Status);
+        Assert.Equal("RETURN_INITIATED", (await ApiClient.ReadAsync<OrderDto>(await shopper.ReturnOrderAsync(placed.OrderId), HttpStatusCode.OK)).Status);
         Assert.Equal((2, 0, 1), await api.StockAsync("COF-GRINDER"));
         var returned = await ApiClient.ReadAsync<OrderDto>(await admin.PostAsync($"{orderPath}/complete-return"), HttpStatusCode.OK);
 
@@ -202,7 +202,7 @@ public class AdminApiTests(AdminShop shop) : IClassFixture<AdminShop>
         var first = await shopper.ConfirmedOrderAsync(("GEAR-MUG", 1));
         var second = await shopper.ConfirmedOrderAsync(("GEAR-MUG", 2));
         var third = await shopper.ConfirmedOrderAsync(("GEAR-MUG", 3));
-        await ApiClient.ReadAsync<OrderDto>(await shopper.PostAsync($"/api/orders/{second.OrderId}/cancel"), HttpStatusCode.OK);
+        await ApiClient.ReadAsync<OrderDto>(await shopper.CancelOrderAsync(second.OrderId), HttpStatusCode.OK);
 
         var page1 = await ApiClient.ReadAsync<AdminOrderPage>(await admin.GetAsync("/api/admin/orders?page=1&pageSize=1&status=CONFIRMED"), HttpStatusCode.OK);
         var page2 = await ApiClient.ReadAsync<AdminOrderPage>(await admin.GetAsync("/api/admin/orders?page=2&pageSize=1&status=CONFIRMED"), HttpStatusCode.OK);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -8,12 +9,16 @@ namespace Checkout.Tests.Api;
 /// <summary>
 /// The HTTP API as a shopper or an admin uses it. Raw methods return the response for tests about status codes;
 /// the arranging shortcuts (<see cref="CartWithAsync"/>, <see cref="CheckoutAsync"/>, <see cref="PayAsync"/>) assert
-/// the happy answer so that a broken step fails where it breaks, with the body in the message.
+/// the happy answer so that a broken step fails where it breaks, with the body in the message. Like a real client, it
+/// keeps the key of every order it placed and sends it with that order's requests.
 /// </summary>
 public sealed class ApiClient(HttpClient http) : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     public const string ShopperEmail = "shopper@example.com";
+    public const string OrderKeyHeader = "X-Order-Key";
+
+    private readonly ConcurrentDictionary<Guid, string> _orderKeys = new();
 
     public HttpClient Http => http;
 
@@ -75,14 +80,48 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         PostAsync($"/api/checkouts/{checkoutSessionId}/complete", card, idempotencyKey);
 
     public async Task<PlacedDto> PayAsync(Guid checkoutSessionId, CardBody? card = null) =>
-        await ReadAsync<PlacedDto>(await CompleteAsync(checkoutSessionId, card ?? Cards.Approved), HttpStatusCode.Created);
+        await ReadPlacedAsync(await CompleteAsync(checkoutSessionId, card ?? Cards.Approved), HttpStatusCode.Created);
+
+    /// <summary>Reads the answer of <see cref="CompleteAsync"/> and keeps the order's key for the requests about it.</summary>
+    public async Task<PlacedDto> ReadPlacedAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var placed = await ReadAsync<PlacedDto>(response, expected);
+        Assert.False(string.IsNullOrWhiteSpace(placed.OrderKey), $"Order {placed.OrderNumber} came without its key.");
+        _orderKeys[placed.OrderId] = placed.OrderKey;
+        return placed;
+    }
+
+    /// <summary>The key this client was given when it placed the order.</summary>
+    public string KeyOf(Guid orderId) =>
+        _orderKeys.TryGetValue(orderId, out var key) ? key : throw new InvalidOperationException($"This client placed no order {orderId}.");
 
     /// <summary>A confirmed, paid order for the lines.</summary>
     public async Task<PlacedDto> ConfirmedOrderAsync(params (string Sku, int Quantity)[] lines) =>
         await PayAsync((await OpenCheckoutAsync(lines)).CheckoutSessionId);
 
+    /// <summary>
+    /// A request about an order (<paramref name="action"/> null reads it; <c>cancel</c>, <c>return</c>) with
+    /// <paramref name="orderKey"/> in the <c>X-Order-Key</c> header, or no header when it is null.
+    /// </summary>
+    public Task<HttpResponseMessage> SendOrderAsync(Guid orderId, string? action, string? orderKey)
+    {
+        var request = new HttpRequestMessage(action is null ? HttpMethod.Get : HttpMethod.Post, action is null ? $"/api/orders/{orderId}" : $"/api/orders/{orderId}/{action}");
+        if (orderKey is not null)
+        {
+            request.Headers.Add(OrderKeyHeader, orderKey);
+        }
+        return http.SendAsync(request);
+    }
+
+    /// <summary>Asks to cancel an order this client placed, with its key.</summary>
+    public Task<HttpResponseMessage> CancelOrderAsync(Guid orderId) => SendOrderAsync(orderId, "cancel", KeyOf(orderId));
+
+    /// <summary>Asks to return an order this client placed, with its key.</summary>
+    public Task<HttpResponseMessage> ReturnOrderAsync(Guid orderId) => SendOrderAsync(orderId, "return", KeyOf(orderId));
+
+    /// <summary>An order this client placed, read with its key.</summary>
     public async Task<OrderDto> OrderAsync(Guid orderId) =>
-        await ReadAsync<OrderDto>(await GetAsync($"/api/orders/{orderId}"), HttpStatusCode.OK);
+        await ReadAsync<OrderDto>(await SendOrderAsync(orderId, null, KeyOf(orderId)), HttpStatusCode.OK);
 
     /// <summary>Asserts the status (showing the body when it differs) and reads the JSON body.</summary>
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
@@ -120,7 +159,7 @@ public sealed record CheckoutDto(
     Guid CheckoutSessionId, string Status, DateTimeOffset HoldExpiresAt, IReadOnlyList<LineDto> Lines, long SubtotalMinor,
     long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode);
 
-public sealed record PlacedDto(Guid OrderId, string OrderNumber, string Status);
+public sealed record PlacedDto(Guid OrderId, string OrderNumber, string Status, string OrderKey);
 
 public sealed record PaymentDto(string Status, long AmountMinor, long CapturedMinor, long RefundedMinor, string CardBrand, string CardLast4);
 

@@ -94,7 +94,6 @@ public class BadInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         { "get unknown order", "GET", "/api/orders/{unknown}", null, null, 404, "not-found" },
         { "cancel unknown order", "POST", "/api/orders/{unknown}/cancel", null, null, 404, "not-found" },
         { "return unknown order", "POST", "/api/orders/{unknown}/return", null, null, 404, "not-found" },
-        { "return before delivery", "POST", "/api/orders/{order}/return", null, null, 409, "illegal-transition" },
     };
 
     [Theory]
@@ -109,6 +108,17 @@ public class BadInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
 
         await ProblemAssert.IsAsync(response, (HttpStatusCode)status, type);
         await shop.Api.AssertUnchangedAsync(before, because);
+    }
+
+    [Fact]
+    public async Task Return_BeforeDelivery_Is409AndChangesNothing()
+    {
+        var before = await shop.Api.SnapshotAsync();
+
+        var response = await shop.Shopper.ReturnOrderAsync(Guid.Parse(shop.Ids["{order}"]));
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.Conflict, "illegal-transition");
+        await shop.Api.AssertUnchangedAsync(before, "Return before delivery");
     }
 
     [Theory]

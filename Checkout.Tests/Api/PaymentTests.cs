@@ -37,7 +37,7 @@ public class PaymentTests
         await ProblemAssert.IsAsync(await shopper.CompleteAsync(checkout.CheckoutSessionId, Cards.TimesOutOnce), HttpStatusCode.GatewayTimeout, "payment-pending");
         var retry = await shopper.CompleteAsync(checkout.CheckoutSessionId, Cards.TimesOutOnce);
 
-        var placed = await ApiClient.ReadAsync<PlacedDto>(retry, HttpStatusCode.Created);
+        var placed = await shopper.ReadPlacedAsync(retry, HttpStatusCode.Created);
         Assert.Equal("CONFIRMED", (await shopper.OrderAsync(placed.OrderId)).Status);
         Assert.Equal(1, await api.GatewayCallsAsync(GatewayOperationKind.Authorize));
         Assert.Equal(1, await api.CountAsync(db => db.Orders));

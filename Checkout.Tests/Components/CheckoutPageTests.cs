@@ -12,6 +12,7 @@ using Checkout.Web.Components.Shared;
 using Checkout.Web.State;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,7 +63,10 @@ public class CheckoutPageTests : CheckoutTestContext
         var order = await SingleOrderAsync();
         Assert.Equal(OrderStatus.Confirmed, order.Status);
         Assert.Equal(4999, order.TotalMinor);
-        Assert.EndsWith($"checkout/confirmation/{order.Number}", Navigation.Uri, StringComparison.Ordinal);
+        // The confirmation's address carries the order's key: the number alone opens nothing.
+        var key = Assert.Single(QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query)["key"])!;
+        Assert.Equal($"http://localhost/checkout/confirmation/{order.Number}?key={key}", Navigation.Uri);
+        Assert.True(Links.Opens(order.Id, key));
         Assert.Equal(0, Cart.ItemCount);
 
         var confirmation = Render<Confirmation>(p => p.Add(c => c.OrderNumber, order.Number));
@@ -70,7 +74,32 @@ public class CheckoutPageTests : CheckoutTestContext
         Assert.Equal("Confirmed", confirmation.Find("[data-testid=order-status]").TextContent.Trim());
         Assert.Contains("Product MUG × 2", confirmation.Markup, StringComparison.Ordinal);
         Assert.Contains("USD 49.99", confirmation.Find("[data-testid=totals]").TextContent, StringComparison.Ordinal);
-        Assert.Equal($"orders/{order.Number}", confirmation.FindAll("a").Single(a => a.TextContent.Contains("Track this order", StringComparison.Ordinal)).GetAttribute("href"));
+        Assert.Equal($"orders/{order.Number}?key={key}",
+            confirmation.FindAll("a").Single(a => a.TextContent.Contains("Track this order", StringComparison.Ordinal)).GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("no key")]
+    [InlineData("a made-up key")]
+    [InlineData("another order's key")]
+    public async Task Confirmation_WithoutTheOrdersKey_SaysNotFound_AsForAnUnknownNumber(string keyKind)
+    {
+        var order = await Shop.PlaceConfirmedOrderAsync("MUG");
+        var other = await Shop.PlaceConfirmedOrderAsync("TEE");
+        var query = keyKind switch
+        {
+            "no key" => "",
+            "a made-up key" => "?key=bm90LWEta2V5LWF0LWFsbA",
+            _ => $"?key={Links.Issue(other.OrderId)}",
+        };
+
+        Navigation.NavigateTo($"checkout/confirmation/{order.OrderNumber}{query}");
+        var cut = Render<Confirmation>(p => p.Add(c => c.OrderNumber, order.OrderNumber));
+
+        cut.WaitForAssertion(() => Assert.Equal("Order not found", cut.Find("h1").TextContent.Trim()));
+        Assert.Equal($"We couldn't find an order numbered {order.OrderNumber}. Open it from the link in your confirmation email.", cut.Find("p").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=order-number]"));
+        Assert.DoesNotContain(order.Email, cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

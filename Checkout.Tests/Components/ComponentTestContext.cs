@@ -8,8 +8,10 @@ using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
+using Checkout.Web.Orders;
 using Checkout.Web.State;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -45,14 +47,15 @@ public static class ComponentTestSetup
 /// <summary>
 /// A bunit context over a real shop (SQLite in a temp folder, the product's own services). The storefront's
 /// services are registered as the app registers them for one circuit: the shop's singletons (catalog, carts, checkout,
-/// orders, waitlist, the live event stream and the fake clock), and one <see cref="CartState"/> and one
-/// <see cref="WaitlistState"/> for the shopper.
+/// orders, the order links, waitlist, the live event stream and the fake clock), and one <see cref="CartState"/> and
+/// one <see cref="WaitlistState"/> for the shopper.
 /// </summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 {
     private TestShop? _shop;
     private CartState? _cart;
     private WaitlistState? _waitlist;
+    private OrderLinks? _links;
 
     protected TestShop Shop => _shop ?? throw new InvalidOperationException("The shop is created in InitializeAsync.");
 
@@ -62,11 +65,15 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>The shopper's waitlist entries, the same instance the rendered components inject.</summary>
     protected WaitlistState Waitlist => _waitlist ?? throw new InvalidOperationException("The waitlist state is created in InitializeAsync.");
 
+    /// <summary>The order links the rendered pages use, on a key ring of this test's own.</summary>
+    protected OrderLinks Links => _links ?? throw new InvalidOperationException("The order links are created in InitializeAsync.");
+
     public async Task InitializeAsync()
     {
         _shop = await TestShop.CreateAsync();
         _cart = new CartState(_shop.Get<CartService>());
         _waitlist = new WaitlistState(_shop.Get<WaitlistService>());
+        _links = new OrderLinks(new EphemeralDataProtectionProvider(), _shop.Get<OrderService>());
         this.UseStorefrontDefaults(services =>
         {
             services.AddSingleton(_shop.Get<CatalogService>());
@@ -77,6 +84,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_shop.Get<CheckoutEvents>());
             services.AddSingleton(_shop.Get<CheckoutService>());
             services.AddSingleton(_shop.Get<OrderService>());
+            services.AddSingleton(_links);
             services.AddSingleton(_shop.Get<WaitlistService>());
             services.AddSingleton(_waitlist);
             // The back office's services over the same shop.

@@ -3,14 +3,18 @@ using Bunit;
 using Checkout.Data.Orders;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Storefront;
+using Checkout.Web.Orders;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Checkout.Tests.Components;
 
 /// <summary>
-/// The order page shows a real order placed through checkout, lets the shopper cancel or return it only where the
-/// state machine allows, says why when it refuses, and follows changes made elsewhere live.
+/// The order page shows a real order placed through checkout to the holder of its key, lets the shopper cancel or
+/// return it only where the state machine allows, says why when it refuses, and follows changes made elsewhere live.
+/// Without the order's key it shows what it shows for an unknown number.
 /// </summary>
 public class OrderPageTests : ComponentTestContext
 {
@@ -19,7 +23,7 @@ public class OrderPageTests : ComponentTestContext
     {
         var order = await PlaceOrderAsync();
 
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
 
         Assert.Equal($"Order {order.OrderNumber}", cut.Find("h1").TextContent.Trim());
         Assert.Equal("CONFIRMED", StatusChip(cut));
@@ -36,7 +40,7 @@ public class OrderPageTests : ComponentTestContext
     {
         var order = await PlaceOrderAsync();
 
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
 
         Assert.Equal("Status history", cut.Find("[role=list][aria-label='Status history']").GetAttribute("aria-label"));
         Assert.Equal(
@@ -51,7 +55,7 @@ public class OrderPageTests : ComponentTestContext
     public async Task CancellingAConfirmedOrder_CancelsItAndAddsTheChangeToTheTimeline()
     {
         var order = await PlaceOrderAsync();
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
         Assert.Empty(Buttons(cut, "Start a return"));
         Shop.Clock.Advance(TimeSpan.FromMinutes(30));
 
@@ -73,7 +77,7 @@ public class OrderPageTests : ComponentTestContext
     public async Task ChangingYourMind_KeepsTheOrder()
     {
         var order = await PlaceOrderAsync();
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
 
         await Button(cut, "Cancel order").ClickAsync(new MouseEventArgs());
         await Button(cut, "Keep order").ClickAsync(new MouseEventArgs());
@@ -87,7 +91,7 @@ public class OrderPageTests : ComponentTestContext
     public async Task CancellingAnOrderShippedMeanwhile_ShowsTheRefusalAndTheShippedOrder()
     {
         var order = await PlaceOrderAsync();
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
         await Button(cut, "Cancel order").ClickAsync(new MouseEventArgs());
         // The warehouse ships it while the shopper looks at the confirmation (a direct write: no event reaches the page).
         await Shop.ForceStatusAsync(order.OrderId, OrderStatus.Shipped);
@@ -108,7 +112,7 @@ public class OrderPageTests : ComponentTestContext
     {
         var order = await PlaceOrderAsync();
         await Shop.ForceStatusAsync(order.OrderId, OrderStatus.Delivered);
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
         Assert.Empty(Buttons(cut, "Cancel order"));
 
         await Button(cut, "Start a return").ClickAsync(new MouseEventArgs());
@@ -124,7 +128,7 @@ public class OrderPageTests : ComponentTestContext
     public async Task AChangeMadeElsewhere_ShowsOnTheOpenPage()
     {
         var order = await PlaceOrderAsync();
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
 
         var shipped = await Shop.Orders.ShipAsync(order.OrderId, new TransitionRequest("warehouse", TrackingNumber: "TRACK-123"));
         ResultAssert.Success(shipped);
@@ -144,7 +148,7 @@ public class OrderPageTests : ComponentTestContext
     {
         var order = await PlaceOrderAsync();
         var other = await Shop.PlaceConfirmedOrderAsync("OTHER");
-        var cut = await RenderOrderAsync(order.OrderNumber);
+        var cut = await RenderOrderAsync(order);
         var rendersBefore = cut.RenderCount;
 
         ResultAssert.Success(await Shop.Orders.CancelAsync(other.OrderId, new TransitionRequest("support")));
@@ -163,6 +167,39 @@ public class OrderPageTests : ComponentTestContext
         Assert.Empty(cut.FindAll("button"));
     }
 
+    [Theory]
+    [InlineData("no key")]
+    [InlineData("a made-up key")]
+    [InlineData("another order's key")]
+    [InlineData("a key from another key ring")]
+    public async Task ARealOrderNumberWithoutItsKey_SaysNotFound_AsForAnUnknownNumber(string keyKind)
+    {
+        var order = await PlaceOrderAsync();
+        var other = await Shop.PlaceConfirmedOrderAsync("OTHER");
+        var key = keyKind switch
+        {
+            "no key" => null,
+            "a made-up key" => "bm90LWEta2V5LWF0LWFsbA",
+            "another order's key" => Links.Issue(other.OrderId),
+            _ => new OrderLinks(new EphemeralDataProtectionProvider(), Shop.Orders).Issue(order.OrderId),
+        };
+
+        var cut = await RenderNotFoundAsync(order.OrderNumber, key);
+        var unknown = await RenderNotFoundAsync("CK-NOSUCHORDER", key);
+
+        Assert.Equal(unknown.Find(".order-page").TextContent.Replace("CK-NOSUCHORDER", order.OrderNumber, StringComparison.Ordinal),
+            cut.Find(".order-page").TextContent);
+        Assert.DoesNotContain(order.Email, cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("button"));
+
+        // Nor does a change to the order show up on the page: it shows no order, so it follows none.
+        var renders = cut.RenderCount;
+        ResultAssert.Success(await Shop.Orders.ShipAsync(order.OrderId, new TransitionRequest("warehouse", TrackingNumber: "TRACK-1")));
+        Assert.Equal(renders, cut.RenderCount);
+        Assert.Equal("Order not found", cut.Find("h1").TextContent.Trim());
+        Assert.Equal(OrderStatus.Shipped, (await Shop.OrderStateAsync(order.OrderId)).Status);
+    }
+
     /// <summary>Two mugs and a tee through the real checkout, paid with the good card: CONFIRMED.</summary>
     private async Task<OrderView> PlaceOrderAsync()
     {
@@ -174,11 +211,25 @@ public class OrderPageTests : ComponentTestContext
         return placed.Order;
     }
 
-    private async Task<IRenderedComponent<OrderPage>> RenderOrderAsync(string number)
+    /// <summary>The order page as the confirmation's link opens it: the number, and a key for the order in the query.</summary>
+    private async Task<IRenderedComponent<OrderPage>> RenderOrderAsync(OrderView order)
     {
-        var cut = Render<OrderPage>(p => p.Add(c => c.OrderNumber, number));
+        var cut = Open(order.OrderNumber, Links.Issue(order.OrderId));
         await cut.WaitForElementAsync(".order-status");
         return cut;
+    }
+
+    private async Task<IRenderedComponent<OrderPage>> RenderNotFoundAsync(string number, string? key)
+    {
+        var cut = Open(number, key);
+        await cut.WaitForAssertionAsync(() => Assert.Equal("Order not found", cut.Find("h1").TextContent.Trim()));
+        return cut;
+    }
+
+    private IRenderedComponent<OrderPage> Open(string number, string? key)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(key is null ? $"orders/{number}" : OrderLinks.OrderPath(number, key));
+        return Render<OrderPage>(p => p.Add(c => c.OrderNumber, number));
     }
 
     private static string StatusChip(IRenderedComponent<OrderPage> cut) => Text(cut.Find(".order-status"));

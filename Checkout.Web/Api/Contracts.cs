@@ -29,7 +29,8 @@ public sealed record CheckoutResponse(
 
 public sealed record CompleteCheckoutRequest(string? CardNumber, string? Expiry, string? Cvc);
 
-public sealed record PlacedOrderResponse(Guid OrderId, string OrderNumber, string Status);
+/// <param name="OrderKey">The order's secret key: send it in the X-Order-Key header to read, cancel or return the order.</param>
+public sealed record PlacedOrderResponse(Guid OrderId, string OrderNumber, string Status, string OrderKey);
 
 public sealed record OrderResponse(
     Guid OrderId, string OrderNumber, string Status, long SubtotalMinor, long DiscountMinor, long ShippingMinor,

@@ -4,8 +4,10 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Web.Orders;
 using Checkout.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Checkout.Web.Api;
 
@@ -50,13 +52,16 @@ public static class StorefrontApi
         checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
             Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapGet("/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
-            Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("GetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, OrderService service, CancellationToken ct) =>
-            TransitionAsync(service.CancelAsync(orderId, Shopper("Cancelled by the shopper"), ct))).WithName("CancelOrder").ProducesTransition();
-        orders.MapPost("/{orderId:guid}/return", (Guid orderId, OrderService service, CancellationToken ct) =>
-            TransitionAsync(service.InitiateReturnAsync(orderId, Shopper("Return requested by the shopper"), ct))).WithName("ReturnOrder").ProducesTransition();
+        // An order id or number is no proof of being its shopper: every order route needs the order's key.
+        var orders = api.MapGroup("/orders").WithTags("Orders").WithDescription(
+            $"Needs the order's key, the orderKey of the response that placed it, in the {OrderLinks.Header} header. " +
+            "A missing, wrong or other order's key gets the same 404 problem as an unknown order, and changes nothing.");
+        orders.MapGet("/{orderId:guid}", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.GetAsync(orderId, ct))).WithName("GetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.CancelAsync(orderId, Shopper("Cancelled by the shopper"), ct))).WithName("CancelOrder").ProducesTransition();
+        orders.MapPost("/{orderId:guid}/return", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.InitiateReturnAsync(orderId, Shopper("Return requested by the shopper"), ct))).WithName("ReturnOrder").ProducesTransition();
         return api;
     }
 
@@ -73,6 +78,13 @@ public static class StorefrontApi
 
     private static TransitionRequest Shopper(string reason) => new("shopper", reason);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> only for the holder of the order's key. Anyone else gets the answer for an
+    /// unknown order before the database is asked, so a guessed or shared id tells nothing, not even that it exists.
+    /// </summary>
+    private static async Task<IResult> WithOrderKeyAsync(OrderLinks links, Guid orderId, string? orderKey, Func<Task<Result<OrderView>>> action) =>
+        links.Opens(orderId, orderKey) ? Respond(await action(), OrderResponse.From) : Problems.From(Error.NotFound("The order"));
+
     private static async Task<IResult> StartCheckoutAsync(StartCheckoutRequest body, CheckoutService service, CancellationToken ct)
     {
         if (body.Email is null || body.Email.Length > 254)
@@ -86,9 +98,12 @@ public static class StorefrontApi
             : Problems.From(result.Error!);
     }
 
-    /// <summary>Idempotent on the session: 201 for the call that placed the order, 200 with the same body for every replay.</summary>
+    /// <summary>
+    /// Idempotent on the session: 201 for the call that placed the order, 200 with the same order for every replay.
+    /// Each answer carries a new key for the order (any of them opens it).
+    /// </summary>
     private static async Task<IResult> CompleteCheckoutAsync(
-        Guid checkoutSessionId, CompleteCheckoutRequest body, HttpRequest request, PlaceOrderService service, CancellationToken ct)
+        Guid checkoutSessionId, CompleteCheckoutRequest body, HttpRequest request, PlaceOrderService service, OrderLinks links, CancellationToken ct)
     {
         if (request.Headers.TryGetValue(IdempotencyKeyHeader, out var key)
             && (key.Count != 1 || !Guid.TryParse(key[0], out var keyId) || keyId != checkoutSessionId))
@@ -105,7 +120,7 @@ public static class StorefrontApi
             return Problems.From(result.Error!);
         }
         var order = result.Value!.Order;
-        var response = new PlacedOrderResponse(order.OrderId, order.OrderNumber, order.Status.WireName());
+        var response = new PlacedOrderResponse(order.OrderId, order.OrderNumber, order.Status.WireName(), links.Issue(order.OrderId));
         return result.Value.Replayed
             ? TypedResults.Ok(response)
             : TypedResults.Created($"/api/orders/{order.OrderId}", response);
