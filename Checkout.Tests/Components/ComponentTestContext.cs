@@ -9,11 +9,13 @@ using Checkout.Data.Realtime;
 using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
 using Checkout.Web.Orders;
+using Checkout.Web.Security;
 using Checkout.Web.State;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -91,9 +93,16 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_shop.Get<OrderQueries>());
             services.AddSingleton(_shop.Get<PromoAdminService>());
             services.AddSingleton(_shop.Get<InventoryAdminService>());
+            // The storefront's own rate limits, as configured in production unless a test class sets its own.
+            services.AddSingleton(Options.Create(Limits));
+            services.AddSingleton<ShopperLimits>();
+            services.AddScoped<ShopperClient>();
             AddServices(services);
         });
     }
+
+    /// <summary>The rate limits the storefront's actions count against.</summary>
+    protected virtual RateLimitOptions Limits => new();
 
     /// <summary>
     /// Registers what a test class needs beyond the shop's services (authorization, a replaced service); runs last, so

@@ -3,6 +3,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Promotions;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Shared;
+using Checkout.Web.Security;
 
 namespace Checkout.Tests.Components;
 
@@ -13,6 +14,9 @@ namespace Checkout.Tests.Components;
 public class PromoCodeFieldTests : CheckoutTestContext
 {
     private const string Email = "sam@example.com";
+
+    /// <summary>Three tries per hour, so that the throttle test reaches it; every other test tries one code.</summary>
+    protected override RateLimitOptions Limits => new() { Checkout = new() { PermitLimit = 3, Window = TimeSpan.FromHours(1) } };
 
     [Theory]
     [InlineData("welcome10", "WELCOME10 applied: you save USD 2.00.")]
@@ -88,6 +92,24 @@ public class PromoCodeFieldTests : CheckoutTestContext
         await EnterAndApplyAsync(cut, "WELCOME10");
 
         cut.WaitForAssertion(() => Assert.Equal("The code can't be changed any more: payment for this order has started.", Message(cut)));
+    }
+
+    [Fact]
+    public async Task Apply_GuessingCodes_IsThrottledPerShopper_AndTheRefusedTryChangesNothing()
+    {
+        var checkout = await ShopWithEveryKindOfCodeAsync();
+        var cut = RenderField(checkout, _ => { });
+        foreach (var guess in new[] { "GUESS1", "GUESS2", "GUESS3" })
+        {
+            await EnterAndApplyAsync(cut, guess);
+            cut.WaitForAssertion(() => Assert.Equal($"We don't recognise the code {guess}. Check the spelling and try again.", Message(cut)));
+        }
+
+        await EnterAndApplyAsync(cut, "WELCOME10");
+
+        cut.WaitForAssertion(() => Assert.Equal(ShopperClient.Refused, Message(cut)));
+        var stored = ResultAssert.Success(await Shop.Checkouts.GetAsync(checkout.CheckoutSessionId));
+        Assert.Equal((null, checkout.TotalMinor), (stored.PromoCode, stored.TotalMinor));
     }
 
     [Fact]

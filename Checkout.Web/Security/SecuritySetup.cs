@@ -25,6 +25,8 @@ public static class SecuritySetup
             }
         });
         builder.Services.AddCheckoutRateLimits(builder.Configuration);
+        builder.Services.AddSingleton<ShopperLimits>();
+        builder.Services.AddScoped<ShopperClient>();
         return builder;
     }
 
