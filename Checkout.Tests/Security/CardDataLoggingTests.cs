@@ -37,6 +37,7 @@ public partial class CardDataLoggingTests
         await using var api = new ApiFactory(b => b
             .UseSetting("Logging:LogLevel:Default", "Trace")
             .UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace")
+            .UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Trace")
             .ConfigureLogging(l => l.ClearProviders().AddProvider(logs))
             .ConfigureServices(s => s.ConfigureDbContext<SqliteCheckoutDbContext>(o => o.EnableSensitiveDataLogging())));
         using var shopper = api.Shopper();
