@@ -9,6 +9,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Reliability;
 using Checkout.Data.Waitlist;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IFulfillmentPublisher, InProcessFulfillmentPublisher>();
         services.AddHostedService<HoldSweeperService>();
         services.AddHostedService<OutboxDispatcherService>();
+        services.AddCheckoutReliability();
         return builder;
     }
 

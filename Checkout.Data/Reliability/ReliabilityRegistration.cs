@@ -1,0 +1,24 @@
+using Checkout.Data.Payments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Checkout.Data.Reliability;
+
+internal static class ReliabilityRegistration
+{
+    /// <summary>The resilience decorator around whichever <see cref="IPaymentGateway"/> is registered so far.</summary>
+    public static IServiceCollection AddCheckoutReliability(this IServiceCollection services)
+    {
+        var gateway = services.Last(d => d.ServiceType == typeof(IPaymentGateway) && !d.IsKeyedService);
+        services.Remove(gateway);
+        services.Add(ServiceDescriptor.Describe(
+            typeof(IPaymentGateway),
+            sp => ActivatorUtilities.CreateInstance<ResilientPaymentGateway>(sp, Create(sp, gateway)),
+            gateway.Lifetime));
+        return services;
+    }
+
+    private static IPaymentGateway Create(IServiceProvider services, ServiceDescriptor registered) => (IPaymentGateway)(
+        registered.ImplementationInstance
+        ?? registered.ImplementationFactory?.Invoke(services)
+        ?? ActivatorUtilities.CreateInstance(services, registered.ImplementationType!));
+}
