@@ -46,4 +46,10 @@ public sealed class CheckoutOptions
 
     /// <summary>How long an open circuit answers "unavailable" without calling the gateway.</summary>
     public TimeSpan GatewayBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an idempotent use case runs again after a transient database conflict (busy, locked, deadlock, serialization).</summary>
+    public int DbRetries { get; set; } = 2;
+
+    /// <summary>The delay before the first database retry; each later one doubles, all with jitter.</summary>
+    public TimeSpan DbRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 }

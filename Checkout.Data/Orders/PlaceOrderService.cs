@@ -8,6 +8,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Reliability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,15 +26,20 @@ public sealed class PlaceOrderService(
     TimeProvider clock,
     IOptions<CheckoutOptions> options,
     CheckoutEvents events,
-    CheckoutMetrics metrics)
+    CheckoutMetrics metrics,
+    DbRetry dbRetry)
 {
     private static readonly TransitionRequest Checkout = new("checkout");
 
     /// <summary>
     /// Idempotent on <paramref name="checkoutSessionId"/>: every call returns the same order; exactly one call — the one
-    /// that confirmed it — has <see cref="PlacedOrder.Replayed"/> false.
+    /// that confirmed it — has <see cref="PlacedOrder.Replayed"/> false. Because every step resumes, a transient database
+    /// error runs the whole call again (<see cref="DbRetry"/>).
     /// </summary>
-    public async Task<Result<PlacedOrder>> PlaceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct = default)
+    public Task<Result<PlacedOrder>> PlaceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct = default) =>
+        dbRetry.ExecuteAsync(token => PlaceOnceAsync(checkoutSessionId, card, token), ct);
+
+    private async Task<Result<PlacedOrder>> PlaceOnceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);

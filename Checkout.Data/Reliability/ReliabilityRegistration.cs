@@ -5,9 +5,11 @@ namespace Checkout.Data.Reliability;
 
 internal static class ReliabilityRegistration
 {
-    /// <summary>The resilience decorator around whichever <see cref="IPaymentGateway"/> is registered so far.</summary>
+    /// <summary>The database retry, and the resilience decorator around whichever <see cref="IPaymentGateway"/> is registered so far.</summary>
     public static IServiceCollection AddCheckoutReliability(this IServiceCollection services)
     {
+        services.AddSingleton<DbRetry>();
+
         var gateway = services.Last(d => d.ServiceType == typeof(IPaymentGateway) && !d.IsKeyedService);
         services.Remove(gateway);
         services.Add(ServiceDescriptor.Describe(
