@@ -29,6 +29,12 @@ public sealed class CheckoutOptions
     /// <summary>Latency the simulated gateway adds to every call.</summary>
     public TimeSpan SimulatedGatewayLatency { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How often the reconciler looks for checkouts that stopped half-way.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an order must sit unchanged before the reconciler finishes or cancels it, so that it does not race the shopper's own call.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long one gateway call may take before it counts as unanswered.</summary>
     public TimeSpan GatewayAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

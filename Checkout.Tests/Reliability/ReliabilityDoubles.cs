@@ -1,9 +1,28 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Checkout.Data.Payments;
+using Checkout.Data.Reliability;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Checkout.Tests.Reliability;
+
+/// <summary>Thrown by <see cref="CrashAt"/>: the process dies here, and nothing after it in that call runs.</summary>
+public sealed class SimulatedCrash(CheckoutFaultPoint point) : Exception($"The process died at {point}.")
+{
+    public CheckoutFaultPoint Point { get; } = point;
+}
+
+/// <summary>Kills the checkout call when it reaches <paramref name="point"/>.</summary>
+public sealed class CrashAt(CheckoutFaultPoint point) : ICheckoutFaults
+{
+    public void At(CheckoutFaultPoint reached, Guid checkoutSessionId)
+    {
+        if (reached == point)
+        {
+            throw new SimulatedCrash(point);
+        }
+    }
+}
 
 /// <summary>How a scripted gateway call fails.</summary>
 public enum GatewayFailure
@@ -63,6 +82,25 @@ public sealed class ScriptedGateway(IPaymentGateway inner) : IPaymentGateway
                 throw new InvalidOperationException("An infinite wait ended without cancellation.");
         }
     }
+
+    public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
+        inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
+
+    public Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default) =>
+        inner.VoidAsync(idempotencyKey, authorizationId, ct);
+
+    public Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
+        inner.RefundAsync(idempotencyKey, authorizationId, amountMinor, ct);
+}
+
+/// <summary>
+/// A gateway that cannot look earlier calls up: it keeps <see cref="IPaymentGateway.FindAsync"/>'s default, like a
+/// provider without that feature.
+/// </summary>
+public sealed class GatewayWithoutLookup(IPaymentGateway inner) : IPaymentGateway
+{
+    public Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default) =>
+        inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
 
     public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
         inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
