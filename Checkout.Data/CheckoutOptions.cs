@@ -28,4 +28,34 @@ public sealed class CheckoutOptions
 
     /// <summary>Latency the simulated gateway adds to every call.</summary>
     public TimeSpan SimulatedGatewayLatency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How often the reconciler looks for checkouts that stopped half-way.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an order must sit unchanged before the reconciler finishes or cancels it, so that it does not race the shopper's own call.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one gateway call may take before it counts as unanswered.</summary>
+    public TimeSpan GatewayAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often an unanswered gateway call is repeated, with the same idempotency key, before the checkout reports it.
+    /// 0 leaves the retry to the shopper, which the simulated gateway's timeout card demonstrates; a real gateway wants 2 or 3.
+    /// </summary>
+    public int GatewayRetries { get; set; } = 0;
+
+    /// <summary>The delay before the first gateway retry; each later one doubles, all with jitter.</summary>
+    public TimeSpan GatewayRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The circuit opens when at least this many gateway calls within 30 s went unanswered and they were half of them or more.</summary>
+    public int GatewayBreakerThreshold { get; set; } = 10;
+
+    /// <summary>How long an open circuit answers "unavailable" without calling the gateway.</summary>
+    public TimeSpan GatewayBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an idempotent use case runs again after a transient database conflict (busy, locked, deadlock, serialization).</summary>
+    public int DbRetries { get; set; } = 2;
+
+    /// <summary>The delay before the first database retry; each later one doubles, all with jitter.</summary>
+    public TimeSpan DbRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 }

@@ -10,6 +10,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Reliability;
 using Checkout.Data.Waitlist;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -67,6 +68,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IFulfillmentPublisher, InProcessFulfillmentPublisher>();
         services.AddHostedService<HoldSweeperService>();
         services.AddHostedService<OutboxDispatcherService>();
+        services.AddCheckoutReliability();
         return builder;
     }
 

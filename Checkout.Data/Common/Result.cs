@@ -21,6 +21,9 @@ public static class ErrorCodes
     public const string CheckoutClosed = "checkout-closed";
     public const string PaymentDeclined = "payment-declined";
     public const string PaymentPending = "payment-pending";
+
+    /// <summary>The database stayed busy through the retries; the same request may be sent again unchanged.</summary>
+    public const string Busy = "busy";
     public const string IllegalTransition = "illegal-transition";
     public const string Conflict = "conflict";
     public const string PromoNotFound = "promo-not-found";

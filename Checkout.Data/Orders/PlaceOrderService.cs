@@ -8,6 +8,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Reliability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,15 +26,33 @@ public sealed class PlaceOrderService(
     TimeProvider clock,
     IOptions<CheckoutOptions> options,
     CheckoutEvents events,
-    CheckoutMetrics metrics)
+    CheckoutMetrics metrics,
+    ICheckoutFaults faults,
+    DbRetry dbRetry)
 {
     private static readonly TransitionRequest Checkout = new("checkout");
 
     /// <summary>
     /// Idempotent on <paramref name="checkoutSessionId"/>: every call returns the same order; exactly one call — the one
-    /// that confirmed it — has <see cref="PlacedOrder.Replayed"/> false.
+    /// that confirmed it — has <see cref="PlacedOrder.Replayed"/> false. Because every step resumes, a transient database
+    /// error runs the whole call again (<see cref="DbRetry"/>).
     /// </summary>
-    public async Task<Result<PlacedOrder>> PlaceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct = default)
+    public Task<Result<PlacedOrder>> PlaceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct = default) =>
+        dbRetry.ExecuteAsync(token => PlaceOnceAsync(checkoutSessionId, card, token), ct);
+
+    /// <summary>
+    /// Captures and confirms an order whose authorization is recorded (PAYMENT_AUTHORIZED) after the call that placed it
+    /// died: the capture key is the order's, so a capture that already happened is found, not repeated. True when this
+    /// call confirmed it; false when someone else did, or the gateway did not capture (yet).
+    /// </summary>
+    internal async Task<bool> CompleteAuthorizedAsync(Guid orderId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
+        return order.Status == OrderStatus.PaymentAuthorized && (await CaptureAsync(db, order, ct)).Confirmed;
+    }
+
+    private async Task<Result<PlacedOrder>> PlaceOnceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);
@@ -173,6 +192,7 @@ public sealed class PlaceOrderService(
     /// <summary>Authorizes and records it; says PAYMENT_AUTHORIZED when this call made that step, null when someone else moved the order.</summary>
     private async Task<(Error? Stop, OrderStatus? MovedTo)> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
     {
+        faults.At(CheckoutFaultPoint.BeforeAuthorize, order.CheckoutSessionId);
         var result = await gateway.AuthorizeAsync(order.CheckoutSessionId.ToString(), order.TotalMinor, order.Currency, card, ct);
         var now = clock.GetUtcNow();
         bool failed;
@@ -201,6 +221,7 @@ public sealed class PlaceOrderService(
                 }
                 return (null, null);
         }
+        faults.At(CheckoutFaultPoint.AuthorizedNotRecorded, order.CheckoutSessionId);
 
         // Read before the write lock is taken: a session's lines never change, and whether it is still open is decided
         // by the conditional UPDATE below. Its promo cannot change either: the hold was extended before payment.
@@ -271,6 +292,7 @@ public sealed class PlaceOrderService(
 
     private async Task<(Error? Stop, bool Confirmed)> CaptureAsync(CheckoutDbContext db, Order order, CancellationToken ct)
     {
+        faults.At(CheckoutFaultPoint.RecordedNotCaptured, order.CheckoutSessionId);
         db.ChangeTracker.Clear();
         var payment = await db.Payments.SingleAsync(p => p.OrderId == order.Id, ct);
         var result = await gateway.CaptureAsync($"capture-{order.Id}", payment.AuthorizationId, payment.AmountMinor, ct);
@@ -278,6 +300,7 @@ public sealed class PlaceOrderService(
         {
             return (new Error(ErrorCodes.PaymentPending, "The payment could not be captured yet. Try again: you will not be charged twice."), false);
         }
+        faults.At(CheckoutFaultPoint.CapturedNotConfirmed, order.CheckoutSessionId);
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var confirmed = await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, ct);
@@ -287,6 +310,7 @@ public sealed class PlaceOrderService(
             db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            faults.At(CheckoutFaultPoint.ConfirmedNotDispatched, order.CheckoutSessionId);
             metrics.OrderConfirmed(order.TotalMinor, order.Currency);
             await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Confirmed));
         }

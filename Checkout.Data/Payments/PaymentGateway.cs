@@ -15,6 +15,15 @@ public interface IPaymentGateway
     Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default);
 
     Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default);
+
+    /// <summary>
+    /// The answer the gateway gave to the call of <paramref name="kind"/> made with <paramref name="idempotencyKey"/>,
+    /// without making it: what recovery needs when the process that made the call died before recording the answer.
+    /// Null when no such call was made; <see cref="GatewayOutcome.Timeout"/> when the gateway cannot tell now. A gateway
+    /// that offers no look-up keeps this default, which never lets recovery assume that no money moved.
+    /// </summary>
+    Task<GatewayResult?> FindAsync(GatewayOperationKind kind, string idempotencyKey, CancellationToken ct = default) =>
+        Task.FromResult<GatewayResult?>(new GatewayResult(GatewayOutcome.Timeout, null, "This gateway cannot look up earlier calls."));
 }
 
 public enum GatewayOutcome

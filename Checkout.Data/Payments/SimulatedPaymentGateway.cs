@@ -65,6 +65,14 @@ public sealed class SimulatedPaymentGateway(
         return ToResult((await RecordAsync(GatewayOperationKind.Refund, idempotencyKey, authorizationId, amountMinor, outcome, ct)).Operation);
     }
 
+    public async Task<GatewayResult?> FindAsync(GatewayOperationKind kind, string idempotencyKey, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = $"{kind}:{idempotencyKey}";
+        var stored = await db.GatewayOperations.AsNoTracking().FirstOrDefaultAsync(o => o.Key == key, ct);
+        return stored is null ? null : ToResult(stored);
+    }
+
     /// <summary>An authorization can be captured or voided once, and only while neither has happened.</summary>
     private async Task<bool> CanSettleAsync(string authorizationId, long amountMinor, CancellationToken ct)
     {
