@@ -29,7 +29,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// Registers the database (embedded SQLite by default), the checkout services and the background workers
-    /// (hold sweeper, outbox dispatcher). Services are singletons that open one DbContext per use case.
+    /// (hold sweeper, outbox dispatcher, order reconciler, and with Redis the counters' reconciler). Services are
+    /// singletons that open one DbContext per use case.
     /// </summary>
     public static IHostApplicationBuilder AddCheckoutData(this IHostApplicationBuilder builder)
     {

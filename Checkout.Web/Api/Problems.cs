@@ -20,6 +20,7 @@ public static class Problems
         ErrorCodes.HoldExpired => StatusCodes.Status410Gone,
         ErrorCodes.PaymentDeclined => StatusCodes.Status402PaymentRequired,
         ErrorCodes.PaymentPending => StatusCodes.Status504GatewayTimeout,
+        ErrorCodes.Busy => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -85,6 +86,7 @@ public static class Problems
         ErrorCodes.CheckoutClosed => "The checkout is closed.",
         ErrorCodes.PaymentDeclined => "The payment was declined.",
         ErrorCodes.PaymentPending => "The payment provider did not answer; retry.",
+        ErrorCodes.Busy => "The shop is busy; retry in a moment.",
         ErrorCodes.IllegalTransition => "The order cannot make that change.",
         ErrorCodes.Conflict => "Conflict.",
         _ when code.StartsWith("promo-", StringComparison.Ordinal) => "The promo code cannot be used.",
