@@ -16,7 +16,7 @@ public sealed partial class OutboxDispatcher(
     IDbContextFactory<CheckoutDbContext> dbFactory, IFulfillmentPublisher publisher, TimeProvider clock, ILogger<OutboxDispatcher> logger)
 {
     private const int BatchSize = 100;
-    private static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(30);
 
     /// <summary>Returns how many messages were published by this call.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct = default)
