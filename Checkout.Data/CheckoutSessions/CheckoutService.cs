@@ -26,7 +26,7 @@ public sealed record CheckoutLineView(string Sku, string Name, int Quantity, lon
 
 public sealed class CheckoutService(
     IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events,
-    CheckoutMetrics metrics, RedisCounters counters)
+    CheckoutMetrics metrics)
 {
     private readonly CheckoutOptions _options = options.Value;
 
@@ -81,7 +81,7 @@ public sealed class CheckoutService(
         foreach (var line in quote.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
         {
             // A hot SKU asks Redis first: sold out there, the database is spared the write.
-            var soldOutInRedis = counters.IsHot(line.Sku)
+            var soldOutInRedis = db.Counters is { } counters && counters.IsHot(line.Sku)
                 && await counters.TryTakeAsync(db.HotWork, line.Sku, line.Quantity) == HotTake.SoldOut;
             if (soldOutInRedis || !await StockLedger.TryReserveAsync(db, line.Sku, line.Quantity, ct))
             {
