@@ -40,7 +40,7 @@ public sealed partial class EventRelay(
                 {
                     await connection.StartAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogConnectFailed(e, url);
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
