@@ -23,7 +23,7 @@ public interface IPaymentGateway
     /// that offers no look-up keeps this default, which never lets recovery assume that no money moved.
     /// </summary>
     Task<GatewayResult?> FindAsync(GatewayOperationKind kind, string idempotencyKey, CancellationToken ct = default) =>
-        Task.FromResult<GatewayResult?>(new GatewayResult(GatewayOutcome.Timeout, null, "This gateway cannot look up earlier calls."));
+        Task.FromResult<GatewayResult?>(GatewayResult.CannotLookUp);
 }
 
 public enum GatewayOutcome
@@ -38,6 +38,9 @@ public enum GatewayOutcome
 
 public sealed record GatewayResult(GatewayOutcome Outcome, string? TransactionId, string Message)
 {
+    /// <summary>The look-up answer of a gateway that cannot look earlier calls up: it cannot tell.</summary>
+    public static readonly GatewayResult CannotLookUp = new(GatewayOutcome.Timeout, null, "This gateway cannot look up earlier calls.");
+
     public bool Approved => Outcome == GatewayOutcome.Approved;
 }
 

@@ -7,7 +7,7 @@ namespace Checkout.E2E.Infrastructure;
 /// flight" for as long as the test needs (a reload, a second click), with no sleep and no race against a latency.
 /// Open by default.
 /// </summary>
-public sealed class GatedPaymentGateway(IPaymentGateway inner) : IPaymentGateway
+public sealed class GatedPaymentGateway(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource _door = Opened();
@@ -36,7 +36,7 @@ public sealed class GatedPaymentGateway(IPaymentGateway inner) : IPaymentGateway
         }
     }
 
-    public async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
+    public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
     {
         Task door;
         lock (_lock)
@@ -52,17 +52,9 @@ public sealed class GatedPaymentGateway(IPaymentGateway inner) : IPaymentGateway
         {
             Interlocked.Decrement(ref _waiting);
         }
-        return await inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+        return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
     }
 
-    public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-        inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
-
-    public Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default) =>
-        inner.VoidAsync(idempotencyKey, authorizationId, ct);
-
-    public Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-        inner.RefundAsync(idempotencyKey, authorizationId, amountMinor, ct);
 
     private static TaskCompletionSource Opened()
     {

@@ -451,7 +451,7 @@ public class CheckoutPageTests : CheckoutTestContext
     private static string Squash(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>A gateway whose authorizations wait until the test releases them, counting every call.</summary>
-    private sealed class GatedGateway(IPaymentGateway inner) : IPaymentGateway
+    private sealed class GatedGateway(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _authorizations;
@@ -460,21 +460,13 @@ public class CheckoutPageTests : CheckoutTestContext
 
         public void Release() => _release.TrySetResult();
 
-        public async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
+        public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
         {
             Interlocked.Increment(ref _authorizations);
             await _release.Task.WaitAsync(ct);
-            return await inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+            return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
         }
 
-        public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-            inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
-
-        public Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default) =>
-            inner.VoidAsync(idempotencyKey, authorizationId, ct);
-
-        public Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-            inner.RefundAsync(idempotencyKey, authorizationId, amountMinor, ct);
     }
 }
 

@@ -44,7 +44,7 @@ public enum GatewayFailure
 /// The simulated gateway behind a script of failures for authorizations: each scripted failure is used once, in order,
 /// then calls pass through. Every authorization that reaches it is counted with its idempotency key.
 /// </summary>
-public sealed class ScriptedGateway(IPaymentGateway inner) : IPaymentGateway
+public sealed class ScriptedGateway(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
 {
     private readonly ConcurrentQueue<GatewayFailure> _script = new();
     private readonly ConcurrentQueue<string> _authorizationKeys = new();
@@ -60,20 +60,20 @@ public sealed class ScriptedGateway(IPaymentGateway inner) : IPaymentGateway
         return this;
     }
 
-    public async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
+    public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
     {
         _authorizationKeys.Enqueue(idempotencyKey);
         if (!_script.TryDequeue(out var failure))
         {
-            return await inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+            return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
         }
         switch (failure)
         {
             case GatewayFailure.AnswerLost:
-                await inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+                await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
                 return new GatewayResult(GatewayOutcome.Timeout, null, "No answer.");
             case GatewayFailure.ConnectionDropped:
-                await inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+                await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
                 throw new HttpRequestException("The connection was reset.");
             case GatewayFailure.Down:
                 return new GatewayResult(GatewayOutcome.Timeout, null, "Service unavailable.");
@@ -83,33 +83,16 @@ public sealed class ScriptedGateway(IPaymentGateway inner) : IPaymentGateway
         }
     }
 
-    public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-        inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
-
-    public Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default) =>
-        inner.VoidAsync(idempotencyKey, authorizationId, ct);
-
-    public Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-        inner.RefundAsync(idempotencyKey, authorizationId, amountMinor, ct);
 }
 
 /// <summary>
 /// A gateway that cannot look earlier calls up: it keeps <see cref="IPaymentGateway.FindAsync"/>'s default, like a
 /// provider without that feature.
 /// </summary>
-public sealed class GatewayWithoutLookup(IPaymentGateway inner) : IPaymentGateway
+public sealed class GatewayWithoutLookup(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
 {
-    public Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default) =>
-        inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
-
-    public Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-        inner.CaptureAsync(idempotencyKey, authorizationId, amountMinor, ct);
-
-    public Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default) =>
-        inner.VoidAsync(idempotencyKey, authorizationId, ct);
-
-    public Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default) =>
-        inner.RefundAsync(idempotencyKey, authorizationId, amountMinor, ct);
+    public override Task<GatewayResult?> FindAsync(GatewayOperationKind kind, string idempotencyKey, CancellationToken ct = default) =>
+        Task.FromResult<GatewayResult?>(GatewayResult.CannotLookUp);
 }
 
 /// <summary>
