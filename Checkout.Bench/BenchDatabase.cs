@@ -1,6 +1,5 @@
 using Checkout.Data.Persistence;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Checkout.Testing;
 
 namespace Checkout.Bench;
 
@@ -10,20 +9,16 @@ namespace Checkout.Bench;
 /// </summary>
 public sealed class BenchDatabase : IAsyncDisposable
 {
-    private readonly string? _postgresServer;
-    private readonly string? _postgresName;
+    private readonly ThrowawayDatabase _database;
 
-    private BenchDatabase(DatabaseProvider provider, string connectionString, string folder, string? postgresServer = null, string? postgresName = null)
+    private BenchDatabase(ThrowawayDatabase database, string folder)
     {
-        Provider = provider;
-        ConnectionString = connectionString;
+        _database = database;
         Folder = folder;
-        _postgresServer = postgresServer;
-        _postgresName = postgresName;
     }
 
-    public DatabaseProvider Provider { get; }
-    public string ConnectionString { get; }
+    public DatabaseProvider Provider => _database.Provider;
+    public string ConnectionString => _database.ConnectionString;
 
     /// <summary>The shop's content root: it holds the SQLite file, and nothing on PostgreSQL.</summary>
     public string Folder { get; }
@@ -32,36 +27,14 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "checkout-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        if (options.Provider == DatabaseProvider.Sqlite)
-        {
-            return new BenchDatabase(options.Provider, $"Data Source={Path.Combine(folder, "shop.db")}", folder);
-        }
-        var name = $"checkout_bench_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(options.PostgresServer))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
         // Room for the hot-sku row's 64 buyers and the raw-limit workers beside the shop's own contexts.
-        var database = new NpgsqlConnectionStringBuilder(options.PostgresServer) { Database = name, MaxPoolSize = 128 };
-        return new BenchDatabase(options.Provider, database.ConnectionString, folder, options.PostgresServer, name);
+        var database = await ThrowawayDatabase.CreateAsync(options.Provider, folder, options.PostgresServer, "checkout_bench", maxPoolSize: 128);
+        return new BenchDatabase(database, folder);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_postgresServer is null)
-        {
-            SqliteConnection.ClearAllPools();
-        }
-        else
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(_postgresServer);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await _database.DisposeAsync();
         try
         {
             Directory.Delete(Folder, recursive: true);

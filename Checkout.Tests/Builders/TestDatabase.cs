@@ -1,8 +1,7 @@
 using Checkout.Data.Persistence;
-using Microsoft.Data.Sqlite;
+using Checkout.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql;
 
 namespace Checkout.Tests.Builders;
 
@@ -15,42 +14,17 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "CHECKOUT_TEST_POSTGRES";
 
-    private readonly string? _postgresServer;
-    private readonly string? _postgresName;
+    private readonly ThrowawayDatabase _database;
 
-    private TestDatabase(DatabaseProvider provider, string connectionString, string? postgresServer = null, string? postgresName = null)
-    {
-        Provider = provider;
-        ConnectionString = connectionString;
-        _postgresServer = postgresServer;
-        _postgresName = postgresName;
-    }
+    private TestDatabase(ThrowawayDatabase database) => _database = database;
 
-    public DatabaseProvider Provider { get; }
-    public string ConnectionString { get; }
+    public DatabaseProvider Provider => _database.Provider;
+    public string ConnectionString => _database.ConnectionString;
 
     /// <param name="postgresServer">The PostgreSQL server to create the database on; the shared one when null.</param>
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string folder, string? postgresServer = null)
-    {
-        switch (provider)
-        {
-            case DatabaseProvider.Sqlite:
-                return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "shop.db")}");
-            case DatabaseProvider.PostgreSQL:
-                var server = postgresServer ?? SharedPostgres();
-                var name = $"checkout_test_{Guid.NewGuid():N}";
-                await using (var connection = new NpgsqlConnection(server))
-                {
-                    await connection.OpenAsync();
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-                    await create.ExecuteNonQueryAsync();
-                }
-                var database = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 100 };
-                return new TestDatabase(provider, database.ConnectionString, server, name);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(provider), provider, "SQL Server cannot run on the test machines.");
-        }
-    }
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string folder, string? postgresServer = null) =>
+        new(await ThrowawayDatabase.CreateAsync(
+            provider, folder, provider == DatabaseProvider.PostgreSQL ? postgresServer ?? SharedPostgres() : null, "checkout_test", maxPoolSize: 100));
 
     /// <summary>The server every PostgreSQL test uses; a missing server fails the test with a hint, it never skips it.</summary>
     public static string SharedPostgres() =>
@@ -74,17 +48,5 @@ public sealed class TestDatabase : IAsyncDisposable
         ? new SqliteCheckoutDbContext(Options<SqliteCheckoutDbContext>(interceptors))
         : new PostgresCheckoutDbContext(Options<PostgresCheckoutDbContext>(interceptors));
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_postgresServer is null)
-        {
-            SqliteConnection.ClearAllPools();
-            return;
-        }
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_postgresServer);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
