@@ -14,6 +14,7 @@ using Checkout.Data.Reliability;
 using Checkout.Data.Waitlist;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -114,24 +115,28 @@ public static class DependencyInjection
             case DatabaseProvider.PostgreSQL:
                 services.AddPooledDbContextFactory<PostgresCheckoutDbContext>((sp, o) => o
                     .UseNpgsql(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<HotStockInterceptor>()));
+                    .AddInterceptors(HotStockInterceptors(sp)));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>((sp, o) => o
                     .UseSqlServer(connectionString)
-                    .AddInterceptors(sp.GetRequiredService<HotStockInterceptor>()));
+                    .AddInterceptors(HotStockInterceptors(sp)));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqlServerCheckoutDbContext>>();
                 break;
             default:
                 var sqlite = SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot);
                 services.AddPooledDbContextFactory<SqliteCheckoutDbContext>((sp, o) => o
                     .UseSqlite(sqlite)
-                    .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(), sp.GetRequiredService<HotStockInterceptor>()));
+                    .AddInterceptors([new SqlitePragmas(), new SqliteWriteGate(), .. HotStockInterceptors(sp)]));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
                 break;
         }
     }
+
+    /// <summary>The Redis counters' commit hook, only where Redis is configured: without it no transaction pays for it.</summary>
+    private static IInterceptor[] HotStockInterceptors(IServiceProvider sp) =>
+        sp.GetRequiredService<RedisCounters>().Enabled ? [sp.GetRequiredService<HotStockInterceptor>()] : [];
 
     /// <summary>Anchors a relative SQLite file under the content root and makes sure its folder exists.</summary>
     private static string SqliteConnectionString(string connectionString, string contentRoot)
