@@ -18,7 +18,7 @@ namespace Checkout.Tests.ScaleOut;
 public sealed class TwoInstanceTests : IAsyncLifetime
 {
     private const string Sku = "HOT-ESPRESSO";
-    private TestDatabase _database = null!;
+    private TestDatabase? _database;
     private AppInstance _first = null!;
     private AppInstance _second = null!;
 
@@ -97,10 +97,15 @@ public sealed class TwoInstanceTests : IAsyncLifetime
             "and the stock coming back");
     }
 
+    // Also after a failed start: whatever was started is stopped, and the database dropped.
     public async Task DisposeAsync()
     {
-        await _second.DisposeAsync();
-        await _first.DisposeAsync();
-        await _database.DisposeAsync();
+        foreach (var started in new IAsyncDisposable?[] { _second, _first, _database })
+        {
+            if (started is not null)
+            {
+                await started.DisposeAsync();
+            }
+        }
     }
 }
