@@ -138,7 +138,7 @@ public static class Rows
     /// <summary>One shopper's whole checkout of one unit; Ok only when the order ends CONFIRMED.</summary>
     public static async ValueTask<Outcome> BuyOneAsync(BenchShop shop, string sku, string email, Failures failures, CancellationToken ct)
     {
-        var cartId = await shop.Carts.CreateAsync(ct);
+        var cartId = await shop.Carts.CreateAsync(ct: ct);
         var cart = await shop.Carts.SetQuantityAsync(cartId, sku, 1, ct);
         if (!cart.IsSuccess)
         {

@@ -3,6 +3,7 @@ using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.HotStock;
+using Checkout.Data.Idempotency;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Operations;
@@ -37,6 +38,7 @@ public static class DependencyInjection
     {
         var services = builder.Services;
         services.AddOptions<CheckoutOptions>().Bind(builder.Configuration.GetSection(CheckoutOptions.Section));
+        services.AddOptions<IdempotencyOptions>().Bind(builder.Configuration.GetSection(IdempotencyOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section));
@@ -65,6 +67,8 @@ public static class DependencyInjection
         services.AddSingleton<InventoryAdminService>();
         services.AddSingleton<WaitlistService>();
         services.AddSingleton<HoldSweeper>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddHostedService<IdempotencySweeperService>();
         services.AddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         services.TryAddSingleton<IFulfillmentPublisher, InProcessFulfillmentPublisher>();

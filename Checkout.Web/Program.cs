@@ -29,6 +29,7 @@ app.UseCheckoutSecurity();
 app.UseCheckoutErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseIdempotencyKeys();
 app.UseAntiforgery();
 app.UseCartCookie();
 

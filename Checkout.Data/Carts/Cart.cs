@@ -2,6 +2,15 @@ using Checkout.Data.Common;
 
 namespace Checkout.Data.Carts;
 
+public enum CartStatus
+{
+    /// <summary>Being filled; it can be checked out.</summary>
+    Open,
+
+    /// <summary>An order from it was authorized: it never changes again and no second order can come from it.</summary>
+    CheckedOut,
+}
+
 /// <summary>A shopper's cart, kept server-side. Each line remembers the price the shopper last saw.</summary>
 public sealed class Cart
 {
@@ -21,7 +30,34 @@ public sealed class Cart
     public Guid Id { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>
+    /// A concurrency token: an edit saves only while the cart is still open, so an edit racing the authorization that
+    /// closes it fails instead of changing a cart that has become an order.
+    /// </summary>
+    public CartStatus Status { get; private set; }
+
     public IReadOnlyList<CartLine> Lines => _lines;
+
+    public bool IsOpen => Status == CartStatus.Open;
+
+    /// <summary>Once checked out, the shopper's next cart: it starts with what the order did not take.</summary>
+    public Guid? NextCartId { get; private set; }
+
+    /// <summary>The cart that follows this checked-out one, holding the lines the order left (added after checkout started).</summary>
+    internal Cart Successor(Guid id, DateTimeOffset now)
+    {
+        if (IsOpen)
+        {
+            throw new InvalidOperationException($"Cart {Id} is open; only a checked-out cart has a successor.");
+        }
+        var next = new Cart(id, now);
+        next._lines.AddRange(_lines.Select(l => new CartLine(id, l.Sku, l.Quantity, l.SeenPriceMinor)));
+        return next;
+    }
+
+    internal static Error Closed() =>
+        new(ErrorCodes.CartClosed, "This cart was checked out and can no longer change; start a new cart.");
 
     /// <summary>
     /// Sets a line's quantity (0 removes it). A new line records the price the shopper is shown now; an existing
@@ -29,6 +65,10 @@ public sealed class Cart
     /// </summary>
     public Error? SetQuantity(string sku, int quantity, long shownPriceMinor, DateTimeOffset now)
     {
+        if (!IsOpen)
+        {
+            return Closed();
+        }
         var line = _lines.Find(l => l.Sku == sku);
         if (quantity == 0)
         {
@@ -57,11 +97,40 @@ public sealed class Cart
         return null;
     }
 
-    /// <summary>The shopper accepts the current price of a line.</summary>
-    public void AcceptPrice(string sku, long priceMinor, DateTimeOffset now)
+    /// <summary>
+    /// Removes what an authorized order bought (anything added since stays, for the next cart to take over). The cart
+    /// is closed by then: its status moved in the same transaction, by <see cref="CartLedger.TryCheckOutAsync"/>.
+    /// </summary>
+    internal void TakeOut(IEnumerable<(string Sku, int Quantity)> ordered)
     {
+        foreach (var (sku, quantity) in ordered)
+        {
+            var line = _lines.Find(l => l.Sku == sku);
+            if (line is null)
+            {
+                continue;
+            }
+            if (line.Quantity <= quantity)
+            {
+                _lines.Remove(line);
+            }
+            else
+            {
+                line.ChangeQuantity(line.Quantity - quantity);
+            }
+        }
+    }
+
+    /// <summary>The shopper accepts the current price of a line.</summary>
+    public Error? AcceptPrice(string sku, long priceMinor, DateTimeOffset now)
+    {
+        if (!IsOpen)
+        {
+            return Closed();
+        }
         _lines.Find(l => l.Sku == sku)?.AcceptPrice(priceMinor);
         UpdatedAt = now;
+        return null;
     }
 }
 

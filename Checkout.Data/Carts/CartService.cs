@@ -7,13 +7,21 @@ namespace Checkout.Data.Carts;
 
 public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<Guid> CreateAsync(CancellationToken ct = default)
+    /// <summary>Creates an empty cart; with <paramref name="cartId"/> given, idempotent on it (a repeat finds the cart made first).</summary>
+    public async Task<Guid> CreateAsync(Guid? cartId = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var cart = new Cart(Guid.CreateVersion7(now), now);
+        var cart = new Cart(cartId ?? Guid.CreateVersion7(now), now);
         db.Carts.Add(cart);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (cartId is not null && DbErrors.IsUniqueViolation(e))
+        {
+            // A repeat of the same request: the cart made first is the answer.
+        }
         return cart.Id;
     }
 
@@ -33,6 +41,40 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // Created by a concurrent request (a second tab): that cart is the one.
+        }
+    }
+
+    /// <summary>
+    /// The shopper's cart now, starting from the id in their cookie: that cart while it is open (or not made yet); once it
+    /// was checked out, the cart that follows it, made on first need with what the order left. Two tabs asking at
+    /// once get the same next cart.
+    /// </summary>
+    public async Task<Guid> CurrentAsync(Guid cartId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        while (true)
+        {
+            var cart = await db.Carts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cartId, ct);
+            if (cart is null || cart.IsOpen)
+            {
+                return cartId;
+            }
+            if (cart.NextCartId is { } next)
+            {
+                cartId = next;
+                continue;
+            }
+            var successor = cart.Successor(Guid.CreateVersion7(clock.GetUtcNow()), clock.GetUtcNow());
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await CartLedger.TryLinkSuccessorAsync(db, cart.Id, successor.Id, ct))
+            {
+                db.Carts.Add(successor);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return successor.Id;
+            }
+            // Another tab linked one first: follow its link.
+            await tx.RollbackAsync(ct);
         }
     }
 
@@ -75,12 +117,11 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
                 return error;
             }
         }
-        else
+        else if (cart.SetQuantity(sku, 0, 0, now) is { } error)
         {
-            cart.SetQuantity(sku, 0, 0, now);
+            return error;
         }
-        await db.SaveChangesAsync(ct);
-        return await CartValidator.PriceAsync(db, cart, ct);
+        return await SaveEditAsync(db, cart, ct);
     }
 
     /// <summary>
@@ -108,8 +149,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return error;
         }
-        await db.SaveChangesAsync(ct);
-        return await CartValidator.PriceAsync(db, cart, ct);
+        return await SaveEditAsync(db, cart, ct);
     }
 
     public async Task<Result<CartView>> GetAsync(Guid cartId, CancellationToken ct = default)
@@ -137,9 +177,11 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return Error.NotFound($"The product {sku} in the cart");
         }
-        cart.AcceptPrice(sku, price.Value, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
-        return await CartValidator.PriceAsync(db, cart, ct);
+        if (cart.AcceptPrice(sku, price.Value, clock.GetUtcNow()) is { } error)
+        {
+            return error;
+        }
+        return await SaveEditAsync(db, cart, ct);
     }
 
     /// <summary>Applies every fix the validation offers: accept current prices, reduce to what is left, remove what is gone.</summary>
@@ -150,6 +192,10 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         if (cart is null)
         {
             return Error.NotFound("The cart");
+        }
+        if (!cart.IsOpen)
+        {
+            return Cart.Closed();
         }
         var view = await CartValidator.PriceAsync(db, cart, ct);
         var now = clock.GetUtcNow();
@@ -168,7 +214,23 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
                     break;
             }
         }
-        await db.SaveChangesAsync(ct);
+        return await SaveEditAsync(db, cart, ct);
+    }
+
+    /// <summary>
+    /// Saves an edit of a cart that was open when read. The cart's status is a concurrency token, so an authorization
+    /// that closed it meanwhile wins and the edit changes nothing.
+    /// </summary>
+    private static async Task<Result<CartView>> SaveEditAsync(CheckoutDbContext db, Cart cart, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Cart.Closed();
+        }
         return await CartValidator.PriceAsync(db, cart, ct);
     }
 }

@@ -46,7 +46,7 @@ internal static class CartValidator
                     Available: item.Quantity));
             }
         }
-        return new CartView(cart.Id, lines, lines.Sum(l => l.LineTotalMinor), currency, problems);
+        return new CartView(cart.Id, lines, lines.Sum(l => l.LineTotalMinor), currency, problems, cart.Status);
     }
 
     public static Error OutOfStock(IReadOnlyList<StockShortage> shortages) => new(

@@ -18,7 +18,10 @@ public sealed record CartProblem(CartProblemKind Kind, string Sku, string Messag
 public sealed record CartLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
 /// <summary>A cart priced from the database, with its itemised problems. Unavailable lines are not in the subtotal.</summary>
-public sealed record CartView(Guid CartId, IReadOnlyList<CartLineView> Lines, long SubtotalMinor, string Currency, IReadOnlyList<CartProblem> Problems)
+/// <param name="Status">A checked-out cart became an order: it no longer changes, and the shopper's next cart follows it.</param>
+public sealed record CartView(
+    Guid CartId, IReadOnlyList<CartLineView> Lines, long SubtotalMinor, string Currency, IReadOnlyList<CartProblem> Problems,
+    CartStatus Status = CartStatus.Open)
 {
     public int ItemCount => Lines.Sum(l => l.Quantity);
 

@@ -22,6 +22,9 @@ public sealed record CheckoutView(
     long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode, string Email,
     DateTimeOffset HoldExpiresAt, bool HoldExtended, string CustomerName = "", Guid CartId = default);
 
+/// <param name="Created">True for the start that made the checkout; false when an existing one answered.</param>
+public sealed record StartedCheckout(CheckoutView Checkout, bool Created);
+
 public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
 public sealed class CheckoutService(
@@ -30,12 +33,22 @@ public sealed class CheckoutService(
 {
     private readonly CheckoutOptions _options = options.Value;
 
+    /// <summary>Starts checkout, or finds the cart's open checkout; see <see cref="StartOrFindAsync"/>.</summary>
+    public async Task<Result<CheckoutView>> StartAsync(StartCheckout request, CancellationToken ct = default)
+    {
+        var started = await StartOrFindAsync(request, ct);
+        return started.IsSuccess ? started.Value!.Checkout : started.Error!;
+    }
+
     /// <summary>
     /// Starts checkout: validates the cart against server prices, prices the quote, and in one transaction holds
-    /// every line (all or nothing) and takes the promo use. Idempotent on the session id: starting again returns
-    /// the same session and never holds twice.
+    /// every line (all or nothing) and takes the promo use. A cart has at most one open checkout — a unique index
+    /// decides, not a read — so starting again, with or without a session id, at once or later, returns that checkout
+    /// and never holds twice (<see cref="StartedCheckout.Created"/> false). Only a changed request (other items,
+    /// contact or promo code) before payment replaces it, releasing its holds in the transaction that takes the new ones.
+    /// A cart whose order was authorized is closed and starts nothing.
     /// </summary>
-    public async Task<Result<CheckoutView>> StartAsync(StartCheckout request, CancellationToken ct = default)
+    public async Task<Result<StartedCheckout>> StartOrFindAsync(StartCheckout request, CancellationToken ct = default)
     {
         if ((InputRules.Email(request.Email) ?? InputRules.PersonName(request.CustomerName)) is { } inputError)
         {
@@ -48,19 +61,30 @@ public sealed class CheckoutService(
         }
         promoCode = promoCode is null ? null : InputRules.NormalizeCode(promoCode);
         var email = InputRules.NormalizeEmail(request.Email);
+        var name = request.CustomerName.Trim();
         var sessionId = request.CheckoutSessionId ?? Guid.CreateVersion7(clock.GetUtcNow());
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Only a client-minted id can name a session that exists already; one minted just now cannot.
         if (request.CheckoutSessionId is not null && await ExistingAsync(db, sessionId, request.CartId, ct) is { } existing)
         {
-            return existing;
+            return Found(existing);
         }
 
         var cart = await db.Carts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CartId, ct);
         if (cart is null)
         {
             return Error.NotFound("The cart");
+        }
+        if (!cart.IsOpen)
+        {
+            return Cart.Closed();
+        }
+        var open = await db.CheckoutSessions.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.CartId == cart.Id && s.Status == CheckoutSessionStatus.Open, ct);
+        if (open is not null && open.HoldExpiresAt > clock.GetUtcNow() && (open.HoldExtended || IsSameRequest(open, cart, email, name, promoCode)))
+        {
+            return new StartedCheckout(ToView(open), Created: false);
         }
         var quoteResult = await QuoteAsync(db, cart, promoCode, ct);
         if (!quoteResult.IsSuccess)
@@ -72,6 +96,13 @@ public sealed class CheckoutService(
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The cart's row first: a checkout start and the authorization that closes the cart take turns on it.
+        if (!await CartLedger.LockOpenAsync(db, cart.Id, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return Cart.Closed();
+        }
+        var replaced = open is null ? null : await ReplaceAsync(db, open, now, ct);
         if (request.WaitlistEntryId is { } entryId && !await ClaimOfferAsync(db, entryId, email, now, ct))
         {
             await tx.RollbackAsync(ct);
@@ -91,10 +122,10 @@ public sealed class CheckoutService(
         if (shortages.Count > 0)
         {
             await tx.RollbackAsync(ct);
-            // A double submit of this very session may have taken the stock: then that session is the answer.
-            if (await ExistingAsync(db, sessionId, request.CartId, ct) is { } started)
+            // A concurrent start of this cart may have taken the stock: then its checkout is the answer.
+            if (await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started)
             {
-                return started;
+                return Found(started);
             }
             metrics.OversellRejected();
             return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
@@ -103,10 +134,10 @@ public sealed class CheckoutService(
         if (promo is not null && await PromoLedger.TryRedeemAsync(db, promo, sessionId, email, now, ct) is { } refused)
         {
             await tx.RollbackAsync(ct);
-            return await ExistingAsync(db, sessionId, request.CartId, ct) ?? refused;
+            return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started ? Found(started) : refused;
         }
 
-        var session = new CheckoutSession(sessionId, cart.Id, email, request.CustomerName.Trim(), promo?.Code, quote, now, expiresAt);
+        var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt);
         db.CheckoutSessions.Add(session);
         db.Holds.AddRange(quote.Lines.Select(l => new Hold(sessionId, l.Sku, l.Quantity, now, expiresAt)));
         try
@@ -116,14 +147,51 @@ public sealed class CheckoutService(
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Another request started the same session first; its holds stand and ours roll back.
+            // Another start of this cart (or of this very session) won: its holds stand and ours roll back.
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return await ExistingAsync(db, sessionId, request.CartId, ct) ?? throw new InvalidOperationException("Session vanished after a duplicate insert.", e);
+            return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } winner
+                ? Found(winner)
+                : throw new InvalidOperationException("The checkout that won a duplicate start vanished.", e);
         }
         metrics.CheckoutStarted();
+        if (replaced is { } ended)
+        {
+            await events.PublishRaisedAsync(db);
+            await events.PublishReleasedAsync(open!.Id, ended, ct);
+        }
         await events.PublishStockAsync(quote.Lines.Select(l => l.Sku), ct);
-        return ToView(session);
+        return new StartedCheckout(ToView(session), Created: true);
+    }
+
+    /// <summary>
+    /// Ends the cart's earlier open checkout inside the transaction that starts its replacement. A live one is
+    /// cancelled and its units go straight back on sale for the new hold to take; one whose hold ran out expires as
+    /// the sweeper would expire it (its units offered to the waitlist first). Returns how it ended, or null when
+    /// something else ended it meanwhile.
+    /// </summary>
+    private async Task<CheckoutSessionStatus?> ReplaceAsync(CheckoutDbContext db, CheckoutSession open, DateTimeOffset now, CancellationToken ct)
+    {
+        var expired = open.HoldExpiresAt <= now;
+        var (to, window) = expired ? (CheckoutSessionStatus.Expired, _options.WaitlistClaimWindow) : (CheckoutSessionStatus.Cancelled, (TimeSpan?)null);
+        return await StockLedger.CloseSessionAsync(db, open.Id, to, now, expiredOnly: expired, window, ct) ? to : null;
+    }
+
+    /// <summary>The open checkout answers a start when it was made from the same items, contact and promo code.</summary>
+    private static bool IsSameRequest(CheckoutSession open, Cart cart, string email, string name, string? promoCode) =>
+        open.Email == email && open.CustomerName == name && open.PromoCode == promoCode
+        && open.Lines.Count == cart.Lines.Count
+        && cart.Lines.All(c => open.Lines.Any(l => l.Sku == c.Sku && l.Quantity == c.Quantity));
+
+    private static Result<StartedCheckout> Found(Result<CheckoutView> found) =>
+        found.IsSuccess ? new StartedCheckout(found.Value!, Created: false) : found.Error!;
+
+    /// <summary>The cart's open checkout, else the one named by <paramref name="sessionId"/> (a replay of a start).</summary>
+    private async Task<Result<CheckoutView>?> OpenOrExistingAsync(CheckoutDbContext db, Guid cartId, Guid sessionId, CancellationToken ct)
+    {
+        var open = await db.CheckoutSessions.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.CartId == cartId && s.Status == CheckoutSessionStatus.Open, ct);
+        return open is not null ? ToView(open) : await ExistingAsync(db, sessionId, cartId, ct);
     }
 
     /// <summary>

@@ -19,6 +19,12 @@ public static class ErrorCodes
     public const string OutOfStock = "out-of-stock";
     public const string HoldExpired = "hold-expired";
     public const string CheckoutClosed = "checkout-closed";
+
+    /// <summary>The cart's order was placed: the cart no longer changes and cannot be checked out again.</summary>
+    public const string CartClosed = "cart-closed";
+
+    /// <summary>The checkout's payment went through already: a request with other card details cannot pay it again.</summary>
+    public const string AlreadyPaid = "already-paid";
     public const string PaymentDeclined = "payment-declined";
     public const string PaymentPending = "payment-pending";
 

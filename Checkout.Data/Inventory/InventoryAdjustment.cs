@@ -7,8 +7,9 @@ public sealed class InventoryAdjustment
     {
     }
 
-    public InventoryAdjustment(string sku, int delta, string reason, string actor, DateTimeOffset at)
+    public InventoryAdjustment(string sku, int delta, string reason, string actor, DateTimeOffset at, Guid? requestId = null)
     {
+        RequestId = requestId;
         Sku = sku;
         Delta = delta;
         Reason = reason;
@@ -22,4 +23,7 @@ public sealed class InventoryAdjustment
     public string Reason { get; private set; } = "";
     public string Actor { get; private set; } = "";
     public DateTimeOffset At { get; private set; }
+
+    /// <summary>The request that made it, when it carried an Idempotency-Key: a resumed request finds it and adjusts nothing.</summary>
+    public Guid? RequestId { get; private set; }
 }

@@ -36,7 +36,10 @@ public sealed class InventoryAdminService(
     /// Adds (positive) or removes (negative) available units. Added units go to the SKU's waitlist first. Removing
     /// never takes stock below zero or touches held units.
     /// </summary>
-    public async Task<Result<StockView>> AdjustAsync(string sku, int delta, string reason, string actor, CancellationToken ct = default)
+    /// <param name="requestId">
+    /// Names the request: an adjustment under the same id is made once, and a repeat answers with the stock as it is.
+    /// </param>
+    public async Task<Result<StockView>> AdjustAsync(string sku, int delta, string reason, string actor, Guid? requestId = null, CancellationToken ct = default)
     {
         if (InputRules.Sku(sku) is { } skuError)
         {
@@ -51,6 +54,10 @@ public sealed class InventoryAdminService(
             return Error.Validation("An adjustment needs a reason (at most 200 printable characters).");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (requestId is not null && await db.InventoryAdjustments.AnyAsync(a => a.RequestId == requestId, ct))
+        {
+            return await StockOfAsync(db, sku, ct);
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Inventory
             .Where(i => i.Sku == sku && i.Quantity + delta >= 0)
@@ -64,8 +71,17 @@ public sealed class InventoryAdminService(
         }
         db.AvailableMoved(sku, delta);
         var now = clock.GetUtcNow();
-        db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, now));
-        await db.SaveChangesAsync(ct);
+        db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, now, requestId));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (requestId is not null && DbErrors.IsUniqueViolation(e))
+        {
+            // The same request, run twice at once: the other run made the adjustment.
+            await tx.RollbackAsync(ct);
+            return await StockOfAsync(db, sku, ct);
+        }
         if (delta > 0 && await WaitlistLedger.OfferAsync(db, sku, delta, now, options.Value.WaitlistClaimWindow, ct) is var offered and > 0)
         {
             await db.Inventory.Where(i => i.Sku == sku)
@@ -75,6 +91,11 @@ public sealed class InventoryAdminService(
         await tx.CommitAsync(ct);
         await events.PublishRaisedAsync(db);
         await events.PublishStockAsync([sku], ct);
+        return await StockOfAsync(db, sku, ct);
+    }
+
+    private static async Task<Result<StockView>> StockOfAsync(CheckoutDbContext db, string sku, CancellationToken ct)
+    {
         var item = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku, ct);
         return new StockView(item.Sku, item.Quantity, item.Reserved, item.Sold);
     }

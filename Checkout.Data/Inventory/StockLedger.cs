@@ -85,7 +85,7 @@ internal static class StockLedger
 
     /// <summary>Ends a session that has not become an order: releases holds and gives back its promo use, once.</summary>
     public static async Task<bool> CloseSessionAsync(
-        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, TimeSpan waitlistWindow, CancellationToken ct)
+        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, TimeSpan? waitlistWindow, CancellationToken ct)
     {
         var closed = await db.CheckoutSessions
             .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && (!expiredOnly || s.HoldExpiresAt <= now))

@@ -50,7 +50,7 @@ public sealed class LastUnitDrill(
         {
             for (var i = 0; i < buyers; i++)
             {
-                var cartId = await carts.CreateAsync(ct);
+                var cartId = await carts.CreateAsync(ct: ct);
                 cartIds.Add(cartId);
                 await carts.SetQuantityAsync(cartId, sku, 1, ct);
             }

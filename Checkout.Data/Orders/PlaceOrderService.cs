@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Checkout.Data.Carts;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
@@ -83,7 +84,17 @@ public sealed class PlaceOrderService(
         }
 
         var (advanced, confirmedHere) = await AdvanceAsync(db, order, card, ct);
-        return advanced.IsSuccess ? new PlacedOrder(advanced.Value!, Replayed: !confirmedHere) : advanced.Error!;
+        if (!advanced.IsSuccess)
+        {
+            return advanced.Error!;
+        }
+        // The order is paid with the card the gateway authorized; a request with another card does not get to
+        // believe it paid (or see the order): it is told the checkout is paid already.
+        if (advanced.Value!.Payment is { } paid && (paid.CardBrand, paid.CardLast4) != (card.Brand, card.Last4))
+        {
+            return new Error(ErrorCodes.AlreadyPaid, "This checkout is already paid with another card; nothing was charged to this one.");
+        }
+        return new PlacedOrder(advanced.Value, Replayed: !confirmedHere);
     }
 
     /// <summary>
@@ -239,20 +250,28 @@ public sealed class PlaceOrderService(
                 }
                 return (null, null);
             }
+            // One cart, one order: the cart closes with its first authorized order (its row first, as a checkout
+            // start locks it first), and an order from a cart closed already is undone.
+            if (!await CartLedger.TryCheckOutAsync(db, session.CartId, now, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return (await AbandonAsync(db, order, result.TransactionId!, CartAlreadyOrdered(), ct), null);
+            }
             var sessionClosed = await db.CheckoutSessions
                 .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, CheckoutSessionStatus.Completed), ct) == 1;
             if (!sessionClosed || !await StockLedger.TryConvertHoldsAsync(db, session, now, ct))
             {
                 await tx.RollbackAsync(ct);
-                return (await AbandonAfterExpiryAsync(db, order, result.TransactionId!, ct), null);
+                return (await AbandonAsync(db, order, result.TransactionId!, HoldExpired(), ct), null);
             }
             if (session.PromoCode is not null)
             {
                 await PromoLedger.ConsumeAsync(db, session.Id, ct);
             }
-            await TakeOrderedOutOfCartAsync(db, session, now, ct);
-            db.Payments.Add(new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, card, now));
+            await TakeOrderedOutOfCartAsync(db, session, ct);
+            // The card on record is the one the gateway authorized, whichever request's answer this is.
+            db.Payments.Add(new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, result.Card ?? card.Summary, now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -260,34 +279,34 @@ public sealed class PlaceOrderService(
         return (null, OrderStatus.PaymentAuthorized);
     }
 
-    /// <summary>What the order bought leaves the cart in the same transaction (anything added meanwhile stays).</summary>
-    private static async Task TakeOrderedOutOfCartAsync(CheckoutDbContext db, CheckoutSession session, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// What the order bought leaves the (now closed) cart in the same transaction: what is left is what the shopper
+    /// added after starting the checkout, which the next cart takes over.
+    /// </summary>
+    private static async Task TakeOrderedOutOfCartAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
     {
-        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == session.CartId, ct);
-        if (cart is null)
-        {
-            return;
-        }
-        foreach (var line in session.Lines)
-        {
-            var inCart = cart.Lines.FirstOrDefault(l => l.Sku == line.Sku)?.Quantity ?? 0;
-            cart.SetQuantity(line.Sku, Math.Max(0, inCart - line.Quantity), line.UnitPriceMinor, now);
-        }
+        var cart = await db.Carts.FirstAsync(c => c.Id == session.CartId, ct);
+        cart.TakeOut(session.Lines.Select(l => (l.Sku, l.Quantity)));
     }
 
-    /// <summary>The hold was released before the authorization came back: give the money back and cancel; nothing is sold.</summary>
-    private async Task<Error> AbandonAfterExpiryAsync(CheckoutDbContext db, Order order, string authorizationId, CancellationToken ct)
+    /// <summary>
+    /// The order cannot stand (its hold was released, or its cart already became another order) once the authorization
+    /// came back: give the money back, cancel, and release whatever the checkout still holds; nothing is sold.
+    /// </summary>
+    private async Task<Error> AbandonAsync(CheckoutDbContext db, Order order, string authorizationId, Error why, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await gateway.VoidAsync($"void-{order.Id}", authorizationId, ct);
+        var now = clock.GetUtcNow();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await OrderLedger.TryTransitionAsync(
-                db, order.Id, OrderStatus.Pending, OrderStatus.Cancelled, clock.GetUtcNow(),
-                new TransitionRequest(Checkout.Actor, "The hold expired before payment completed."), ct);
+                db, order.Id, OrderStatus.Pending, OrderStatus.Cancelled, now, new TransitionRequest(Checkout.Actor, why.Message), ct);
+            await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Cancelled, now, expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
             await tx.CommitAsync(ct);
         }
-        return HoldExpired();
+        await events.PublishRaisedAsync(db);
+        return why;
     }
 
     private async Task<(Error? Stop, bool Confirmed)> CaptureAsync(CheckoutDbContext db, Order order, CancellationToken ct)
@@ -352,4 +371,6 @@ public sealed class PlaceOrderService(
         });
 
     private static Error HoldExpired() => new(ErrorCodes.HoldExpired, "The items in this checkout were released before payment; nothing was charged.");
+
+    private static Error CartAlreadyOrdered() => new(ErrorCodes.CartClosed, "This cart's order was placed already; nothing was charged.");
 }

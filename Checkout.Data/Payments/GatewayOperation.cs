@@ -20,7 +20,7 @@ public sealed class GatewayOperation
 
     internal GatewayOperation(
         GatewayOperationKind kind, string idempotencyKey, string? parentTransactionId, long amountMinor,
-        GatewayOutcome outcome, DateTimeOffset now)
+        GatewayOutcome outcome, CardSummary? card, DateTimeOffset now)
     {
         Key = $"{kind}:{idempotencyKey}";
         Kind = kind;
@@ -28,6 +28,8 @@ public sealed class GatewayOperation
         ParentTransactionId = parentTransactionId;
         AmountMinor = amountMinor;
         Outcome = outcome;
+        CardBrand = card?.Brand;
+        CardLast4 = card?.Last4;
         CreatedAt = now;
     }
 
@@ -37,5 +39,9 @@ public sealed class GatewayOperation
     public string? ParentTransactionId { get; private set; }
     public long AmountMinor { get; private set; }
     public GatewayOutcome Outcome { get; private set; }
+
+    /// <summary>The authorized card (authorizations only), returned with every repeat of the call.</summary>
+    public string? CardBrand { get; private set; }
+    public string? CardLast4 { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 }

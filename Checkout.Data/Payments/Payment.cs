@@ -16,7 +16,7 @@ public sealed class Payment
     {
     }
 
-    public Payment(Guid orderId, string authorizationId, long amountMinor, string currency, CardDetails card, DateTimeOffset now)
+    public Payment(Guid orderId, string authorizationId, long amountMinor, string currency, CardSummary card, DateTimeOffset now)
     {
         Id = Guid.CreateVersion7(now);
         OrderId = orderId;

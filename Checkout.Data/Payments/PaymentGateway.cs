@@ -36,7 +36,11 @@ public enum GatewayOutcome
     Timeout,
 }
 
-public sealed record GatewayResult(GatewayOutcome Outcome, string? TransactionId, string Message)
+/// <param name="Card">
+/// On an approved authorization, the card the gateway authorized: what the shop records, never what a retry sent
+/// (a repeated key returns the first call's card).
+/// </param>
+public sealed record GatewayResult(GatewayOutcome Outcome, string? TransactionId, string Message, CardSummary? Card = null)
 {
     /// <summary>The look-up answer of a gateway that cannot look earlier calls up: it cannot tell.</summary>
     public static readonly GatewayResult CannotLookUp = new(GatewayOutcome.Timeout, null, "This gateway cannot look up earlier calls.");
@@ -77,6 +81,9 @@ public sealed record CardDetails(string Number, string Expiry, string Cvc)
         return null;
     }
 
+    /// <summary>All of the card that may be kept.</summary>
+    public CardSummary Summary => new(Brand, Last4);
+
     public override string ToString() => $"{Brand} •••• {Last4}";
 
     private static bool TryParseExpiry(string expiry, out int year, out int month)
@@ -108,3 +115,6 @@ public sealed record CardDetails(string Number, string Expiry, string Cvc)
         return sum % 10 == 0;
     }
 }
+
+/// <summary>A card as the shop may keep it: brand and last four digits.</summary>
+public sealed record CardSummary(string Brand, string Last4);

@@ -34,7 +34,7 @@ public sealed class SimulatedPaymentGateway(
             InsufficientFundsCard => GatewayOutcome.InsufficientFunds,
             _ => GatewayOutcome.Declined,
         };
-        var (operation, first) = await RecordAsync(GatewayOperationKind.Authorize, idempotencyKey, null, amountMinor, outcome, ct);
+        var (operation, first) = await RecordAsync(GatewayOperationKind.Authorize, idempotencyKey, null, amountMinor, outcome, card.Summary, ct);
         return first && card.Digits == TimeoutCard
             ? new GatewayResult(GatewayOutcome.Timeout, null, "The payment provider did not answer in time.")
             : ToResult(operation);
@@ -43,13 +43,13 @@ public sealed class SimulatedPaymentGateway(
     public async Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default)
     {
         var outcome = await CanSettleAsync(authorizationId, amountMinor, ct) ? GatewayOutcome.Approved : GatewayOutcome.Declined;
-        return ToResult((await RecordAsync(GatewayOperationKind.Capture, idempotencyKey, authorizationId, amountMinor, outcome, ct)).Operation);
+        return ToResult((await RecordAsync(GatewayOperationKind.Capture, idempotencyKey, authorizationId, amountMinor, outcome, null, ct)).Operation);
     }
 
     public async Task<GatewayResult> VoidAsync(string idempotencyKey, string authorizationId, CancellationToken ct = default)
     {
         var outcome = await CanSettleAsync(authorizationId, 0, ct) ? GatewayOutcome.Approved : GatewayOutcome.Declined;
-        return ToResult((await RecordAsync(GatewayOperationKind.Void, idempotencyKey, authorizationId, 0, outcome, ct)).Operation);
+        return ToResult((await RecordAsync(GatewayOperationKind.Void, idempotencyKey, authorizationId, 0, outcome, null, ct)).Operation);
     }
 
     public async Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default)
@@ -62,7 +62,7 @@ public sealed class SimulatedPaymentGateway(
         var captured = settled.Where(o => o.Kind == GatewayOperationKind.Capture).Sum(o => o.AmountMinor);
         var refunded = settled.Where(o => o.Kind == GatewayOperationKind.Refund).Sum(o => o.AmountMinor);
         var outcome = amountMinor > 0 && amountMinor <= captured - refunded ? GatewayOutcome.Approved : GatewayOutcome.Declined;
-        return ToResult((await RecordAsync(GatewayOperationKind.Refund, idempotencyKey, authorizationId, amountMinor, outcome, ct)).Operation);
+        return ToResult((await RecordAsync(GatewayOperationKind.Refund, idempotencyKey, authorizationId, amountMinor, outcome, null, ct)).Operation);
     }
 
     public async Task<GatewayResult?> FindAsync(GatewayOperationKind kind, string idempotencyKey, CancellationToken ct = default)
@@ -90,7 +90,7 @@ public sealed class SimulatedPaymentGateway(
 
     /// <summary>Stores the operation under its idempotency key, or returns the one stored first.</summary>
     private async Task<(GatewayOperation Operation, bool First)> RecordAsync(
-        GatewayOperationKind kind, string idempotencyKey, string? parent, long amountMinor, GatewayOutcome outcome, CancellationToken ct)
+        GatewayOperationKind kind, string idempotencyKey, string? parent, long amountMinor, GatewayOutcome outcome, CardSummary? card, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         if (options.Value.SimulatedGatewayLatency > TimeSpan.Zero)
@@ -104,7 +104,7 @@ public sealed class SimulatedPaymentGateway(
         {
             return (stored, false);
         }
-        var operation = new GatewayOperation(kind, idempotencyKey, parent, amountMinor, outcome, clock.GetUtcNow());
+        var operation = new GatewayOperation(kind, idempotencyKey, parent, amountMinor, outcome, card, clock.GetUtcNow());
         db.GatewayOperations.Add(operation);
         try
         {
@@ -120,7 +120,8 @@ public sealed class SimulatedPaymentGateway(
 
     private static GatewayResult ToResult(GatewayOperation operation) => operation.Outcome switch
     {
-        GatewayOutcome.Approved => new GatewayResult(GatewayOutcome.Approved, operation.TransactionId, "Approved."),
+        GatewayOutcome.Approved => new GatewayResult(GatewayOutcome.Approved, operation.TransactionId, "Approved.",
+            operation is { CardBrand: { } brand, CardLast4: { } last4 } ? new CardSummary(brand, last4) : null),
         GatewayOutcome.InsufficientFunds => new GatewayResult(GatewayOutcome.InsufficientFunds, null, "The card has insufficient funds."),
         _ => new GatewayResult(GatewayOutcome.Declined, null, operation.Kind == GatewayOperationKind.Authorize
             ? "The card was declined."

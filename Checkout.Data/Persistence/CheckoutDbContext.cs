@@ -3,6 +3,7 @@ using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.HotStock;
+using Checkout.Data.Idempotency;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
@@ -45,6 +46,7 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<ShipmentRequest> ShipmentRequests => Set<ShipmentRequest>();
     public DbSet<GatewayOperation> GatewayOperations => Set<GatewayOperation>();
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+    public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     /// <summary>Records an event that code deep in a transaction caused; the service publishes it after the commit.</summary>
     internal void Raise(CheckoutEvent @event) => _raised.Add(@event);

@@ -2,6 +2,7 @@ using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
+using Checkout.Data.Idempotency;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
@@ -54,6 +55,7 @@ internal sealed class InventoryAdjustmentConfiguration : IEntityTypeConfiguratio
         b.Property(a => a.Reason).HasMaxLength(200);
         b.Property(a => a.Actor).HasMaxLength(100);
         b.HasIndex(a => new { a.Sku, a.At });
+        b.HasIndex(a => a.RequestId).IsUnique().HasFilter("\"RequestId\" IS NOT NULL");
     }
 }
 
@@ -76,6 +78,7 @@ internal sealed class CartConfiguration : IEntityTypeConfiguration<Cart>
     {
         b.ToTable("carts");
         b.HasKey(c => c.Id);
+        b.Property(c => c.Status).IsConcurrencyToken();
         b.OwnsMany(c => c.Lines, l =>
         {
             l.ToTable("cart_lines");
@@ -105,6 +108,8 @@ internal sealed class CheckoutSessionConfiguration : IEntityTypeConfiguration<Ch
     {
         b.ToTable("checkout_sessions");
         b.HasKey(s => s.Id);
+        // One cart, one open checkout: a second start of the same cart cannot hold its stock again.
+        b.HasIndex(s => s.CartId).IsUnique().HasFilter("\"Status\" = 'Open'").HasDatabaseName("IX_checkout_sessions_CartId_Open");
         b.Property(s => s.Currency).HasMaxLength(3);
         b.Property(s => s.PromoCode).HasMaxLength(32);
         b.OwnsMany(s => s.Lines, l =>
@@ -234,6 +239,24 @@ internal sealed class GatewayOperationConfiguration : IEntityTypeConfiguration<G
         b.Property(o => o.Key).HasMaxLength(200);
         b.Property(o => o.TransactionId).HasMaxLength(100);
         b.Property(o => o.ParentTransactionId).HasMaxLength(100);
+        b.Property(o => o.CardBrand).HasMaxLength(20);
+        b.Property(o => o.CardLast4).HasMaxLength(4);
         b.HasIndex(o => o.ParentTransactionId);
+    }
+}
+
+internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<IdempotencyKey>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyKey> b)
+    {
+        b.ToTable("idempotency_keys");
+        b.HasKey(k => k.Id);
+        b.Property(k => k.Scope).HasMaxLength(512);
+        b.Property(k => k.Key).HasMaxLength(255);
+        b.Property(k => k.Fingerprint).HasMaxLength(1024);
+        b.Property(k => k.ResponseHeaders).HasMaxLength(2048);
+        b.Property(k => k.ResponseBody).HasMaxLength(65536);
+        b.HasIndex(k => new { k.Scope, k.Key }).IsUnique();
+        b.HasIndex(k => k.CreatedAt);
     }
 }

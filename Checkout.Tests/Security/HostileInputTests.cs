@@ -267,7 +267,7 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         }
         if (idempotencyKey is not null)
         {
-            request.Headers.TryAddWithoutValidation(StorefrontApi.IdempotencyKeyHeader, shop.Fill(idempotencyKey));
+            request.Headers.TryAddWithoutValidation(IdempotencyKeys.Header, shop.Fill(idempotencyKey));
         }
         return request;
     }

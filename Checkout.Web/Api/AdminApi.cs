@@ -41,7 +41,7 @@ public static class AdminApi
         admin.MapPost("/inventory/{sku}/restock", async (string sku, RestockRequest body, InventoryAdminService service, HttpContext http, CancellationToken ct) =>
             body.Quantity < 1
                 ? Problems.From(Error.Validation($"A restock adds 1 to {InventoryAdminService.MaxAdjustment:N0} units."))
-                : StorefrontApi.Respond(await service.AdjustAsync(sku, body.Quantity, body.Reason ?? "", ActorName(http), ct), s => s))
+                : StorefrontApi.Respond(await service.AdjustAsync(sku, body.Quantity, body.Reason ?? "", ActorName(http), http.CreatedId(), ct), s => s))
             .WithName("AdminRestock");
         return api;
     }

@@ -53,7 +53,7 @@ public static class ApiSetup
 
     public static WebApplication MapCheckoutApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").WithMetadata(new RequestSizeLimitMetadata(MaxBodyBytes));
+        var api = app.MapGroup("/api").WithMetadata(new RequestSizeLimitMetadata(MaxBodyBytes)).WithIdempotencyKeys();
         api.MapStorefrontApi();
         api.MapAdminApi();
         app.MapOpenApi();

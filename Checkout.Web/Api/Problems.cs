@@ -16,7 +16,8 @@ public static class Problems
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.OutOfStock or ErrorCodes.PriceChanged or ErrorCodes.Conflict
-            or ErrorCodes.IllegalTransition or ErrorCodes.CheckoutClosed => StatusCodes.Status409Conflict,
+            or ErrorCodes.IllegalTransition or ErrorCodes.CheckoutClosed
+            or ErrorCodes.CartClosed or ErrorCodes.AlreadyPaid => StatusCodes.Status409Conflict,
         ErrorCodes.HoldExpired => StatusCodes.Status410Gone,
         ErrorCodes.PaymentDeclined => StatusCodes.Status402PaymentRequired,
         ErrorCodes.PaymentPending => StatusCodes.Status504GatewayTimeout,
@@ -84,6 +85,8 @@ public static class Problems
         ErrorCodes.OutOfStock => "Not enough stock.",
         ErrorCodes.HoldExpired => "The reservation expired.",
         ErrorCodes.CheckoutClosed => "The checkout is closed.",
+        ErrorCodes.CartClosed => "The cart was checked out.",
+        ErrorCodes.AlreadyPaid => "The checkout is already paid.",
         ErrorCodes.PaymentDeclined => "The payment was declined.",
         ErrorCodes.PaymentPending => "The payment provider did not answer; retry.",
         ErrorCodes.Busy => "The shop is busy; retry in a moment.",

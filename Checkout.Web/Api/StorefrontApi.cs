@@ -14,8 +14,6 @@ namespace Checkout.Web.Api;
 /// <summary>The shopper's API: thin over the same services the Razor components use.</summary>
 public static class StorefrontApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     public static RouteGroupBuilder MapStorefrontApi(this RouteGroupBuilder api)
     {
         api.MapGet("/products", async (CatalogService catalog, string? category, string? search, CancellationToken ct) =>
@@ -24,9 +22,9 @@ public static class StorefrontApi
             .WithName("ListProducts").Produces<IEnumerable<ProductResponse>>();
 
         var carts = api.MapGroup("/carts").WithTags("Carts");
-        carts.MapPost("/", async (CartService service, CancellationToken ct) =>
+        carts.MapPost("/", async (CartService service, HttpContext http, CancellationToken ct) =>
         {
-            var cartId = await service.CreateAsync(ct);
+            var cartId = await service.CreateAsync(http.CreatedId(), ct);
             return TypedResults.Created($"/api/carts/{cartId}", new CartCreatedResponse(cartId));
         }).WithName("CreateCart").Produces<CartCreatedResponse>(StatusCodes.Status201Created);
         carts.MapGet("/{cartId:guid}", async (Guid cartId, CartService service, CancellationToken ct) =>
@@ -39,7 +37,8 @@ public static class StorefrontApi
 
         var checkouts = api.MapGroup("/checkouts").WithTags("Checkout");
         // Starting checkout is where a promo code is checked: its limit throttles guessing codes.
-        checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout").Produces<CheckoutResponse>(StatusCodes.Status201Created)
+        checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout")
+            .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.CheckoutPolicy);
         checkouts.MapGet("/{checkoutSessionId:guid}", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
@@ -85,17 +84,24 @@ public static class StorefrontApi
     private static async Task<IResult> WithOrderKeyAsync(OrderLinks links, Guid orderId, string? orderKey, Func<Task<Result<OrderView>>> action) =>
         links.Opens(orderId, orderKey) ? Respond(await action(), OrderResponse.From) : Problems.From(Error.NotFound("The order"));
 
-    private static async Task<IResult> StartCheckoutAsync(StartCheckoutRequest body, CheckoutService service, CancellationToken ct)
+    /// <summary>201 for the start that made the checkout; 200 with the cart's open checkout for every other start of the cart.</summary>
+    private static async Task<IResult> StartCheckoutAsync(StartCheckoutRequest body, CheckoutService service, HttpContext http, CancellationToken ct)
     {
         if (body.Email is null || body.Email.Length > 254)
         {
             return Problems.From(Error.Validation("Enter a valid email address."));
         }
         var name = string.IsNullOrWhiteSpace(body.Name) ? body.Email.Split('@')[0] : body.Name;
-        var result = await service.StartAsync(new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId), ct);
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/checkouts/{result.Value!.CheckoutSessionId}", CheckoutResponse.From(result.Value))
-            : Problems.From(result.Error!);
+        var result = await service.StartOrFindAsync(
+            new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId ?? http.CreatedId()), ct);
+        if (!result.IsSuccess)
+        {
+            return Problems.From(result.Error!);
+        }
+        var (checkout, created) = result.Value!;
+        return created
+            ? TypedResults.Created($"/api/checkouts/{checkout.CheckoutSessionId}", CheckoutResponse.From(checkout))
+            : TypedResults.Ok(CheckoutResponse.From(checkout));
     }
 
     /// <summary>
@@ -105,10 +111,10 @@ public static class StorefrontApi
     private static async Task<IResult> CompleteCheckoutAsync(
         Guid checkoutSessionId, CompleteCheckoutRequest body, HttpRequest request, PlaceOrderService service, OrderLinks links, CancellationToken ct)
     {
-        if (request.Headers.TryGetValue(IdempotencyKeyHeader, out var key)
+        if (request.Headers.TryGetValue(IdempotencyKeys.Header, out var key)
             && (key.Count != 1 || !Guid.TryParse(key[0], out var keyId) || keyId != checkoutSessionId))
         {
-            return Problems.From(Error.Validation($"The {IdempotencyKeyHeader} header must equal the checkout session id."));
+            return Problems.From(Error.Validation($"The {IdempotencyKeys.Header} header must equal the checkout session id."));
         }
         if (body.CardNumber is not { Length: <= 30 } || body.Expiry is not { Length: <= 10 } || body.Cvc is not { Length: <= 10 })
         {

@@ -28,12 +28,15 @@ public sealed class CartState(CartService carts)
     public int QuantityOf(string sku) =>
         Cart?.Lines.FirstOrDefault(line => line.Sku == sku)?.Quantity ?? 0;
 
-    /// <summary>Binds this circuit to the shopper's cart and loads it; a cart that has no row yet reads as empty.</summary>
+    /// <summary>
+    /// Binds this circuit to the shopper's cart and loads it; a cart that has no row yet reads as empty. A cart whose
+    /// order was placed is followed by the shopper's next cart (what the order left, often nothing).
+    /// </summary>
     public Task OpenAsync(Guid cartId, CancellationToken ct = default) =>
         RunAsync<CartView?>(async () =>
         {
             _cartId = cartId;
-            Cart = (await carts.GetAsync(cartId, ct)).Value;
+            await FollowAsync(ct);
             return Result<CartView?>.Success(Cart);
         }, ct);
 
@@ -47,6 +50,12 @@ public sealed class CartState(CartService carts)
             }
             var result = await carts.GetAsync(cartId, ct);
             Cart = result.Value;
+            if (Cart?.Status == CartStatus.CheckedOut)
+            {
+                // Its order was placed (here or in another tab): the shopper goes on with the next cart.
+                await FollowAsync(ct);
+                return Result<CartView?>.Success(Cart);
+            }
             return result.IsSuccess || result.Error!.Code == ErrorCodes.NotFound
                 ? Result<CartView?>.Success(Cart)
                 : Result<CartView?>.Failure(result.Error);
@@ -72,6 +81,11 @@ public sealed class CartState(CartService carts)
                 return Error.NotFound("The cart");
             }
             var accepted = await carts.AcceptChangesAsync(cartId, ct);
+            if (accepted.Error?.Code == ErrorCodes.CartClosed)
+            {
+                await FollowAsync(ct);
+                accepted = await carts.AcceptChangesAsync(_cartId!.Value, ct);
+            }
             if (accepted.IsSuccess)
             {
                 Cart = accepted.Value;
@@ -84,6 +98,11 @@ public sealed class CartState(CartService carts)
         RunAsync<CartView>(async () =>
         {
             var result = await carts.AddOfferedAsync(await EnsureCartAsync(ct), waitlistEntryId, ct);
+            if (result.Error?.Code == ErrorCodes.CartClosed)
+            {
+                await FollowAsync(ct);
+                result = await carts.AddOfferedAsync(_cartId!.Value, waitlistEntryId, ct);
+            }
             if (result.IsSuccess)
             {
                 Cart = result.Value;
@@ -105,6 +124,12 @@ public sealed class CartState(CartService carts)
         RunAsync<CartView>(async () =>
         {
             var result = await carts.SetQuantityAsync(await EnsureCartAsync(ct), sku, quantity(QuantityOf(sku)), ct);
+            if (result.Error?.Code == ErrorCodes.CartClosed)
+            {
+                // The cart became an order in another tab meanwhile: the change goes to the next cart.
+                await FollowAsync(ct);
+                result = await carts.SetQuantityAsync(_cartId!.Value, sku, quantity(QuantityOf(sku)), ct);
+            }
             if (result.IsSuccess)
             {
                 Cart = result.Value;
@@ -112,13 +137,20 @@ public sealed class CartState(CartService carts)
             return result;
         }, ct);
 
+    /// <summary>Moves this circuit to the shopper's current cart (past any checked-out one) and loads it; call under the gate.</summary>
+    private async Task FollowAsync(CancellationToken ct)
+    {
+        _cartId = await carts.CurrentAsync(_cartId!.Value, ct);
+        Cart = (await carts.GetAsync(_cartId.Value, ct)).Value;
+    }
+
     /// <summary>The cart's id, creating its row on first use; call under the gate.</summary>
     private async Task<Guid> EnsureCartAsync(CancellationToken ct)
     {
         if (_cartId is not { } cartId)
         {
             // No cookie (a test host, or a client refusing cookies): the cart lives as long as the circuit.
-            cartId = await carts.CreateAsync(ct);
+            cartId = await carts.CreateAsync(ct: ct);
             _cartId = cartId;
         }
         else if (Cart is null)
