@@ -71,11 +71,14 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         var session = await shop.OpenCheckoutAsync(lines: ("REPLAY", 1));
 
         var first = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
-        var second = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Declined));
+        var second = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
+        var otherCard = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Declined);
 
         Assert.True(second.Replayed);
         Assert.Equal(first.Order.OrderId, second.Order.OrderId);
         Assert.Equal(OrderStatus.Confirmed, second.Order.Status);
+        // Other card details after the authorization: the checkout is paid, and not with this card.
+        ResultAssert.Failure(otherCard, ErrorCodes.AlreadyPaid);
         Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
     }
 

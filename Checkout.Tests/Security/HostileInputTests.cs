@@ -158,7 +158,7 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         { "a replay of a paid checkout under another key", Shopper, "POST", "/api/checkouts/{paid}/complete", null, $"{{{Card}}}", "{session}", 422, "validation" },
         { "the empty GUID as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "00000000-0000-0000-0000-000000000000", 422, "validation" },
         { "two keys in one header", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "{session}, {session}", 422, "validation" },
-        { "an empty key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "", 422, "validation" },
+        { "an empty key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "", 400, "idempotency-key-invalid" },
         { "the checkout id with a character appended as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "{session}x", 422, "validation" },
     };
 
@@ -236,20 +236,32 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         await shop.Api.AssertUnchangedAsync(before, $"Searching for {search}");
     }
 
-    [Theory]
-    [InlineData("4242 4242 4242 4242", null)]
-    [InlineData("4000 0000 0000 0002", "{paid}")]
-    [InlineData("4242 4242 4242 4241", "{paid}")]
-    public async Task ReplayingAPaidCheckout_AnswersWithItsOrder_AndChargesNothing(string cardNumber, string? idempotencyKey)
+    [Fact]
+    public async Task ReplayingAPaidCheckout_WithTheSameCard_AnswersWithItsOrder_AndChargesNothing()
     {
         var paid = Guid.Parse(shop.Ids["{paid}"]);
         var before = await shop.Api.SnapshotAsync();
 
-        var response = await shop.Shopper.CompleteAsync(paid, Cards.Approved with { CardNumber = cardNumber }, idempotencyKey is null ? null : shop.Fill(idempotencyKey));
+        var response = await shop.Shopper.CompleteAsync(paid, Cards.Approved);
 
         var replayed = await ApiClient.ReadAsync<PlacedDto>(response, HttpStatusCode.OK);
         Assert.Equal(shop.Ids["{order}"], replayed.OrderId.ToString());
-        await shop.Api.AssertUnchangedAsync(before, $"Replaying the paid checkout with {cardNumber}");
+        await shop.Api.AssertUnchangedAsync(before, "Replaying the paid checkout with its card");
+    }
+
+    [Theory]
+    [InlineData("4000 0000 0000 0002")]
+    [InlineData("4242 4242 4242 4241")]
+    [InlineData("5555 5555 5555 4444")]
+    public async Task PayingAPaidCheckoutWithAnotherCard_IsRefusedAsAlreadyPaid_AndChargesNothing(string cardNumber)
+    {
+        var paid = Guid.Parse(shop.Ids["{paid}"]);
+        var before = await shop.Api.SnapshotAsync();
+
+        var response = await shop.Shopper.CompleteAsync(paid, Cards.Approved with { CardNumber = cardNumber });
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.Conflict, "already-paid");
+        await shop.Api.AssertUnchangedAsync(before, $"Paying the paid checkout again with {cardNumber}");
     }
 
     private HttpRequestMessage Request(string method, string path, string? contentType, string? body, string? idempotencyKey)
