@@ -5,7 +5,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Checkout.E2E.Specs;
 
-/// <summary>Journey 4: an impatient shopper double-clicks Pay and reloads while the payment is on its way.</summary>
+/// <summary>
+/// Journey 4: an impatient shopper double-clicks Pay and reloads while the payment is on its way; and journey 13: the
+/// same shopper checks out one cart from two tabs.
+/// </summary>
 public sealed class PaymentSafetyTests(StorefrontFixture fixture, ITestOutputHelper output)
     : BrowserTest<StorefrontFixture>(fixture, output)
 {
@@ -54,4 +57,43 @@ public sealed class PaymentSafetyTests(StorefrontFixture fixture, ITestOutputHel
         Assert.Equal((order.TotalMinor, order.TotalMinor), (payment.AmountMinor, payment.CapturedMinor));
         Assert.Equal(1, await Shop.CapturesForAsync(email));
     });
+
+    [Fact]
+    public Task J13_TwoTabsOnOneCart_ReserveOnceAndOrderOnce_ThenTheCartStartsAfresh() => JourneyAsync(async journey =>
+    {
+        const string email = "j13@example.com";
+        var first = await journey.NewPageAsync("shopper");
+        var firstCheckout = await Journeys.ReserveAsync(first, "Espresso Beans 1 kg", email, "Grace Hopper");
+
+        // A second tab of the same browser (same cart cookie) goes through the contact step too.
+        var second = await first.Context.NewPageAsync();
+        var secondCheckout = new CheckoutPage(second);
+        await secondCheckout.OpenAsync();
+        await secondCheckout.FillContactAsync(email, "Grace Hopper");
+        await secondCheckout.ReserveAsync();
+        Assert.Equal(SessionOf(first.Url), SessionOf(second.Url));
+        var held = await Shop.StockAsync("COF-ESPRESSO");
+        Assert.Equal((39, 1, 0), (held.Available, held.Reserved, held.Sold));
+
+        // Both tabs pay the one checkout: one order, one charge, and both show it.
+        await firstCheckout.PaymentAndReviewAsync();
+        await firstCheckout.PayButton.ClickAsync();
+        var number = await new ConfirmationPage(first).WaitForOrderNumberAsync();
+        await secondCheckout.PaymentAndReviewAsync();
+        await secondCheckout.PayButton.ClickAsync();
+        Assert.Equal(number, await new ConfirmationPage(second).WaitForOrderNumberAsync());
+        Assert.Single(await Shop.OrdersAsync(email));
+        Assert.Equal(1, await Shop.CapturesForAsync(email));
+
+        // The cart became the order: a tab on the cart now shows a new, empty one, and adding goes there.
+        var cart = new CartPage(second);
+        await cart.OpenAsync();
+        await Expect(cart.EmptyMessage).ToBeVisibleAsync();
+        await Expect(cart.CartSummary).ToHaveTextAsync("Cart (0)");
+        var sold = await Shop.StockAsync("COF-ESPRESSO");
+        Assert.Equal((39, 0, 1), (sold.Available, sold.Reserved, sold.Sold));
+    });
+
+    private static string SessionOf(string url) =>
+        System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["session"] ?? throw new InvalidOperationException($"No session in {url}.");
 }
