@@ -95,8 +95,9 @@ public sealed class OrderStatusChange
     {
     }
 
-    internal OrderStatusChange(Guid orderId, OrderStatus? from, OrderStatus to, DateTimeOffset at, string actor, string? reason)
+    internal OrderStatusChange(Guid orderId, OrderStatus? from, OrderStatus to, DateTimeOffset at, string actor, string? reason, Guid? requestId = null)
     {
+        RequestId = requestId;
         OrderId = orderId;
         From = from;
         To = to;
@@ -112,4 +113,7 @@ public sealed class OrderStatusChange
     public DateTimeOffset At { get; private set; }
     public string Actor { get; private set; } = "";
     public string? Reason { get; private set; }
+
+    /// <summary>The request that made the change, when it carried an Idempotency-Key: a resumed request finds its change here.</summary>
+    public Guid? RequestId { get; private set; }
 }

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Checkout.Data.Orders;
 
 /// <summary>Who asked for a status change and why; written to the order's history.</summary>
-public sealed record TransitionRequest(string Actor, string? Reason = null, string? TrackingNumber = null)
+/// <param name="RequestId">Names the request (its Idempotency-Key's record) so that, resumed after a crash, it finds the change it made.</param>
+public sealed record TransitionRequest(string Actor, string? Reason = null, string? TrackingNumber = null, Guid? RequestId = null)
 {
     public Error? Validate(OrderStatus to)
     {
@@ -87,7 +88,7 @@ public sealed class OrderService(
         var from = order.Status;
         if (!OrderTransitions.IsAllowed(from, to))
         {
-            return IllegalTransition(from, to);
+            return await MadeByThisRequestAsync(db, orderId, to, request, ct) ?? IllegalTransition(from, to);
         }
         if (OrderTransitions.IsPaymentStep(from, to))
         {
@@ -126,6 +127,24 @@ public sealed class OrderService(
             await events.PublishStockAsync(view.Lines.Select(l => l.Sku), ct);
         }
         return view;
+    }
+
+    /// <summary>
+    /// A request resumed after a crash whose change had committed: it finishes what followed the change (giving the
+    /// money back is idempotent per order) and answers with the order, instead of refusing the change it made itself.
+    /// </summary>
+    private async Task<Result<OrderView>?> MadeByThisRequestAsync(CheckoutDbContext db, Guid orderId, OrderStatus to, TransitionRequest request, CancellationToken ct)
+    {
+        if (request.RequestId is not { } requestId
+            || !await db.OrderStatusChanges.AnyAsync(h => h.OrderId == orderId && h.To == to && h.RequestId == requestId, ct))
+        {
+            return null;
+        }
+        if (to is OrderStatus.Cancelled or OrderStatus.Returned)
+        {
+            await SettleRefundOrVoidAsync(db, orderId, ct);
+        }
+        return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
     }
 
     /// <summary>
@@ -228,7 +247,7 @@ internal static class OrderLedger
                 .SetProperty(o => o.TrackingNumber, o => tracking ?? o.TrackingNumber), ct) == 1;
         if (changed)
         {
-            db.OrderStatusChanges.Add(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason));
+            db.OrderStatusChanges.Add(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason, request.RequestId));
             await db.SaveChangesAsync(ct);
         }
         return changed;

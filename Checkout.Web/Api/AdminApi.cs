@@ -71,5 +71,5 @@ public static class AdminApi
     private static string ActorName(HttpContext http) => http.User.Identity?.Name ?? "admin";
 
     private static TransitionRequest Actor(HttpContext http, string reason, string? trackingNumber = null) =>
-        new(ActorName(http), reason, trackingNumber);
+        new(ActorName(http), reason, trackingNumber, http.CreatedId());
 }

@@ -57,10 +57,10 @@ public static class StorefrontApi
             "A missing, wrong or other order's key gets the same 404 problem as an unknown order, and changes nothing.");
         orders.MapGet("/{orderId:guid}", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
             WithOrderKeyAsync(links, orderId, orderKey, () => service.GetAsync(orderId, ct))).WithName("GetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
-            WithOrderKeyAsync(links, orderId, orderKey, () => service.CancelAsync(orderId, Shopper("Cancelled by the shopper"), ct))).WithName("CancelOrder").ProducesTransition();
-        orders.MapPost("/{orderId:guid}/return", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
-            WithOrderKeyAsync(links, orderId, orderKey, () => service.InitiateReturnAsync(orderId, Shopper("Return requested by the shopper"), ct))).WithName("ReturnOrder").ProducesTransition();
+        orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, HttpContext http, CancellationToken ct) =>
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.CancelAsync(orderId, Shopper(http, "Cancelled by the shopper"), ct))).WithName("CancelOrder").ProducesTransition();
+        orders.MapPost("/{orderId:guid}/return", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, HttpContext http, CancellationToken ct) =>
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.InitiateReturnAsync(orderId, Shopper(http, "Return requested by the shopper"), ct))).WithName("ReturnOrder").ProducesTransition();
         return api;
     }
 
@@ -75,7 +75,7 @@ public static class StorefrontApi
     public static async Task<IResult> TransitionAsync(Task<Result<OrderView>> transition) =>
         Respond(await transition, OrderResponse.From);
 
-    private static TransitionRequest Shopper(string reason) => new("shopper", reason);
+    private static TransitionRequest Shopper(HttpContext http, string reason) => new("shopper", reason, RequestId: http.CreatedId());
 
     /// <summary>
     /// Runs <paramref name="action"/> only for the holder of the order's key. Anyone else gets the answer for an

@@ -503,6 +503,9 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasMaxLength(32)

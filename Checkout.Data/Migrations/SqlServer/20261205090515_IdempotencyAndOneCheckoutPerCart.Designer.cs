@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Checkout.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCheckoutDbContext))]
-    [Migration("20261205084931_IdempotencyAndOneCheckoutPerCart")]
+    [Migration("20261205090515_IdempotencyAndOneCheckoutPerCart")]
     partial class IdempotencyAndOneCheckoutPerCart
     {
         /// <inheritdoc />
@@ -505,6 +505,9 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.Property<string>("Reason")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("To")
                         .IsRequired()

@@ -27,6 +27,12 @@ namespace Checkout.Data.Migrations.PostgreSQL
 
             migrationBuilder.AddColumn<Guid>(
                 name: "RequestId",
+                table: "order_status_changes",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RequestId",
                 table: "inventory_adjustments",
                 type: "uuid",
                 nullable: true);
@@ -120,6 +126,10 @@ namespace Checkout.Data.Migrations.PostgreSQL
             migrationBuilder.DropColumn(
                 name: "CardLast4",
                 table: "sim_gateway_operations");
+
+            migrationBuilder.DropColumn(
+                name: "RequestId",
+                table: "order_status_changes");
 
             migrationBuilder.DropColumn(
                 name: "RequestId",

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Checkout.Data.Migrations.SqlServer
+namespace Checkout.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class IdempotencyAndOneCheckoutPerCart : Migration
@@ -14,33 +14,39 @@ namespace Checkout.Data.Migrations.SqlServer
             migrationBuilder.AddColumn<string>(
                 name: "CardBrand",
                 table: "sim_gateway_operations",
-                type: "nvarchar(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CardLast4",
                 table: "sim_gateway_operations",
-                type: "nvarchar(4)",
+                type: "TEXT",
                 maxLength: 4,
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "RequestId",
+                table: "order_status_changes",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RequestId",
                 table: "inventory_adjustments",
-                type: "uniqueidentifier",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "NextCartId",
                 table: "carts",
-                type: "uniqueidentifier",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Status",
                 table: "carts",
-                type: "nvarchar(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "Open");
@@ -49,18 +55,18 @@ namespace Checkout.Data.Migrations.SqlServer
                 name: "idempotency_keys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Scope = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
-                    Key = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
-                    Fingerprint = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: false),
-                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    LockToken = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    LockedUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    ResponseStatus = table.Column<int>(type: "int", nullable: true),
-                    ResponseHeaders = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: true),
-                    ResponseBody = table.Column<byte[]>(type: "varbinary(max)", maxLength: 65536, nullable: true),
-                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LockToken = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResponseStatus = table.Column<int>(type: "INTEGER", nullable: true),
+                    ResponseHeaders = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    ResponseBody = table.Column<byte[]>(type: "BLOB", maxLength: 65536, nullable: true),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -120,6 +126,10 @@ namespace Checkout.Data.Migrations.SqlServer
             migrationBuilder.DropColumn(
                 name: "CardLast4",
                 table: "sim_gateway_operations");
+
+            migrationBuilder.DropColumn(
+                name: "RequestId",
+                table: "order_status_changes");
 
             migrationBuilder.DropColumn(
                 name: "RequestId",
