@@ -96,6 +96,10 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return Error.NotFound("The cart");
         }
+        if (!cart.IsOpen)
+        {
+            return Cart.Closed();
+        }
         var now = clock.GetUtcNow();
         if (quantity > 0)
         {
@@ -172,6 +176,10 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return Error.NotFound("The cart");
         }
+        if (!cart.IsOpen)
+        {
+            return Cart.Closed();
+        }
         var price = await db.Products.AsNoTracking().Where(p => p.Sku == sku && p.Active).Select(p => (long?)p.PriceMinor).FirstOrDefaultAsync(ct);
         if (price is null || cart.Lines.All(l => l.Sku != sku))
         {
@@ -223,6 +231,13 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
     /// </summary>
     private static async Task<Result<CartView>> SaveEditAsync(CheckoutDbContext db, Cart cart, CancellationToken ct)
     {
+        // The cart's own row is always written, with its status as the condition, even when only its lines changed
+        // (the clock may not have moved since the last edit).
+        if (!cart.IsOpen)
+        {
+            return Cart.Closed();
+        }
+        db.Entry(cart).Property(c => c.Status).IsModified = true;
         try
         {
             await db.SaveChangesAsync(ct);

@@ -168,13 +168,15 @@ public sealed class CheckoutService(
     /// Ends the cart's earlier open checkout inside the transaction that starts its replacement. A live one is
     /// cancelled and its units go straight back on sale for the new hold to take; one whose hold ran out expires as
     /// the sweeper would expire it (its units offered to the waitlist first). Returns how it ended, or null when
-    /// something else ended it meanwhile.
+    /// something else ended it meanwhile or its payment started.
     /// </summary>
     private async Task<CheckoutSessionStatus?> ReplaceAsync(CheckoutDbContext db, CheckoutSession open, DateTimeOffset now, CancellationToken ct)
     {
         var expired = open.HoldExpiresAt <= now;
         var (to, window) = expired ? (CheckoutSessionStatus.Expired, _options.WaitlistClaimWindow) : (CheckoutSessionStatus.Cancelled, (TimeSpan?)null);
-        return await StockLedger.CloseSessionAsync(db, open.Id, to, now, expiredOnly: expired, window, ct) ? to : null;
+        // Payment may have started on it since it was read: then it stays, and the unique index makes this start
+        // answer with it.
+        return await StockLedger.CloseSessionAsync(db, open.Id, to, now, expiredOnly: expired, window, ct, unlessPaying: true) ? to : null;
     }
 
     /// <summary>The open checkout answers a start when it was made from the same items, contact and promo code.</summary>

@@ -83,12 +83,17 @@ internal static class StockLedger
         }
     }
 
-    /// <summary>Ends a session that has not become an order: releases holds and gives back its promo use, once.</summary>
+    /// <summary>
+    /// Ends a session that has not become an order: releases holds and gives back its promo use, once. With
+    /// <paramref name="unlessPaying"/>, a session whose payment has started (its hold extended) is left alone.
+    /// </summary>
     public static async Task<bool> CloseSessionAsync(
-        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, TimeSpan? waitlistWindow, CancellationToken ct)
+        CheckoutDbContext db, Guid sessionId, CheckoutSessionStatus to, DateTimeOffset now, bool expiredOnly, TimeSpan? waitlistWindow, CancellationToken ct,
+        bool unlessPaying = false)
     {
         var closed = await db.CheckoutSessions
-            .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && (!expiredOnly || s.HoldExpiresAt <= now))
+            .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && (!expiredOnly || s.HoldExpiresAt <= now)
+                && (!unlessPaying || !s.HoldExtended))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, to), ct) == 1;
         if (!closed)
         {

@@ -243,6 +243,7 @@ public class AdminApiTests(AdminShop shop) : IClassFixture<AdminShop>
 
         var disabled = await admin.PostAsync("/api/admin/promos/API15/disable");
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        cartId = await shopper.CartWithAsync(("COF-FILTER", 2));
         var before = await api.SnapshotAsync();
         await ProblemAssert.IsAsync(await shopper.StartCheckoutAsync(cartId, promoCode: "API15"), HttpStatusCode.UnprocessableEntity, "promo-inactive");
         await api.AssertUnchangedAsync(before, "Checkout with a disabled promo");
