@@ -19,14 +19,18 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         return [.. promos.Select(ToView)];
     }
 
-    public async Task<Result<PromoView>> CreateAsync(PromoTerms terms, CancellationToken ct = default)
+    /// <param name="requestId">
+    /// Names the request: the same request run again (resumed after a crash) finds the code it created and answers with
+    /// it; any other request for an existing code is refused.
+    /// </param>
+    public async Task<Result<PromoView>> CreateAsync(PromoTerms terms, Guid? requestId = null, CancellationToken ct = default)
     {
         if (terms.Validate() is { } error)
         {
             return error;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var promo = new PromoCode(terms);
+        var promo = new PromoCode(terms, requestId);
         db.PromoCodes.Add(promo);
         try
         {
@@ -34,7 +38,10 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            return new Error(ErrorCodes.Conflict, $"The code {promo.Code} already exists.");
+            db.ChangeTracker.Clear();
+            var existing = requestId is null ? null
+                : await db.PromoCodes.AsNoTracking().FirstOrDefaultAsync(p => p.Code == promo.Code && p.RequestId == requestId, ct);
+            return existing is null ? new Error(ErrorCodes.Conflict, $"The code {promo.Code} already exists.") : ToView(existing);
         }
         return ToView(promo);
     }

@@ -38,7 +38,8 @@ public sealed class PromoCode
     {
     }
 
-    public PromoCode(PromoTerms terms)
+    /// <param name="requestId">The keyed request that creates it, so that the request, resumed, recognises its own code.</param>
+    public PromoCode(PromoTerms terms, Guid? requestId = null)
     {
         if (terms.Validate() is { } error)
         {
@@ -46,10 +47,14 @@ public sealed class PromoCode
         }
         Code = InputRules.NormalizeCode(terms.Code);
         Enabled = true;
+        RequestId = requestId;
         Apply(terms);
     }
 
     public string Code { get; private set; } = "";
+
+    /// <summary>The request that created the code, when it carried an Idempotency-Key.</summary>
+    public Guid? RequestId { get; private set; }
     public PromoKind Kind { get; private set; }
 
     /// <summary>Percent (1–100) for <see cref="PromoKind.Percentage"/>, minor units for a fixed amount.</summary>

@@ -21,13 +21,20 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public const string AdminKey = "test-admin-key";
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("checkout-api-");
+    private readonly DirectoryInfo _folder;
+    private readonly bool _ownsFolder;
     private readonly Action<IWebHostBuilder>? _configure;
 
     /// <param name="configure">Applied after the factory's own settings, so a test can change them (log levels, rate limits).</param>
-    public ApiFactory(Action<IWebHostBuilder>? configure = null)
+    /// <param name="folder">
+    /// Where the shop's SQLite file lives: a folder of the caller's (which it deletes) so that another factory can start on
+    /// the same database after this one stopped, as a restarted app would; a new temp folder of the factory's own when null.
+    /// </param>
+    public ApiFactory(Action<IWebHostBuilder>? configure = null, DirectoryInfo? folder = null)
     {
         _configure = configure;
+        _ownsFolder = folder is null;
+        _folder = folder ?? Directory.CreateTempSubdirectory("checkout-api-");
         UseKestrel(0);
     }
 
@@ -76,6 +83,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (!_ownsFolder)
+        {
+            return;
+        }
         try
         {
             _folder.Delete(recursive: true);

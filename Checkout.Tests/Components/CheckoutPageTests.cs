@@ -24,8 +24,6 @@ namespace Checkout.Tests.Components;
 /// </summary>
 public class CheckoutPageTests : CheckoutTestContext
 {
-    private const string Email = "sam@example.com";
-
     [Fact]
     public async Task Stepper_FromContactToPay_PlacesOneConfirmedOrder_AndShowsTheConfirmation()
     {
@@ -251,7 +249,7 @@ public class CheckoutPageTests : CheckoutTestContext
     [Fact]
     public async Task PayButton_IsDisabledWhileThePaymentIsInFlight_AndAClickMeanwhilePaysNothing()
     {
-        var gateway = new GatedGateway(Shop.Get<IPaymentGateway>());
+        var gateway = new HeldGateway(Shop.Get<IPaymentGateway>());
         // The shop's own order placement, wired as the app wires it, except for the gateway.
         Override(ActivatorUtilities.CreateInstance<PlaceOrderService>(Shop.Services, gateway));
         await Shop.AddProductAsync("MUG", stock: 5);
@@ -329,7 +327,7 @@ public class CheckoutPageTests : CheckoutTestContext
     public async Task Reload_ResumesTheOpenCheckout_WithItsCountdown()
     {
         await Shop.AddProductAsync("MUG", stock: 5);
-        var checkout = await Shop.OpenCheckoutAsync(email: Email, lines: ("MUG", 1));
+        var checkout = await Shop.OpenCheckoutAsync(email: ShopperEmail, lines: ("MUG", 1));
         Shop.Clock.Advance(TimeSpan.FromMinutes(5));
 
         Navigation.NavigateTo($"checkout?session={checkout.CheckoutSessionId}");
@@ -347,7 +345,7 @@ public class CheckoutPageTests : CheckoutTestContext
         await Shop.AddProductAsync("LAST", stock: 1);
         await Shop.OpenCheckoutAsync("holder@example.com", null, ("LAST", 1));
         var waitlist = Services.GetRequiredService<WaitlistState>();
-        var entry = ResultAssert.Success(await waitlist.JoinAsync("LAST", Email));
+        var entry = ResultAssert.Success(await waitlist.JoinAsync("LAST", ShopperEmail));
         Shop.Clock.Advance(TimeSpan.FromMinutes(15));
         await Shop.Get<HoldSweeper>().SweepOnceAsync();
         Assert.Equal(WaitlistStatus.Offered, (await waitlist.RefreshAsync("LAST"))?.Status);
@@ -362,7 +360,7 @@ public class CheckoutPageTests : CheckoutTestContext
         await ClickAsync(cut, "Continue");
         cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
         var session = await SingleOpenSessionAsync();
-        Assert.Equal(Email, session.Email);
+        Assert.Equal(ShopperEmail, session.Email);
         Assert.Equal(WaitlistStatus.Claimed, ResultAssert.Success(await Shop.Get<WaitlistService>().GetAsync(entry.EntryId)).Status);
         var stock = await Shop.InventoryAsync("LAST");
         Assert.Equal((0, 1), (stock.Quantity, stock.Reserved));
@@ -379,44 +377,8 @@ public class CheckoutPageTests : CheckoutTestContext
 
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
-    private async Task<IRenderedComponent<CheckoutPage>> RenderCheckoutAsync()
-    {
-        Navigation.NavigateTo("checkout");
-        var cut = Render<CheckoutPage>();
-        await cut.WaitForStateAsync(() => !cut.Markup.Contains("Loading your checkout", StringComparison.Ordinal));
-        return cut;
-    }
-
-    private static async Task FillContactAsync(IRenderedComponent<CheckoutPage> cut)
-    {
-        await ChangeAsync(cut, "Email", Email);
-        await ChangeAsync(cut, "Full name", "Sam Shopper");
-    }
-
-    private static async Task EnterCardAsync(IRenderedComponent<CheckoutPage> cut, string number)
-    {
-        await ChangeAsync(cut, "Card number", number);
-        await ChangeAsync(cut, "Expiry (MM/YY)", "12/30");
-        await ChangeAsync(cut, "Security code (CVC)", "123");
-    }
-
-    private static async Task GoToReviewAsync(IRenderedComponent<CheckoutPage> cut, string card)
-    {
-        await FillContactAsync(cut);
-        await ClickAsync(cut, "Continue");
-        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
-        await ClickAsync(cut, "Continue to payment");
-        await EnterCardAsync(cut, card);
-        await ClickAsync(cut, "Review order");
-        cut.WaitForAssertion(() => Assert.Equal("Review and pay", StepHeading(cut)));
-    }
-
-    private static IElement PayButton(IRenderedComponent<CheckoutPage> cut) => cut.Find("[data-testid=pay]");
-
     private static IElement StepHeader(IRenderedComponent<CheckoutPage> cut, string title) =>
         cut.FindAll("[role=tab]").Single(t => t.TextContent.Contains(title, StringComparison.Ordinal));
-
-    private static string StepHeading(IRenderedComponent<CheckoutPage> cut) => cut.Find(".checkout-step-heading").TextContent.Trim();
 
     private async Task<CheckoutSession> SingleSessionAsync()
     {
@@ -428,12 +390,6 @@ public class CheckoutPageTests : CheckoutTestContext
     {
         await using var db = await Shop.DbAsync();
         return await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Status == CheckoutSessionStatus.Open);
-    }
-
-    private async Task<Order> SingleOrderAsync()
-    {
-        await using var db = await Shop.DbAsync();
-        return await db.Orders.AsNoTracking().SingleAsync();
     }
 
     private async Task SetPriceAsync(string sku, long priceMinor)
@@ -449,31 +405,13 @@ public class CheckoutPageTests : CheckoutTestContext
     }
 
     private static string Squash(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    /// <summary>A gateway whose authorizations wait until the test releases them, counting every call.</summary>
-    private sealed class GatedGateway(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
-    {
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _authorizations;
-
-        public int Authorizations => Volatile.Read(ref _authorizations);
-
-        public void Release() => _release.TrySetResult();
-
-        public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
-        {
-            Interlocked.Increment(ref _authorizations);
-            await _release.Task.WaitAsync(ct);
-            return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
-        }
-
-    }
 }
 
 /// <summary>
 /// <see cref="ComponentTestContext"/> plus what the checkout components need beyond it: whatever the shop's container
 /// holds (order placement, the host environment…) is resolved from it as a fallback, and a test can put its own
-/// instance of a service in front (<see cref="Override{T}"/>) before the first render.
+/// instance of a service in front (<see cref="Override{T}"/>) before the first render. It also holds the steps through
+/// the checkout page that the page's own tests and the two-tab tests both take.
 /// </summary>
 public abstract class CheckoutTestContext : ComponentTestContext, IAsyncLifetime
 {
@@ -506,9 +444,88 @@ public abstract class CheckoutTestContext : ComponentTestContext, IAsyncLifetime
     protected static Task InputAsync<T>(IRenderedComponent<T> cut, string label, string value) where T : IComponent =>
         InputLabelled(cut, label).InputAsync(new ChangeEventArgs { Value = value });
 
+    /// <summary>The address <see cref="FillContactAsync"/> enters, for tests that set up or look for that shopper's checkout.</summary>
+    protected const string ShopperEmail = "sam@example.com";
+
+    /// <summary>The checkout page in this test's own circuit.</summary>
+    protected Task<IRenderedComponent<CheckoutPage>> RenderCheckoutAsync() => RenderCheckoutAsync(this);
+
+    /// <summary>The checkout page in <paramref name="tab"/>'s circuit, once it has loaded the cart.</summary>
+    protected static async Task<IRenderedComponent<CheckoutPage>> RenderCheckoutAsync(BunitContext tab)
+    {
+        tab.Services.GetRequiredService<NavigationManager>().NavigateTo("checkout");
+        var cut = tab.Render<CheckoutPage>();
+        await cut.WaitForStateAsync(() => !cut.Markup.Contains("Loading your checkout", StringComparison.Ordinal));
+        return cut;
+    }
+
+    protected static async Task FillContactAsync(IRenderedComponent<CheckoutPage> cut)
+    {
+        await ChangeAsync(cut, "Email", ShopperEmail);
+        await ChangeAsync(cut, "Full name", "Sam Shopper");
+    }
+
+    protected static async Task EnterCardAsync(IRenderedComponent<CheckoutPage> cut, string number)
+    {
+        await ChangeAsync(cut, "Card number", number);
+        await ChangeAsync(cut, "Expiry (MM/YY)", "12/30");
+        await ChangeAsync(cut, "Security code (CVC)", "123");
+    }
+
+    /// <summary>Contact, promo code and payment with <paramref name="card"/> (by default one the simulated gateway approves), up to Pay.</summary>
+    protected static async Task GoToReviewAsync(IRenderedComponent<CheckoutPage> cut, string card = "4242 4242 4242 4242")
+    {
+        await FillContactAsync(cut);
+        await ClickAsync(cut, "Continue");
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        await ClickAsync(cut, "Continue to payment");
+        await EnterCardAsync(cut, card);
+        await ClickAsync(cut, "Review order");
+        cut.WaitForAssertion(() => Assert.Equal("Review and pay", StepHeading(cut)));
+    }
+
+    protected static IElement PayButton(IRenderedComponent<CheckoutPage> cut) => cut.Find("[data-testid=pay]");
+
+    protected static string StepHeading(IRenderedComponent<CheckoutPage> cut) => cut.Find(".checkout-step-heading").TextContent.Trim();
+
+    /// <summary>The one order in the shop, with its lines loaded for tests that check what was bought.</summary>
+    protected async Task<Order> SingleOrderAsync()
+    {
+        await using var db = await Shop.DbAsync();
+        return await db.Orders.AsNoTracking().Include(o => o.Lines).SingleAsync();
+    }
+
     private sealed class ShopFallback(TestShop shop, Dictionary<Type, object> overrides) : IServiceProvider
     {
         public object? GetService(Type serviceType) =>
             overrides.TryGetValue(serviceType, out var instance) ? instance : shop.Services.GetService(serviceType);
+    }
+
+    /// <summary>A gateway whose authorizations wait until the test releases them, so a test can act while a payment is in flight.</summary>
+    protected sealed class HeldGateway(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource[] _waiting = [new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)];
+        private int _authorizations;
+
+        /// <summary>Every authorization that has reached the gateway, held or not, so a test sees a second charge attempt.</summary>
+        public int Authorizations => Volatile.Read(ref _authorizations);
+
+        /// <summary>Lets the held authorizations, and every later one, through to the real gateway.</summary>
+        public void Release() => _release.TrySetResult();
+
+        /// <summary>Until <paramref name="count"/> (1 or 2) authorizations wait; bounded, so a payment that never reaches the gateway fails the test instead of hanging it.</summary>
+        public Task WhenWaitingAsync(int count) => _waiting[count - 1].Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
+        {
+            var arrived = Interlocked.Increment(ref _authorizations);
+            if (arrived <= _waiting.Length)
+            {
+                _waiting[arrived - 1].TrySetResult();
+            }
+            await _release.Task.WaitAsync(ct);
+            return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using Checkout.Data.Carts;
 using Checkout.Data.CheckoutSessions;
@@ -24,8 +23,6 @@ namespace Checkout.Tests.Components;
 /// </summary>
 public class TwoTabsTests : CheckoutTestContext
 {
-    private const string Email = "sam@example.com";
-
     // A test that needs the start of a checkout held at a chosen read sets this before the first render.
     private CheckoutService? _checkouts;
 
@@ -250,14 +247,6 @@ public class TwoTabsTests : CheckoutTestContext
 
     private static NavigationManager Navigation(BunitContext tab) => tab.Services.GetRequiredService<NavigationManager>();
 
-    private static async Task<IRenderedComponent<CheckoutPage>> RenderCheckoutAsync(BunitContext tab)
-    {
-        Navigation(tab).NavigateTo("checkout");
-        var cut = tab.Render<CheckoutPage>();
-        await cut.WaitForStateAsync(() => !cut.Markup.Contains("Loading your checkout", StringComparison.Ordinal));
-        return cut;
-    }
-
     private static async Task<IRenderedComponent<CartPage>> RenderCartAsync(BunitContext tab)
     {
         Navigation(tab).NavigateTo("cart");
@@ -266,39 +255,10 @@ public class TwoTabsTests : CheckoutTestContext
         return cut;
     }
 
-    private static async Task FillContactAsync(IRenderedComponent<CheckoutPage> cut)
-    {
-        await ChangeAsync(cut, "Email", Email);
-        await ChangeAsync(cut, "Full name", "Sam Shopper");
-    }
-
-    private static async Task GoToReviewAsync(IRenderedComponent<CheckoutPage> cut)
-    {
-        await FillContactAsync(cut);
-        await ClickAsync(cut, "Continue");
-        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
-        await ClickAsync(cut, "Continue to payment");
-        await ChangeAsync(cut, "Card number", "4242 4242 4242 4242");
-        await ChangeAsync(cut, "Expiry (MM/YY)", "12/30");
-        await ChangeAsync(cut, "Security code (CVC)", "123");
-        await ClickAsync(cut, "Review order");
-        cut.WaitForAssertion(() => Assert.Equal("Review and pay", StepHeading(cut)));
-    }
-
-    private static IElement PayButton(IRenderedComponent<CheckoutPage> cut) => cut.Find("[data-testid=pay]");
-
-    private static string StepHeading(IRenderedComponent<CheckoutPage> cut) => cut.Find(".checkout-step-heading").TextContent.Trim();
-
     private async Task<CheckoutSession> SingleSessionOfAsync(Guid cartId)
     {
         await using var db = await Shop.DbAsync();
         return await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.CartId == cartId);
-    }
-
-    private async Task<Order> SingleOrderAsync()
-    {
-        await using var db = await Shop.DbAsync();
-        return await db.Orders.AsNoTracking().Include(o => o.Lines).SingleAsync();
     }
 
     /// <summary>A cart's row as stored, comparable as a whole: any change to it makes two reads differ.</summary>
@@ -316,29 +276,5 @@ public class TwoTabsTests : CheckoutTestContext
             other is not null && (Status, UpdatedAt, NextCartId) == (other.Status, other.UpdatedAt, other.NextCartId) && Lines.SequenceEqual(other.Lines);
 
         public override int GetHashCode() => HashCode.Combine(Status, UpdatedAt, NextCartId, Lines.Count);
-    }
-
-    /// <summary>A gateway whose authorizations wait until the test releases them; the test can wait until n of them wait.</summary>
-    private sealed class HeldGateway(IPaymentGateway inner) : DelegatingPaymentGateway(inner)
-    {
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource[] _waiting = [new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)];
-        private int _arrived;
-
-        public void Release() => _release.TrySetResult();
-
-        /// <summary>Bounded, so that a payment that never reaches the gateway fails the test instead of hanging it.</summary>
-        public Task WhenWaitingAsync(int count) => _waiting[count - 1].Task.WaitAsync(TimeSpan.FromSeconds(10));
-
-        public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
-        {
-            var arrived = Interlocked.Increment(ref _arrived);
-            if (arrived <= _waiting.Length)
-            {
-                _waiting[arrived - 1].TrySetResult();
-            }
-            await _release.Task.WaitAsync(ct);
-            return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
-        }
     }
 }

@@ -27,9 +27,9 @@ public static class AdminApi
             StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ct))).WithName("AdminRefundOrder").ProducesTransition();
 
         admin.MapGet("/promos", async (PromoAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListPromos");
-        admin.MapPost("/promos", async (PromoTerms body, PromoAdminService service, CancellationToken ct) =>
+        admin.MapPost("/promos", async (PromoTerms body, PromoAdminService service, HttpContext http, CancellationToken ct) =>
         {
-            var result = await service.CreateAsync(body, ct);
+            var result = await service.CreateAsync(body, http.CreatedId(), ct);
             return result.IsSuccess ? TypedResults.Created($"/api/admin/promos/{result.Value!.Code}", result.Value) : Problems.From(result.Error!);
         }).WithName("AdminCreatePromo");
         admin.MapPut("/promos/{code}", async (string code, PromoTerms body, PromoAdminService service, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Checkout.Data.Idempotency;
+using Checkout.Web.Orders;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 
@@ -168,12 +169,17 @@ public static partial class IdempotencyKeys
             return http.Request.Path.StartsWithSegments("/api/admin") ? $"{scope}|{http.User.Identity?.Name}" : scope;
         }
 
-        /// <summary>SHA-256 of the method, the path with its query and the body's bytes; stored only protected (a body may hold a card).</summary>
+        /// <summary>
+        /// SHA-256 of the method, the path with its query, the order's key and the body's bytes; stored only protected
+        /// (a body may hold a card). The order's key is part of it because the order routes check it only when they run:
+        /// a replay must go to a caller who holds the same key, never to one who would have been answered 404.
+        /// </summary>
         private static async Task<string> FingerprintAsync(HttpContext http)
         {
             http.Request.EnableBuffering();
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method}\n{http.Request.Path}{http.Request.QueryString}\n"));
+            var orderKey = http.Request.Headers[OrderLinks.Header].ToString();
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method}\n{http.Request.Path}{http.Request.QueryString}\n{orderKey}\n"));
             var buffer = new byte[4096];
             int read;
             while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
