@@ -644,6 +644,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.Property<int?>("PerCustomerLimit")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ScopeCategory")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");

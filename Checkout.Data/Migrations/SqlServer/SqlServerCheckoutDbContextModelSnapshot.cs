@@ -644,6 +644,9 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.Property<int?>("PerCustomerLimit")
                         .HasColumnType("int");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("ScopeCategory")
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");

@@ -635,6 +635,9 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.Property<int?>("PerCustomerLimit")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ScopeCategory")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
