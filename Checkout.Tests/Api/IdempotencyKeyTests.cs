@@ -495,7 +495,7 @@ public class IdempotencyKeyTests
     /// must not hand that caller what the order's shopper was answered.
     /// </summary>
     [Fact]
-    public async Task CancelOrder_SentAgainWithTheSameKeyButWithoutTheOrdersKey_IsTheSame404AsAnUnknownOrder_NotTheShoppersReply()
+    public async Task CancelOrder_SentAgainWithTheSameKeyButWithoutTheOrdersKey_IsRefusedAsAnotherRequest_NotGivenTheShoppersReply()
     {
         await using var api = new ApiFactory();
         using var shopper = api.Shopper();
@@ -509,7 +509,7 @@ public class IdempotencyKeyTests
         var withoutOrderKey = await Keyed.SendAsync(stranger, HttpMethod.Post, path, null, key);
 
         Assert.DoesNotContain(placed.OrderNumber, withoutOrderKey.Text, StringComparison.Ordinal);
-        await withoutOrderKey.AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await withoutOrderKey.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
     }
 
     private static IPaymentGateway Build(IServiceProvider services, ServiceDescriptor registered) => (IPaymentGateway)(
