@@ -36,7 +36,11 @@ public sealed class CartState(CartService carts)
         RunAsync<CartView?>(async () =>
         {
             _cartId = cartId;
-            await FollowAsync(ct);
+            Cart = (await carts.GetAsync(cartId, ct)).Value;
+            if (Cart?.Status == CartStatus.CheckedOut)
+            {
+                await FollowAsync(ct);
+            }
             return Result<CartView?>.Success(Cart);
         }, ct);
 

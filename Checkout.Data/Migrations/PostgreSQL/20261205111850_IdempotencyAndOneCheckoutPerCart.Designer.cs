@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Checkout.Data.Migrations.PostgreSQL
 {
     [DbContext(typeof(PostgresCheckoutDbContext))]
-    [Migration("20261205090501_IdempotencyAndOneCheckoutPerCart")]
+    [Migration("20261205111850_IdempotencyAndOneCheckoutPerCart")]
     partial class IdempotencyAndOneCheckoutPerCart
     {
         /// <inheritdoc />
@@ -646,6 +646,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
 
                     b.Property<int?>("PerCustomerLimit")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ScopeCategory")
                         .HasMaxLength(50)

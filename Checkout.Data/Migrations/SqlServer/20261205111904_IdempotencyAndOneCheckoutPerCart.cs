@@ -27,6 +27,12 @@ namespace Checkout.Data.Migrations.SqlServer
 
             migrationBuilder.AddColumn<Guid>(
                 name: "RequestId",
+                table: "promo_codes",
+                type: "uniqueidentifier",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RequestId",
                 table: "order_status_changes",
                 type: "uniqueidentifier",
                 nullable: true);
@@ -126,6 +132,10 @@ namespace Checkout.Data.Migrations.SqlServer
             migrationBuilder.DropColumn(
                 name: "CardLast4",
                 table: "sim_gateway_operations");
+
+            migrationBuilder.DropColumn(
+                name: "RequestId",
+                table: "promo_codes");
 
             migrationBuilder.DropColumn(
                 name: "RequestId",

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Checkout.Data.Migrations.PostgreSQL
+namespace Checkout.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class IdempotencyAndOneCheckoutPerCart : Migration
@@ -14,39 +14,45 @@ namespace Checkout.Data.Migrations.PostgreSQL
             migrationBuilder.AddColumn<string>(
                 name: "CardBrand",
                 table: "sim_gateway_operations",
-                type: "character varying(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CardLast4",
                 table: "sim_gateway_operations",
-                type: "character varying(4)",
+                type: "TEXT",
                 maxLength: 4,
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "RequestId",
+                table: "promo_codes",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RequestId",
                 table: "order_status_changes",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "RequestId",
                 table: "inventory_adjustments",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "NextCartId",
                 table: "carts",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Status",
                 table: "carts",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "Open");
@@ -55,18 +61,18 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 name: "idempotency_keys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Scope = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    Key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    Fingerprint = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    LockToken = table.Column<Guid>(type: "uuid", nullable: false),
-                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ResponseStatus = table.Column<int>(type: "integer", nullable: true),
-                    ResponseHeaders = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    ResponseBody = table.Column<byte[]>(type: "bytea", maxLength: 65536, nullable: true),
-                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LockToken = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResponseStatus = table.Column<int>(type: "INTEGER", nullable: true),
+                    ResponseHeaders = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    ResponseBody = table.Column<byte[]>(type: "BLOB", maxLength: 65536, nullable: true),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -126,6 +132,10 @@ namespace Checkout.Data.Migrations.PostgreSQL
             migrationBuilder.DropColumn(
                 name: "CardLast4",
                 table: "sim_gateway_operations");
+
+            migrationBuilder.DropColumn(
+                name: "RequestId",
+                table: "promo_codes");
 
             migrationBuilder.DropColumn(
                 name: "RequestId",
