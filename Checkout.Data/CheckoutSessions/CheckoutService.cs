@@ -37,7 +37,7 @@ public sealed class CheckoutService(
     public async Task<Result<CheckoutView>> StartAsync(StartCheckout request, CancellationToken ct = default)
     {
         var started = await StartOrFindAsync(request, ct);
-        return started.IsSuccess ? started.Value!.Checkout : started.Error!;
+        return started.IsSuccess ? started.Value.Checkout : started.Error;
     }
 
     /// <summary>
@@ -89,9 +89,9 @@ public sealed class CheckoutService(
         var quoteResult = await QuoteAsync(db, cart, promoCode, ct);
         if (!quoteResult.IsSuccess)
         {
-            return quoteResult.Error!;
+            return quoteResult.Error;
         }
-        var (quote, promo) = quoteResult.Value!;
+        var (quote, promo) = quoteResult.Value;
 
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
@@ -186,7 +186,7 @@ public sealed class CheckoutService(
         && cart.Lines.All(c => open.Lines.Any(l => l.Sku == c.Sku && l.Quantity == c.Quantity));
 
     private static Result<StartedCheckout> Found(Result<CheckoutView> found) =>
-        found.IsSuccess ? new StartedCheckout(found.Value!, Created: false) : found.Error!;
+        found.IsSuccess ? new StartedCheckout(found.Value, Created: false) : found.Error;
 
     /// <summary>The cart's open checkout, else the one named by <paramref name="sessionId"/> (a replay of a start).</summary>
     private async Task<Result<CheckoutView>?> OpenOrExistingAsync(CheckoutDbContext db, Guid cartId, Guid sessionId, CancellationToken ct)
@@ -226,9 +226,9 @@ public sealed class CheckoutService(
         var priced = await PriceAsync(db, lines, session.Currency, promoCode, ct);
         if (!priced.IsSuccess)
         {
-            return priced.Error!;
+            return priced.Error;
         }
-        var (quote, promo) = priced.Value!;
+        var (quote, promo) = priced.Value;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await PromoLedger.ReleaseAsync(db, session.Id, ct);
@@ -382,9 +382,9 @@ public sealed class CheckoutService(
             var evaluated = PromoRules.Evaluate(promo, lines, clock.GetUtcNow());
             if (!evaluated.IsSuccess)
             {
-                return evaluated.Error!;
+                return evaluated.Error;
             }
-            effect = evaluated.Value!;
+            effect = evaluated.Value;
         }
         var afterDiscount = subtotal - effect.DiscountMinor;
         var shipping = effect.FreeShipping || afterDiscount >= _options.FreeShippingFromMinor ? 0 : _options.ShippingMinor;

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Checkout.Data.Common;
 
 /// <summary>An expected outcome that is not a success: out of stock, declined, illegal transition, bad input.</summary>
@@ -41,8 +43,13 @@ public static class ErrorCodes
     public const string PromoMinimumNotMet = "promo-minimum-not-met";
 }
 
-/// <summary>Either a value or an <see cref="Error"/>; expected failures travel here, bugs throw.</summary>
-public readonly record struct Result<T>
+/// <summary>
+/// Either a value or an <see cref="Error"/>; expected failures travel here, bugs throw. A class, so there is no
+/// default instance that would read as a success without a value; the compiler knows which side is set after
+/// <see cref="IsSuccess"/> is checked.
+/// </summary>
+public sealed class Result<T>
+    where T : notnull
 {
     private Result(T? value, Error? error)
     {
@@ -52,10 +59,13 @@ public readonly record struct Result<T>
 
     public T? Value { get; }
     public Error? Error { get; }
+
+    [MemberNotNullWhen(true, nameof(Value))]
+    [MemberNotNullWhen(false, nameof(Error))]
     public bool IsSuccess => Error is null;
 
-    public static Result<T> Success(T value) => new(value, null);
-    public static Result<T> Failure(Error error) => new(default, error);
+    public static Result<T> Success(T value) => new(value ?? throw new ArgumentNullException(nameof(value)), null);
+    public static Result<T> Failure(Error error) => new(default, error ?? throw new ArgumentNullException(nameof(error)));
 
     public static implicit operator Result<T>(T value) => Success(value);
     public static implicit operator Result<T>(Error error) => Failure(error);

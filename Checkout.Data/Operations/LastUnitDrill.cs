@@ -62,10 +62,10 @@ public sealed class LastUnitDrill(
                 var checkout = await checkouts.StartAsync(new StartCheckout(cartId, $"drill{i}@example.invalid", $"Drill buyer {i}"), ct);
                 if (!checkout.IsSuccess)
                 {
-                    return checkout.Error!.Code;
+                    return checkout.Error.Code;
                 }
-                var placed = await placeOrders.PlaceAsync(checkout.Value!.CheckoutSessionId, DrillCard, ct);
-                return placed.IsSuccess ? "ordered" : placed.Error!.Code;
+                var placed = await placeOrders.PlaceAsync(checkout.Value.CheckoutSessionId, DrillCard, ct);
+                return placed.IsSuccess ? "ordered" : placed.Error.Code;
             }, ct)).ToList();
             go.SetResult();
             var results = await Task.WhenAll(outcomes);

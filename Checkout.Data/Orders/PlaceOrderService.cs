@@ -86,11 +86,11 @@ public sealed class PlaceOrderService(
         var (advanced, confirmedHere) = await AdvanceAsync(db, order, card, ct);
         if (!advanced.IsSuccess)
         {
-            return advanced.Error!;
+            return advanced.Error;
         }
         // The order is paid with the card the gateway authorized; a request with another card does not get to
         // believe it paid (or see the order): it is told the checkout is paid already.
-        if (advanced.Value!.Payment is { } paid && (paid.CardBrand, paid.CardLast4) != (card.Brand, card.Last4))
+        if (advanced.Value.Payment is { } paid && (paid.CardBrand, paid.CardLast4) != (card.Brand, card.Last4))
         {
             return new Error(ErrorCodes.AlreadyPaid, "This checkout is already paid with another card; nothing was charged to this one.");
         }

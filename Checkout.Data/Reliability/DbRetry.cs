@@ -49,6 +49,7 @@ public sealed partial class DbRetry
 
     /// <summary>Runs <paramref name="operation"/>, again on a transient database error; a <see cref="ErrorCodes.Busy"/> result once the retries are used up.</summary>
     public async Task<Result<T>> ExecuteAsync<T>(Func<CancellationToken, Task<Result<T>>> operation, CancellationToken ct)
+        where T : notnull
     {
         try
         {

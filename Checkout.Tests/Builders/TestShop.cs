@@ -139,12 +139,14 @@ public sealed class TestShop : IAsyncDisposable
 public static class ResultAssert
 {
     public static T Success<T>(Result<T> result)
+        where T : notnull
     {
         Assert.True(result.IsSuccess, $"Expected success, got {result.Error?.Code}: {result.Error?.Message}");
         return result.Value!;
     }
 
     public static Error Failure<T>(Result<T> result, string code)
+        where T : notnull
     {
         Assert.False(result.IsSuccess, "Expected a failure, got success.");
         Assert.Equal(code, result.Error!.Code);

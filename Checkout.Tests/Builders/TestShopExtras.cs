@@ -20,6 +20,7 @@ public static class TestShopExtras
 
     /// <summary>Runs <paramref name="act"/>, expects the error <paramref name="code"/> with a readable sentence, and that the shop did not change.</summary>
     public static async Task<Error> AssertRefusedAsync<T>(this TestShop shop, string code, Func<Task<Result<T>>> act)
+        where T : notnull
     {
         var before = await shop.SnapshotAsync();
 

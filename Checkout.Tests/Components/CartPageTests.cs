@@ -204,7 +204,8 @@ public class CartPageTests : CheckoutTestContext
     private static IElement ButtonIn(IElement container, string name) =>
         container.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == name);
 
-    private static T ResultOf<T>(Result<T> result) => ResultAssert.Success(result);
+    private static T ResultOf<T>(Result<T> result)
+        where T : notnull => ResultAssert.Success(result);
 
     private async Task SetPriceAsync(string sku, long priceMinor)
     {

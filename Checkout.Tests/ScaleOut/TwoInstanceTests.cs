@@ -86,7 +86,13 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         });
         using var shopper = _first.Shopper();
         var session = await shopper.OpenCheckoutAsync(("TEA-SENCHA", 1));
-        await Eventually.TrueAsync(() => Task.FromResult(_first.Get<CheckoutEvents>().FanOut is not null), "the first instance relays its events");
+        // Both relays are connected once an event published on the first instance reaches the second.
+        await Eventually.TrueAsync(async () =>
+        {
+            await _first.Get<CheckoutEvents>().PublishAsync(new StockChanged("PROBE", 0, 0));
+            await Task.Delay(50);
+            return seen.OfType<StockChanged>().Any(e => e.Sku == "PROBE");
+        }, "the instances relay each other's events");
 
         var cancelled = await shopper.PostAsync($"/api/checkouts/{session.CheckoutSessionId}/cancel");
 

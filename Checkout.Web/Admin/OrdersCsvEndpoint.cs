@@ -37,7 +37,7 @@ public static class OrdersCsvEndpoint
         var parsed = OrderListQuery.Parse(key => http.Request.Query[key].FirstOrDefault());
         if (!parsed.IsSuccess)
         {
-            await Problems.From(parsed.Error!).ExecuteAsync(http);
+            await Problems.From(parsed.Error).ExecuteAsync(http);
             return;
         }
         var now = clock.GetUtcNow();
@@ -46,7 +46,7 @@ public static class OrdersCsvEndpoint
             $"attachment; filename=\"orders-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv\"";
         http.Response.Headers.CacheControl = "no-store";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-        await WriteAsync(writer, queries, parsed.Value!, now, ct: ct);
+        await WriteAsync(writer, queries, parsed.Value, now, ct: ct);
     }
 
     /// <summary>
@@ -66,9 +66,9 @@ public static class OrdersCsvEndpoint
             if (!result.IsSuccess)
             {
                 // The filter was validated already; a refusal here is a bug, and the truncated file must not pass for complete.
-                throw new InvalidOperationException($"Order export stopped at page {page}: {result.Error!.Message}");
+                throw new InvalidOperationException($"Order export stopped at page {page}: {result.Error.Message}");
             }
-            foreach (var order in result.Value!.Items)
+            foreach (var order in result.Value.Items)
             {
                 await WriteRowAsync(writer, Row(order));
                 written++;

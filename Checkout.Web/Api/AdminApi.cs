@@ -30,7 +30,7 @@ public static class AdminApi
         admin.MapPost("/promos", async (PromoTerms body, PromoAdminService service, HttpContext http, CancellationToken ct) =>
         {
             var result = await service.CreateAsync(body, http.CreatedId(), ct);
-            return result.IsSuccess ? TypedResults.Created($"/api/admin/promos/{result.Value!.Code}", result.Value) : Problems.From(result.Error!);
+            return result.IsSuccess ? TypedResults.Created($"/api/admin/promos/{result.Value.Code}", result.Value) : Problems.From(result.Error);
         }).WithName("AdminCreatePromo");
         admin.MapPut("/promos/{code}", async (string code, PromoTerms body, PromoAdminService service, CancellationToken ct) =>
             StorefrontApi.Respond(await service.UpdateAsync(code, body, ct), p => p)).WithName("AdminUpdatePromo");

@@ -69,8 +69,9 @@ public static class StorefrontApi
         endpoint.Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    public static IResult Respond<T, TResponse>(Result<T> result, Func<T, TResponse> map) =>
-        result.IsSuccess ? TypedResults.Ok(map(result.Value!)) : Problems.From(result.Error!);
+    public static IResult Respond<T, TResponse>(Result<T> result, Func<T, TResponse> map)
+        where T : notnull =>
+        result.IsSuccess ? TypedResults.Ok(map(result.Value)) : Problems.From(result.Error);
 
     public static async Task<IResult> TransitionAsync(Task<Result<OrderView>> transition) =>
         Respond(await transition, OrderResponse.From);
@@ -96,9 +97,9 @@ public static class StorefrontApi
             new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId ?? http.CreatedId()), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
-        var (checkout, created) = result.Value!;
+        var (checkout, created) = result.Value;
         return created
             ? TypedResults.Created($"/api/checkouts/{checkout.CheckoutSessionId}", CheckoutResponse.From(checkout))
             : TypedResults.Ok(CheckoutResponse.From(checkout));
@@ -123,9 +124,9 @@ public static class StorefrontApi
         var result = await service.PlaceAsync(checkoutSessionId, new CardDetails(body.CardNumber, body.Expiry, body.Cvc), ct);
         if (!result.IsSuccess)
         {
-            return Problems.From(result.Error!);
+            return Problems.From(result.Error);
         }
-        var order = result.Value!.Order;
+        var order = result.Value.Order;
         var response = new PlacedOrderResponse(order.OrderId, order.OrderNumber, order.Status.WireName(), links.Issue(order.OrderId));
         return result.Value.Replayed
             ? TypedResults.Ok(response)

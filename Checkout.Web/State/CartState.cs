@@ -33,7 +33,7 @@ public sealed class CartState(CartService carts)
     /// order was placed is followed by the shopper's next cart (what the order left, often nothing).
     /// </summary>
     public Task OpenAsync(Guid cartId, CancellationToken ct = default) =>
-        RunAsync<CartView?>(async () =>
+        RunAsync<LoadedCart>(async () =>
         {
             _cartId = cartId;
             Cart = (await carts.GetAsync(cartId, ct)).Value;
@@ -41,16 +41,16 @@ public sealed class CartState(CartService carts)
             {
                 await FollowAsync(ct);
             }
-            return Result<CartView?>.Success(Cart);
+            return new LoadedCart(Cart);
         }, ct);
 
     /// <summary>Re-reads the cart from the server: current prices, stock and problems.</summary>
-    public Task<Result<CartView?>> RefreshAsync(CancellationToken ct = default) =>
-        RunAsync<CartView?>(async () =>
+    public Task<Result<LoadedCart>> RefreshAsync(CancellationToken ct = default) =>
+        RunAsync<LoadedCart>(async () =>
         {
             if (_cartId is not { } cartId)
             {
-                return Result<CartView?>.Success(null);
+                return new LoadedCart(null);
             }
             var result = await carts.GetAsync(cartId, ct);
             Cart = result.Value;
@@ -58,11 +58,11 @@ public sealed class CartState(CartService carts)
             {
                 // Its order was placed (here or in another tab): the shopper goes on with the next cart.
                 await FollowAsync(ct);
-                return Result<CartView?>.Success(Cart);
+                return new LoadedCart(Cart);
             }
-            return result.IsSuccess || result.Error!.Code == ErrorCodes.NotFound
-                ? Result<CartView?>.Success(Cart)
-                : Result<CartView?>.Failure(result.Error);
+            return result.IsSuccess || result.Error.Code == ErrorCodes.NotFound
+                ? new LoadedCart(Cart)
+                : Result<LoadedCart>.Failure(result.Error);
         }, ct);
 
     /// <summary>Adds one unit of <paramref name="sku"/>, creating the cart on first use.</summary>
@@ -166,6 +166,7 @@ public sealed class CartState(CartService carts)
 
     /// <summary>Runs one intent under the gate and tells subscribers once it succeeded.</summary>
     private async Task<Result<T>> RunAsync<T>(Func<Task<Result<T>>> intent, CancellationToken ct)
+        where T : notnull
     {
         await _gate.WaitAsync(ct);
         Result<T> result;
@@ -200,3 +201,6 @@ public sealed class CartState(CartService carts)
         public void Dispose() => owner._subscriptions.Remove(this);
     }
 }
+
+/// <summary>The cart as loaded; null while the shopper's cart has no row yet (nothing was ever added).</summary>
+public sealed record LoadedCart(CartView? Cart);

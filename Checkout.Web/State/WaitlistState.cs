@@ -27,8 +27,8 @@ public sealed class WaitlistState(WaitlistService waitlist)
         {
             Email = email.Trim();
             Forget(sku);
-            _entries[sku] = result.Value!;
-            _emails[result.Value!.EntryId] = Email;
+            _entries[sku] = result.Value;
+            _emails[result.Value.EntryId] = Email;
         }
         return result;
     }
