@@ -12,6 +12,7 @@ using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Reliability;
+using Checkout.Data.Telemetry;
 using Checkout.Data.Waitlist;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -66,6 +67,7 @@ public static class DependencyInjection
         services.AddSingleton<PromoAdminService>();
         services.AddSingleton<InventoryAdminService>();
         services.AddSingleton<WaitlistService>();
+        services.AddSingleton<IWaitingDemand, WaitlistDemand>();
         services.AddSingleton<HoldSweeper>();
         services.AddSingleton<IdempotencyStore>();
         services.AddHostedService<IdempotencySweeperService>();
@@ -74,6 +76,8 @@ public static class DependencyInjection
         services.TryAddSingleton<IFulfillmentPublisher, InProcessFulfillmentPublisher>();
         services.AddHostedService<HoldSweeperService>();
         services.AddHostedService<OutboxDispatcherService>();
+        services.AddSingleton<OrderReconciler>();
+        services.AddHostedService<OrderReconcilerService>();
         services.AddCheckoutReliability();
         return builder;
     }

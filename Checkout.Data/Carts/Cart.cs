@@ -99,7 +99,7 @@ public sealed class Cart
 
     /// <summary>
     /// Removes what an authorized order bought (anything added since stays, for the next cart to take over). The cart
-    /// is closed by then: its status moved in the same transaction, by <see cref="CartLedger.TryCheckOutAsync"/>.
+    /// is closed by then: its status moved in the same transaction, by <see cref="CartLedger.CheckOutAsync"/>.
     /// </summary>
     internal void TakeOut(IEnumerable<(string Sku, int Quantity)> ordered)
     {

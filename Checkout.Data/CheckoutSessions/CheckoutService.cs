@@ -1,12 +1,11 @@
 using Checkout.Data.Carts;
-using Checkout.Data.Catalog;
 using Checkout.Data.Common;
-using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
-using Checkout.Data.Operations;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Telemetry;
+using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -29,9 +28,10 @@ public sealed record CheckoutLineView(string Sku, string Name, int Quantity, lon
 
 public sealed class CheckoutService(
     IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events,
-    CheckoutMetrics metrics)
+    CheckoutMetrics metrics, IWaitingDemand waiting)
 {
     private readonly CheckoutOptions _options = options.Value;
+    private readonly Quotes _quotes = new(clock, options.Value);
 
     /// <summary>Starts checkout, or finds the cart's open checkout; see <see cref="StartOrFindAsync"/>.</summary>
     public async Task<Result<CheckoutView>> StartAsync(StartCheckout request, CancellationToken ct = default)
@@ -86,7 +86,7 @@ public sealed class CheckoutService(
         {
             return new StartedCheckout(ToView(open), Created: false);
         }
-        var quoteResult = await QuoteAsync(db, cart, promoCode, ct);
+        var quoteResult = await _quotes.QuoteAsync(db, cart, promoCode, ct);
         if (!quoteResult.IsSuccess)
         {
             return quoteResult.Error;
@@ -103,23 +103,13 @@ public sealed class CheckoutService(
             return Cart.Closed();
         }
         var replaced = open is null ? null : await ReplaceAsync(db, open, now, ct);
-        if (request.WaitlistEntryId is { } entryId && !await ClaimOfferAsync(db, entryId, email, now, ct))
+        if (request.WaitlistEntryId is { } entryId && !await WaitlistLedger.ClaimAsync(db, entryId, email, now, ct))
         {
             await tx.RollbackAsync(ct);
             return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
         }
-        var shortages = new List<StockShortage>();
-        foreach (var line in quote.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
-        {
-            // A hot SKU asks Redis first: sold out there, the database is spared the write.
-            var soldOutInRedis = db.Counters is { } counters && counters.IsHot(line.Sku)
-                && await counters.TryTakeAsync(db.HotWork, line.Sku, line.Quantity) == HotTake.SoldOut;
-            if (soldOutInRedis || !await StockLedger.TryReserveAsync(db, line.Sku, line.Quantity, ct))
-            {
-                shortages.Add(new StockShortage(line.Sku, line.Quantity, 0));
-            }
-        }
-        if (shortages.Count > 0)
+        var shortSkus = await HoldLedger.PlaceAsync(db, sessionId, quote.Lines.Select(l => (l.Sku, l.Quantity)), now, expiresAt, ct);
+        if (shortSkus.Count > 0)
         {
             await tx.RollbackAsync(ct);
             // A concurrent start of this cart may have taken the stock: then its checkout is the answer.
@@ -128,6 +118,7 @@ public sealed class CheckoutService(
                 return Found(started);
             }
             metrics.OversellRejected();
+            var shortages = quote.Lines.Where(l => shortSkus.Contains(l.Sku)).Select(l => new StockShortage(l.Sku, l.Quantity, 0)).ToList();
             return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
         }
 
@@ -139,7 +130,6 @@ public sealed class CheckoutService(
 
         var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt);
         db.CheckoutSessions.Add(session);
-        db.Holds.AddRange(quote.Lines.Select(l => new Hold(sessionId, l.Sku, l.Quantity, now, expiresAt)));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -172,11 +162,13 @@ public sealed class CheckoutService(
     /// </summary>
     private async Task<CheckoutSessionStatus?> ReplaceAsync(CheckoutDbContext db, CheckoutSession open, DateTimeOffset now, CancellationToken ct)
     {
-        var expired = open.HoldExpiresAt <= now;
-        var (to, window) = expired ? (CheckoutSessionStatus.Expired, _options.WaitlistClaimWindow) : (CheckoutSessionStatus.Cancelled, (TimeSpan?)null);
         // Payment may have started on it since it was read: then it stays, and the unique index makes this start
         // answer with it.
-        return await StockLedger.CloseSessionAsync(db, open.Id, to, now, expiredOnly: expired, window, ct, unlessPaying: true) ? to : null;
+        if (open.HoldExpiresAt <= now)
+        {
+            return await SessionLedger.ExpireAsync(db, open.Id, now, waiting, ct, unlessPaying: true) ? CheckoutSessionStatus.Expired : null;
+        }
+        return await SessionLedger.CancelAsync(db, open.Id, now, waiting: null, ct, unlessPaying: true) ? CheckoutSessionStatus.Cancelled : null;
     }
 
     /// <summary>The open checkout answers a start when it was made from the same items, contact and promo code.</summary>
@@ -222,8 +214,8 @@ public sealed class CheckoutService(
         {
             return ToView(session);
         }
-        var lines = await QuoteLinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
-        var priced = await PriceAsync(db, lines, session.Currency, promoCode, ct);
+        var lines = await Quotes.LinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
+        var priced = await _quotes.PriceAsync(db, lines, session.Currency, promoCode, ct);
         if (!priced.IsSuccess)
         {
             return priced.Error;
@@ -241,15 +233,7 @@ public sealed class CheckoutService(
             }
             await db.SaveChangesAsync(ct);
         }
-        var now = clock.GetUtcNow();
-        var repriced = await db.CheckoutSessions
-            .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open && !s.HoldExtended && s.HoldExpiresAt > now)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.PromoCode, promo == null ? null : promo.Code)
-                .SetProperty(x => x.DiscountMinor, quote.DiscountMinor)
-                .SetProperty(x => x.ShippingMinor, quote.ShippingMinor)
-                .SetProperty(x => x.TotalMinor, quote.TotalMinor), ct);
-        if (repriced == 0)
+        if (!await SessionLedger.RepriceAsync(db, session.Id, promo?.Code, quote, clock.GetUtcNow(), ct))
         {
             // Payment started or the hold lapsed while we priced: the quote stands as it was.
             await tx.RollbackAsync(ct);
@@ -273,7 +257,7 @@ public sealed class CheckoutService(
         bool closed;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            closed = await StockLedger.CloseSessionAsync(db, checkoutSessionId, CheckoutSessionStatus.Cancelled, clock.GetUtcNow(), expiredOnly: false, _options.WaitlistClaimWindow, ct);
+            closed = await SessionLedger.CancelAsync(db, checkoutSessionId, clock.GetUtcNow(), waiting, ct);
             await tx.CommitAsync(ct);
         }
         if (closed)
@@ -282,22 +266,6 @@ public sealed class CheckoutService(
             await events.PublishReleasedAsync(checkoutSessionId, CheckoutSessionStatus.Cancelled, ct);
         }
         return await GetAsync(checkoutSessionId, ct);
-    }
-
-    /// <summary>
-    /// Claims an offer inside the checkout's transaction: the entry's unit is put back on sale and reserved by the
-    /// same transaction right after, so nobody else can take it in between.
-    /// </summary>
-    private static async Task<bool> ClaimOfferAsync(CheckoutDbContext db, Guid entryId, string email, DateTimeOffset now, CancellationToken ct)
-    {
-        var claimed = await db.WaitlistEntries
-            .Where(e => e.Id == entryId && e.Email == email && e.Status == Waitlist.WaitlistStatus.Offered && e.OfferExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, Waitlist.WaitlistStatus.Claimed), ct) == 1;
-        if (claimed)
-        {
-            await StockLedger.ReleaseHoldsAsync(db, entryId, now, expiredOnly: false, waitlistWindow: null, ct);
-        }
-        return claimed;
     }
 
     private Error? OpenForChanges(CheckoutSession session)
@@ -331,64 +299,6 @@ public sealed class CheckoutService(
         return session.Status == CheckoutSessionStatus.Open && session.HoldExpiresAt <= clock.GetUtcNow()
             ? new Error(ErrorCodes.HoldExpired, "The items in this checkout were released; start again.")
             : ToView(session);
-    }
-
-    private async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, CancellationToken ct)
-    {
-        var view = await CartValidator.PriceAsync(db, cart, ct);
-        if (view.IsEmpty && view.Problems.Count == 0)
-        {
-            return new Error(ErrorCodes.InvalidCart, "The cart is empty.");
-        }
-        if (view.Problems.FirstOrDefault(p => p.Kind == CartProblemKind.ItemUnavailable) is not null)
-        {
-            return new Error(ErrorCodes.InvalidCart, "Some items are no longer available; remove them to continue.",
-                new Dictionary<string, object?> { ["problems"] = view.Problems });
-        }
-        var priceChanges = view.Problems.Where(p => p.Kind == CartProblemKind.PriceChanged).ToList();
-        if (priceChanges.Count > 0)
-        {
-            return new Error(ErrorCodes.PriceChanged, string.Join(" ", priceChanges.Select(p => p.Message)),
-                new Dictionary<string, object?> { ["problems"] = priceChanges });
-        }
-
-        var lines = await QuoteLinesAsync(db, view.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
-        return await PriceAsync(db, lines, view.Currency, promoCode, ct);
-    }
-
-    private static async Task<List<QuoteLine>> QuoteLinesAsync(
-        CheckoutDbContext db, IEnumerable<(string Sku, string Name, int Quantity, long UnitPriceMinor)> lines, CancellationToken ct)
-    {
-        var list = lines.ToList();
-        var skus = list.Select(l => l.Sku).ToList();
-        var categories = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => p.Category, ct);
-        return [.. list.Select(l => new QuoteLine(l.Sku, l.Name, categories.GetValueOrDefault(l.Sku, ""), l.Quantity, l.UnitPriceMinor))];
-    }
-
-    /// <summary>Prices lines (at the prices given) with an optional promo code and the shipping rule.</summary>
-    private async Task<Result<(Quote Quote, PromoCode? Promo)>> PriceAsync(
-        CheckoutDbContext db, IReadOnlyList<QuoteLine> lines, string currency, string? promoCode, CancellationToken ct)
-    {
-        var subtotal = lines.Sum(l => l.LineTotalMinor);
-        PromoEffect effect = new(0, FreeShipping: false);
-        PromoCode? promo = null;
-        if (promoCode is not null)
-        {
-            promo = await db.PromoCodes.AsNoTracking().FirstOrDefaultAsync(p => p.Code == promoCode, ct);
-            if (promo is null)
-            {
-                return new Error(ErrorCodes.PromoNotFound, $"The code {promoCode} does not exist.");
-            }
-            var evaluated = PromoRules.Evaluate(promo, lines, clock.GetUtcNow());
-            if (!evaluated.IsSuccess)
-            {
-                return evaluated.Error;
-            }
-            effect = evaluated.Value;
-        }
-        var afterDiscount = subtotal - effect.DiscountMinor;
-        var shipping = effect.FreeShipping || afterDiscount >= _options.FreeShippingFromMinor ? 0 : _options.ShippingMinor;
-        return (new Quote(lines, subtotal, effect.DiscountMinor, shipping, currency), promo);
     }
 
     private static async Task<IReadOnlyList<StockShortage>> WithAvailableAsync(CheckoutDbContext db, List<StockShortage> shortages, CancellationToken ct)

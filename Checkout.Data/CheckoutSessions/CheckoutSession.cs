@@ -1,3 +1,5 @@
+using Checkout.Data.Pricing;
+
 namespace Checkout.Data.CheckoutSessions;
 
 public enum CheckoutSessionStatus
@@ -87,17 +89,5 @@ public sealed class CheckoutSessionLine
     public string Name { get; private set; } = "";
     public int Quantity { get; private set; }
     public long UnitPriceMinor { get; private set; }
-    public long LineTotalMinor => UnitPriceMinor * Quantity;
-}
-
-/// <summary>Server-computed prices and totals that a shopper reviews and an order is placed against.</summary>
-public sealed record Quote(
-    IReadOnlyList<QuoteLine> Lines, long SubtotalMinor, long DiscountMinor, long ShippingMinor, string Currency)
-{
-    public long TotalMinor => SubtotalMinor - DiscountMinor + ShippingMinor;
-}
-
-public sealed record QuoteLine(string Sku, string Name, string Category, int Quantity, long UnitPriceMinor)
-{
     public long LineTotalMinor => UnitPriceMinor * Quantity;
 }

@@ -8,9 +8,9 @@ public enum HoldStatus
 }
 
 /// <summary>
-/// Units of one SKU reserved for one checkout session until <see cref="ExpiresAt"/>. Status only moves
-/// Active → Converted (an order took the units) or Active → Released (expired or given up), each by a
-/// compare-and-set on Active so that it happens exactly once.
+/// Units of one SKU reserved until <see cref="ExpiresAt"/> for one owner: a checkout session, or a waitlist entry whose
+/// offer it is (exactly one of the two ids is set). Status only moves Active → Converted (an order took the units) or
+/// Active → Released (expired or given up), each by a compare-and-set in <see cref="HoldLedger"/>.
 /// </summary>
 public sealed class Hold
 {
@@ -18,11 +18,12 @@ public sealed class Hold
     {
     }
 
-    public Hold(Guid checkoutSessionId, string sku, int quantity, DateTimeOffset now, DateTimeOffset expiresAt)
+    private Hold(Guid? checkoutSessionId, Guid? waitlistEntryId, string sku, int quantity, DateTimeOffset now, DateTimeOffset expiresAt)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         Id = Guid.CreateVersion7(now);
         CheckoutSessionId = checkoutSessionId;
+        WaitlistEntryId = waitlistEntryId;
         Sku = sku;
         Quantity = quantity;
         CreatedAt = now;
@@ -31,7 +32,13 @@ public sealed class Hold
     }
 
     public Guid Id { get; private set; }
-    public Guid CheckoutSessionId { get; private set; }
+
+    /// <summary>The checkout the units are held for; null for a waitlist offer.</summary>
+    public Guid? CheckoutSessionId { get; private set; }
+
+    /// <summary>The waitlist entry the units are offered to; null for a checkout's hold.</summary>
+    public Guid? WaitlistEntryId { get; private set; }
+
     public string Sku { get; private set; } = "";
     public int Quantity { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -42,4 +49,24 @@ public sealed class Hold
 
     public HoldStatus Status { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
+
+    internal static Hold ForCheckout(Guid checkoutSessionId, string sku, int quantity, DateTimeOffset now, DateTimeOffset expiresAt) =>
+        new(checkoutSessionId, null, sku, quantity, now, expiresAt);
+
+    internal static Hold ForWaitlistOffer(Guid waitlistEntryId, string sku, int quantity, DateTimeOffset now, DateTimeOffset expiresAt) =>
+        new(null, waitlistEntryId, sku, quantity, now, expiresAt);
+}
+
+/// <summary>Whom a hold's units are kept for.</summary>
+public readonly record struct HoldOwner(HoldOwnerKind Kind, Guid Id)
+{
+    public static HoldOwner Checkout(Guid checkoutSessionId) => new(HoldOwnerKind.Checkout, checkoutSessionId);
+
+    public static HoldOwner WaitlistOffer(Guid waitlistEntryId) => new(HoldOwnerKind.WaitlistOffer, waitlistEntryId);
+}
+
+public enum HoldOwnerKind
+{
+    Checkout,
+    WaitlistOffer,
 }

@@ -1,19 +1,17 @@
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
-using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Inventory;
 
 public sealed record StockView(string Sku, int Available, int Reserved, int Sold);
 
-public sealed record ActiveHoldView(Guid HoldId, Guid OwnerId, string Sku, int Quantity, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Extended);
+public sealed record ActiveHoldView(Guid HoldId, HoldOwner Owner, string Sku, int Quantity, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Extended);
 
 /// <summary>Restocks and manual adjustments of available stock, each audited with who and why.</summary>
 public sealed class InventoryAdminService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting)
 {
     public const int MaxAdjustment = 100_000;
 
@@ -29,7 +27,8 @@ public sealed class InventoryAdminService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Holds.AsNoTracking().Where(h => h.Status == HoldStatus.Active).OrderBy(h => h.ExpiresAt).ThenBy(h => h.Id).Take(max)
-            .Select(h => new ActiveHoldView(h.Id, h.CheckoutSessionId, h.Sku, h.Quantity, h.CreatedAt, h.ExpiresAt, h.Extended)).ToListAsync(ct);
+            .Select(h => new ActiveHoldView(
+                h.Id, h.CheckoutSessionId != null ? HoldOwner.Checkout(h.CheckoutSessionId.Value) : HoldOwner.WaitlistOffer(h.WaitlistEntryId!.Value), h.Sku, h.Quantity, h.CreatedAt, h.ExpiresAt, h.Extended)).ToListAsync(ct);
     }
 
     /// <summary>
@@ -82,11 +81,11 @@ public sealed class InventoryAdminService(
             await tx.RollbackAsync(ct);
             return await StockOfAsync(db, sku, ct);
         }
-        if (delta > 0 && await WaitlistLedger.OfferAsync(db, sku, delta, now, options.Value.WaitlistClaimWindow, ct) is var offered and > 0)
+        // Restocked units go to the shoppers waiting for them first: those are reserved for their offers at once.
+        if (delta > 0 && await waiting.TakeAsync(db, sku, delta, now, ct) is var offered and > 0
+            && !await StockLedger.TryReserveAsync(db, sku, offered, ct))
         {
-            await db.Inventory.Where(i => i.Sku == sku)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity - offered).SetProperty(i => i.Reserved, i => i.Reserved + offered), ct);
-            db.AvailableMoved(sku, -offered);
+            throw new InvalidOperationException($"The {offered} restocked units of {sku} offered to the waitlist could not be reserved.");
         }
         await tx.CommitAsync(ct);
         await events.PublishRaisedAsync(db);

@@ -2,6 +2,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
+using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Operations;
@@ -47,8 +48,8 @@ public sealed class DashboardService(IDbContextFactory<CheckoutDbContext> dbFact
 
         var outcomes = new HoldOutcomes(
             Converted: await closedToday.CountAsync(h => h.Status == HoldStatus.Converted, ct),
-            Expired: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && expiredSessions.Contains(h.CheckoutSessionId), ct),
-            Released: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && !expiredSessions.Contains(h.CheckoutSessionId), ct));
+            Expired: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && h.CheckoutSessionId != null && expiredSessions.Contains(h.CheckoutSessionId.Value), ct),
+            Released: await closedToday.CountAsync(h => h.Status == HoldStatus.Released && !(h.CheckoutSessionId != null && expiredSessions.Contains(h.CheckoutSessionId.Value)), ct));
         return new DashboardView(
             OrdersToday: await ordersToday.CountAsync(ct),
             RevenueTodayMinor: await ordersToday.SumAsync(o => o.TotalMinor, ct),

@@ -8,6 +8,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Operations;
@@ -84,7 +85,7 @@ public sealed class LastUnitDrill(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var sessionIds = await db.Holds.Where(h => h.Sku == sku).Select(h => h.CheckoutSessionId).Distinct().ToListAsync(ct);
+        var sessionIds = await db.Holds.Where(h => h.Sku == sku && h.CheckoutSessionId != null).Select(h => h.CheckoutSessionId!.Value).Distinct().ToListAsync(ct);
         var orderIds = await db.Orders.Where(o => sessionIds.Contains(o.CheckoutSessionId)).Select(o => o.Id).ToListAsync(ct);
         var authorizations = await db.Payments.Where(p => orderIds.Contains(p.OrderId)).Select(p => p.AuthorizationId).ToListAsync(ct);
         var authorizeKeys = sessionIds.Select(id => $"{GatewayOperationKind.Authorize}:{id}").ToList();

@@ -5,7 +5,6 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Orders;
 
@@ -37,7 +36,7 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
 /// money moves afterwards through the gateway with an idempotency key per order and operation.
 /// </summary>
 public sealed class OrderService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
+    IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting)
 {
     public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct = default)
     {
@@ -105,7 +104,7 @@ public sealed class OrderService(
             }
             if (to == OrderStatus.Cancelled && from == OrderStatus.Pending)
             {
-                await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Cancelled, now, expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
+                await SessionLedger.CancelAsync(db, order.CheckoutSessionId, now, waiting, ct);
             }
             else if (to is OrderStatus.Cancelled or OrderStatus.Returned && from != OrderStatus.PaymentFailed)
             {
@@ -233,10 +232,7 @@ internal static class OrderLedger
     public static async Task<bool> TryTransitionAsync(
         CheckoutDbContext db, Guid orderId, OrderStatus from, OrderStatus to, DateTimeOffset now, TransitionRequest request, CancellationToken ct)
     {
-        if (!OrderTransitions.IsAllowed(from, to))
-        {
-            throw new InvalidOperationException($"{from} → {to} is not in the transition table.");
-        }
+        OrderTransitions.Table.Require(to, from);
         var tracking = to == OrderStatus.Shipped ? request.TrackingNumber : null;
         var changed = await db.Orders
             .Where(o => o.Id == orderId && o.Status == from)

@@ -1,3 +1,5 @@
+using Checkout.Data.Common;
+
 namespace Checkout.Data.Orders;
 
 public enum OrderStatus
@@ -16,7 +18,7 @@ public enum OrderStatus
 /// <summary>The one table of allowed order transitions. Every status change in the product is checked here.</summary>
 public static class OrderTransitions
 {
-    private static readonly Dictionary<OrderStatus, OrderStatus[]> Allowed = new()
+    public static readonly TransitionTable<OrderStatus> Table = new(new()
     {
         [OrderStatus.Pending] = [OrderStatus.PaymentAuthorized, OrderStatus.PaymentFailed, OrderStatus.Cancelled],
         [OrderStatus.PaymentAuthorized] = [OrderStatus.Confirmed, OrderStatus.Cancelled],
@@ -27,11 +29,11 @@ public static class OrderTransitions
         [OrderStatus.PaymentFailed] = [OrderStatus.Cancelled],
         [OrderStatus.Cancelled] = [],
         [OrderStatus.Returned] = [],
-    };
+    });
 
-    public static bool IsAllowed(OrderStatus from, OrderStatus to) => Allowed[from].Contains(to);
+    public static bool IsAllowed(OrderStatus from, OrderStatus to) => Table.IsAllowed(from, to);
 
-    public static IReadOnlyList<OrderStatus> From(OrderStatus from) => Allowed[from];
+    public static IReadOnlyList<OrderStatus> From(OrderStatus from) => Table.From(from);
 
     /// <summary>Transitions that only the checkout makes, because they follow the gateway's answer.</summary>
     public static bool IsPaymentStep(OrderStatus from, OrderStatus to) =>

@@ -4,12 +4,12 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
-using Checkout.Data.Operations;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Reliability;
+using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +29,8 @@ public sealed class PlaceOrderService(
     CheckoutEvents events,
     CheckoutMetrics metrics,
     ICheckoutFaults faults,
-    DbRetry dbRetry)
+    DbRetry dbRetry,
+    IWaitingDemand waiting)
 {
     private static readonly TransitionRequest Checkout = new("checkout");
 
@@ -116,14 +117,8 @@ public sealed class PlaceOrderService(
         }
         var extendedTo = session.HoldExpiresAt > now + options.Value.PaymentGrace ? session.HoldExpiresAt : now + options.Value.PaymentGrace;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var extended = await db.CheckoutSessions
-            .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open && !s.HoldExtended && s.HoldExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.HoldExpiresAt, extendedTo).SetProperty(x => x.HoldExtended, true), ct) == 1;
-        if (extended)
+        if (await SessionLedger.ExtendForPaymentAsync(db, session.Id, now, extendedTo, ct))
         {
-            await db.Holds
-                .Where(h => h.CheckoutSessionId == session.Id && h.Status == HoldStatus.Active)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.ExpiresAt, extendedTo).SetProperty(h => h.Extended, true), ct);
             await tx.CommitAsync(ct);
             await events.PublishAsync(new HoldExtended(session.Id, extendedTo));
             return null;
@@ -219,7 +214,7 @@ public sealed class PlaceOrderService(
                     if (failed)
                     {
                         await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentFailed, OrderStatus.Cancelled, now, reason, ct);
-                        await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Failed, now, expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
+                        await SessionLedger.FailAsync(db, order.CheckoutSessionId, now, waiting, ct);
                     }
                     await tx.CommitAsync(ct);
                 }
@@ -252,22 +247,15 @@ public sealed class PlaceOrderService(
             }
             // One cart, one order: the cart closes with its first authorized order (its row first, as a checkout
             // start locks it first), and an order from a cart closed already is undone.
-            if (!await CartLedger.TryCheckOutAsync(db, session.CartId, now, ct))
+            if (!await CartLedger.CheckOutAsync(db, session.CartId, now, ct))
             {
                 await tx.RollbackAsync(ct);
                 return (await AbandonAsync(db, order, result.TransactionId!, CartAlreadyOrdered(), ct), null);
             }
-            var sessionClosed = await db.CheckoutSessions
-                .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, CheckoutSessionStatus.Completed), ct) == 1;
-            if (!sessionClosed || !await StockLedger.TryConvertHoldsAsync(db, session, now, ct))
+            if (!await SessionLedger.CompleteAsync(db, session, now, ct))
             {
                 await tx.RollbackAsync(ct);
                 return (await AbandonAsync(db, order, result.TransactionId!, HoldExpired(), ct), null);
-            }
-            if (session.PromoCode is not null)
-            {
-                await PromoLedger.ConsumeAsync(db, session.Id, ct);
             }
             await TakeOrderedOutOfCartAsync(db, session, ct);
             // The card on record is the one the gateway authorized, whichever request's answer this is.
@@ -302,7 +290,7 @@ public sealed class PlaceOrderService(
         {
             await OrderLedger.TryTransitionAsync(
                 db, order.Id, OrderStatus.Pending, OrderStatus.Cancelled, now, new TransitionRequest(Checkout.Actor, why.Message), ct);
-            await StockLedger.CloseSessionAsync(db, order.CheckoutSessionId, CheckoutSessionStatus.Cancelled, now, expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
+            await SessionLedger.CancelAsync(db, order.CheckoutSessionId, now, waiting, ct);
             await tx.CommitAsync(ct);
         }
         await events.PublishRaisedAsync(db);

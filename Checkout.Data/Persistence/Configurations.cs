@@ -94,10 +94,17 @@ internal sealed class HoldConfiguration : IEntityTypeConfiguration<Hold>
 {
     public void Configure(EntityTypeBuilder<Hold> b)
     {
-        b.ToTable("holds", t => t.HasCheckConstraint("ck_holds_quantity", "\"Quantity\" > 0"));
+        b.ToTable("holds", t =>
+        {
+            t.HasCheckConstraint("ck_holds_quantity", "\"Quantity\" > 0");
+            // Exactly one owner: a checkout session or a waitlist entry.
+            t.HasCheckConstraint("ck_holds_owner",
+                "(\"CheckoutSessionId\" IS NOT NULL AND \"WaitlistEntryId\" IS NULL) OR (\"CheckoutSessionId\" IS NULL AND \"WaitlistEntryId\" IS NOT NULL)");
+        });
         b.HasKey(h => h.Id);
         b.Property(h => h.Sku).HasMaxLength(32);
         b.HasIndex(h => new { h.CheckoutSessionId, h.Sku }).IsUnique();
+        b.HasIndex(h => h.WaitlistEntryId);
         b.HasIndex(h => new { h.Status, h.ExpiresAt });
     }
 }

@@ -5,7 +5,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Promotions;
 
-/// <summary>Takes, consumes and gives back promo uses with conditional updates, inside the caller's transaction.</summary>
+/// <summary>The one table of a promo use's moves: reserved when checkout starts, then consumed by its order or given back.</summary>
+public static class RedemptionTransitions
+{
+    public static readonly TransitionTable<RedemptionStatus> Table = new(new()
+    {
+        [RedemptionStatus.Reserved] = [RedemptionStatus.Consumed, RedemptionStatus.Released],
+        [RedemptionStatus.Consumed] = [],
+        [RedemptionStatus.Released] = [],
+    });
+}
+
+/// <summary>
+/// Takes, consumes and gives back promo uses with conditional updates, inside the caller's transaction: the only writes
+/// of a redemption's status and of a code's use count.
+/// </summary>
 internal static class PromoLedger
 {
     /// <summary>
@@ -40,14 +54,19 @@ internal static class PromoLedger
         return null;
     }
 
-    public static Task<int> ConsumeAsync(CheckoutDbContext db, Guid sessionId, CancellationToken ct) =>
-        db.PromoRedemptions
+    /// <summary>Reserved → Consumed: the session's order took its use for good; false when it had none reserved.</summary>
+    public static async Task<bool> ConsumeAsync(CheckoutDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        RedemptionTransitions.Table.Require(RedemptionStatus.Consumed, RedemptionStatus.Reserved);
+        return await db.PromoRedemptions
             .Where(r => r.CheckoutSessionId == sessionId && r.Status == RedemptionStatus.Reserved)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RedemptionStatus.Consumed), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RedemptionStatus.Consumed), ct) == 1;
+    }
 
-    /// <summary>Gives back the session's reserved use, once.</summary>
+    /// <summary>Reserved → Released: gives back the session's reserved use and its count on the code, once.</summary>
     public static async Task ReleaseAsync(CheckoutDbContext db, Guid sessionId, CancellationToken ct)
     {
+        RedemptionTransitions.Table.Require(RedemptionStatus.Released, RedemptionStatus.Reserved);
         var code = await db.PromoRedemptions
             .Where(r => r.CheckoutSessionId == sessionId && r.Status == RedemptionStatus.Reserved)
             .Select(r => r.Code)

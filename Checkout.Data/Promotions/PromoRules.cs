@@ -1,5 +1,5 @@
-using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.Pricing;
 
 namespace Checkout.Data.Promotions;
 

@@ -1,31 +1,14 @@
-using System.Text.Json.Serialization;
-using Checkout.Data.CheckoutSessions;
-using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Checkout.Data.Realtime;
 
-/// <summary>Something shoppers or admins watching a page should see without reloading. Published after the commit.</summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(StockChanged), "stock")]
-[JsonDerivedType(typeof(HoldExtended), "hold-extended")]
-[JsonDerivedType(typeof(HoldReleased), "hold-released")]
-[JsonDerivedType(typeof(OrderStatusChanged), "order-status")]
-[JsonDerivedType(typeof(WaitlistOffered), "waitlist-offered")]
+/// <summary>
+/// Something shoppers or admins watching a page should see without reloading. Published after the commit. Each kind is
+/// declared by the area it is about; <c>CheckoutEventJson</c> names every kind for the trip between instances.
+/// </summary>
 public abstract record CheckoutEvent;
-
-public sealed record StockChanged(string Sku, int Available, int Reserved) : CheckoutEvent;
-
-public sealed record HoldExtended(Guid CheckoutSessionId, DateTimeOffset ExpiresAt) : CheckoutEvent;
-
-/// <summary>The session's holds were given back: it expired, was cancelled, or its payment failed.</summary>
-public sealed record HoldReleased(Guid CheckoutSessionId, CheckoutSessionStatus Status) : CheckoutEvent;
-
-public sealed record OrderStatusChanged(Guid OrderId, string OrderNumber, OrderStatus Status) : CheckoutEvent;
-
-public sealed record WaitlistOffered(Guid EntryId, string Sku, int Quantity, DateTimeOffset OfferExpiresAt) : CheckoutEvent;
 
 /// <summary>
 /// The event stream of the shop. Subscribers (Blazor circuits) receive every event and pick theirs; a failing
@@ -77,32 +60,11 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
         }
     }
 
-    /// <summary>Reads the current stock of the SKUs and publishes a <see cref="StockChanged"/> for each.</summary>
-    public async Task PublishStockAsync(IEnumerable<string> skus, CancellationToken ct = default)
-    {
-        var list = skus.Distinct().ToList();
-        if (list.Count == 0 || (FanOut is null && _subscribers.Handlers.Length == 0))
-        {
-            return;
-        }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var stock = await db.Inventory.AsNoTracking().Where(i => list.Contains(i.Sku))
-            .Select(i => new StockChanged(i.Sku, i.Quantity, i.Reserved)).ToListAsync(ct);
-        foreach (var changed in stock)
-        {
-            await PublishAsync(changed);
-        }
-    }
+    /// <summary>False while nobody could receive an event: then a publisher may skip reading what it would send.</summary>
+    public bool HasListeners => FanOut is not null || _subscribers.Handlers.Length > 0;
 
-    /// <summary>Tells the session's pages that its holds are gone, and catalog pages that the units are back.</summary>
-    public async Task PublishReleasedAsync(Guid checkoutSessionId, CheckoutSessionStatus status, CancellationToken ct = default)
-    {
-        await PublishAsync(new HoldReleased(checkoutSessionId, status));
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var skus = await db.CheckoutSessions.AsNoTracking().Where(s => s.Id == checkoutSessionId)
-            .SelectMany(s => s.Lines).Select(l => l.Sku).ToListAsync(ct);
-        await PublishStockAsync(skus, ct);
-    }
+    /// <summary>For the areas' publishers that read what they send (current stock, a session's SKUs) after the commit.</summary>
+    internal IDbContextFactory<CheckoutDbContext> DbFactory => dbFactory;
 
     private void Remove(Subscription subscription)
     {

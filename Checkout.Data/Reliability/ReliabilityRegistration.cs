@@ -7,15 +7,13 @@ namespace Checkout.Data.Reliability;
 internal static class ReliabilityRegistration
 {
     /// <summary>
-    /// Crash and ambiguity recovery: the reconciler and its worker, the database retry, the (inactive) fault seam, and
-    /// the resilience decorator around whichever <see cref="IPaymentGateway"/> is registered so far.
+    /// Crash and ambiguity recovery: the database retry, the (inactive) fault seam, and the resilience decorator around
+    /// whichever <see cref="IPaymentGateway"/> is registered so far. (The order reconciler registers with the orders.)
     /// </summary>
     public static IServiceCollection AddCheckoutReliability(this IServiceCollection services)
     {
         services.TryAddSingleton<ICheckoutFaults, NoCheckoutFaults>();
         services.AddSingleton<DbRetry>();
-        services.AddSingleton<OrderReconciler>();
-        services.AddHostedService<OrderReconcilerService>();
 
         var gateway = services.Last(d => d.ServiceType == typeof(IPaymentGateway) && !d.IsKeyedService);
         services.Remove(gateway);

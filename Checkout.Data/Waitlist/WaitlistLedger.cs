@@ -1,19 +1,37 @@
+using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
-using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Waitlist;
 
-/// <summary>Offers freed units to waiting shoppers, inside the caller's transaction. Each offer is a compare-and-set on the entry.</summary>
+/// <summary>The one table of a waitlist entry's moves.</summary>
+public static class WaitlistTransitions
+{
+    public static readonly TransitionTable<WaitlistStatus> Table = new(new()
+    {
+        [WaitlistStatus.Waiting] = [WaitlistStatus.Offered, WaitlistStatus.Cancelled],
+        [WaitlistStatus.Offered] = [WaitlistStatus.Claimed, WaitlistStatus.Expired, WaitlistStatus.Cancelled],
+        [WaitlistStatus.Claimed] = [],
+        [WaitlistStatus.Expired] = [],
+        [WaitlistStatus.Cancelled] = [],
+    });
+}
+
+/// <summary>
+/// The only writes of a waitlist entry's status, inside the caller's transaction. Each is a compare-and-set on the
+/// entry; an offer is a hold owned by the entry, placed and released through <see cref="HoldLedger"/>.
+/// </summary>
 internal static class WaitlistLedger
 {
     /// <summary>
-    /// Offers up to <paramref name="units"/> freed units of <paramref name="sku"/> to the oldest waiting entries,
-    /// one unit each, as holds owned by the entries. Returns how many units were offered; the rest go back on sale.
+    /// Waiting → Offered for the oldest waiting entries, one unit each, as holds owned by the entries (the units are
+    /// reserved already). Returns how many units were offered; the rest are the caller's to put back on sale.
     /// </summary>
     public static async Task<int> OfferAsync(CheckoutDbContext db, string sku, int units, DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
+        WaitlistTransitions.Table.Require(WaitlistStatus.Offered, WaitlistStatus.Waiting);
         var offered = 0;
         while (offered < units)
         {
@@ -32,7 +50,7 @@ internal static class WaitlistLedger
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Offered).SetProperty(e => e.OfferExpiresAt, expiresAt), ct) == 1;
             if (won)
             {
-                db.Holds.Add(new Hold(next, sku, 1, now, expiresAt));
+                HoldLedger.PlaceOffer(db, next, sku, 1, now, expiresAt);
                 await db.SaveChangesAsync(ct);
                 db.Raise(new WaitlistOffered(next, sku, 1, expiresAt));
                 offered++;
@@ -41,9 +59,55 @@ internal static class WaitlistLedger
         return offered;
     }
 
-    /// <summary>Marks an offer whose window passed as expired, once; its hold is then released to the next in line.</summary>
-    public static Task<int> ExpireOfferAsync(CheckoutDbContext db, Guid entryId, DateTimeOffset now, CancellationToken ct) =>
-        db.WaitlistEntries
+    /// <summary>
+    /// Offered → Claimed by the shopper it was offered to, while the offer is open: its unit goes back on sale inside
+    /// the caller's transaction, for the checkout that claims it to reserve right after, so nobody else can take it.
+    /// </summary>
+    public static async Task<bool> ClaimAsync(CheckoutDbContext db, Guid entryId, string email, DateTimeOffset now, CancellationToken ct)
+    {
+        WaitlistTransitions.Table.Require(WaitlistStatus.Claimed, WaitlistStatus.Offered);
+        var claimed = await db.WaitlistEntries
+            .Where(e => e.Id == entryId && e.Email == email && e.Status == WaitlistStatus.Offered && e.OfferExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Claimed), ct) == 1;
+        if (claimed)
+        {
+            await HoldLedger.ReleaseAsync(db, HoldOwner.WaitlistOffer(entryId), now, expiredOnly: false, waiting: null, ct);
+        }
+        return claimed;
+    }
+
+    /// <summary>Offered → Expired once the claim window passed; its unit goes to the next in line or back on sale.</summary>
+    public static async Task<bool> ExpireOfferAsync(CheckoutDbContext db, Guid entryId, DateTimeOffset now, IWaitingDemand waiting, CancellationToken ct)
+    {
+        WaitlistTransitions.Table.Require(WaitlistStatus.Expired, WaitlistStatus.Offered);
+        var expired = await db.WaitlistEntries
             .Where(e => e.Id == entryId && e.Status == WaitlistStatus.Offered && e.OfferExpiresAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Expired), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Expired), ct) == 1;
+        if (expired)
+        {
+            await HoldLedger.ReleaseAsync(db, HoldOwner.WaitlistOffer(entryId), now, expiredOnly: false, waiting, ct);
+        }
+        return expired;
+    }
+
+    /// <summary>Waiting or Offered → Cancelled: the shopper leaves the line; an open offer passes to the next in line at once.</summary>
+    public static async Task<bool> LeaveAsync(CheckoutDbContext db, Guid entryId, DateTimeOffset now, IWaitingDemand waiting, CancellationToken ct)
+    {
+        WaitlistTransitions.Table.Require(WaitlistStatus.Cancelled, WaitlistStatus.Waiting, WaitlistStatus.Offered);
+        var left = await db.WaitlistEntries
+            .Where(e => e.Id == entryId && (e.Status == WaitlistStatus.Waiting || e.Status == WaitlistStatus.Offered))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Cancelled), ct) == 1;
+        if (left)
+        {
+            await HoldLedger.ReleaseAsync(db, HoldOwner.WaitlistOffer(entryId), now, expiredOnly: false, waiting, ct);
+        }
+        return left;
+    }
+}
+
+/// <summary>The waitlist as Inventory sees it: freed units are offered to the oldest waiting shoppers for the claim window.</summary>
+internal sealed class WaitlistDemand(IOptions<CheckoutOptions> options) : IWaitingDemand
+{
+    public Task<int> TakeAsync(CheckoutDbContext db, string sku, int units, DateTimeOffset now, CancellationToken ct) =>
+        WaitlistLedger.OfferAsync(db, sku, units, now, options.Value.WaitlistClaimWindow, ct);
 }

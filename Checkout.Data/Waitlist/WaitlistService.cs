@@ -3,7 +3,6 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Waitlist;
 
@@ -11,11 +10,11 @@ public sealed record WaitlistView(Guid EntryId, string Sku, WaitlistStatus Statu
 
 /// <summary>
 /// The first-in-first-out waitlist of a SKU whose every unit is held. Freed units are offered here before they go
-/// back on sale (see <see cref="StockLedger.ReleaseHoldsAsync"/>); an offer is claimed by starting checkout with
-/// the entry id (see <see cref="CheckoutSessions.StartCheckout.WaitlistEntryId"/>).
+/// back on sale (see <see cref="IWaitingDemand"/>); an offer is claimed by starting checkout with
+/// the entry id.
 /// </summary>
 public sealed class WaitlistService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IOptions<CheckoutOptions> options)
+    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting)
 {
     /// <summary>Joins the line for one unit. Only while the SKU is all held (0 available, some reserved); joining twice returns the same entry.</summary>
     public async Task<Result<WaitlistView>> JoinAsync(string sku, string email, CancellationToken ct = default)
@@ -70,13 +69,7 @@ public sealed class WaitlistService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var left = await db.WaitlistEntries
-                .Where(e => e.Id == entryId && (e.Status == WaitlistStatus.Waiting || e.Status == WaitlistStatus.Offered))
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, WaitlistStatus.Cancelled), ct);
-            if (left == 1)
-            {
-                await StockLedger.ReleaseHoldsAsync(db, entryId, clock.GetUtcNow(), expiredOnly: false, options.Value.WaitlistClaimWindow, ct);
-            }
+            await WaitlistLedger.LeaveAsync(db, entryId, clock.GetUtcNow(), waiting, ct);
             await tx.CommitAsync(ct);
         }
         await events.PublishRaisedAsync(db);

@@ -9,6 +9,7 @@ using Checkout.Web.State;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
+using Checkout.Data.CheckoutSessions;
 
 namespace Checkout.Tests.Components;
 

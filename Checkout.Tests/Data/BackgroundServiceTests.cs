@@ -1,3 +1,4 @@
+using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;

@@ -11,6 +11,7 @@ using Checkout.Data.Realtime;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Checkout.Data.Telemetry;
 
 namespace Checkout.Tests.Data;
 
@@ -300,7 +301,8 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         // The start reads the open checkout before its payment starts, then goes on once it has.
         var gate = new ReadGate("FROM checkout_sessions", participants: 2);
         var checkouts = new CheckoutService(
-            shop.GatedDbFactory(gate), shop.Clock, shop.Get<IOptions<CheckoutOptions>>(), shop.Get<CheckoutEvents>(), shop.Get<CheckoutMetrics>());
+            shop.GatedDbFactory(gate), shop.Clock, shop.Get<IOptions<CheckoutOptions>>(), shop.Get<CheckoutEvents>(), shop.Get<CheckoutMetrics>(),
+            shop.Get<IWaitingDemand>());
         var start = Task.Run(() => checkouts.StartOrFindAsync(Request(cartId)));
         await Eventually.TrueAsync(() => Task.FromResult(gate.Arrived == 1), "the start read the open checkout");
         ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, TimesOut), ErrorCodes.PaymentPending);

@@ -1,4 +1,5 @@
 using Checkout.Data.Common;
+using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
@@ -245,7 +246,7 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
     private static async Task<Result<OrderView>[]> RaceAsync(TestShop shop, params Func<OrderService, Task<Result<OrderView>>>[] calls)
     {
         var gate = new ReadGate("FROM orders", calls.Length);
-        var orders = new OrderService(shop.GatedDbFactory(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IOptions<CheckoutOptions>>());
+        var orders = new OrderService(shop.GatedDbFactory(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IWaitingDemand>());
 
         var results = await Task.WhenAll(calls.Select(call => Task.Run(() => call(orders))));
 

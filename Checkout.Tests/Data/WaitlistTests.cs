@@ -160,9 +160,9 @@ public abstract class WaitlistTests(DatabaseProvider provider) : ProviderTests(p
         await using var db = await shop.DbAsync();
         var entries = await db.WaitlistEntries.AsNoTracking().ToListAsync();
         Assert.All(entries, e => Assert.Equal(WaitlistStatus.Offered, e.Status));
-        var offerHolds = await db.Holds.AsNoTracking().Where(h => waiters.Contains(h.CheckoutSessionId) && h.Status == HoldStatus.Active).ToListAsync();
+        var offerHolds = await db.Holds.AsNoTracking().Where(h => h.WaitlistEntryId != null && waiters.Contains(h.WaitlistEntryId.Value) && h.Status == HoldStatus.Active).ToListAsync();
         Assert.Equal(4, offerHolds.Count);
-        Assert.Equal(4, offerHolds.Select(h => h.CheckoutSessionId).Distinct().Count());
+        Assert.Equal(4, offerHolds.Select(h => h.WaitlistEntryId).Distinct().Count());
         var stock = await shop.InventoryAsync("RACE");
         Assert.Equal((2, 4, 0), (stock.Quantity, stock.Reserved, stock.Sold));
     }

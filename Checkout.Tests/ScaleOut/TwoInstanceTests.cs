@@ -7,6 +7,7 @@ using Checkout.Data.Realtime;
 using Checkout.Tests.Api;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
+using Checkout.Data.CheckoutSessions;
 
 namespace Checkout.Tests.ScaleOut;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Checkout.Data;
 using Checkout.Data.Realtime;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,7 +18,7 @@ public sealed partial class EventRelay(
     IServer server, IHostApplicationLifetime lifetime, CheckoutEvents events, IHubContext<EventsHub> hub, RelayToken token, ILogger<EventRelay> logger)
     : BackgroundService
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = CheckoutEventJson.Options;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

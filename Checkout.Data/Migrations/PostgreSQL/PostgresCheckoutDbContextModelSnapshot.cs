@@ -283,7 +283,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("CheckoutSessionId")
+                    b.Property<Guid?>("CheckoutSessionId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("ClosedAt")
@@ -311,7 +311,12 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<Guid?>("WaitlistEntryId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("WaitlistEntryId");
 
                     b.HasIndex("CheckoutSessionId", "Sku")
                         .IsUnique();
@@ -320,6 +325,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
 
                     b.ToTable("holds", null, t =>
                         {
+                            t.HasCheckConstraint("ck_holds_owner", "(\"CheckoutSessionId\" IS NOT NULL AND \"WaitlistEntryId\" IS NULL) OR (\"CheckoutSessionId\" IS NULL AND \"WaitlistEntryId\" IS NOT NULL)");
+
                             t.HasCheckConstraint("ck_holds_quantity", "\"Quantity\" > 0");
                         });
                 });

@@ -283,7 +283,7 @@ namespace Checkout.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<Guid>("CheckoutSessionId")
+                    b.Property<Guid?>("CheckoutSessionId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTimeOffset?>("ClosedAt")
@@ -311,15 +311,23 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
+                    b.Property<Guid?>("WaitlistEntryId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("WaitlistEntryId");
+
                     b.HasIndex("CheckoutSessionId", "Sku")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("[CheckoutSessionId] IS NOT NULL");
 
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.ToTable("holds", null, t =>
                         {
+                            t.HasCheckConstraint("ck_holds_owner", "(\"CheckoutSessionId\" IS NOT NULL AND \"WaitlistEntryId\" IS NULL) OR (\"CheckoutSessionId\" IS NULL AND \"WaitlistEntryId\" IS NOT NULL)");
+
                             t.HasCheckConstraint("ck_holds_quantity", "\"Quantity\" > 0");
                         });
                 });

@@ -278,7 +278,7 @@ namespace Checkout.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("CheckoutSessionId")
+                    b.Property<Guid?>("CheckoutSessionId")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ClosedAt")
@@ -306,7 +306,12 @@ namespace Checkout.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("WaitlistEntryId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("WaitlistEntryId");
 
                     b.HasIndex("CheckoutSessionId", "Sku")
                         .IsUnique();
@@ -315,6 +320,8 @@ namespace Checkout.Data.Migrations.Sqlite
 
                     b.ToTable("holds", null, t =>
                         {
+                            t.HasCheckConstraint("ck_holds_owner", "(\"CheckoutSessionId\" IS NOT NULL AND \"WaitlistEntryId\" IS NULL) OR (\"CheckoutSessionId\" IS NULL AND \"WaitlistEntryId\" IS NOT NULL)");
+
                             t.HasCheckConstraint("ck_holds_quantity", "\"Quantity\" > 0");
                         });
                 });

@@ -3,6 +3,7 @@ using AngleSharp.Dom;
 using Bunit;
 using Checkout.Data;
 using Checkout.Data.Common;
+using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
@@ -38,7 +39,7 @@ public class OrderDetailTests : AdminTestContext
             .Options;
         _otherAdmin.Shop = Shop;
         services.AddSingleton(new OrderService(
-            new InterceptedFactory(options), Shop.Get<IPaymentGateway>(), Shop.Clock, Shop.Get<CheckoutEvents>(), Shop.Get<IOptions<CheckoutOptions>>()));
+            new InterceptedFactory(options), Shop.Get<IPaymentGateway>(), Shop.Clock, Shop.Get<CheckoutEvents>(), Shop.Get<IWaitingDemand>()));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Checkout.Data.Operations;
+namespace Checkout.Data.Telemetry;
 
 /// <summary>
 /// The checkout's counters as <see cref="System.Diagnostics.Metrics"/> instruments (meter "Checkout"), exported by

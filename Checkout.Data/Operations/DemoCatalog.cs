@@ -1,9 +1,10 @@
+using Checkout.Data.Catalog;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Checkout.Data.Catalog;
+namespace Checkout.Data.Operations;
 
 /// <summary>The demo shop: products in three categories (a few nearly sold out, one hot item) and promo codes of every kind.</summary>
 public static class DemoCatalog

@@ -1,13 +1,12 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
-using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Checkout.Data.Reliability;
+namespace Checkout.Data.Orders;
 
 /// <summary>What one reconciler pass changed.</summary>
 /// <param name="Cancelled">PENDING orders whose checkout had ended: authorization voided (if any), order cancelled.</param>

@@ -1,0 +1,40 @@
+namespace Checkout.Data.Common;
+
+/// <summary>
+/// The allowed moves of one kind of status. Each status-bearing entity has exactly one table, and its ledger asks it
+/// before every compare-and-set: a move outside the table is a bug in the caller, so it throws instead of writing.
+/// </summary>
+public sealed class TransitionTable<TStatus>
+    where TStatus : struct, Enum
+{
+    private readonly Dictionary<TStatus, TStatus[]> _allowed;
+
+    /// <param name="allowed">A row for every status, terminal ones with no moves; a missing row is a bug.</param>
+    public TransitionTable(Dictionary<TStatus, TStatus[]> allowed)
+    {
+        if (Enum.GetValues<TStatus>().FirstOrDefault(s => !allowed.ContainsKey(s)) is var missing && !allowed.ContainsKey(missing))
+        {
+            throw new ArgumentException($"The {typeof(TStatus).Name} table has no row for {missing}.", nameof(allowed));
+        }
+        _allowed = allowed;
+    }
+
+    public bool IsAllowed(TStatus from, TStatus to) => _allowed[from].Contains(to);
+
+    public IReadOnlyList<TStatus> From(TStatus from) => _allowed[from];
+
+    /// <summary>Statuses that nothing leaves.</summary>
+    public bool IsTerminal(TStatus status) => _allowed[status].Length == 0;
+
+    /// <summary>Throws unless every <paramref name="from"/> may move to <paramref name="to"/>; called by a ledger before it writes.</summary>
+    public void Require(TStatus to, params ReadOnlySpan<TStatus> from)
+    {
+        foreach (var status in from)
+        {
+            if (!IsAllowed(status, to))
+            {
+                throw new InvalidOperationException($"{typeof(TStatus).Name} {status} → {to} is not in the transition table.");
+            }
+        }
+    }
+}
