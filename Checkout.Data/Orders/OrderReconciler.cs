@@ -126,13 +126,7 @@ public sealed partial class OrderReconciler(
         if (capture is { Approved: true })
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var now = clock.GetUtcNow();
-            await db.Payments
-                .Where(p => p.OrderId == orderId && p.Status == PaymentStatus.Authorized)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(p => p.Status, PaymentStatus.Captured)
-                    .SetProperty(p => p.CapturedMinor, p => p.AmountMinor)
-                    .SetProperty(p => p.UpdatedAt, now), ct);
+            await PaymentLedger.RecordCaptureAsync(db, orderId, clock.GetUtcNow(), ct);
         }
         var refunded = await orders.RefundAsync(orderId, ct);
         return refunded is { IsSuccess: true, Value.Payment.Status: PaymentStatus.Voided or PaymentStatus.Refunded };

@@ -1,3 +1,5 @@
+using Checkout.Data.Common;
+
 namespace Checkout.Data.Payments;
 
 public enum PaymentStatus
@@ -6,7 +8,18 @@ public enum PaymentStatus
     Captured,
     Voided,
     Refunded,
-    Failed,
+}
+
+/// <summary>The one table of a payment's moves: an authorization is captured or voided, a capture refunded.</summary>
+public static class PaymentTransitions
+{
+    public static readonly TransitionTable<PaymentStatus> Table = new(new()
+    {
+        [PaymentStatus.Authorized] = [PaymentStatus.Captured, PaymentStatus.Voided],
+        [PaymentStatus.Captured] = [PaymentStatus.Refunded],
+        [PaymentStatus.Voided] = [],
+        [PaymentStatus.Refunded] = [],
+    });
 }
 
 /// <summary>The shop's record of the money of one order. Card data is reduced to brand and last four digits.</summary>
@@ -45,11 +58,10 @@ public sealed class Payment
 
     public void MarkCaptured(DateTimeOffset now)
     {
-        if (Status == PaymentStatus.Captured)
+        if (!Moves(PaymentStatus.Captured))
         {
             return;
         }
-        EnsureStatus(PaymentStatus.Authorized);
         CapturedMinor = AmountMinor;
         Status = PaymentStatus.Captured;
         UpdatedAt = now;
@@ -57,32 +69,33 @@ public sealed class Payment
 
     public void MarkVoided(DateTimeOffset now)
     {
-        if (Status == PaymentStatus.Voided)
+        if (!Moves(PaymentStatus.Voided))
         {
             return;
         }
-        EnsureStatus(PaymentStatus.Authorized);
         Status = PaymentStatus.Voided;
         UpdatedAt = now;
     }
 
     public void MarkRefunded(DateTimeOffset now)
     {
-        if (Status == PaymentStatus.Refunded)
+        if (!Moves(PaymentStatus.Refunded))
         {
             return;
         }
-        EnsureStatus(PaymentStatus.Captured);
         RefundedMinor = CapturedMinor;
         Status = PaymentStatus.Refunded;
         UpdatedAt = now;
     }
 
-    private void EnsureStatus(PaymentStatus expected)
+    /// <summary>False when the payment is in <paramref name="to"/> already (a repeat); throws when the table forbids the move.</summary>
+    private bool Moves(PaymentStatus to)
     {
-        if (Status != expected)
+        if (Status == to)
         {
-            throw new InvalidOperationException($"Payment {Id} is {Status}, expected {expected}.");
+            return false;
         }
+        PaymentTransitions.Table.Require(to, Status);
+        return true;
     }
 }
