@@ -56,7 +56,7 @@ internal static class SessionLedger
 
     /// <summary>
     /// Open → Completed for its order: every hold becomes sold units and the promo use is consumed. False when the
-    /// session or any hold is gone (released meanwhile); the caller rolls back.
+    /// session, any hold or its promo use is gone (released meanwhile); the caller rolls back.
     /// </summary>
     public static async Task<bool> CompleteAsync(CheckoutDbContext db, CheckoutSession session, DateTimeOffset now, CancellationToken ct)
     {
@@ -68,11 +68,8 @@ internal static class SessionLedger
         {
             return false;
         }
-        if (session.PromoCode is not null)
-        {
-            await PromoLedger.ConsumeAsync(db, session.Id, ct);
-        }
-        return true;
+        // A quote with a code was priced with its use reserved; without that use the discount would be free.
+        return session.PromoCode is null || await PromoLedger.ConsumeAsync(db, session.Id, ct);
     }
 
     /// <summary>Open → Failed: the payment was declined; holds and promo use go back.</summary>

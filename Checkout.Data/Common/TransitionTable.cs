@@ -7,16 +7,17 @@ namespace Checkout.Data.Common;
 public sealed class TransitionTable<TStatus>
     where TStatus : struct, Enum
 {
-    private readonly Dictionary<TStatus, TStatus[]> _allowed;
+    private readonly Dictionary<TStatus, IReadOnlyList<TStatus>> _allowed;
 
     /// <param name="allowed">A row for every status, terminal ones with no moves; a missing row is a bug.</param>
     public TransitionTable(Dictionary<TStatus, TStatus[]> allowed)
     {
-        if (Enum.GetValues<TStatus>().FirstOrDefault(s => !allowed.ContainsKey(s)) is var missing && !allowed.ContainsKey(missing))
+        if (Enum.GetValues<TStatus>().Where(s => !allowed.ContainsKey(s)).ToList() is [var missing, ..])
         {
             throw new ArgumentException($"The {typeof(TStatus).Name} table has no row for {missing}.", nameof(allowed));
         }
-        _allowed = allowed;
+        // A copy: the table cannot change after it is built, through the caller's dictionary or a row handed out.
+        _allowed = allowed.ToDictionary(row => row.Key, row => (IReadOnlyList<TStatus>)Array.AsReadOnly(row.Value.ToArray()));
     }
 
     public bool IsAllowed(TStatus from, TStatus to) => _allowed[from].Contains(to);
@@ -24,7 +25,7 @@ public sealed class TransitionTable<TStatus>
     public IReadOnlyList<TStatus> From(TStatus from) => _allowed[from];
 
     /// <summary>Statuses that nothing leaves.</summary>
-    public bool IsTerminal(TStatus status) => _allowed[status].Length == 0;
+    public bool IsTerminal(TStatus status) => _allowed[status].Count == 0;
 
     /// <summary>Throws unless every <paramref name="from"/> may move to <paramref name="to"/>; called by a ledger before it writes.</summary>
     public void Require(TStatus to, params ReadOnlySpan<TStatus> from)
