@@ -11,6 +11,10 @@ internal static class HoldOwners
         "UPDATE holds SET \"WaitlistEntryId\" = \"CheckoutSessionId\", \"CheckoutSessionId\" = NULL " +
         "WHERE \"CheckoutSessionId\" IN (SELECT \"Id\" FROM waitlist_entries)";
 
+    /// <summary>The way back: an offer's hold carries its entry's id in the session column again (one owner, so the check holds).</summary>
+    public const string MoveOfferHoldsBack =
+        "UPDATE holds SET \"CheckoutSessionId\" = \"WaitlistEntryId\", \"WaitlistEntryId\" = NULL WHERE \"WaitlistEntryId\" IS NOT NULL";
+
     public const string SqliteCreateRebuilt = """
         CREATE TABLE "ef_temp_holds" (
             "Id" TEXT NOT NULL CONSTRAINT "PK_holds" PRIMARY KEY,

@@ -41,6 +41,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Migrations.HoldOwners.MoveOfferHoldsBack);
+
             migrationBuilder.DropIndex(
                 name: "IX_holds_WaitlistEntryId",
                 table: "holds");

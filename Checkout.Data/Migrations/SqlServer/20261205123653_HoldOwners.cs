@@ -52,6 +52,8 @@ namespace Checkout.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Migrations.HoldOwners.MoveOfferHoldsBack);
+
             migrationBuilder.DropIndex(
                 name: "IX_holds_CheckoutSessionId_Sku",
                 table: "holds");

@@ -26,6 +26,8 @@ namespace Checkout.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Migrations.HoldOwners.MoveOfferHoldsBack);
+
             migrationBuilder.DropIndex(
                 name: "IX_holds_WaitlistEntryId",
                 table: "holds");
