@@ -63,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<CheckoutService>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<PlaceOrderService>();
+        services.AddSingleton<CheckoutFlow>();
         services.AddSingleton<OrderQueries>();
         services.AddSingleton<PromoAdminService>();
         services.AddSingleton<InventoryAdminService>();

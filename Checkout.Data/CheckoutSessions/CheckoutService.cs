@@ -243,6 +243,16 @@ public sealed class CheckoutService(
         return await GetAsync(session.Id, ct);
     }
 
+    /// <summary>The cart's open checkout whose hold is still running, if it has one.</summary>
+    public async Task<CheckoutView?> OpenOfCartAsync(Guid cartId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var open = await db.CheckoutSessions.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.CartId == cartId && s.Status == CheckoutSessionStatus.Open && s.HoldExpiresAt > now, ct);
+        return open is null ? null : ToView(open);
+    }
+
     public async Task<Result<CheckoutView>> GetAsync(Guid checkoutSessionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -10,6 +10,9 @@ public sealed record Error(string Code, string Message, IReadOnlyDictionary<stri
 {
     public static Error Validation(string message) => new(ErrorCodes.Validation, message);
     public static Error NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
+
+    /// <summary>A promo code was refused (unknown, inactive, expired, used up, not applicable): the rest of the checkout can go on without it.</summary>
+    public bool IsPromoRefusal => ErrorCodes.PromoRefusals.Contains(Code);
 }
 
 public static class ErrorCodes
@@ -41,6 +44,12 @@ public static class ErrorCodes
     public const string PromoCustomerLimitReached = "promo-customer-limit-reached";
     public const string PromoNotApplicable = "promo-not-applicable";
     public const string PromoMinimumNotMet = "promo-minimum-not-met";
+
+    /// <summary>The refusals of a promo code, each named: a checkout may go on without the code after any of them.</summary>
+    public static readonly IReadOnlySet<string> PromoRefusals = new HashSet<string>
+    {
+        PromoNotFound, PromoInactive, PromoExpired, PromoLimitReached, PromoCustomerLimitReached, PromoNotApplicable, PromoMinimumNotMet,
+    };
 }
 
 /// <summary>

@@ -18,13 +18,17 @@ public sealed record CartResponse(Guid CartId, IReadOnlyList<CartLineView> Lines
 
 public sealed record StartCheckoutRequest(Guid CartId, string? Email, string? PromoCode = null, string? Name = null, Guid? CheckoutSessionId = null);
 
+/// <param name="PromoRefused">Only after starting again: why the new checkout goes on without the earlier one's promo code.</param>
 public sealed record CheckoutResponse(
     Guid CheckoutSessionId, string Status, DateTimeOffset HoldExpiresAt, IReadOnlyList<CheckoutLineView> Lines,
-    long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode)
+    long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode,
+    string? PromoRefused = null)
 {
     public static CheckoutResponse From(CheckoutView v) => new(
         v.CheckoutSessionId, v.Status.ToString().ToUpperInvariant(), v.HoldExpiresAt, v.Lines, v.SubtotalMinor,
         v.DiscountMinor, v.ShippingMinor, v.TotalMinor, v.Currency, v.PromoCode);
+
+    public static CheckoutResponse From(StartedFlow started) => From(started.Checkout) with { PromoRefused = started.PromoRefused?.Message };
 }
 
 public sealed record CompleteCheckoutRequest(string? CardNumber, string? Expiry, string? Cvc);

@@ -48,6 +48,11 @@ public static class StorefrontApi
             .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.PaymentPolicy);
+        // After a hold was released (expired, cancelled, declined): hold what is still in stock under a new checkout.
+        checkouts.MapPost("/{checkoutSessionId:guid}/start-again", StartAgainAsync).WithName("StartCheckoutAgain")
+            .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.CheckoutPolicy);
         checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
             Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -85,32 +90,44 @@ public static class StorefrontApi
     private static async Task<IResult> WithOrderKeyAsync(OrderLinks links, Guid orderId, string? orderKey, Func<Task<Result<OrderView>>> action) =>
         links.Opens(orderId, orderKey) ? Respond(await action(), OrderResponse.From) : Problems.From(Error.NotFound("The order"));
 
-    /// <summary>201 for the start that made the checkout; 200 with the cart's open checkout for every other start of the cart.</summary>
-    private static async Task<IResult> StartCheckoutAsync(StartCheckoutRequest body, CheckoutService service, HttpContext http, CancellationToken ct)
+    /// <summary>
+    /// 201 for the start that made the checkout; 200 with the cart's open checkout for every other start of the cart. A
+    /// start naming a session whose hold ran out starts a new checkout.
+    /// </summary>
+    private static async Task<IResult> StartCheckoutAsync(StartCheckoutRequest body, CheckoutFlow flow, HttpContext http, CancellationToken ct)
     {
         if (body.Email is null || body.Email.Length > 254)
         {
             return Problems.From(Error.Validation("Enter a valid email address."));
         }
         var name = string.IsNullOrWhiteSpace(body.Name) ? body.Email.Split('@')[0] : body.Name;
-        var result = await service.StartOrFindAsync(
-            new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId ?? http.CreatedId()), ct);
+        return Started(await flow.StartAsync(
+            new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId ?? http.CreatedId()), ct: ct));
+    }
+
+    /// <summary>201 with the new checkout holding what is still in stock; 200 when the cart's open checkout already does.</summary>
+    private static async Task<IResult> StartAgainAsync(Guid checkoutSessionId, CheckoutFlow flow, CancellationToken ct) =>
+        Started(await flow.StartAgainAsync(checkoutSessionId, ct));
+
+    private static IResult Started(Result<StartedFlow> result)
+    {
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error);
         }
-        var (checkout, created) = result.Value;
-        return created
-            ? TypedResults.Created($"/api/checkouts/{checkout.CheckoutSessionId}", CheckoutResponse.From(checkout))
-            : TypedResults.Ok(CheckoutResponse.From(checkout));
+        var started = result.Value;
+        return started.Created
+            ? TypedResults.Created($"/api/checkouts/{started.Checkout.CheckoutSessionId}", CheckoutResponse.From(started))
+            : TypedResults.Ok(CheckoutResponse.From(started));
     }
 
     /// <summary>
     /// Idempotent on the session: 201 for the call that placed the order, 200 with the same order for every replay.
-    /// Each answer carries a new key for the order (any of them opens it).
+    /// Each answer carries a new key for the order (any of them opens it). A declined card answers 402 naming the new
+    /// checkout that holds the items again (<c>retryCheckoutSessionId</c>) for another card.
     /// </summary>
     private static async Task<IResult> CompleteCheckoutAsync(
-        Guid checkoutSessionId, CompleteCheckoutRequest body, HttpRequest request, PlaceOrderService service, OrderLinks links, CancellationToken ct)
+        Guid checkoutSessionId, CompleteCheckoutRequest body, HttpRequest request, CheckoutFlow flow, OrderLinks links, CancellationToken ct)
     {
         if (request.Headers.TryGetValue(IdempotencyKeys.Header, out var key)
             && (key.Count != 1 || !Guid.TryParse(key[0], out var keyId) || keyId != checkoutSessionId))
@@ -121,7 +138,7 @@ public static class StorefrontApi
         {
             return Problems.From(Error.Validation("Card number, expiry (MM/YY) and security code are required."));
         }
-        var result = await service.PlaceAsync(checkoutSessionId, new CardDetails(body.CardNumber, body.Expiry, body.Cvc), ct);
+        var result = await flow.PayAsync(checkoutSessionId, new CardDetails(body.CardNumber, body.Expiry, body.Cvc), ct);
         if (!result.IsSuccess)
         {
             return Problems.From(result.Error);
