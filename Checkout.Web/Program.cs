@@ -19,6 +19,7 @@ builder.Services.AddMudServices();
 builder.Services.AddSingleton<OrderLinks>();
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
+builder.Services.AddScoped<CheckoutState>();
 builder.Services.AddCartCookie();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();

@@ -251,7 +251,9 @@ public class CheckoutPageTests : CheckoutTestContext
     {
         var gateway = new HeldGateway(Shop.Get<IPaymentGateway>());
         // The shop's own order placement, wired as the app wires it, except for the gateway.
-        Override(ActivatorUtilities.CreateInstance<PlaceOrderService>(Shop.Services, gateway));
+        var placeOrders = ActivatorUtilities.CreateInstance<PlaceOrderService>(Shop.Services, gateway);
+        Override(placeOrders);
+        Override(ActivatorUtilities.CreateInstance<CheckoutFlow>(Shop.Services, placeOrders));
         await Shop.AddProductAsync("MUG", stock: 5);
         await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
         var cut = await RenderCheckoutAsync();
@@ -424,6 +426,8 @@ public abstract class CheckoutTestContext : ComponentTestContext, IAsyncLifetime
     }
 
     protected void Override<T>(T instance) where T : notnull => _overrides[typeof(T)] = instance;
+
+    protected override CheckoutFlow Flow => _overrides.TryGetValue(typeof(CheckoutFlow), out var flow) ? (CheckoutFlow)flow : base.Flow;
 
     protected static IElement ButtonNamed<T>(IRenderedComponent<T> cut, string name) where T : IComponent =>
         cut.FindAll("button").Single(b => b.TextContent.Trim() == name || b.GetAttribute("aria-label") == name);

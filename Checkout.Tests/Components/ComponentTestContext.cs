@@ -97,9 +97,14 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(Options.Create(Limits));
             services.AddSingleton<ShopperLimits>();
             services.AddScoped<ShopperClient>();
+            // The checkout's workflow over the shop's payments, or over a test's own (see Flow).
+            services.AddScoped(sp => ActivatorUtilities.CreateInstance<CheckoutState>(sp, Flow));
             AddServices(services);
         });
     }
+
+    /// <summary>The checkout workflow the storefront's checkout state uses; a test class may give one over its own payments.</summary>
+    protected virtual CheckoutFlow Flow => Shop.Get<CheckoutFlow>();
 
     /// <summary>The rate limits the storefront's actions count against.</summary>
     protected virtual RateLimitOptions Limits => new();

@@ -4,6 +4,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Waitlist;
+using Checkout.Web.Orders;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Storefront;
 using Checkout.Web.Security;
@@ -28,6 +29,9 @@ public class TwoTabsTests : CheckoutTestContext
 
     protected override void AddServices(IServiceCollection services) =>
         services.AddSingleton(_ => _checkouts ?? Shop.Get<CheckoutService>());
+
+    // The checkout's workflow starts through that service too.
+    protected override CheckoutFlow Flow => _checkouts is null ? base.Flow : ActivatorUtilities.CreateInstance<CheckoutFlow>(Shop.Services, _checkouts);
 
     [Theory]
     [InlineData(false)]
@@ -79,7 +83,9 @@ public class TwoTabsTests : CheckoutTestContext
     {
         var gateway = new HeldGateway(Shop.Get<IPaymentGateway>());
         // The shop's own order placement, wired as the app wires it, except for the gateway; both tabs use it.
-        Override(ActivatorUtilities.CreateInstance<PlaceOrderService>(Shop.Services, gateway));
+        var placeOrders = ActivatorUtilities.CreateInstance<PlaceOrderService>(Shop.Services, gateway);
+        Override(placeOrders);
+        Override(ActivatorUtilities.CreateInstance<CheckoutFlow>(Shop.Services, placeOrders));
         await Shop.AddProductAsync("MUG", priceMinor: 2500, stock: 5);
         var cartId = await Shop.CartWithAsync(("MUG", 2));
         await Cart.OpenAsync(cartId);
@@ -216,14 +222,19 @@ public class TwoTabsTests : CheckoutTestContext
     {
         var context = new BunitContext();
         var cart = new CartState(Shop.Get<CartService>());
+        var waitlist = new WaitlistState(Shop.Get<WaitlistService>());
         var limits = Services.GetRequiredService<ShopperLimits>();
+        var (flow, checkouts, links) = (Flow, Services.GetRequiredService<CheckoutService>(), Services.GetRequiredService<OrderLinks>());
         context.UseStorefrontDefaults(services =>
         {
             services.AddSingleton(cart);
-            services.AddSingleton(new WaitlistState(Shop.Get<WaitlistService>()));
+            services.AddSingleton(waitlist);
             services.AddSingleton<TimeProvider>(Shop.Clock);
             services.AddSingleton(limits);
             services.AddScoped<ShopperClient>();
+            // The second tab's own checkout, in its own circuit, over the same shop.
+            services.AddScoped(sp => new CheckoutState(
+                flow, checkouts, cart, waitlist, sp.GetRequiredService<ShopperClient>(), links, sp.GetRequiredService<NavigationManager>(), Shop.Clock));
         });
         context.Services.AddFallbackServiceProvider(Services);
         await cart.OpenAsync(cartId);
