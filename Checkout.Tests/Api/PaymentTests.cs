@@ -1,5 +1,6 @@
 using System.Net;
 using Checkout.Data.Payments;
+using Checkout.Tests.Builders;
 
 namespace Checkout.Tests.Api;
 
@@ -16,7 +17,7 @@ public class PaymentTests
         var first = await shopper.CheckoutAsync(cartId);
 
         var refused = await ProblemAssert.IsAsync(
-            await shopper.CompleteAsync(first.CheckoutSessionId, new CardBody(cardNumber, "12/30", "123")), HttpStatusCode.PaymentRequired, "payment-declined");
+            await shopper.CompleteAsync(first.CheckoutSessionId, Cards.Approved with { CardNumber = cardNumber }), HttpStatusCode.PaymentRequired, "payment-declined");
 
         Assert.Contains(detail, refused.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal((1, 0, 0), await api.StockAsync("GEAR-FLASK"));
