@@ -92,8 +92,7 @@ public sealed class Shop : IDisposable
         Assert.True(added.IsSuccess, added.Error?.Message);
         var started = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, email, "E2E Shopper", promoCode));
         Assert.True(started.IsSuccess, started.Error?.Message);
-        var card = new CardDetails(SimulatedPaymentGateway.ApprovedCard, "12/39", "123");
-        var placed = await Service<PlaceOrderService>().PlaceAsync(started.Value!.CheckoutSessionId, card);
+        var placed = await Service<PlaceOrderService>().PlaceAsync(started.Value!.CheckoutSessionId, Cards.Approved);
         Assert.True(placed.IsSuccess, placed.Error?.Message);
         return placed.Value!.Order;
     }

@@ -11,9 +11,6 @@ namespace Checkout.E2E.Pages;
 /// </summary>
 public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
 {
-    public const string ApprovedCard = "4242 4242 4242 4242";
-    public const string DeclinedCard = "4000 0000 0000 0002";
-
     public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Name = "Checkout", Level = 1 });
 
     // ---- the stepper
@@ -130,11 +127,12 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
         await ExpectStepAsync("Payment");
     }
 
-    public async Task EnterCardAsync(string number)
+    /// <summary>Types a test card (<see cref="Cards"/>) into the payment step: number, expiry and security code.</summary>
+    public async Task EnterCardAsync(TestCard card)
     {
-        await CardNumber.FillAsync(number);
-        await Expiry.FillAsync("12/34");
-        await Cvc.FillAsync("123");
+        await CardNumber.FillAsync(card.CardNumber);
+        await Expiry.FillAsync(card.Expiry);
+        await Cvc.FillAsync(card.Cvc);
     }
 
     public async Task ReviewAsync()
@@ -143,11 +141,11 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
         await ExpectStepAsync("Review and pay");
     }
 
-    /// <summary>From the promo step to the review with <paramref name="card"/>, ready to pay.</summary>
-    public async Task PaymentAndReviewAsync(string card = ApprovedCard)
+    /// <summary>From the promo step to the review with <paramref name="card"/> (the approved test card when null), ready to pay.</summary>
+    public async Task PaymentAndReviewAsync(TestCard? card = null)
     {
         await ContinueToPaymentAsync();
-        await EnterCardAsync(card);
+        await EnterCardAsync(card ?? Cards.Approved);
         await ReviewAsync();
     }
 

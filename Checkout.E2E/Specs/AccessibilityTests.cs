@@ -49,7 +49,7 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
         await checkout.ContinueToPaymentAsync();
         await audit.CheckAsync(page, "checkout: payment");
 
-        await checkout.EnterCardAsync(CheckoutPage.ApprovedCard);
+        await checkout.EnterCardAsync(Cards.Approved);
         await checkout.ReviewAsync();
         await audit.CheckAsync(page, "checkout: review");
 

@@ -112,7 +112,7 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
         var checkout = await Journeys.GoToCheckoutWithAsync(page, "Canvas Tote");
         await checkout.FillContactAsync(email, "Grace Hopper");
         await checkout.ReserveAsync();
-        await checkout.PaymentAndReviewAsync(CheckoutPage.DeclinedCard);
+        await checkout.PaymentAndReviewAsync(Cards.Declined);
         await checkout.PayButton.ClickAsync();
 
         await Expect(checkout.Notice).ToContainTextAsync("The card was declined.");
@@ -121,7 +121,7 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
         await Expect(checkout.CardNumber).ToBeEmptyAsync();
         await Expect(checkout.Countdown).ToBeVisibleAsync();
 
-        await checkout.EnterCardAsync(CheckoutPage.ApprovedCard);
+        await checkout.EnterCardAsync(Cards.Approved);
         await checkout.ReviewAsync();
         await checkout.PayButton.ClickAsync();
         var number = await new ConfirmationPage(page).WaitForOrderNumberAsync();

@@ -5,49 +5,42 @@ using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
-using Checkout.Data.Payments;
-using Checkout.Data.Persistence;
 using Checkout.Tests.Security;
 using Checkout.Web.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Checkout.Tests.Admin;
 
 /// <summary>
-/// The real Checkout.Web on the in-memory test server with its own SQLite file, a configured first admin and admin key.
-/// Browsers are cookie-keeping clients that do not follow redirects, so tests see where the app sends them.
+/// The admin tests' <see cref="TestApp"/>: the real Checkout.Web on the in-memory test server with its own SQLite file,
+/// a configured first admin and admin key, in the Test environment (no developer settings: no development admin or
+/// key, and the drill is not offered). Browsers are cookie-keeping clients that do not follow redirects, so tests see
+/// where the app sends them.
 /// </summary>
-public sealed partial class AdminFactory : WebApplicationFactory<Program>
+/// <param name="configure">Applied after the factory's own settings, so a test can change them (environment, rate limits).</param>
+public sealed partial class AdminFactory(Action<IWebHostBuilder>? configure = null) : TestApp(new TestAppOptions
+{
+    Name = "admin",
+    AdminKey = AdminKey,
+    Settings = new Dictionary<string, string?>
+    {
+        ["Admin:Email"] = AdminEmail,
+        ["Admin:Password"] = AdminPassword,
+    },
+    Configure = web =>
+    {
+        web.WithGenerousRateLimits();
+        configure?.Invoke(web);
+    },
+})
 {
     public const string AdminEmail = "admin@test.local";
     public const string AdminPassword = "Admin-Test-Passw0rd!";
     public const string AdminKey = "admin-test-key";
     public const string ShopperPassword = "Shopper-Test-Passw0rd!";
-    public static readonly CardDetails GoodCard = new("4242 4242 4242 4242", "12/30", "123");
-
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("checkout-admin-");
-    private readonly Action<IWebHostBuilder>? _configure;
-
-    /// <param name="configure">Applied after the factory's own settings, so a test can change them (environment, rate limits).</param>
-    public AdminFactory(Action<IWebHostBuilder>? configure = null) => _configure = configure;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        // Not Development: no developer settings (dev admin, dev key), and the drill is not offered.
-        builder.UseEnvironment("Test");
-        builder.UseSetting("ConnectionStrings:Checkout", $"Data Source={Path.Combine(_folder.FullName, "shop.db")}");
-        builder.UseSetting("Admin:Email", AdminEmail);
-        builder.UseSetting("Admin:Password", AdminPassword);
-        builder.UseSetting("Admin:ApiKey", AdminKey);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.WithGenerousRateLimits();
-        _configure?.Invoke(builder);
-    }
 
     /// <summary>A browser: keeps cookies, does not follow redirects.</summary>
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
@@ -109,9 +102,6 @@ public sealed partial class AdminFactory : WebApplicationFactory<Program>
         }
     }
 
-    public Task<CheckoutDbContext> DbAsync() =>
-        Services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
-
     /// <summary>A product of its own with plenty of stock.</summary>
     public async Task<string> ProductAsync()
     {
@@ -132,7 +122,7 @@ public sealed partial class AdminFactory : WebApplicationFactory<Program>
         Assert.True((await carts.SetQuantityAsync(cartId, sku, 1)).IsSuccess);
         var checkout = await Services.GetRequiredService<CheckoutService>().StartAsync(new StartCheckout(cartId, "shopper@example.com", "Sam Shopper"));
         Assert.True(checkout.IsSuccess, checkout.Error?.Message);
-        var placed = await Services.GetRequiredService<PlaceOrderService>().PlaceAsync(checkout.Value!.CheckoutSessionId, GoodCard);
+        var placed = await Services.GetRequiredService<PlaceOrderService>().PlaceAsync(checkout.Value!.CheckoutSessionId, Cards.Approved);
         Assert.True(placed.IsSuccess, placed.Error?.Message);
         return placed.Value!.Order.OrderId;
     }
@@ -146,20 +136,6 @@ public sealed partial class AdminFactory : WebApplicationFactory<Program>
             var request = new TransitionRequest("test", "arranged by the test", step == OrderStatus.Shipped ? "1Z999" : null);
             var result = await orders.TransitionAsync(orderId, step, request);
             Assert.True(result.IsSuccess, result.Error?.Message);
-        }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            _folder.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A connection still finalizing holds the file; the OS temp cleaner gets it later.
         }
     }
 

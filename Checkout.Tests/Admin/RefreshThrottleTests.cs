@@ -73,6 +73,6 @@ public class RefreshThrottleTests
         }
 
         public Task WaitForAsync(int count) =>
-            Checkout.Tests.Builders.Eventually.TrueAsync(() => Task.FromResult(Count >= count), $"{count} refreshes ran");
+            Checkout.Testing.Eventually.TrueAsync(() => Task.FromResult(Count >= count), $"{count} refreshes ran");
     }
 }

@@ -76,10 +76,10 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     /// <summary>A cart with the lines and an open checkout for it.</summary>
     public async Task<CheckoutDto> OpenCheckoutAsync(params (string Sku, int Quantity)[] lines) => await CheckoutAsync(await CartWithAsync(lines));
 
-    public Task<HttpResponseMessage> CompleteAsync(Guid checkoutSessionId, CardBody card, string? idempotencyKey = null) =>
+    public Task<HttpResponseMessage> CompleteAsync(Guid checkoutSessionId, TestCard card, string? idempotencyKey = null) =>
         PostAsync($"/api/checkouts/{checkoutSessionId}/complete", card, idempotencyKey);
 
-    public async Task<PlacedDto> PayAsync(Guid checkoutSessionId, CardBody? card = null) =>
+    public async Task<PlacedDto> PayAsync(Guid checkoutSessionId, TestCard? card = null) =>
         await ReadPlacedAsync(await CompleteAsync(checkoutSessionId, card ?? Cards.Approved), HttpStatusCode.Created);
 
     /// <summary>Reads the answer of <see cref="CompleteAsync"/> and keeps the order's key for the requests about it.</summary>
@@ -135,14 +135,19 @@ public sealed class ApiClient(HttpClient http) : IDisposable
     public void Dispose() => http.Dispose();
 }
 
-public sealed record CardBody(string CardNumber, string Expiry, string Cvc);
-
-public static class Cards
+/// <summary>The API's clients of any <see cref="TestApp"/>: a shopper, and an admin with the app's admin key.</summary>
+public static class ApiClients
 {
-    public static readonly CardBody Approved = new("4242 4242 4242 4242", "12/30", "123");
-    public static readonly CardBody Declined = new("4000 0000 0000 0002", "12/30", "123");
-    public static readonly CardBody InsufficientFunds = new("4000 0000 0000 9995", "12/30", "123");
-    public static readonly CardBody TimesOutOnce = new("4000 0000 0000 0119", "12/30", "123");
+    /// <summary>A client that talks to the shop as a shopper.</summary>
+    public static ApiClient Shopper(this TestApp app) => new(app.CreateClient());
+
+    /// <summary>A client that sends the app's admin key on every request.</summary>
+    public static ApiClient Admin(this TestApp app)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Admin-Key", app.Options.AdminKey ?? throw new InvalidOperationException("This app was given no admin key."));
+        return new ApiClient(client);
+    }
 }
 
 public sealed record ProductDto(string Sku, string Name, string Category, long PriceMinor, string Currency, int Available);

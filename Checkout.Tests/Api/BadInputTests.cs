@@ -1,4 +1,5 @@
 using System.Net;
+using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Api;

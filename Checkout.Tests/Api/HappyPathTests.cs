@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Checkout.Data.Payments;
+using Checkout.Tests.Builders;
 
 namespace Checkout.Tests.Api;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using Checkout.Data.Persistence;
+using Checkout.Tests.Builders;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

@@ -1,5 +1,6 @@
 using System.Net;
 using Checkout.Data.Payments;
+using Checkout.Tests.Builders;
 
 namespace Checkout.Tests.Api;
 
@@ -14,7 +15,7 @@ public class PaymentTests
         using var shopper = api.Shopper();
         var cartId = await shopper.CartWithAsync(("GEAR-FLASK", 1));
         var first = await shopper.CheckoutAsync(cartId);
-        var refusedCard = new CardBody(cardNumber, "12/30", "123");
+        var refusedCard = Cards.Approved with { CardNumber = cardNumber };
 
         var refused = await ProblemAssert.IsAsync(
             await shopper.CompleteAsync(first.CheckoutSessionId, refusedCard), HttpStatusCode.PaymentRequired, "payment-declined");

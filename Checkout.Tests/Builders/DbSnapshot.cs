@@ -13,7 +13,8 @@ public static class DbSnapshot
     /// Include what the outbox dispatcher changes on its own (sent flags, shipments): off when the app's background
     /// workers run during the test.
     /// </param>
-    public static async Task<IReadOnlyList<string>> TakeAsync(CheckoutDbContext db, bool withDelivery)
+    /// <param name="withKeys">Include the Idempotency-Key records and the stock adjustments, which a request may leave even when it is refused.</param>
+    public static async Task<IReadOnlyList<string>> TakeAsync(CheckoutDbContext db, bool withDelivery, bool withKeys = false)
     {
         var products = await db.Products.AsNoTracking().ToListAsync();
         var inventory = await db.Inventory.AsNoTracking().ToListAsync();
@@ -28,6 +29,8 @@ public static class DbSnapshot
         var gateway = await db.GatewayOperations.AsNoTracking().ToListAsync();
         var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
         var shipments = withDelivery ? await db.ShipmentRequests.AsNoTracking().ToListAsync() : [];
+        var keys = withKeys ? await db.IdempotencyKeys.AsNoTracking().ToListAsync() : [];
+        var adjustments = withKeys ? await db.InventoryAdjustments.AsNoTracking().ToListAsync() : [];
         IEnumerable<string> rows =
         [
             .. products.Select(p => $"product {p.Sku} price={p.PriceMinor} active={p.Active}"),
@@ -44,7 +47,36 @@ public static class DbSnapshot
             .. gateway.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
             .. outbox.Select(m => withDelivery ? $"outbox {m.Id} {m.Type} sent={m.SentAt is not null} attempts={m.Attempts}" : $"outbox {m.Id} {m.Type}"),
             .. shipments.Select(s => $"shipment {s.MessageId} {s.OrderId}"),
+            .. keys.Select(k => $"key {k.Scope} {k.Key} {k.Id} {k.Status} {k.ResponseStatus} locked={k.LockToken}/{k.LockedUntil:O} body={Convert.ToBase64String(k.ResponseBody ?? [])}"),
+            .. adjustments.Select(a => $"adjustment {a.Id} {a.Sku} {a.Delta} {a.Actor} {a.RequestId}"),
         ];
         return [.. rows.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The shop's snapshot; what its background workers change on their own is left out when they run
+    /// (<see cref="IShopDatabase.WorkersRun"/>).
+    /// </summary>
+    /// <param name="withKeys">Include the Idempotency-Key records and the stock adjustments.</param>
+    public static async Task<IReadOnlyList<string>> SnapshotAsync(this IShopDatabase shop, bool withKeys = false)
+    {
+        await using var db = await shop.DbAsync();
+        return await TakeAsync(db, withDelivery: !shop.WorkersRun, withKeys);
+    }
+
+    /// <summary>
+    /// Fails, naming <paramref name="what"/> and listing the rows that appeared and disappeared, when the database moved
+    /// since <paramref name="before"/>, taken by <see cref="SnapshotAsync"/> with the same <paramref name="withKeys"/>.
+    /// </summary>
+    public static async Task AssertUnchangedAsync(this IShopDatabase shop, IReadOnlyList<string> before, string what, bool withKeys = false) =>
+        AssertSame(before, await shop.SnapshotAsync(withKeys), what);
+
+    /// <summary>Two snapshots are equal row for row; the failure lists the rows that appeared and disappeared.</summary>
+    public static void AssertSame(IReadOnlyList<string> before, IReadOnlyList<string> after, string what)
+    {
+        var removed = before.Except(after).ToList();
+        var added = after.Except(before).ToList();
+        Assert.True(before.SequenceEqual(after, StringComparer.Ordinal),
+            $"{what} changed the database.\nGone:\n  {string.Join("\n  ", removed)}\nNew:\n  {string.Join("\n  ", added)}");
     }
 }

@@ -1,5 +1,4 @@
 using Checkout.Data.Persistence;
-using Checkout.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 

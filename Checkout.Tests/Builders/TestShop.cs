@@ -5,7 +5,6 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
-using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Microsoft.EntityFrameworkCore;
@@ -20,10 +19,9 @@ namespace Checkout.Tests.Builders;
 /// A real shop on a real database (a SQLite file in its own temp folder by default, or a throwaway PostgreSQL
 /// database), wired by the product's own registration, with a fake clock. Background workers are not started: tests run the sweeper and dispatcher passes themselves.
 /// </summary>
-public sealed class TestShop : IAsyncDisposable
+public sealed class TestShop : IShopDatabase, IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    public static readonly CardDetails GoodCard = new("4242 4242 4242 4242", "12/30", "123");
 
     private readonly string _folder;
     private readonly ServiceProvider _services;
@@ -74,6 +72,9 @@ public sealed class TestShop : IAsyncDisposable
 
     public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
 
+    /// <summary>No: tests run the sweeper and dispatcher passes themselves.</summary>
+    public bool WorkersRun => false;
+
     public async Task AddProductAsync(string sku, long priceMinor = 1000, int stock = 10, string category = "Test", bool isHot = false)
     {
         await using var db = await DbAsync();
@@ -113,12 +114,6 @@ public sealed class TestShop : IAsyncDisposable
     {
         await using var db = await DbAsync();
         return await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku);
-    }
-
-    public async Task<int> CountAsync<T>(Func<CheckoutDbContext, IQueryable<T>> query)
-    {
-        await using var db = await DbAsync();
-        return await query(db).CountAsync();
     }
 
     public async ValueTask DisposeAsync()

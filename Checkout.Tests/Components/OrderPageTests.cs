@@ -206,7 +206,7 @@ public class OrderPageTests : ComponentTestContext
         await Shop.AddProductAsync("MUG", priceMinor: 1250);
         await Shop.AddProductAsync("TEE", priceMinor: 2000);
         var checkout = await Shop.OpenCheckoutAsync(lines: [("MUG", 2), ("TEE", 1)]);
-        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         return placed.Order;
     }

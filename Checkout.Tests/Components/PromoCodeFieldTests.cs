@@ -86,7 +86,7 @@ public class PromoCodeFieldTests : CheckoutTestContext
     public async Task Apply_AfterPaymentStarted_SaysTheCodeCanNoLongerChange()
     {
         var checkout = await ShopWithEveryKindOfCodeAsync();
-        ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         var cut = RenderField(checkout, _ => { });
 
         await EnterAndApplyAsync(cut, "WELCOME10");

@@ -44,7 +44,7 @@ public abstract class BackgroundServiceTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("SHIP-IT", stock: 4);
         var session = await shop.OpenCheckoutAsync(lines: ("SHIP-IT", 1));
-        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard)).Order;
+        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved)).Order;
         var service = Worker<OutboxDispatcherService>(shop);
         await service.StartAsync(CancellationToken.None);
         try

@@ -1,7 +1,6 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
-using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Tests.Builders;
@@ -12,9 +11,6 @@ namespace Checkout.Tests.Data;
 /// <summary>The checkout's workflow rules, as the storefront and the API both get them from <see cref="CheckoutFlow"/>.</summary>
 public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTests(provider)
 {
-    private static readonly CardDetails Approved = new(SimulatedPaymentGateway.ApprovedCard, "12/30", "123");
-    private static readonly CardDetails Declined = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -114,8 +110,8 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         var cartId = await shop.CartWithAsync(("MUG", 1));
         var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", "ONCE")));
 
-        var declined = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Declined), ErrorCodes.PaymentDeclined);
-        var replayed = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Declined), ErrorCodes.PaymentDeclined);
+        var declined = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);
+        var replayed = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);
 
         var retry = Assert.IsType<Guid>(declined.Details?[CheckoutFlow.RetryCheckoutDetail]);
         Assert.NotEqual(first.Checkout.CheckoutSessionId, retry);
@@ -125,7 +121,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         // The declined checkout gave its promo use back, and the new one took it again.
         Assert.Equal(("ONCE", 18_000L), (held.PromoCode, held.SubtotalMinor - held.DiscountMinor));
         Assert.Equal((0, 1, 0), await StockAsync(shop));
-        var placed = ResultAssert.Success(await shop.Get<CheckoutFlow>().PayAsync(retry, Approved));
+        var placed = ResultAssert.Success(await shop.Get<CheckoutFlow>().PayAsync(retry, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal((0, 0, 1), await StockAsync(shop));
     }
@@ -140,7 +136,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", "BRIEF")));
         shop.Clock.Advance(TimeSpan.FromMinutes(11));
 
-        var declined = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Declined), ErrorCodes.PaymentDeclined);
+        var declined = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);
 
         var held = ResultAssert.Success(await shop.Checkouts.GetAsync(Assert.IsType<Guid>(declined.Details?[CheckoutFlow.RetryCheckoutDetail])));
         Assert.Equal((null, 0L), (held.PromoCode, held.DiscountMinor));

@@ -31,7 +31,7 @@ public sealed class DatabaseRestartTests
         {
             var (cart, session) = shoppers[i];
             ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cart, $"s{i}@example.com", "Shopper", CheckoutSessionId: session)));
-            Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session, TestShop.GoodCard)).Order.Status);
+            Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session, Cards.Approved)).Order.Status);
         });
 
         Assert.All(await Race.RunAsync(10, BuyAsync), Assert.Null);

@@ -21,8 +21,6 @@ namespace Checkout.Tests.Data;
 /// </summary>
 public abstract class OneOrderPerCartTests(DatabaseProvider provider) : ProviderTests(provider)
 {
-    private static readonly CardDetails Declined = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
-    private static readonly CardDetails TimesOut = new(SimulatedPaymentGateway.TimeoutCard, "12/30", "123");
     private static readonly CardDetails Mastercard = new("5555 5555 5555 4444", "12/30", "123");
 
     [Fact]
@@ -67,13 +65,13 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         Assert.Equal((firstId, false), (second.Checkout.CheckoutSessionId, second.Created));
 
         var results = await Race.RunAsync(20, i =>
-            shop.PlaceOrders.PlaceAsync((i % 2 == 0 ? first : second).Checkout.CheckoutSessionId, TestShop.GoodCard));
+            shop.PlaceOrders.PlaceAsync((i % 2 == 0 ? first : second).Checkout.CheckoutSessionId, Cards.Approved));
 
         var placed = results.Select(ResultAssert.Success).ToList();
         Assert.Single(placed.Select(p => p.Order.OrderId).Distinct());
         Assert.Single(placed, p => !p.Replayed);
         // The id the second start minted never became a checkout: placing it charges nothing.
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(secondId, TestShop.GoodCard), ErrorCodes.NotFound);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(secondId, Cards.Approved), ErrorCodes.NotFound);
         await using var db = await shop.DbAsync();
         Assert.Equal(1, await db.CheckoutSessions.CountAsync());
         Assert.Equal(1, await db.Orders.CountAsync(o => o.Status == OrderStatus.Confirmed));
@@ -121,7 +119,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         ResultAssert.Success(await shop.Carts.SetQuantityAsync(cartId, "A", 3));
         ResultAssert.Success(await shop.Carts.SetQuantityAsync(cartId, "LATER", 1));
 
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
 
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal([("A", 2)], placed.Order.Lines.Select(l => (l.Sku, l.Quantity)));
@@ -144,7 +142,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         await using var shop = await CreateShopAsync();
         var cartId = await CartAsync(shop, ("A", 2));
         var declined = ResultAssert.Success(await shop.StartCheckoutAsync(cartId));
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Declined), ErrorCodes.PaymentDeclined);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);
         Assert.Equal(CartStatus.Open, (await CartRowAsync(shop, cartId)).Status);
 
         var again = ResultAssert.Success(await shop.Checkouts.StartOrFindAsync(Request(cartId)));
@@ -153,7 +151,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         Assert.NotEqual(declined.CheckoutSessionId, again.Checkout.CheckoutSessionId);
         Assert.Equal(CheckoutSessionStatus.Failed, ResultAssert.Success(await shop.Checkouts.GetAsync(declined.CheckoutSessionId)).Status);
         await AssertHeldOnceAsync(shop, again.Checkout.CheckoutSessionId, ("A", 2));
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(again.Checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(again.Checkout.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal((8, 0, 2), Stock(await shop.InventoryAsync("A")));
     }
@@ -202,7 +200,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         await using var shop = await CreateShopAsync();
         var cartId = await CartAsync(shop, ("A", 2));
         var paying = ResultAssert.Success(await shop.StartCheckoutAsync(cartId));
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, TimesOut), ErrorCodes.PaymentPending);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, Cards.TimesOutOnce), ErrorCodes.PaymentPending);
         Assert.True(ResultAssert.Success(await shop.Checkouts.GetAsync(paying.CheckoutSessionId)).HoldExtended);
         ResultAssert.Success(await shop.Carts.SetQuantityAsync(cartId, "B", 1));
         var before = await shop.SnapshotAsync();
@@ -215,7 +213,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         Assert.Equal((10, 0, 0), Stock(await shop.InventoryAsync("B")));
 
         // The payment then finishes on that session, and the line added meanwhile moves on to the next cart.
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, TimesOut));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, Cards.TimesOutOnce));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal([("B", 1)], Lines(await CartRowAsync(shop, await shop.Carts.CurrentAsync(cartId))));
     }
@@ -229,7 +227,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
 
         await shop.AssertRefusedAsync(ErrorCodes.AlreadyPaid, () => shop.PlaceOrders.PlaceAsync(sessionId, Mastercard));
         await shop.AssertRefusedAsync(ErrorCodes.AlreadyPaid, () => shop.PlaceOrders.PlaceAsync(sessionId, new CardDetails("4000 0566 5566 5556", "12/30", "123")));
-        var replay = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(sessionId, TestShop.GoodCard));
+        var replay = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(sessionId, Cards.Approved));
 
         Assert.Equal((placed.Order.OrderId, true), (replay.Order.OrderId, replay.Replayed));
         Assert.Equal(("Visa", "4242"), (replay.Order.Payment!.CardBrand, replay.Order.Payment.CardLast4));
@@ -248,9 +246,9 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         var cartId = await CartAsync(shop, ("A", 1));
         var checkout = ResultAssert.Success(await shop.StartCheckoutAsync(cartId));
         // The gateway authorized the timeout card but its answer was lost: every retry now gets that authorization.
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TimesOut), ErrorCodes.PaymentPending);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.TimesOutOnce), ErrorCodes.PaymentPending);
 
-        var results = await Race.RunAsync(20, i => shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, i % 2 == 0 ? TimesOut : Mastercard));
+        var results = await Race.RunAsync(20, i => shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, i % 2 == 0 ? Cards.TimesOutOnce : Mastercard));
 
         var paid = results.Where((_, i) => i % 2 == 0).Select(ResultAssert.Success).ToList();
         Assert.Single(paid.Select(p => p.Order.OrderId).Distinct());
@@ -278,7 +276,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         // No time passes between the cart's last edit and this one: the guard must not depend on the clock moving.
         var edit = Task.Run(() => carts.SetQuantityAsync(cartId, "B", 1));
         await Eventually.TrueAsync(() => Task.FromResult(gate.Arrived == 1), "the edit read the cart");
-        ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         await using (var db = shop.GatedDbFactory(gate).CreateDbContext())
         {
             Assert.Single(await db.Carts.AsNoTracking().ToListAsync());
@@ -305,7 +303,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
             shop.Get<IWaitingDemand>());
         var start = Task.Run(() => checkouts.StartOrFindAsync(Request(cartId)));
         await Eventually.TrueAsync(() => Task.FromResult(gate.Arrived == 1), "the start read the open checkout");
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, TimesOut), ErrorCodes.PaymentPending);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, Cards.TimesOutOnce), ErrorCodes.PaymentPending);
         await using (var db = shop.GatedDbFactory(gate).CreateDbContext())
         {
             Assert.Single(await db.CheckoutSessions.AsNoTracking().ToListAsync());
@@ -314,7 +312,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         var started = ResultAssert.Success(await start);
 
         Assert.Equal((paying.CheckoutSessionId, false), (started.Checkout.CheckoutSessionId, started.Created));
-        Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, TimesOut)).Order.Status);
+        Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, Cards.TimesOutOnce)).Order.Status);
     }
 
     private static StartCheckout Request(Guid cartId) => new(cartId, "shopper@example.com", "Sam Shopper");
@@ -334,7 +332,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
     {
         var cartId = await CartAsync(shop, lines);
         var checkout = ResultAssert.Success(await shop.StartCheckoutAsync(cartId));
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         return (cartId, placed);
     }

@@ -12,18 +12,16 @@ namespace Checkout.Tests.Data;
 
 public abstract class OperationsTests(DatabaseProvider provider) : ProviderTests(provider)
 {
-    private static readonly CardDetails Declined = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
-
     [Fact]
     public async Task Invariants_AfterOrdersCancellationsDeclinesAndExpiry_AreAllZero()
     {
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("INV", stock: 20);
         var paid = await shop.OpenCheckoutAsync(lines: ("INV", 2));
-        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paid.CheckoutSessionId, TestShop.GoodCard)).Order;
+        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paid.CheckoutSessionId, Cards.Approved)).Order;
         ResultAssert.Success(await shop.Orders.CancelAsync(order.OrderId, new TransitionRequest("shopper")));
         var declined = await shop.OpenCheckoutAsync("d@example.com", null, ("INV", 1));
-        await shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Declined);
+        await shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Cards.Declined);
         await shop.OpenCheckoutAsync("late@example.com", null, ("INV", 3));
         shop.Clock.Advance(TimeSpan.FromMinutes(16));
         await shop.Get<HoldSweeper>().SweepOnceAsync();
@@ -41,9 +39,9 @@ public abstract class OperationsTests(DatabaseProvider provider) : ProviderTests
         await shop.AddProductAsync("BROKEN", stock: 5);
         await shop.AddProductAsync("STALE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("BROKEN", 1));
-        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard)).Order;
+        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved)).Order;
         await shop.OpenCheckoutAsync("stale@example.com", null, ("STALE", 1));
-        await shop.Get<IPaymentGateway>().AuthorizeAsync("orphan-key", 999, "USD", TestShop.GoodCard);
+        await shop.Get<IPaymentGateway>().AuthorizeAsync("orphan-key", 999, "USD", Cards.Approved);
         await using (var db = await shop.DbAsync())
         {
             await db.Inventory.Where(i => i.Sku == "BROKEN").ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + 1));
@@ -104,10 +102,10 @@ public abstract class OperationsTests(DatabaseProvider provider) : ProviderTests
         for (var i = 0; i < 2; i++)
         {
             var paid = await shop.OpenCheckoutAsync($"p{i}@example.com", null, ("DASH", 1));
-            await shop.PlaceOrders.PlaceAsync(paid.CheckoutSessionId, TestShop.GoodCard);
+            await shop.PlaceOrders.PlaceAsync(paid.CheckoutSessionId, Cards.Approved);
         }
         var declined = await shop.OpenCheckoutAsync("d@example.com", null, ("DASH", 1));
-        await shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Declined);
+        await shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Cards.Declined);
         await shop.OpenCheckoutAsync("held@example.com", null, ("DASH", 1));
         var tooMany = await shop.CartWithAsync(("DASH", 1));
         await using (var db = await shop.DbAsync())

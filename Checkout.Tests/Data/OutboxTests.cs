@@ -1,6 +1,5 @@
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
-using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +30,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync();
 
-        var replay = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(order.CheckoutSessionId, TestShop.GoodCard));
+        var replay = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(order.CheckoutSessionId, Cards.Approved));
 
         Assert.True(replay.Replayed);
         Assert.Equal(1, await shop.CountAsync(db => db.OutboxMessages));
@@ -43,7 +42,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("DECLINED");
         var checkout = await shop.OpenCheckoutAsync(lines: ("DECLINED", 1));
-        var declined = new CardDetails(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
+        var declined = Cards.Declined;
 
         ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, declined), ErrorCodes.PaymentDeclined);
 

@@ -12,9 +12,6 @@ namespace Checkout.Tests.Data;
 
 public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests(provider)
 {
-    private static readonly CardDetails Declined = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
-    private static readonly CardDetails TimesOut = new(SimulatedPaymentGateway.TimeoutCard, "12/30", "123");
-
     [Fact]
     public async Task Place_WithGoodCard_ConfirmsConvertsHoldsCapturesAndWritesTheOutboxMessage()
     {
@@ -22,7 +19,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         await shop.AddProductAsync("BUY-ME", priceMinor: 2000, stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("BUY-ME", 2));
 
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved));
 
         var order = placed.Order;
         Assert.False(placed.Replayed);
@@ -47,7 +44,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         await shop.AddProductAsync("DOUBLE-CLICK", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("DOUBLE-CLICK", 1));
 
-        var results = await Race.RunAsync(20, _ => shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
+        var results = await Race.RunAsync(20, _ => shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved));
 
         var orders = results.Select(ResultAssert.Success).ToList();
         Assert.Single(orders.Select(o => o.Order.OrderId).Distinct());
@@ -70,9 +67,9 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         await shop.AddProductAsync("REPLAY", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("REPLAY", 1));
 
-        var first = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
-        var second = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
-        var otherCard = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Declined);
+        var first = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved));
+        var second = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved));
+        var otherCard = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Declined);
 
         Assert.True(second.Replayed);
         Assert.Equal(first.Order.OrderId, second.Order.OrderId);
@@ -106,9 +103,9 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         Assert.Equal(0, await db.OutboxMessages.CountAsync());
 
         // A replay answers the same; a new checkout with another card can still buy the units.
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard), ErrorCodes.PaymentDeclined);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved), ErrorCodes.PaymentDeclined);
         var retry = await shop.OpenCheckoutAsync(promo: "ONCE", lines: ("REFUSED", 2));
-        Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(retry.CheckoutSessionId, TestShop.GoodCard)).Order.Status);
+        Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(retry.CheckoutSessionId, Cards.Approved)).Order.Status);
     }
 
     [Fact]
@@ -118,11 +115,11 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         await shop.AddProductAsync("AMBIGUOUS", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("AMBIGUOUS", 1));
 
-        var first = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TimesOut);
+        var first = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.TimesOutOnce);
         ResultAssert.Failure(first, ErrorCodes.PaymentPending);
         Assert.Equal(OrderStatus.Pending, (await SingleOrderAsync(shop)).Status);
 
-        var retry = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TimesOut));
+        var retry = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.TimesOutOnce));
 
         Assert.Equal(OrderStatus.Confirmed, retry.Order.Status);
         Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
@@ -149,7 +146,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
     {
         await using var shop = await CreateShopAsync();
 
-        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(Guid.NewGuid(), TestShop.GoodCard), ErrorCodes.NotFound);
+        ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(Guid.NewGuid(), Cards.Approved), ErrorCodes.NotFound);
     }
 
     [Fact]
@@ -160,7 +157,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         var session = await shop.OpenCheckoutAsync(lines: ("GAVE-UP", 3));
 
         Assert.Equal(CheckoutSessionStatus.Cancelled, ResultAssert.Success(await shop.Checkouts.CancelAsync(session.CheckoutSessionId)).Status);
-        var result = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard);
+        var result = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved);
 
         ResultAssert.Failure(result, ErrorCodes.CheckoutClosed);
         Assert.Equal((5, 0, 0), Stock(await shop.InventoryAsync("GAVE-UP")));

@@ -87,7 +87,7 @@ public abstract class PromoRaceTests(DatabaseProvider provider) : ProviderTests(
         await shop.AddPromoAsync(new PromoCode("TENOFF", PromoKind.Percentage, 10, usageLimit: 5));
         var session = await shop.OpenCheckoutAsync(promo: "TENOFF", lines: ("CONSUME", 1));
 
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved));
 
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal(500, placed.Order.DiscountMinor);

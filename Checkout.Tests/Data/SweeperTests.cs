@@ -38,7 +38,7 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
 
         Assert.Equal((5, 0), Stock(await shop.InventoryAsync("EXPIRE")));
         Assert.Equal(CheckoutSessionStatus.Expired, ResultAssert.Success(await shop.Checkouts.GetAsync(session.CheckoutSessionId)).Status);
-        var placed = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard);
+        var placed = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved);
         ResultAssert.Failure(placed, ErrorCodes.HoldExpired);
         Assert.Equal(0, await shop.CountAsync(db => db.GatewayOperations));
         Assert.Equal(0, await shop.CountAsync(db => db.Orders));
@@ -52,7 +52,7 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
         var session = await shop.OpenCheckoutAsync(lines: ("LATE", 1));
 
         shop.Clock.Advance(TimeSpan.FromMinutes(15));
-        var placed = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, TestShop.GoodCard);
+        var placed = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved);
 
         ResultAssert.Failure(placed, ErrorCodes.HoldExpired);
         Assert.Equal(0, await shop.CountAsync(db => db.GatewayOperations));
@@ -89,7 +89,7 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
         shop.Clock.Advance(TimeSpan.FromMinutes(14));
 
         // The gateway times out: the order stays pending, and the hold must not lapse at minute 15.
-        var timeoutCard = new CardDetails(SimulatedPaymentGateway.TimeoutCard, "12/30", "123");
+        var timeoutCard = Cards.TimesOutOnce;
         ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, timeoutCard), ErrorCodes.PaymentPending);
         var extended = ResultAssert.Success(await shop.Checkouts.GetAsync(session.CheckoutSessionId));
         Assert.True(extended.HoldExtended);
@@ -109,7 +109,7 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("LAPSE", stock: 5);
         var session = await shop.OpenCheckoutAsync(lines: ("LAPSE", 1));
-        var timeoutCard = new CardDetails(SimulatedPaymentGateway.TimeoutCard, "12/30", "123");
+        var timeoutCard = Cards.TimesOutOnce;
         ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, timeoutCard), ErrorCodes.PaymentPending);
 
         shop.Clock.Advance(TimeSpan.FromMinutes(30));

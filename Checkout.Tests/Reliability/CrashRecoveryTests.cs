@@ -83,7 +83,7 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
 
         // The browser sends the same client-minted session id again: start (a no-op now), then pay.
         ResultAssert.Success(await shop.Checkouts.StartAsync(StartRequest(checkout)));
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.SessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.SessionId, Cards.Approved));
 
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         // Only the call that confirmed the order says it is new: the crashed one, when it got that far.
@@ -129,7 +129,7 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
         Assert.Equal(new ReconcileReport(0, 0, 0), await shop.Get<OrderReconciler>().ReconcileOnceAsync());
         Assert.Equal(crashed, await shop.SnapshotAsync());
 
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.SessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.SessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
     }
@@ -268,7 +268,7 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
         var checkout = new CrashedCheckout(Guid.NewGuid(), await shop.CartWithAsync((Sku, Quantity)));
         ResultAssert.Success(await shop.Checkouts.StartAsync(StartRequest(checkout, promo)));
         var dying = ActivatorUtilities.CreateInstance<PlaceOrderService>(shop.Services, new CrashAt(point));
-        var crash = await Assert.ThrowsAsync<SimulatedCrash>(() => dying.PlaceAsync(checkout.SessionId, TestShop.GoodCard));
+        var crash = await Assert.ThrowsAsync<SimulatedCrash>(() => dying.PlaceAsync(checkout.SessionId, Cards.Approved));
         Assert.Equal(point, crash.Point);
         return checkout;
     }

@@ -34,7 +34,7 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         var checkout = await OpenCheckoutAsync(shop);
         var busy = new FailConfirmation(TransientError(), times: 1);
 
-        var placed = ResultAssert.Success(await PlaceOrdersWith(shop, busy).PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await PlaceOrdersWith(shop, busy).PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
 
         Assert.Equal(1, busy.Failed);
         Assert.Equal((OrderStatus.Confirmed, false), (placed.Order.Status, placed.Replayed));
@@ -49,12 +49,12 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         var checkout = await OpenCheckoutAsync(shop);
         var busy = new FailConfirmation(TransientError(), times: int.MaxValue);
 
-        var error = ResultAssert.Failure(await PlaceOrdersWith(shop, busy).PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard), ErrorCodes.Busy);
+        var error = ResultAssert.Failure(await PlaceOrdersWith(shop, busy).PlaceAsync(checkout.CheckoutSessionId, Cards.Approved), ErrorCodes.Busy);
 
         Assert.Contains("Try again", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, busy.Failed);
         Assert.Equal(OrderStatus.PaymentAuthorized, (await shop.OrderStateAsync(await OrderIdAsync(shop))).Status);
-        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         await AssertChargedOnceAsync(shop);
     }
@@ -66,7 +66,7 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         var checkout = await OpenCheckoutAsync(shop);
         var broken = new FailConfirmation(PermanentError(), times: int.MaxValue);
 
-        await Assert.ThrowsAsync<DbUpdateException>(() => PlaceOrdersWith(shop, broken).PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        await Assert.ThrowsAsync<DbUpdateException>(() => PlaceOrdersWith(shop, broken).PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
 
         Assert.Equal(1, broken.Failed);
     }

@@ -32,7 +32,7 @@ public abstract class GatewayResilienceTests(DatabaseProvider provider) : Provid
         var clock = new WatchedClock(shop.Clock);
         var placeOrders = PlaceOrdersThrough(shop, Resilient(gateway, clock, retries: 3));
 
-        var placing = placeOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard);
+        var placing = placeOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved);
         var backoffs = await clock.ElapseUntilDoneAsync(placing, wait => wait != AttemptTimeout);
 
         Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await placing).Order.Status);
@@ -51,7 +51,7 @@ public abstract class GatewayResilienceTests(DatabaseProvider provider) : Provid
         var clock = new WatchedClock(shop.Clock);
         var placeOrders = PlaceOrdersThrough(shop, Resilient(gateway, clock, retries: 3));
 
-        var placing = placeOrders.PlaceAsync(checkout.CheckoutSessionId, new CardDetails(SimulatedPaymentGateway.DeclinedCard, "12/30", "123"));
+        var placing = placeOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Declined);
         var backoffs = await clock.ElapseUntilDoneAsync(placing, wait => wait != AttemptTimeout);
 
         ResultAssert.Failure(await placing, ErrorCodes.PaymentDeclined);
@@ -68,12 +68,12 @@ public abstract class GatewayResilienceTests(DatabaseProvider provider) : Provid
         var clock = new WatchedClock(shop.Clock);
         var placeOrders = PlaceOrdersThrough(shop, Resilient(gateway, clock, retries: 0));
 
-        var placing = placeOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard);
+        var placing = placeOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved);
         var waited = await clock.ElapseUntilDoneAsync(placing, wait => wait == AttemptTimeout);
 
         ResultAssert.Failure(await placing, ErrorCodes.PaymentPending);
         Assert.Equal([AttemptTimeout], waited);
-        var retried = ResultAssert.Success(await placeOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var retried = ResultAssert.Success(await placeOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, retried.Order.Status);
         Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
     }
@@ -88,9 +88,9 @@ public abstract class GatewayResilienceTests(DatabaseProvider provider) : Provid
         var gateway = new ScriptedGateway(Simulated(shop)).Fail(GatewayFailure.Down, times: 2);
         var placeOrders = PlaceOrdersThrough(shop, Resilient(gateway, shop.Clock, retries: 0, breakerThreshold: 2));
 
-        ResultAssert.Failure(await placeOrders.PlaceAsync(first.CheckoutSessionId, TestShop.GoodCard), ErrorCodes.PaymentPending);
-        ResultAssert.Failure(await placeOrders.PlaceAsync(second.CheckoutSessionId, TestShop.GoodCard), ErrorCodes.PaymentPending);
-        var refused = ResultAssert.Failure(await placeOrders.PlaceAsync(third.CheckoutSessionId, TestShop.GoodCard), ErrorCodes.PaymentPending);
+        ResultAssert.Failure(await placeOrders.PlaceAsync(first.CheckoutSessionId, Cards.Approved), ErrorCodes.PaymentPending);
+        ResultAssert.Failure(await placeOrders.PlaceAsync(second.CheckoutSessionId, Cards.Approved), ErrorCodes.PaymentPending);
+        var refused = ResultAssert.Failure(await placeOrders.PlaceAsync(third.CheckoutSessionId, Cards.Approved), ErrorCodes.PaymentPending);
 
         Assert.Contains("you will not be charged twice", refused.Message, StringComparison.Ordinal);
         Assert.Equal(2, gateway.AuthorizationKeys.Count);
@@ -98,7 +98,7 @@ public abstract class GatewayResilienceTests(DatabaseProvider provider) : Provid
 
         // After the break the next call goes through again, and the same checkout completes.
         shop.Clock.Advance(BreakDuration);
-        var placed = ResultAssert.Success(await placeOrders.PlaceAsync(third.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await placeOrders.PlaceAsync(third.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         Assert.Equal(3, gateway.AuthorizationKeys.Count);
         Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
@@ -110,7 +110,7 @@ public abstract class GatewayResilienceTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         var gateway = shop.Get<IPaymentGateway>();
 
-        var authorized = await gateway.AuthorizeAsync("looked-up", 1000, "USD", TestShop.GoodCard);
+        var authorized = await gateway.AuthorizeAsync("looked-up", 1000, "USD", Cards.Approved);
 
         Assert.IsType<ResilientPaymentGateway>(gateway);
         Assert.True(authorized.Approved);

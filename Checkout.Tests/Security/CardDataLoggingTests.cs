@@ -47,7 +47,7 @@ public partial class CardDataLoggingTests
         await PayAsync(shopper, Typed(SimulatedPaymentGateway.DeclinedCard, ""), HttpStatusCode.PaymentRequired);
         await PayAsync(shopper, Typed(SimulatedPaymentGateway.InsufficientFundsCard, "-"), HttpStatusCode.PaymentRequired);
         var timingOut = await shopper.OpenCheckoutAsync(("COF-FILTER", 1));
-        var card = new CardBody(Typed(SimulatedPaymentGateway.TimeoutCard, " "), "12/30", Cvc);
+        var card = new TestCard(Typed(SimulatedPaymentGateway.TimeoutCard, " "), "12/30", Cvc);
         Assert.Equal(HttpStatusCode.GatewayTimeout, (await shopper.CompleteAsync(timingOut.CheckoutSessionId, card)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await shopper.CompleteAsync(timingOut.CheckoutSessionId, card)).StatusCode);
         // Bodies the API cannot read, with a card inside: the errors they raise must not quote it.
@@ -121,7 +121,7 @@ public partial class CardDataLoggingTests
     private static async Task PayAsync(ApiClient shopper, string cardNumber, HttpStatusCode expected)
     {
         var checkout = await shopper.OpenCheckoutAsync(("COF-FILTER", 1));
-        Assert.Equal(expected, (await shopper.CompleteAsync(checkout.CheckoutSessionId, new CardBody(cardNumber, "12/30", Cvc))).StatusCode);
+        Assert.Equal(expected, (await shopper.CompleteAsync(checkout.CheckoutSessionId, new TestCard(cardNumber, "12/30", Cvc))).StatusCode);
     }
 
     /// <summary>The card's digits in groups of four joined by <paramref name="separator"/>.</summary>

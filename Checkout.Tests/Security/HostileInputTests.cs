@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Checkout.Tests.Api;
+using Checkout.Tests.Builders;
 using Checkout.Web.Api;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,9 +20,10 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
     private const string Json = "application/json";
     private const string Shopper = "shopper";
     private const string Admin = "admin";
-    private const string Card = "\"cardNumber\":\"4242 4242 4242 4242\",\"expiry\":\"12/30\",\"cvc\":\"123\"";
     private const string Unknown = "00000000-0000-0000-0000-000000000001";
 
+    /// <summary>The approved card's body: the requests that carry it are refused for something else.</summary>
+    private static readonly string Card = Cards.Approved.ToJson();
     private static readonly string Deep = new string('[', 100) + new string(']', 100);
     private static readonly string Megabyte = new('a', 1024 * 1024);
     private static readonly string Spaces = new(' ', 17 * 1024);
@@ -91,7 +93,7 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         { "SQL in the expiry", Shopper, "POST", "/api/checkouts/{session}/complete", null, """{"cardNumber":"4242 4242 4242 4242","expiry":"12/30' --","cvc":"123"}""", null, 422, "validation" },
         { "a script element as the security code", Shopper, "POST", "/api/checkouts/{session}/complete", null, """{"cardNumber":"4242 4242 4242 4242","expiry":"12/30","cvc":"<script>"}""", null, 422, "validation" },
         { "SQL as the security code", Shopper, "POST", "/api/checkouts/{session}/complete", null, """{"cardNumber":"4242 4242 4242 4242","expiry":"12/30","cvc":"1' OR 1=1"}""", null, 422, "validation" },
-        { "SQL as the Idempotency-Key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "' OR 1=1 --", 422, "validation" },
+        { "SQL as the Idempotency-Key", Shopper, "POST", "/api/checkouts/{session}/complete", null, Card, "' OR 1=1 --", 422, "validation" },
         { "SQL as a new promo code", Admin, "POST", "/api/admin/promos", null, """{"code":"' OR 1=1--","kind":"Percentage","value":10}""", null, 422, "validation" },
         { "a script element as a new promo code", Admin, "POST", "/api/admin/promos", null, """{"code":"<script>alert(1)</script>","kind":"Percentage","value":10}""", null, 422, "validation" },
         { "SQL as a promo's SKU scope", Admin, "POST", "/api/admin/promos", null, """{"code":"SCOPED1","kind":"Percentage","value":10,"scopeSku":"'; DROP TABLE PromoCodes;--"}""", null, 422, "validation" },
@@ -141,7 +143,7 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         { "a cart id as an order id", Shopper, "GET", "/api/orders/{cart}", null, null, null, 404, "not-found" },
         { "an order id as a checkout id", Shopper, "GET", "/api/checkouts/{order}", null, null, null, 404, "not-found" },
         { "an order id as the checkout to cancel", Shopper, "POST", "/api/checkouts/{order}/cancel", null, null, null, 404, "not-found" },
-        { "a cart id as the checkout to pay", Shopper, "POST", "/api/checkouts/{cart}/complete", null, $"{{{Card}}}", null, 404, "not-found" },
+        { "a cart id as the checkout to pay", Shopper, "POST", "/api/checkouts/{cart}/complete", null, Card, null, 404, "not-found" },
         { "a checkout id as a cart id", Shopper, "PUT", "/api/carts/{session}/items/COF-ESPRESSO", null, """{"quantity":1}""", null, 404, "not-found" },
         { "an order id as a cart id", Shopper, "GET", "/api/carts/{order}", null, null, null, 404, "not-found" },
         { "another cart's open checkout id", Shopper, "POST", "/api/checkouts", null, """{"cartId":"{cart}","email":"a@example.com","checkoutSessionId":"{session}"}""", null, 409, "conflict" },
@@ -154,12 +156,12 @@ public class HostileInputTests(BadInputShop shop) : IClassFixture<BadInputShop>
         { "restocking an unknown SKU", Admin, "POST", "/api/admin/inventory/NO-SUCH-SKU/restock", null, """{"quantity":5,"reason":"delivery"}""", null, 404, "not-found" },
 
         // Forged idempotency keys
-        { "another checkout's id as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "{paid}", 422, "validation" },
-        { "a replay of a paid checkout under another key", Shopper, "POST", "/api/checkouts/{paid}/complete", null, $"{{{Card}}}", "{session}", 422, "validation" },
-        { "the empty GUID as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "00000000-0000-0000-0000-000000000000", 422, "validation" },
-        { "two keys in one header", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "{session}, {session}", 422, "validation" },
-        { "an empty key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "", 400, "idempotency-key-invalid" },
-        { "the checkout id with a character appended as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, $"{{{Card}}}", "{session}x", 422, "validation" },
+        { "another checkout's id as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, Card, "{paid}", 422, "validation" },
+        { "a replay of a paid checkout under another key", Shopper, "POST", "/api/checkouts/{paid}/complete", null, Card, "{session}", 422, "validation" },
+        { "the empty GUID as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, Card, "00000000-0000-0000-0000-000000000000", 422, "validation" },
+        { "two keys in one header", Shopper, "POST", "/api/checkouts/{session}/complete", null, Card, "{session}, {session}", 422, "validation" },
+        { "an empty key", Shopper, "POST", "/api/checkouts/{session}/complete", null, Card, "", 400, "idempotency-key-invalid" },
+        { "the checkout id with a character appended as the key", Shopper, "POST", "/api/checkouts/{session}/complete", null, Card, "{session}x", 422, "validation" },
     };
 
     [Theory]

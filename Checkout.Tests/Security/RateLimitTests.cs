@@ -1,6 +1,7 @@
 using System.Net;
 using Checkout.Tests.Admin;
 using Checkout.Tests.Api;
+using Checkout.Tests.Builders;
 using Checkout.Web.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -68,7 +68,7 @@ public sealed class PublicApp : IAsyncLifetime
 /// <summary>Security headers on every kind of answer, HTTPS outside Development, and a policy the pages actually satisfy.</summary>
 public partial class SecurityHeadersTests(PublicApp shop) : IClassFixture<PublicApp>
 {
-    private const string Card = """{"cardNumber":"4242 4242 4242 4242","expiry":"12/30","cvc":"123"}""";
+    private static readonly string Card = Cards.Approved.ToJson();
 
     public static TheoryData<string, string, string?, int> Answers => new()
     {

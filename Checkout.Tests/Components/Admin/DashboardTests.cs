@@ -3,7 +3,6 @@ using Bunit;
 using Bunit.TestDoubles;
 using Checkout.Data.Common;
 using Checkout.Data.Operations;
-using Checkout.Data.Payments;
 using Checkout.Data.Realtime;
 using Checkout.Tests.Builders;
 using Checkout.Web.Api;
@@ -19,8 +18,6 @@ namespace Checkout.Tests.Components.Admin;
 /// <summary>The admin dashboard over a real shop: its figures, its invariants, its live refresh and the drill.</summary>
 public class DashboardTests : BunitContext, IAsyncLifetime
 {
-    private static readonly CardDetails DeclinedCard = new(SimulatedPaymentGateway.DeclinedCard, "12/30", "123");
-
     private TestShop? _shop;
     private BunitAuthorizationContext? _auth;
     private readonly TestHostEnvironment _environment = new();
@@ -61,7 +58,7 @@ public class DashboardTests : BunitContext, IAsyncLifetime
     {
         var order = await Shop.PlaceConfirmedOrderAsync("DASH", quantity: 2);
         var declined = await Shop.OpenCheckoutAsync("declined@example.com", null, ("DASH", 1));
-        await Shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, DeclinedCard);
+        await Shop.PlaceOrders.PlaceAsync(declined.CheckoutSessionId, Cards.Declined);
         await Shop.OpenCheckoutAsync("open@example.com", null, ("DASH", 1));
 
         var cut = Render<Dashboard>();
@@ -143,7 +140,7 @@ public class DashboardTests : BunitContext, IAsyncLifetime
         await cut.WaitForAssertionAsync(() => Assert.Equal("0", Figure(cut, "orders-today")));
 
         var checkout = await Shop.OpenCheckoutAsync(lines: ("LIVE", 1));
-        ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
 
         // Throttled: nothing reloads until the second since the last load is over.
         Assert.Equal("0", Figure(cut, "orders-today"));

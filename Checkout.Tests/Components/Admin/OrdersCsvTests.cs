@@ -172,7 +172,7 @@ public class OrdersCsvTests : IAsyncLifetime
             await Shop.AddProductAsync(Sku, priceMinor: 1000, stock: 100);
         }
         var checkout = await Shop.OpenCheckoutAsync(email, null, (Sku, 1));
-        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Shop.Clock.Advance(TimeSpan.FromMinutes(1));
         return placed.Order;
     }

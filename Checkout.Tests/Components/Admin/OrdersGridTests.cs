@@ -228,7 +228,7 @@ public class OrdersGridTests : AdminTestContext
             await Shop.AddProductAsync(Sku, priceMinor: 1000, stock: 100);
         }
         var checkout = await Shop.OpenCheckoutAsync(email, null, (Sku, quantity));
-        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, TestShop.GoodCard));
+        var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Shop.Clock.Advance(TimeSpan.FromMinutes(1));
         return placed.Order;
     }
