@@ -104,7 +104,7 @@ internal sealed class HoldConfiguration : IEntityTypeConfiguration<Hold>
         b.HasKey(h => h.Id);
         b.Property(h => h.Sku).HasMaxLength(32);
         b.HasIndex(h => new { h.CheckoutSessionId, h.Sku }).IsUnique();
-        b.HasIndex(h => h.WaitlistEntryId);
+        b.HasIndex(h => h.WaitlistEntryId).HasFilter("\"WaitlistEntryId\" IS NOT NULL");
         b.HasIndex(h => new { h.Status, h.ExpiresAt });
     }
 }

@@ -43,6 +43,9 @@ public partial class ProviderSqlTests
         Assert.Contains("CONSTRAINT [ck_promo_used] CHECK", script);
         Assert.Contains("CREATE UNIQUE INDEX [IX_orders_CheckoutSessionId] ON [orders] ([CheckoutSessionId])", script);
         Assert.Contains("WHERE \"Status\" <> 'Released'", script);
+        Assert.Contains("CREATE UNIQUE INDEX [IX_checkout_sessions_CartId_Open] ON [checkout_sessions] ([CartId]) WHERE \"Status\" = 'Open'", script);
+        Assert.Contains("CONSTRAINT [ck_holds_owner] CHECK", script);
+        Assert.Contains("CREATE INDEX [IX_holds_WaitlistEntryId] ON [holds] ([WaitlistEntryId]) WHERE \"WaitlistEntryId\" IS NOT NULL", script);
         Assert.Contains("datetimeoffset", script);
     }
 

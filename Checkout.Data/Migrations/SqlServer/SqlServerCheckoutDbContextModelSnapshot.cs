@@ -316,7 +316,8 @@ namespace Checkout.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WaitlistEntryId");
+                    b.HasIndex("WaitlistEntryId")
+                        .HasFilter("\"WaitlistEntryId\" IS NOT NULL");
 
                     b.HasIndex("CheckoutSessionId", "Sku")
                         .IsUnique()

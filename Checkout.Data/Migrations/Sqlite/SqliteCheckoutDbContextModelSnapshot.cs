@@ -311,7 +311,8 @@ namespace Checkout.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WaitlistEntryId");
+                    b.HasIndex("WaitlistEntryId")
+                        .HasFilter("\"WaitlistEntryId\" IS NOT NULL");
 
                     b.HasIndex("CheckoutSessionId", "Sku")
                         .IsUnique();

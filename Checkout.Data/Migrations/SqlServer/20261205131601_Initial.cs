@@ -56,7 +56,9 @@ namespace Checkout.Data.Migrations.SqlServer
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    NextCartId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -92,7 +94,8 @@ namespace Checkout.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    CheckoutSessionId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    CheckoutSessionId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    WaitlistEntryId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Sku = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     Quantity = table.Column<int>(type: "int", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -104,7 +107,30 @@ namespace Checkout.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_holds", x => x.Id);
+                    table.CheckConstraint("ck_holds_owner", "(\"CheckoutSessionId\" IS NOT NULL AND \"WaitlistEntryId\" IS NULL) OR (\"CheckoutSessionId\" IS NULL AND \"WaitlistEntryId\" IS NOT NULL)");
                     table.CheckConstraint("ck_holds_quantity", "\"Quantity\" > 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Scope = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    Fingerprint = table.Column<string>(type: "nvarchar(1024)", maxLength: 1024, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LockToken = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ResponseStatus = table.Column<int>(type: "int", nullable: true),
+                    ResponseHeaders = table.Column<string>(type: "nvarchar(2048)", maxLength: 2048, nullable: true),
+                    ResponseBody = table.Column<byte[]>(type: "varbinary(max)", maxLength: 65536, nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_keys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -117,7 +143,8 @@ namespace Checkout.Data.Migrations.SqlServer
                     Delta = table.Column<int>(type: "int", nullable: false),
                     Reason = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     Actor = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -161,7 +188,8 @@ namespace Checkout.Data.Migrations.SqlServer
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     Attempts = table.Column<int>(type: "int", nullable: false),
-                    LastError = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
+                    LastError = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -191,6 +219,7 @@ namespace Checkout.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Code = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    RequestId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     Value = table.Column<long>(type: "bigint", nullable: false),
                     StartsAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
@@ -233,6 +262,8 @@ namespace Checkout.Data.Migrations.SqlServer
                     ParentTransactionId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     AmountMinor = table.Column<long>(type: "bigint", nullable: false),
                     Outcome = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    CardBrand = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    CardLast4 = table.Column<string>(type: "nvarchar(4)", maxLength: 4, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
                 },
                 constraints: table =>
@@ -435,7 +466,8 @@ namespace Checkout.Data.Migrations.SqlServer
                     To = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
                     At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Actor = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true)
+                    Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    RequestId = table.Column<Guid>(type: "uniqueidentifier", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -562,15 +594,47 @@ namespace Checkout.Data.Migrations.SqlServer
                 filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_checkout_sessions_CartId_Open",
+                table: "checkout_sessions",
+                column: "CartId",
+                unique: true,
+                filter: "\"Status\" = 'Open'");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_holds_CheckoutSessionId_Sku",
                 table: "holds",
                 columns: new[] { "CheckoutSessionId", "Sku" },
-                unique: true);
+                unique: true,
+                filter: "[CheckoutSessionId] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_holds_Status_ExpiresAt",
                 table: "holds",
                 columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_holds_WaitlistEntryId",
+                table: "holds",
+                column: "WaitlistEntryId",
+                filter: "\"WaitlistEntryId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_CreatedAt",
+                table: "idempotency_keys",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_Scope_Key",
+                table: "idempotency_keys",
+                columns: new[] { "Scope", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inventory_adjustments_RequestId",
+                table: "inventory_adjustments",
+                column: "RequestId",
+                unique: true,
+                filter: "\"RequestId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_inventory_adjustments_Sku_At",
@@ -676,6 +740,9 @@ namespace Checkout.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "holds");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
 
             migrationBuilder.DropTable(
                 name: "inventory");

@@ -57,7 +57,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    NextCartId = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -93,7 +95,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    CheckoutSessionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CheckoutSessionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    WaitlistEntryId = table.Column<Guid>(type: "uuid", nullable: true),
                     Sku = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Quantity = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -105,7 +108,30 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_holds", x => x.Id);
+                    table.CheckConstraint("ck_holds_owner", "(\"CheckoutSessionId\" IS NOT NULL AND \"WaitlistEntryId\" IS NULL) OR (\"CheckoutSessionId\" IS NULL AND \"WaitlistEntryId\" IS NOT NULL)");
                     table.CheckConstraint("ck_holds_quantity", "\"Quantity\" > 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Scope = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Fingerprint = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LockToken = table.Column<Guid>(type: "uuid", nullable: false),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ResponseStatus = table.Column<int>(type: "integer", nullable: true),
+                    ResponseHeaders = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    ResponseBody = table.Column<byte[]>(type: "bytea", maxLength: 65536, nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_keys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -118,7 +144,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     Delta = table.Column<int>(type: "integer", nullable: false),
                     Reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -162,7 +189,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -192,6 +220,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 columns: table => new
                 {
                     Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: true),
                     Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Value = table.Column<long>(type: "bigint", nullable: false),
                     StartsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -234,6 +263,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     ParentTransactionId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     AmountMinor = table.Column<long>(type: "bigint", nullable: false),
                     Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CardBrand = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    CardLast4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -436,7 +467,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     To = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -561,6 +593,13 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_checkout_sessions_CartId_Open",
+                table: "checkout_sessions",
+                column: "CartId",
+                unique: true,
+                filter: "\"Status\" = 'Open'");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_holds_CheckoutSessionId_Sku",
                 table: "holds",
                 columns: new[] { "CheckoutSessionId", "Sku" },
@@ -570,6 +609,30 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 name: "IX_holds_Status_ExpiresAt",
                 table: "holds",
                 columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_holds_WaitlistEntryId",
+                table: "holds",
+                column: "WaitlistEntryId",
+                filter: "\"WaitlistEntryId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_CreatedAt",
+                table: "idempotency_keys",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_keys_Scope_Key",
+                table: "idempotency_keys",
+                columns: new[] { "Scope", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inventory_adjustments_RequestId",
+                table: "inventory_adjustments",
+                column: "RequestId",
+                unique: true,
+                filter: "\"RequestId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_inventory_adjustments_Sku_At",
@@ -675,6 +738,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
 
             migrationBuilder.DropTable(
                 name: "holds");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
 
             migrationBuilder.DropTable(
                 name: "inventory");
