@@ -22,12 +22,15 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
         {
             return Error.Validation("A reason is at most 500 printable characters.");
         }
-        if (to == OrderStatus.Shipped && string.IsNullOrWhiteSpace(TrackingNumber))
+        if (NeedsTracking(to) && string.IsNullOrWhiteSpace(TrackingNumber))
         {
             return Error.Validation("Shipping needs a tracking number.");
         }
         return InputRules.IsText(TrackingNumber, 64, required: false) ? null : Error.Validation("A tracking number is at most 64 printable characters.");
     }
+
+    /// <summary>Shipping is refused without a tracking number.</summary>
+    public static bool NeedsTracking(OrderStatus to) => to == OrderStatus.Shipped;
 }
 
 /// <summary>
@@ -158,12 +161,12 @@ public sealed class OrderService(
         {
             return Error.NotFound("The order");
         }
-        if (order.Status is not (OrderStatus.Cancelled or OrderStatus.Returned))
+        if (!RefundRule.OrderAllows(order.Status))
         {
             return new Error(ErrorCodes.IllegalTransition, $"An order that is {order.Status.WireName()} is refunded by cancelling it or completing its return.");
         }
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
-        if (payment is null || payment.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured))
+        if (payment is null || !RefundRule.MoneyLeft(payment.Status))
         {
             return new Error(ErrorCodes.Conflict, "There is no money left to give back on this order.");
         }

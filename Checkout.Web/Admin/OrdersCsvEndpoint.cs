@@ -3,6 +3,7 @@ using System.Text;
 using Checkout.Data.Orders;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Admin;
+using Checkout.Web.Components.Shared;
 
 namespace Checkout.Web.Admin;
 
@@ -43,7 +44,7 @@ public static class OrdersCsvEndpoint
         var now = clock.GetUtcNow();
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition =
-            $"attachment; filename=\"orders-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv\"";
+            $"attachment; filename=\"orders-{TimeFormat.FileStamp(now)}.csv\"";
         http.Response.Headers.CacheControl = "no-store";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
         await WriteAsync(writer, queries, parsed.Value, now, ct: ct);
@@ -84,7 +85,7 @@ public static class OrdersCsvEndpoint
     public static string[] Row(OrderSummary order) =>
     [
         order.OrderNumber,
-        order.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        TimeFormat.Export(order.CreatedAt),
         order.Email,
         Amount(order.TotalMinor),
         order.Currency,

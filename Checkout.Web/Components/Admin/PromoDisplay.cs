@@ -1,6 +1,7 @@
 using System.Globalization;
 using Checkout.Data.Common;
 using Checkout.Data.Promotions;
+using Checkout.Web.Components.Shared;
 
 namespace Checkout.Web.Components.Admin;
 
@@ -13,7 +14,10 @@ public enum PromoState
     Disabled,
 }
 
-/// <summary>How the back office describes a promo code: its state now, its discount, its window and its usage.</summary>
+/// <summary>
+/// How the back office describes a promo code: its state now, its discount, its window and its usage. How a state looks
+/// (its word and colour) is in <see cref="StatusDisplay"/> with every other status.
+/// </summary>
 public static class PromoDisplay
 {
     /// <summary>The same order of checks the checkout applies (<see cref="PromoRules.Evaluate"/>): disabled, not started, ended, used up.</summary>
@@ -23,20 +27,6 @@ public static class PromoDisplay
         : promo.EndsAt is { } end && now >= end ? PromoState.Expired
         : promo.UsageLimit is { } limit && promo.Used >= limit ? PromoState.UsedUp
         : PromoState.Active;
-
-    public static string Name(PromoState state) => state switch
-    {
-        PromoState.UsedUp => "used up",
-        _ => state.ToString().ToLowerInvariant(),
-    };
-
-    public static MudBlazor.Color ColorOf(PromoState state) => state switch
-    {
-        PromoState.Active => MudBlazor.Color.Success,
-        PromoState.Scheduled => MudBlazor.Color.Info,
-        PromoState.Disabled => MudBlazor.Color.Default,
-        _ => MudBlazor.Color.Warning,
-    };
 
     public static string Discount(PromoView promo)
     {
@@ -58,9 +48,9 @@ public static class PromoDisplay
 
     public static string Window(PromoView promo) => (promo.StartsAt, promo.EndsAt) switch
     {
-        ({ } start, { } end) => $"{AdminFormat.Time(start)} – {AdminFormat.Time(end)}",
-        ({ } start, null) => $"from {AdminFormat.Time(start)}",
-        (null, { } end) => $"until {AdminFormat.Time(end)}",
+        ({ } start, { } end) => $"{TimeFormat.Minute(start)} – {TimeFormat.Minute(end)}",
+        ({ } start, null) => $"from {TimeFormat.Minute(start)}",
+        (null, { } end) => $"until {TimeFormat.Minute(end)}",
         _ => "always",
     };
 

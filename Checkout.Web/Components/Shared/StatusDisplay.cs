@@ -1,0 +1,90 @@
+using Checkout.Data.Carts;
+using Checkout.Data.Orders;
+using Checkout.Data.Payments;
+using Checkout.Web.Api;
+using Checkout.Web.Components.Admin;
+using MudBlazor;
+
+namespace Checkout.Web.Components.Shared;
+
+/// <summary>How one status looks wherever it is shown.</summary>
+/// <param name="Code">The status as the shop writes it: the upper-case wire name for orders and payments (admin pages, the
+/// order page, exports and the API agree on it), a short word for the rest.</param>
+/// <param name="Label">The status in plain words, for a shopper ("Waiting for payment").</param>
+/// <param name="Color">Its colour: the same on every page, chip, timeline dot and icon.</param>
+/// <param name="Icon">Its icon, where a page shows one beside it.</param>
+public sealed record StatusLook(string Code, string Label, Color Color, string Icon);
+
+/// <summary>
+/// The one map from each kind of status to its look. A page never picks a status's colour, label or icon itself: it
+/// asks here, so a status looks the same on the storefront and in the back office.
+/// </summary>
+/// <remarks>
+/// The palette: grey while the shop waits for something, blue while a step is under way, green when all is well, amber
+/// while goods or money go back, red when it ended badly.
+/// </remarks>
+public static class StatusDisplay
+{
+    public static StatusLook Of(OrderStatus status) => status switch
+    {
+        OrderStatus.Pending => Order(status, "Waiting for payment", Color.Default, Icons.Material.Filled.HourglassEmpty),
+        OrderStatus.PaymentAuthorized => Order(status, "Payment authorised", Color.Default, Icons.Material.Filled.CreditScore),
+        OrderStatus.Confirmed => Order(status, "Confirmed", Color.Success, Icons.Material.Filled.CheckCircle),
+        OrderStatus.Shipped => Order(status, "Shipped", Color.Info, Icons.Material.Filled.LocalShipping),
+        OrderStatus.Delivered => Order(status, "Delivered", Color.Success, Icons.Material.Filled.TaskAlt),
+        OrderStatus.ReturnInitiated => Order(status, "Return started", Color.Warning, Icons.Material.Filled.AssignmentReturn),
+        OrderStatus.Returned => Order(status, "Returned", Color.Warning, Icons.Material.Filled.AssignmentReturned),
+        OrderStatus.PaymentFailed => Order(status, "Payment failed", Color.Error, Icons.Material.Filled.CreditCardOff),
+        OrderStatus.Cancelled => Order(status, "Cancelled", Color.Error, Icons.Material.Filled.Cancel),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "An order status without a look."),
+    };
+
+    /// <summary>A payment's status; no payment at all reads "NONE".</summary>
+    public static StatusLook Of(PaymentStatus? status) => status switch
+    {
+        null => new("NONE", "No payment", Color.Default, Icons.Material.Filled.Remove),
+        PaymentStatus.Authorized => Payment(status.Value, "Authorized, not charged yet", Color.Info, Icons.Material.Filled.CreditScore),
+        PaymentStatus.Captured => Payment(status.Value, "Charged", Color.Success, Icons.Material.Filled.Payments),
+        PaymentStatus.Voided => Payment(status.Value, "Voided", Color.Default, Icons.Material.Filled.MoneyOff),
+        PaymentStatus.Refunded => Payment(status.Value, "Refunded", Color.Warning, Icons.Material.Filled.CurrencyExchange),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A payment status without a look."),
+    };
+
+    /// <summary>A promo code's state now (<see cref="PromoDisplay.StateOf"/>).</summary>
+    public static StatusLook Of(PromoState state) => state switch
+    {
+        PromoState.Active => new("active", "Active", Color.Success, Icons.Material.Filled.CheckCircle),
+        PromoState.Scheduled => new("scheduled", "Scheduled", Color.Info, Icons.Material.Filled.Schedule),
+        PromoState.Expired => new("expired", "Expired", Color.Warning, Icons.Material.Filled.EventBusy),
+        PromoState.UsedUp => new("used up", "Used up", Color.Warning, Icons.Material.Filled.Block),
+        PromoState.Disabled => new("disabled", "Disabled", Color.Default, Icons.Material.Filled.DoNotDisturb),
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "A promo state without a look."),
+    };
+
+    /// <summary>An invariant check of the dashboard: it holds (no offending row) or it is broken.</summary>
+    public static StatusLook OfCheck(bool holds) => holds
+        ? new("holds", "Holds", Color.Success, Icons.Material.Filled.CheckCircle)
+        : new("broken", "Broken", Color.Error, Icons.Material.Filled.Error);
+
+    /// <summary>An active hold whose payment has started: it ends with the payment, not by an admin's release.</summary>
+    public static readonly StatusLook PayingHold = new("paying", "Payment in progress", Color.Info, Icons.Material.Filled.HourglassTop);
+
+    /// <summary>A problem with a line of the cart, shown beside it with its fix.</summary>
+    public static StatusLook Of(CartProblemKind kind) => kind switch
+    {
+        CartProblemKind.ItemUnavailable => new("unavailable", "No longer sold", Color.Error, Icons.Material.Filled.RemoveShoppingCart),
+        CartProblemKind.PriceChanged => new("price-changed", "Price changed", Color.Warning, Icons.Material.Filled.Warning),
+        CartProblemKind.InsufficientStock => new("insufficient-stock", "Not enough in stock", Color.Warning, Icons.Material.Filled.Warning),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A cart problem without a look."),
+    };
+
+    /// <summary>A product none of which is left to buy.</summary>
+    public static readonly StatusLook OutOfStock = new("out-of-stock", "Out of stock", Color.Error, Icons.Material.Filled.RemoveShoppingCart);
+
+    /// <summary>A product with only a few units left.</summary>
+    public static readonly StatusLook LowStock = new("low-stock", "Only a few left", Color.Warning, Icons.Material.Filled.Warning);
+
+    private static StatusLook Order(OrderStatus status, string label, Color color, string icon) => new(status.WireName(), label, color, icon);
+
+    private static StatusLook Payment(PaymentStatus status, string label, Color color, string icon) => new(OrderResponse.Wire(status), label, color, icon);
+}
