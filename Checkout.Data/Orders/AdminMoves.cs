@@ -18,8 +18,6 @@ public enum AdminIdleReason
 {
     /// <summary>Delivered: it moves on only when the shopper starts a return.</summary>
     WaitsForShopper,
-    /// <summary>Its payment is in progress: the checkout moves it on.</summary>
-    WaitsForCheckout,
     /// <summary>Cancelled or returned, with no money left to give back.</summary>
     Closed,
 }
@@ -67,7 +65,6 @@ public sealed record AdminMoves(IReadOnlyList<AdminMove> Moves, AdminIdleReason?
         return new AdminMoves([], order.Status switch
         {
             OrderStatus.Delivered => AdminIdleReason.WaitsForShopper,
-            OrderStatus.Pending or OrderStatus.PaymentAuthorized => AdminIdleReason.WaitsForCheckout,
             _ => AdminIdleReason.Closed,
         });
     }

@@ -35,7 +35,6 @@ public static class AdminMoveDisplay
     public static string Idle(AdminIdleReason reason) => reason switch
     {
         AdminIdleReason.WaitsForShopper => "Nothing to do: a delivered order moves on only when the shopper starts a return.",
-        AdminIdleReason.WaitsForCheckout => "Payment is in progress; the checkout moves this order on.",
         _ => "Nothing to do: this order is closed.",
     };
 
