@@ -24,9 +24,6 @@ public sealed class TransitionTable<TStatus>
 
     public IReadOnlyList<TStatus> From(TStatus from) => _allowed[from];
 
-    /// <summary>Statuses that nothing leaves.</summary>
-    public bool IsTerminal(TStatus status) => _allowed[status].Count == 0;
-
     /// <summary>Throws unless every <paramref name="from"/> may move to <paramref name="to"/>; called by a ledger before it writes.</summary>
     public void Require(TStatus to, params ReadOnlySpan<TStatus> from)
     {
