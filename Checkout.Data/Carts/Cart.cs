@@ -97,30 +97,6 @@ public sealed class Cart
         return null;
     }
 
-    /// <summary>
-    /// Removes what an authorized order bought (anything added since stays, for the next cart to take over). The cart
-    /// is closed by then: its status moved in the same transaction, by <see cref="CartLedger.CheckOutAsync"/>.
-    /// </summary>
-    internal void TakeOut(IEnumerable<(string Sku, int Quantity)> ordered)
-    {
-        foreach (var (sku, quantity) in ordered)
-        {
-            var line = _lines.Find(l => l.Sku == sku);
-            if (line is null)
-            {
-                continue;
-            }
-            if (line.Quantity <= quantity)
-            {
-                _lines.Remove(line);
-            }
-            else
-            {
-                line.ChangeQuantity(line.Quantity - quantity);
-            }
-        }
-    }
-
     /// <summary>The shopper accepts the current price of a line.</summary>
     public Error? AcceptPrice(string sku, long priceMinor, DateTimeOffset now)
     {

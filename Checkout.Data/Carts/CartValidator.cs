@@ -10,13 +10,23 @@ public sealed record StockShortage(string Sku, int Requested, int Available);
 /// <summary>Prices a cart from the database and lists what is wrong with it. A client's price is never read.</summary>
 internal static class CartValidator
 {
-    public static async Task<CartView> PriceAsync(CheckoutDbContext db, Cart cart, CancellationToken ct)
-    {
-        var skus = cart.Lines.Select(l => l.Sku).ToList();
-        var stock = await db.Products.AsNoTracking()
+    private static readonly CompiledQuery<Func<CheckoutDbContext, List<string>, IAsyncEnumerable<StockRow>>> Stock = new(() =>
+        EF.CompileAsyncQuery((CheckoutDbContext db, List<string> skus) => db.Products.AsNoTracking()
             .Where(p => skus.Contains(p.Sku) && p.Active)
-            .Join(db.Inventory, p => p.Sku, i => i.Sku, (p, i) => new { Product = p, i.Quantity })
-            .ToDictionaryAsync(x => x.Product.Sku, ct);
+            .Join(db.Inventory, p => p.Sku, i => i.Sku, (p, i) => new StockRow(p, i.Quantity))));
+
+    public static async Task<CartView> PriceAsync(CheckoutDbContext db, Cart cart, CancellationToken ct) =>
+        (await PriceWithCategoriesAsync(db, cart, ct)).View;
+
+    /// <summary>As <see cref="PriceAsync"/>, with each priced product's category (what promo scopes match), from the same read.</summary>
+    public static async Task<(CartView View, IReadOnlyDictionary<string, string> Categories)> PriceWithCategoriesAsync(
+        CheckoutDbContext db, Cart cart, CancellationToken ct)
+    {
+        var stock = new Dictionary<string, StockRow>(StringComparer.Ordinal);
+        await foreach (var item in Stock.For(db)(db, [.. cart.Lines.Select(l => l.Sku)]).WithCancellation(ct))
+        {
+            stock[item.Product.Sku] = item;
+        }
 
         var lines = new List<CartLineView>();
         var problems = new List<CartProblem>();
@@ -46,11 +56,14 @@ internal static class CartValidator
                     Available: item.Quantity));
             }
         }
-        return new CartView(cart.Id, lines, lines.Sum(l => l.LineTotalMinor), currency, problems, cart.Status);
+        var view = new CartView(cart.Id, lines, lines.Sum(l => l.LineTotalMinor), currency, problems, cart.Status);
+        return (view, stock.ToDictionary(s => s.Key, s => s.Value.Product.Category, StringComparer.Ordinal));
     }
 
     public static Error OutOfStock(IReadOnlyList<StockShortage> shortages) => new(
         ErrorCodes.OutOfStock,
         string.Join(" ", shortages.Select(s => s.Available == 0 ? $"{s.Sku} is sold out." : $"Only {s.Available} of {s.Sku} left.")),
         new Dictionary<string, object?> { ["shortages"] = shortages });
+
+    private sealed record StockRow(Product Product, int Quantity);
 }

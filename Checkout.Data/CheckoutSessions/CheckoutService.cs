@@ -65,13 +65,15 @@ public sealed class CheckoutService(
         var sessionId = request.CheckoutSessionId ?? Guid.CreateVersion7(clock.GetUtcNow());
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One connection for the whole use case, its reads and its transaction.
+        await db.Database.OpenConnectionAsync(ct);
         // Only a client-minted id can name a session that exists already; one minted just now cannot.
         if (request.CheckoutSessionId is not null && await ExistingAsync(db, sessionId, request.CartId, ct) is { } existing)
         {
             return Found(existing);
         }
 
-        var cart = await db.Carts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CartId, ct);
+        var cart = await CartQueries.ById(db, request.CartId, ct);
         if (cart is null)
         {
             return Error.NotFound("The cart");
@@ -80,8 +82,7 @@ public sealed class CheckoutService(
         {
             return Cart.Closed();
         }
-        var open = await db.CheckoutSessions.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.CartId == cart.Id && s.Status == CheckoutSessionStatus.Open, ct);
+        var open = await SessionQueries.OpenOfCart(db, cart.Id, ct);
         if (open is not null && open.HoldExpiresAt > clock.GetUtcNow() && (open.HoldExtended || IsSameRequest(open, cart, email, name, promoCode)))
         {
             return new StartedCheckout(ToView(open), Created: false);
@@ -92,6 +93,16 @@ public sealed class CheckoutService(
             return quoteResult.Error;
         }
         var (quote, promo) = quoteResult.Value;
+
+        // Redis first, before any transaction: a hot SKU sold out there costs no table at all. A claim's unit comes from
+        // its offer's hold, which Redis counted out when the offer was made: a claiming start asks the database alone.
+        var lines = quote.Lines.Select(l => (l.Sku, l.Quantity)).ToList();
+        if (request.WaitlistEntryId is null && await HoldLedger.TakeHotAsync(db, lines) is { Count: > 0 } soldOut)
+        {
+            await HoldLedger.GiveBackHotAsync(db);
+            metrics.OversellRejected();
+            return CartValidator.OutOfStock([.. soldOut.Select(s => new StockShortage(s.Sku, s.Quantity, s.Left))]);
+        }
 
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
@@ -108,7 +119,7 @@ public sealed class CheckoutService(
             await tx.RollbackAsync(ct);
             return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
         }
-        var shortSkus = await HoldLedger.PlaceAsync(db, sessionId, quote.Lines.Select(l => (l.Sku, l.Quantity)), now, expiresAt, ct);
+        var shortSkus = await HoldLedger.PlaceAsync(db, sessionId, lines, now, expiresAt, ct);
         if (shortSkus.Count > 0)
         {
             await tx.RollbackAsync(ct);
@@ -129,17 +140,15 @@ public sealed class CheckoutService(
         }
 
         var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt);
-        db.CheckoutSessions.Add(session);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SessionLedger.StartAsync(db, session, ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
             // Another start of this cart (or of this very session) won: its holds stand and ours roll back.
             await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
             return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } winner
                 ? Found(winner)
                 : throw new InvalidOperationException("The checkout that won a duplicate start vanished.", e);
@@ -183,8 +192,7 @@ public sealed class CheckoutService(
     /// <summary>The cart's open checkout, else the one named by <paramref name="sessionId"/> (a replay of a start).</summary>
     private async Task<Result<CheckoutView>?> OpenOrExistingAsync(CheckoutDbContext db, Guid cartId, Guid sessionId, CancellationToken ct)
     {
-        var open = await db.CheckoutSessions.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.CartId == cartId && s.Status == CheckoutSessionStatus.Open, ct);
+        var open = await SessionQueries.OpenOfCart(db, cartId, ct);
         return open is not null ? ToView(open) : await ExistingAsync(db, sessionId, cartId, ct);
     }
 
@@ -231,7 +239,6 @@ public sealed class CheckoutService(
                 await tx.RollbackAsync(ct);
                 return refused;
             }
-            await db.SaveChangesAsync(ct);
         }
         if (!await SessionLedger.RepriceAsync(db, session.Id, promo?.Code, quote, clock.GetUtcNow(), ct))
         {
@@ -256,7 +263,7 @@ public sealed class CheckoutService(
     public async Task<Result<CheckoutView>> GetAsync(Guid checkoutSessionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
+        var session = await SessionQueries.ById(db, checkoutSessionId, ct);
         return session is null ? Error.NotFound("The checkout") : ToView(session);
     }
 
@@ -297,7 +304,7 @@ public sealed class CheckoutService(
 
     private async Task<Result<CheckoutView>?> ExistingAsync(CheckoutDbContext db, Guid sessionId, Guid cartId, CancellationToken ct)
     {
-        var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, ct);
+        var session = await SessionQueries.ById(db, sessionId, ct);
         if (session is null)
         {
             return null;

@@ -16,7 +16,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
     /// <summary>The cart's quote, or why it cannot be checked out (empty, unavailable items, changed prices, a promo refused).</summary>
     public async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, CancellationToken ct)
     {
-        var view = await CartValidator.PriceAsync(db, cart, ct);
+        var (view, categories) = await CartValidator.PriceWithCategoriesAsync(db, cart, ct);
         if (view.IsEmpty && view.Problems.Count == 0)
         {
             return new Error(ErrorCodes.InvalidCart, "The cart is empty.");
@@ -33,7 +33,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
                 new Dictionary<string, object?> { ["problems"] = priceChanges });
         }
 
-        var lines = await LinesAsync(db, view.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
+        List<QuoteLine> lines = [.. view.Lines.Select(l => new QuoteLine(l.Sku, l.Name, categories[l.Sku], l.Quantity, l.UnitPriceMinor))];
         return await PriceAsync(db, lines, view.Currency, promoCode, ct);
     }
 

@@ -34,9 +34,14 @@ internal static class SessionLedger
     /// </summary>
     public static async Task<bool> ExtendForPaymentAsync(CheckoutDbContext db, Guid sessionId, DateTimeOffset now, DateTimeOffset to, CancellationToken ct)
     {
-        var extended = await db.CheckoutSessions
-            .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && !s.HoldExtended && s.HoldExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.HoldExpiresAt, to).SetProperty(x => x.HoldExtended, true), ct) == 1;
+        var extended = await db.ExecuteAsync(
+            """
+            UPDATE "checkout_sessions" SET "HoldExpiresAt" = {3}, "HoldExtended" = {4}
+            WHERE "Id" = {0} AND "Status" = {1} AND "HoldExtended" = {5} AND "HoldExpiresAt" > {2}
+            """,
+            ct, Column(nameof(CheckoutSession.Id), sessionId), Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Open),
+            Column(nameof(CheckoutSession.HoldExpiresAt), now), Column(nameof(CheckoutSession.HoldExpiresAt), to),
+            Column(nameof(CheckoutSession.HoldExtended), true), Column(nameof(CheckoutSession.HoldExtended), false)) == 1;
         if (extended)
         {
             await HoldLedger.ExtendAsync(db, sessionId, to, ct);
@@ -61,9 +66,10 @@ internal static class SessionLedger
     public static async Task<bool> CompleteAsync(CheckoutDbContext db, CheckoutSession session, DateTimeOffset now, CancellationToken ct)
     {
         CheckoutSessionTransitions.Table.Require(CheckoutSessionStatus.Completed, CheckoutSessionStatus.Open);
-        var completed = await db.CheckoutSessions
-            .Where(s => s.Id == session.Id && s.Status == CheckoutSessionStatus.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, CheckoutSessionStatus.Completed), ct) == 1;
+        var completed = await db.ExecuteAsync(
+            """UPDATE "checkout_sessions" SET "Status" = {2} WHERE "Id" = {0} AND "Status" = {1}""",
+            ct, Column(nameof(CheckoutSession.Id), session.Id), Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Open),
+            Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Completed)) == 1;
         if (!completed || !await HoldLedger.ConvertAsync(db, session.Id, session.Lines.Select(l => (l.Sku, l.Quantity)), now, ct))
         {
             return false;
@@ -110,4 +116,13 @@ internal static class SessionLedger
         await PromoLedger.ReleaseAsync(db, sessionId, ct);
         return true;
     }
+
+    /// <summary>Inserts a new open session with its lines, inside the transaction that holds its units.</summary>
+    public static async Task StartAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
+    {
+        await db.InsertAsync(session, ct);
+        await db.InsertAllAsync(session.Lines, ct);
+    }
+
+    private static Statements.Value Column(string property, object? value) => Statements.Value.Of<CheckoutSession>(property, value);
 }

@@ -30,12 +30,12 @@ public enum HotTake
 /// </summary>
 public sealed partial class RedisCounters : IDisposable
 {
-    // Returns {status, epoch}: status 1 taken, -2 too few, -1 no counter.
+    // Returns {status, epoch, left}: status 1 taken, -2 too few (left: how many there are), -1 no counter.
     private const string TakeScript = """
         local n = redis.call('HGET', KEYS[1], 'n')
         if not n then return {-1, ''} end
         local e = redis.call('HGET', KEYS[1], 'e')
-        if tonumber(n) < tonumber(ARGV[1]) then return {-2, e} end
+        if tonumber(n) < tonumber(ARGV[1]) then return {-2, e, tonumber(n)} end
         redis.call('HINCRBY', KEYS[1], 'n', -tonumber(ARGV[1]))
         return {1, e}
         """;
@@ -95,18 +95,21 @@ public sealed partial class RedisCounters : IDisposable
     /// <summary>How many takes Redis has answered with units since start.</summary>
     public long Taken => Interlocked.Read(ref _taken);
 
-    /// <summary>Takes <paramref name="quantity"/> units ahead of the database, recording them on the transaction's work.</summary>
-    internal Task<HotTake> TryTakeAsync(HotStockWork work, string sku, int quantity) => TakeAsync(work, StockName(sku), quantity);
+    /// <summary>
+    /// Takes <paramref name="quantity"/> units ahead of the database, recording them on the work; when there are too few,
+    /// also says how many there are.
+    /// </summary>
+    internal Task<(HotTake Outcome, int Left)> TryTakeAsync(HotStockWork work, string sku, int quantity) => TakeAsync(work, StockName(sku), quantity);
 
     /// <summary>Takes one use of the code ahead of the database, recording it on the transaction's work.</summary>
-    internal Task<HotTake> TryTakePromoAsync(HotStockWork work, string code) => TakeAsync(work, PromoName(code), 1);
+    internal async Task<HotTake> TryTakePromoAsync(HotStockWork work, string code) => (await TakeAsync(work, PromoName(code), 1)).Outcome;
 
-    private async Task<HotTake> TakeAsync(HotStockWork work, string counter, int quantity)
+    private async Task<(HotTake Outcome, int Left)> TakeAsync(HotStockWork work, string counter, int quantity)
     {
         var reply = await EvaluateAsync(TakeScript, counter, quantity);
         if (reply is null)
         {
-            return HotTake.Unavailable;
+            return (HotTake.Unavailable, 0);
         }
         var parts = (RedisResult[])reply!;
         switch ((int)parts[0])
@@ -114,11 +117,11 @@ public sealed partial class RedisCounters : IDisposable
             case 1:
                 work.Taken.Add((counter, quantity, (string)parts[1]!));
                 Interlocked.Increment(ref _taken);
-                return HotTake.Taken;
+                return (HotTake.Taken, 0);
             case -2:
-                return HotTake.SoldOut;
+                return (HotTake.SoldOut, Math.Max(0, (int)parts[2]));
             default:
-                return HotTake.Unavailable;
+                return (HotTake.Unavailable, 0);
         }
     }
 

@@ -25,9 +25,41 @@ public static class HoldTransitions
 internal static class HoldLedger
 {
     /// <summary>
-    /// Reserves every line for the checkout and adds its holds (saved with the caller's next save). All or nothing:
-    /// returns the SKUs that were short, and then the caller rolls back. A hot SKU asks Redis first: sold out there,
-    /// the database is spared the write.
+    /// Before any transaction: asks Redis for the units of the hot SKUs among <paramref name="lines"/>, recording what
+    /// it gave on the context (settled at the commit that reserves them in the database, given back by
+    /// <see cref="GiveBackHotAsync"/> or a rollback otherwise). Returns the SKUs Redis says are sold out: then the
+    /// caller answers out of stock (with what Redis says is left) without touching a table.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Sku, int Quantity, int Left)>> TakeHotAsync(
+        CheckoutDbContext db, IEnumerable<(string Sku, int Quantity)> lines)
+    {
+        var soldOut = new List<(string Sku, int Quantity, int Left)>();
+        if (db.Counters is not { } counters)
+        {
+            return soldOut;
+        }
+        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            if (counters.IsHot(sku) && await counters.TryTakeAsync(db.HotWork, sku, quantity) is (HotTake.SoldOut, var left))
+            {
+                soldOut.Add((sku, quantity, left));
+            }
+        }
+        return soldOut;
+    }
+
+    /// <summary>Gives back what <see cref="TakeHotAsync"/> took when the start goes no further.</summary>
+    public static async Task GiveBackHotAsync(CheckoutDbContext db)
+    {
+        if (db.Counters is { } counters && !db.HotWork.IsEmpty)
+        {
+            await counters.UndoAsync(db.HotWork);
+        }
+    }
+
+    /// <summary>
+    /// Reserves every line for the checkout in the database (its guard, whatever Redis said) and inserts its holds.
+    /// All or nothing: returns the SKUs that were short, and then the caller rolls back.
     /// </summary>
     public static async Task<IReadOnlyList<string>> PlaceAsync(
         CheckoutDbContext db, Guid checkoutSessionId, IEnumerable<(string Sku, int Quantity)> lines, DateTimeOffset now, DateTimeOffset expiresAt,
@@ -37,16 +69,14 @@ internal static class HoldLedger
         var shortSkus = new List<string>();
         foreach (var (sku, quantity) in ordered)
         {
-            var soldOutInRedis = db.Counters is { } counters && counters.IsHot(sku)
-                && await counters.TryTakeAsync(db.HotWork, sku, quantity) == HotTake.SoldOut;
-            if (soldOutInRedis || !await StockLedger.TryReserveAsync(db, sku, quantity, ct))
+            if (!await StockLedger.TryReserveAsync(db, sku, quantity, ct))
             {
                 shortSkus.Add(sku);
             }
         }
         if (shortSkus.Count == 0)
         {
-            db.Holds.AddRange(ordered.Select(l => Hold.ForCheckout(checkoutSessionId, l.Sku, l.Quantity, now, expiresAt)));
+            await db.InsertAllAsync(ordered.Select(l => Hold.ForCheckout(checkoutSessionId, l.Sku, l.Quantity, now, expiresAt)).ToList(), ct);
         }
         return shortSkus;
     }
@@ -57,9 +87,10 @@ internal static class HoldLedger
 
     /// <summary>Moves the expiry of the checkout's active holds to <paramref name="to"/> and marks them extended (payment started).</summary>
     public static Task ExtendAsync(CheckoutDbContext db, Guid checkoutSessionId, DateTimeOffset to, CancellationToken ct) =>
-        db.Holds
-            .Where(h => h.CheckoutSessionId == checkoutSessionId && h.Status == HoldStatus.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.ExpiresAt, to).SetProperty(h => h.Extended, true), ct);
+        db.ExecuteAsync(
+            """UPDATE "holds" SET "ExpiresAt" = {1}, "Extended" = {2} WHERE "CheckoutSessionId" = {0} AND "Status" = {3}""",
+            ct, Column(nameof(Hold.CheckoutSessionId), checkoutSessionId), Column(nameof(Hold.ExpiresAt), to),
+            Column(nameof(Hold.Extended), true), Column(nameof(Hold.Status), HoldStatus.Active));
 
     /// <summary>
     /// Active → Released for each of the owner's active holds (only the expired ones when <paramref name="expiredOnly"/>),
@@ -96,19 +127,25 @@ internal static class HoldLedger
         CheckoutDbContext db, Guid checkoutSessionId, IEnumerable<(string Sku, int Quantity)> lines, DateTimeOffset now, CancellationToken ct)
     {
         HoldTransitions.Table.Require(HoldStatus.Converted, HoldStatus.Active);
-        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        var ordered = lines.OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
+        // One statement for all of them: a checkout holds each SKU once (a unique index), so every line's hold moved or the
+        // caller rolls back.
+        var converted = await db.ExecuteAsync(
+            """UPDATE "holds" SET "Status" = {1}, "ClosedAt" = {2} WHERE "CheckoutSessionId" = {0} AND "Status" = {3}""",
+            ct, Column(nameof(Hold.CheckoutSessionId), checkoutSessionId), Column(nameof(Hold.Status), HoldStatus.Converted),
+            Column(nameof(Hold.ClosedAt), now), Column(nameof(Hold.Status), HoldStatus.Active));
+        if (converted != ordered.Count)
         {
-            var won = await db.Holds
-                .Where(h => h.CheckoutSessionId == checkoutSessionId && h.Sku == sku && h.Status == HoldStatus.Active)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HoldStatus.Converted).SetProperty(h => h.ClosedAt, now), ct) == 1;
-            if (!won)
-            {
-                return false;
-            }
+            return false;
+        }
+        foreach (var (sku, quantity) in ordered)
+        {
             await StockLedger.SellReservedAsync(db, sku, quantity, ct);
         }
         return true;
     }
+
+    private static Statements.Value Column(string property, object? value) => Statements.Value.Of<Hold>(property, value);
 
     private static Expression<Func<Hold, bool>> OwnedBy(HoldOwner owner) => owner.Kind == HoldOwnerKind.Checkout
         ? h => h.CheckoutSessionId == owner.Id

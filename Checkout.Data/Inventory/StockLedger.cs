@@ -1,5 +1,4 @@
 using Checkout.Data.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Inventory;
 
@@ -12,11 +11,9 @@ internal static class StockLedger
     /// <summary><c>UPDATE inventory SET quantity = quantity - n, reserved = reserved + n WHERE sku = s AND quantity &gt;= n</c>.</summary>
     public static async Task<bool> TryReserveAsync(CheckoutDbContext db, string sku, int quantity, CancellationToken ct)
     {
-        var reserved = await db.Inventory
-            .Where(i => i.Sku == sku && i.Quantity >= quantity)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Quantity, i => i.Quantity - quantity)
-                .SetProperty(i => i.Reserved, i => i.Reserved + quantity), ct) == 1;
+        var reserved = await db.ExecuteAsync(
+            """UPDATE "inventory" SET "Quantity" = "Quantity" - {1}, "Reserved" = "Reserved" + {1} WHERE "Sku" = {0} AND "Quantity" >= {1}""",
+            ct, Sku(sku), Units(quantity)) == 1;
         if (reserved)
         {
             db.AvailableMoved(sku, -quantity);
@@ -47,15 +44,16 @@ internal static class StockLedger
         {
             return;
         }
-        await db.Inventory
-            .Where(i => i.Sku == sku)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Quantity, i => i.Quantity + availableDelta)
-                .SetProperty(i => i.Reserved, i => i.Reserved + reservedDelta)
-                .SetProperty(i => i.Sold, i => i.Sold + soldDelta), ct);
+        await db.ExecuteAsync(
+            """UPDATE "inventory" SET "Quantity" = "Quantity" + {1}, "Reserved" = "Reserved" + {2}, "Sold" = "Sold" + {3} WHERE "Sku" = {0}""",
+            ct, Sku(sku), Units(availableDelta), Units(reservedDelta), Units(soldDelta));
         if (availableDelta != 0)
         {
             db.AvailableMoved(sku, availableDelta);
         }
     }
+
+    private static Statements.Value Sku(string sku) => Statements.Value.Of<InventoryItem>(nameof(InventoryItem.Sku), sku);
+
+    private static Statements.Value Units(int units) => Statements.Value.Of<InventoryItem>(nameof(InventoryItem.Quantity), units);
 }

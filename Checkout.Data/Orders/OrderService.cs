@@ -215,17 +215,19 @@ public sealed class OrderService(
         {
             return null;
         }
-        var payment = await db.Payments.AsNoTracking()
-            .Where(p => p.OrderId == order.Id)
-            .Select(p => new PaymentView(p.Status, p.AmountMinor, p.CapturedMinor, p.RefundedMinor, p.CardBrand, p.CardLast4))
-            .FirstOrDefaultAsync(ct);
-        return new OrderView(
-            order.Id, order.Number, order.CheckoutSessionId, order.Status, order.Version, order.Email,
-            [.. order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
-            order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor, order.TotalMinor, order.Currency, order.PromoCode,
-            order.TrackingNumber, order.CreatedAt, payment,
+        var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == order.Id, ct);
+        return View(order, order.Status, order.Version, payment,
             [.. order.History.OrderBy(h => h.Id).Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason))]);
     }
+
+    /// <summary>The view of an order in <paramref name="status"/>, with its payment and its history (oldest first).</summary>
+    internal static OrderView View(Order order, OrderStatus status, int version, Payment? payment, IReadOnlyList<OrderHistoryView> history) => new(
+        order.Id, order.Number, order.CheckoutSessionId, status, version, order.Email,
+        [.. order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
+        order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor, order.TotalMinor, order.Currency, order.PromoCode,
+        order.TrackingNumber, order.CreatedAt,
+        payment is null ? null : new PaymentView(payment.Status, payment.AmountMinor, payment.CapturedMinor, payment.RefundedMinor, payment.CardBrand, payment.CardLast4),
+        history);
 }
 
 /// <summary>The compare-and-set write of a status change, shared by placement and later transitions.</summary>
@@ -237,18 +239,27 @@ internal static class OrderLedger
     {
         OrderTransitions.Table.Require(to, from);
         var tracking = to == OrderStatus.Shipped ? request.TrackingNumber : null;
-        var changed = await db.Orders
-            .Where(o => o.Id == orderId && o.Status == from)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(o => o.Status, to)
-                .SetProperty(o => o.Version, o => o.Version + 1)
-                .SetProperty(o => o.UpdatedAt, now)
-                .SetProperty(o => o.TrackingNumber, o => tracking ?? o.TrackingNumber), ct) == 1;
+        var changed = await db.ExecuteAsync(
+            """
+            UPDATE "orders" SET "Status" = {2}, "Version" = "Version" + 1, "UpdatedAt" = {3}, "TrackingNumber" = COALESCE({4}, "TrackingNumber")
+            WHERE "Id" = {0} AND "Status" = {1}
+            """,
+            ct, Column(nameof(Order.Id), orderId), Column(nameof(Order.Status), from), Column(nameof(Order.Status), to),
+            Column(nameof(Order.UpdatedAt), now), Column(nameof(Order.TrackingNumber), tracking)) == 1;
         if (changed)
         {
-            db.OrderStatusChanges.Add(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason, request.RequestId));
-            await db.SaveChangesAsync(ct);
+            await db.InsertAsync(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason, request.RequestId), ct);
         }
         return changed;
     }
+
+    /// <summary>Inserts a new order with its lines and its first status change (Pending).</summary>
+    public static async Task PlaceAsync(CheckoutDbContext db, Order order, CancellationToken ct)
+    {
+        await db.InsertAsync(order, ct);
+        await db.InsertAllAsync(order.Lines, ct);
+        await db.InsertAllAsync(order.History, ct);
+    }
+
+    private static Statements.Value Column(string property, object? value) => Statements.Value.Of<Order>(property, value);
 }

@@ -51,16 +51,19 @@ public sealed class PlaceOrderService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
-        return order.Status == OrderStatus.PaymentAuthorized && (await CaptureAsync(db, order, ct)).Confirmed;
+        return order.Status == OrderStatus.PaymentAuthorized && (await CaptureAsync(db, order, null, ct)).Confirmed;
     }
 
     private async Task<Result<PlacedOrder>> PlaceOnceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);
+        // One connection for every read and transaction of the call.
+        await db.Database.OpenConnectionAsync(ct);
+        var trail = new Trail();
+        var order = await OfSession(db, checkoutSessionId, ct);
         if (order is null)
         {
-            var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
+            var session = await SessionQueries.ById(db, checkoutSessionId, ct);
             if (session is null)
             {
                 return Error.NotFound("The checkout");
@@ -69,22 +72,15 @@ public sealed class PlaceOrderService(
             {
                 return cardError;
             }
-            if (await ExtendHoldForPaymentAsync(db, session, ct) is { } holdError)
+            var opened = await OpenAsync(db, session, trail, ct);
+            if (!opened.IsSuccess)
             {
-                // A concurrent call may have placed the order and closed the session meanwhile: then its order is the answer.
-                order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.CheckoutSessionId == checkoutSessionId, ct);
-                if (order is null)
-                {
-                    return holdError;
-                }
+                return opened.Error;
             }
-            else
-            {
-                order = await CreatePendingOrderAsync(db, session, ct);
-            }
+            order = opened.Value;
         }
 
-        var (advanced, confirmedHere) = await AdvanceAsync(db, order, card, ct);
+        var (advanced, confirmedHere) = await AdvanceAsync(db, order, card, trail, ct);
         if (!advanced.IsSuccess)
         {
             return advanced.Error;
@@ -98,63 +94,71 @@ public sealed class PlaceOrderService(
         return new PlacedOrder(advanced.Value, Replayed: !confirmedHere);
     }
 
+    private static readonly CompiledQuery<Func<CheckoutDbContext, Guid, CancellationToken, Task<Order?>>> OfSessionQuery = new(() =>
+        EF.CompileAsyncQuery((CheckoutDbContext db, Guid sessionId, CancellationToken ct) =>
+            db.Orders.AsNoTracking().FirstOrDefault(o => o.CheckoutSessionId == sessionId)));
+
+    private static Task<Order?> OfSession(CheckoutDbContext db, Guid sessionId, CancellationToken ct) => OfSessionQuery.For(db)(db, sessionId, ct);
+
     /// <summary>
-    /// Extends the hold once, atomically, so that it cannot expire while the gateway answers. A retry finds it
-    /// already extended and goes on while it is still valid.
+    /// Starts paying, in one transaction: the hold is extended once (so that it cannot expire while the gateway
+    /// answers) and the order is placed PENDING. A retry finds the hold extended already and, while it is still valid,
+    /// places the order alone. Whenever the order cannot be placed here, the one a concurrent call placed (the unique
+    /// index on the session decides) is the answer.
     /// </summary>
-    private async Task<Error?> ExtendHoldForPaymentAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
+    private async Task<Result<Order>> OpenAsync(CheckoutDbContext db, CheckoutSession session, Trail trail, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (session.Status != CheckoutSessionStatus.Open)
+        if (session.Status != CheckoutSessionStatus.Open || session.HoldExpiresAt <= now)
         {
-            return session.Status == CheckoutSessionStatus.Expired
+            return await PlacedByOtherAsync(db, session.Id, session.Status is CheckoutSessionStatus.Open or CheckoutSessionStatus.Expired
                 ? HoldExpired()
-                : new Error(ErrorCodes.CheckoutClosed, "This checkout is closed; start a new one.");
-        }
-        if (session.HoldExpiresAt <= now)
-        {
-            return HoldExpired();
+                : new Error(ErrorCodes.CheckoutClosed, "This checkout is closed; start a new one."), ct);
         }
         var extendedTo = session.HoldExpiresAt > now + options.Value.PaymentGrace ? session.HoldExpiresAt : now + options.Value.PaymentGrace;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await SessionLedger.ExtendForPaymentAsync(db, session.Id, now, extendedTo, ct))
-        {
-            await tx.CommitAsync(ct);
-            await events.PublishAsync(new HoldExtended(session.Id, extendedTo));
-            return null;
-        }
-        await tx.RollbackAsync(ct);
-        var current = await db.CheckoutSessions.AsNoTracking().FirstAsync(s => s.Id == session.Id, ct);
-        return current.Status == CheckoutSessionStatus.Open && current.HoldExpiresAt > now ? null : HoldExpired();
-    }
-
-    private async Task<Order> CreatePendingOrderAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
-    {
-        var order = new Order(session, clock.GetUtcNow());
-        db.Orders.Add(order);
+        var order = new Order(session, now);
+        bool extended;
         try
         {
-            await db.SaveChangesAsync(ct);
-            return order;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            extended = await SessionLedger.ExtendForPaymentAsync(db, session.Id, now, extendedTo, ct);
+            if (!extended)
+            {
+                // Extended by an earlier attempt (then it goes on while the hold is valid), or closed meanwhile.
+                var current = await SessionQueries.ById(db, session.Id, ct);
+                if (current is not { Status: CheckoutSessionStatus.Open } || current.HoldExpiresAt <= now)
+                {
+                    await tx.RollbackAsync(ct);
+                    return await PlacedByOtherAsync(db, session.Id, HoldExpired(), ct);
+                }
+            }
+            await OrderLedger.PlaceAsync(db, order, ct);
+            await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
-            // The UNIQUE index on the session id decided the race: the other request's order is the order.
-            db.ChangeTracker.Clear();
-            return await db.Orders.AsNoTracking().SingleAsync(o => o.CheckoutSessionId == session.Id, ct);
+            return await PlacedByOtherAsync(db, session.Id, HoldExpired(), ct);
         }
-        finally
+        if (extended)
         {
-            db.ChangeTracker.Clear();
+            await events.PublishAsync(new HoldExtended(session.Id, extendedTo));
         }
+        trail.Placed(order, session);
+        return order;
     }
+
+    /// <summary>The order another call placed for the session, or <paramref name="otherwise"/> when there is none.</summary>
+    private static async Task<Result<Order>> PlacedByOtherAsync(CheckoutDbContext db, Guid sessionId, Error otherwise, CancellationToken ct) =>
+        await OfSession(db, sessionId, ct) is { } order ? order : otherwise;
 
     /// <summary>
     /// Takes the order one step at a time from whatever status it is in now; losing a compare-and-set just re-reads.
     /// Also says whether this call made the final step to CONFIRMED. After a step this call made itself, the order's
-    /// new status is known and is not read again.
+    /// new status is known and is not read again; when this call made every step, its answer is built from what it
+    /// wrote, without reading the order back.
     /// </summary>
-    private async Task<(Result<OrderView> Order, bool ConfirmedHere)> AdvanceAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
+    private async Task<(Result<OrderView> Order, bool ConfirmedHere)> AdvanceAsync(
+        CheckoutDbContext db, Order order, CardDetails card, Trail trail, CancellationToken ct)
     {
         var confirmedHere = false;
         var status = order.Status;
@@ -165,10 +169,10 @@ public sealed class PlaceOrderService(
             switch (status)
             {
                 case OrderStatus.Pending:
-                    (stop, movedTo) = await AuthorizeAsync(db, order, card, ct);
+                    (stop, movedTo) = await AuthorizeAsync(db, order, card, trail, ct);
                     break;
                 case OrderStatus.PaymentAuthorized:
-                    (stop, confirmedHere) = await CaptureAsync(db, order, ct);
+                    (stop, confirmedHere) = await CaptureAsync(db, order, trail, ct);
                     movedTo = confirmedHere ? OrderStatus.Confirmed : null;
                     break;
                 case OrderStatus.PaymentFailed or OrderStatus.Cancelled:
@@ -181,7 +185,7 @@ public sealed class PlaceOrderService(
             }
             if (status is not (OrderStatus.Pending or OrderStatus.PaymentAuthorized))
             {
-                return ((await OrderService.LoadViewAsync(db, o => o.Id == order.Id, ct))!, confirmedHere);
+                return (trail.View(status) ?? (await OrderService.LoadViewAsync(db, o => o.Id == order.Id, ct))!, confirmedHere);
             }
             if (movedTo is { } known)
             {
@@ -189,6 +193,7 @@ public sealed class PlaceOrderService(
             }
             else
             {
+                trail.Lost();
                 order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id, ct);
                 status = order.Status;
             }
@@ -196,7 +201,7 @@ public sealed class PlaceOrderService(
     }
 
     /// <summary>Authorizes and records it; says PAYMENT_AUTHORIZED when this call made that step, null when someone else moved the order.</summary>
-    private async Task<(Error? Stop, OrderStatus? MovedTo)> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, CancellationToken ct)
+    private async Task<(Error? Stop, OrderStatus? MovedTo)> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, Trail trail, CancellationToken ct)
     {
         faults.At(CheckoutFaultPoint.BeforeAuthorize, order.CheckoutSessionId);
         var result = await gateway.AuthorizeAsync(order.CheckoutSessionId.ToString(), order.TotalMinor, order.Currency, card, ct);
@@ -218,6 +223,7 @@ public sealed class PlaceOrderService(
                     }
                     await tx.CommitAsync(ct);
                 }
+                trail.Lost();
                 if (failed)
                 {
                     metrics.PaymentDeclined();
@@ -229,9 +235,12 @@ public sealed class PlaceOrderService(
         }
         faults.At(CheckoutFaultPoint.AuthorizedNotRecorded, order.CheckoutSessionId);
 
-        // Read before the write lock is taken: a session's lines never change, and whether it is still open is decided
-        // by the conditional UPDATE below. Its promo cannot change either: the hold was extended before payment.
-        var session = await db.CheckoutSessions.AsNoTracking().SingleAsync(s => s.Id == order.CheckoutSessionId, ct);
+        // Read before the write lock is taken (unless this call read it already): a session's lines never change, and
+        // whether it is still open is decided by the conditional UPDATE below. Its promo cannot change either: the
+        // hold was extended before payment.
+        var session = trail.Session ?? await SessionQueries.ById(db, order.CheckoutSessionId, ct) ?? throw new InvalidOperationException("An order's checkout vanished.");
+        // The card on record is the one the gateway authorized, whichever request's answer this is.
+        var payment = new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, result.Card ?? card.Summary, now);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (!await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, Checkout, ct))
@@ -246,8 +255,8 @@ public sealed class PlaceOrderService(
                 return (null, null);
             }
             // One cart, one order: the cart closes with its first authorized order (its row first, as a checkout
-            // start locks it first), and an order from a cart closed already is undone.
-            if (!await CartLedger.CheckOutAsync(db, session.CartId, now, ct))
+            // start locks it first), taking out what the order bought; an order from a cart closed already is undone.
+            if (!await CartLedger.CheckOutAsync(db, session.CartId, session.Lines.Select(l => (l.Sku, l.Quantity)), now, ct))
             {
                 await tx.RollbackAsync(ct);
                 return (await AbandonAsync(db, order, result.TransactionId!, CartAlreadyOrdered(), ct), null);
@@ -257,24 +266,11 @@ public sealed class PlaceOrderService(
                 await tx.RollbackAsync(ct);
                 return (await AbandonAsync(db, order, result.TransactionId!, HoldExpired(), ct), null);
             }
-            await TakeOrderedOutOfCartAsync(db, session, ct);
-            // The card on record is the one the gateway authorized, whichever request's answer this is.
-            db.Payments.Add(new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, result.Card ?? card.Summary, now));
-            await db.SaveChangesAsync(ct);
+            await PaymentLedger.AuthorizedAsync(db, payment, ct);
             await tx.CommitAsync(ct);
         }
-        db.ChangeTracker.Clear();
+        trail.Moved(OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, payment);
         return (null, OrderStatus.PaymentAuthorized);
-    }
-
-    /// <summary>
-    /// What the order bought leaves the (now closed) cart in the same transaction: what is left is what the shopper
-    /// added after starting the checkout, which the next cart takes over.
-    /// </summary>
-    private static async Task TakeOrderedOutOfCartAsync(CheckoutDbContext db, CheckoutSession session, CancellationToken ct)
-    {
-        var cart = await db.Carts.FirstAsync(c => c.Id == session.CartId, ct);
-        cart.TakeOut(session.Lines.Select(l => (l.Sku, l.Quantity)));
     }
 
     /// <summary>
@@ -283,7 +279,6 @@ public sealed class PlaceOrderService(
     /// </summary>
     private async Task<Error> AbandonAsync(CheckoutDbContext db, Order order, string authorizationId, Error why, CancellationToken ct)
     {
-        db.ChangeTracker.Clear();
         await gateway.VoidAsync($"void-{order.Id}", authorizationId, ct);
         var now = clock.GetUtcNow();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -297,11 +292,11 @@ public sealed class PlaceOrderService(
         return why;
     }
 
-    private async Task<(Error? Stop, bool Confirmed)> CaptureAsync(CheckoutDbContext db, Order order, CancellationToken ct)
+    /// <summary>Captures the recorded authorization (this call's, else the one on record) and confirms the order.</summary>
+    private async Task<(Error? Stop, bool Confirmed)> CaptureAsync(CheckoutDbContext db, Order order, Trail? trail, CancellationToken ct)
     {
         faults.At(CheckoutFaultPoint.RecordedNotCaptured, order.CheckoutSessionId);
-        db.ChangeTracker.Clear();
-        var payment = await db.Payments.SingleAsync(p => p.OrderId == order.Id, ct);
+        var payment = trail?.Payment ?? await db.Payments.AsNoTracking().SingleAsync(p => p.OrderId == order.Id, ct);
         var result = await gateway.CaptureAsync($"capture-{order.Id}", payment.AuthorizationId, payment.AmountMinor, ct);
         if (!result.Approved)
         {
@@ -314,18 +309,21 @@ public sealed class PlaceOrderService(
         if (confirmed)
         {
             payment.MarkCaptured(now);
-            db.OutboxMessages.Add(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now));
-            await db.SaveChangesAsync(ct);
+            if (!await PaymentLedger.RecordCaptureAsync(db, order.Id, now, ct))
+            {
+                throw new InvalidOperationException($"The payment of order {order.Number} was not authorized when its capture was recorded.");
+            }
+            await db.InsertAsync(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now), ct);
             await tx.CommitAsync(ct);
             faults.At(CheckoutFaultPoint.ConfirmedNotDispatched, order.CheckoutSessionId);
             metrics.OrderConfirmed(order.TotalMinor, order.Currency);
             await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Confirmed));
+            trail?.Moved(OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, payment);
         }
         else
         {
             await tx.RollbackAsync(ct);
         }
-        db.ChangeTracker.Clear();
         return (null, confirmed);
     }
 
@@ -361,4 +359,40 @@ public sealed class PlaceOrderService(
     private static Error HoldExpired() => new(ErrorCodes.HoldExpired, "The items in this checkout were released before payment; nothing was charged.");
 
     private static Error CartAlreadyOrdered() => new(ErrorCodes.CartClosed, "This cart's order was placed already; nothing was charged.");
+
+    /// <summary>
+    /// What this call wrote of an order it placed itself: the order with its first status, each step it made and the
+    /// payment. When it made every step from placing to the end, the answer is built from this; once another call or
+    /// an outcome it did not write moved the order, only a read tells the truth.
+    /// </summary>
+    private sealed class Trail
+    {
+        private readonly List<OrderHistoryView> _steps = [];
+        private Order? _order;
+        private bool _lost;
+
+        public CheckoutSession? Session { get; private set; }
+
+        public Payment? Payment { get; private set; }
+
+        public void Placed(Order order, CheckoutSession session)
+        {
+            _order = order;
+            Session = session;
+            _steps.AddRange(order.History.Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason)));
+        }
+
+        public void Moved(OrderStatus from, OrderStatus to, DateTimeOffset at, Payment payment)
+        {
+            _steps.Add(new OrderHistoryView(from, to, at, Checkout.Actor, Checkout.Reason));
+            Payment = payment;
+        }
+
+        public void Lost() => _lost = true;
+
+        /// <summary>The order as this call left it in <paramref name="status"/>, or null when this call does not know all of it.</summary>
+        public OrderView? View(OrderStatus status) => _order is { } order && !_lost && _steps[^1].To == status && Payment is { } payment
+            ? OrderService.View(order, status, version: _steps.Count - 1, payment, _steps)
+            : null;
+    }
 }

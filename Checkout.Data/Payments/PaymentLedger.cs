@@ -10,11 +10,14 @@ internal static class PaymentLedger
     public static async Task<bool> RecordCaptureAsync(CheckoutDbContext db, Guid orderId, DateTimeOffset now, CancellationToken ct)
     {
         PaymentTransitions.Table.Require(PaymentStatus.Captured, PaymentStatus.Authorized);
-        return await db.Payments
-            .Where(p => p.OrderId == orderId && p.Status == PaymentStatus.Authorized)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Status, PaymentStatus.Captured)
-                .SetProperty(p => p.CapturedMinor, p => p.AmountMinor)
-                .SetProperty(p => p.UpdatedAt, now), ct) == 1;
+        return await db.ExecuteAsync(
+            """UPDATE "payments" SET "Status" = {2}, "CapturedMinor" = "AmountMinor", "UpdatedAt" = {3} WHERE "OrderId" = {0} AND "Status" = {1}""",
+            ct, Column(nameof(Payment.OrderId), orderId), Column(nameof(Payment.Status), PaymentStatus.Authorized),
+            Column(nameof(Payment.Status), PaymentStatus.Captured), Column(nameof(Payment.UpdatedAt), now)) == 1;
     }
+
+    /// <summary>Records the gateway's authorization of an order's payment.</summary>
+    public static Task AuthorizedAsync(CheckoutDbContext db, Payment payment, CancellationToken ct) => db.InsertAsync(payment, ct);
+
+    private static Statements.Value Column(string property, object? value) => Statements.Value.Of<Payment>(property, value);
 }

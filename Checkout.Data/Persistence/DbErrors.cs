@@ -13,8 +13,11 @@ internal static class DbErrors
     private const int SqlServerDuplicateKeyRow = 2601;
     private const int SqlServerDuplicateKeyConstraint = 2627;
 
-    /// <summary>True when the insert lost a race against a UNIQUE index or primary key, on any of the providers.</summary>
-    public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    /// <summary>
+    /// True when the insert lost a race against a UNIQUE index or primary key, on any of the providers: from
+    /// <c>SaveChanges</c> (which wraps the provider's error) or from a plain statement (which throws it as it is).
+    /// </summary>
+    public static bool IsUniqueViolation(Exception exception) => (exception is DbUpdateException ? exception.InnerException : exception) switch
     {
         SqliteException e => e is { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique },
         PostgresException e => e.SqlState == PostgresErrorCodes.UniqueViolation,

@@ -50,7 +50,7 @@ internal static class PromoLedger
         {
             return PromoRules.CustomerLimitReached(promo.Code);
         }
-        db.PromoRedemptions.Add(new PromoRedemption(promo.Code, sessionId, email, now));
+        await db.InsertAsync(new PromoRedemption(promo.Code, sessionId, email, now), ct);
         return null;
     }
 

@@ -36,12 +36,27 @@ public abstract class LedgerEdgeTests(DatabaseProvider provider) : ProviderTests
         shop.Clock.Advance(TimeSpan.FromMinutes(3));
         var now = shop.Clock.GetUtcNow();
 
-        Assert.True(await InTransactionAsync(shop, db => CartLedger.CheckOutAsync(db, cartId, now, default)));
+        Assert.True(await InTransactionAsync(shop, db => CartLedger.CheckOutAsync(db, cartId, [("APPLE", 1)], now, default)));
 
         var cart = await CartAsync(shop, cartId);
         Assert.Equal((CartStatus.CheckedOut, now), (cart.Status, cart.UpdatedAt));
-        await AssertChangesNothingAsync(shop, false, db => CartLedger.CheckOutAsync(db, cartId, now.AddMinutes(1), default));
+        Assert.Empty(cart.Lines);
+        await AssertChangesNothingAsync(shop, false, db => CartLedger.CheckOutAsync(db, cartId, [], now.AddMinutes(1), default));
         await AssertChangesNothingAsync(shop, false, db => CartLedger.LockOpenAsync(db, cartId, default));
+    }
+
+    [Fact]
+    public async Task CheckOut_KeepsWhatWasAddedBeyondTheOrder()
+    {
+        await using var shop = await CreateShopAsync();
+        await shop.AddProductAsync("APPLE");
+        await shop.AddProductAsync("PEAR");
+        var cartId = await shop.CartWithAsync(("APPLE", 3), ("PEAR", 1));
+
+        Assert.True(await InTransactionAsync(shop, db => CartLedger.CheckOutAsync(db, cartId, [("APPLE", 1), ("PEAR", 1)], shop.Clock.GetUtcNow(), default)));
+
+        var line = Assert.Single((await CartAsync(shop, cartId)).Lines);
+        Assert.Equal(("APPLE", 2), (line.Sku, line.Quantity));
     }
 
     [Fact]
@@ -65,7 +80,7 @@ public abstract class LedgerEdgeTests(DatabaseProvider provider) : ProviderTests
         var next = await shop.Carts.CreateAsync();
         var other = await shop.Carts.CreateAsync();
         await AssertChangesNothingAsync(shop, false, db => CartLedger.TryLinkSuccessorAsync(db, cartId, next, default));
-        Assert.True(await InTransactionAsync(shop, db => CartLedger.CheckOutAsync(db, cartId, shop.Clock.GetUtcNow(), default)));
+        Assert.True(await InTransactionAsync(shop, db => CartLedger.CheckOutAsync(db, cartId, [], shop.Clock.GetUtcNow(), default)));
 
         Assert.True(await InTransactionAsync(shop, db => CartLedger.TryLinkSuccessorAsync(db, cartId, next, default)));
 
