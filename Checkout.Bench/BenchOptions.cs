@@ -54,7 +54,7 @@ public sealed record BenchOptions
 
     public const string DefaultPostgresServer = "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
 
-    public static readonly string[] AllRows = ["raw-limit", "reserve", "checkout", "hot-sku"];
+    public static readonly string[] AllRows = ["raw-limit", "raw-checkout", "reserve", "checkout", "hot-sku"];
 
     public int HttpClients => Clients ?? Concurrency;
 

@@ -14,6 +14,12 @@ public sealed record RowResult(string Name, PhaseResult Measured, string? Note =
     public double P50Ms => Measured.PercentileMs(50);
     public double P99Ms => Measured.PercentileMs(99);
     public double P999Ms => Measured.PercentileMs(99.9);
+
+    /// <summary>What the rows this row wrote got wrong (its consistency check failed): the run fails.</summary>
+    public string? Broken { get; init; }
+
+    /// <summary>The instances' own processor time per operation (the http rows, when their processes were found).</summary>
+    public double? AppCpuMicrosPerOp { get; init; }
 }
 
 public sealed record HotSkuResult(int Units, int Orders, int Oversold, bool LedgerConsistent, string Ledger);
@@ -44,29 +50,15 @@ public static class Rows
         }
         await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("RAW", SkuCount, DeepStock);
-        var workers = new RawHold[options.Concurrency];
-        try
+        await using var workers = await Workers<RawHold>.OpenAsync(options.Concurrency, () => RawHold.OpenAsync(shop.Provider, shop.ConnectionString));
+        var failures = new Failures();
+        var next = 0L;
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
         {
-            for (var w = 0; w < workers.Length; w++)
-            {
-                workers[w] = await RawHold.OpenAsync(shop.Provider, shop.ConnectionString);
-            }
-            var failures = new Failures();
-            var next = 0L;
-            var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
-            {
-                var sku = skus[Interlocked.Increment(ref next) % skus.Length];
-                return await workers[worker].TryHoldAsync(sku, 1, ct) ? Outcome.Ok : failures.Record($"no stock for {sku}");
-            });
-            return new RowResult("raw-limit", result, failures.Summary);
-        }
-        finally
-        {
-            foreach (var worker in workers.Where(w => w is not null))
-            {
-                await worker.DisposeAsync();
-            }
-        }
+            var sku = skus[Interlocked.Increment(ref next) % skus.Length];
+            return await workers[worker].TryHoldAsync(sku, 1, ct) ? Outcome.Ok : failures.Record($"no stock for {sku}");
+        });
+        return new RowResult("raw-limit", result, failures.Summary);
     }
 
     /// <summary>
@@ -99,25 +91,37 @@ public static class Rows
         await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("RSV", SkuCount, DeepStock);
         var failures = new Failures();
-        var carts = new CartPool(await shop.PrepareCartsAsync(skus, CartsFor(options.Warmup > TimeSpan.Zero ? options.Warmup : options.Duration, 3_000)));
         var checkouts = shop.Checkouts;
-        ClosedLoop.Operation start = async (worker, ct) =>
+        var (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (_, cartId, n, ct) =>
         {
-            if (!carts.TryTake(out var cartId, out var n))
-            {
-                return Outcome.Exhausted;
-            }
             var started = await checkouts.StartAsync(new StartCheckout(cartId, $"buyer{n}@example.com", "Bench Buyer"), ct);
             return started.IsSuccess ? Outcome.Ok : failures.Record($"{started.Error!.Code}: {started.Error.Message}");
-        };
-        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, start, async warm =>
-        {
-            // Enough carts for the measured phase at four times the warm-up's rate (the warm-up still compiles and
-            // warms caches, so it runs slower than the measured phase), prepared outside the clock.
-            var needed = (int)Math.Min(2_000_000, (Math.Max(warm.OpsPerSecond, 500) * options.Duration.TotalSeconds * 4) + 2_000);
-            carts = new CartPool(await shop.PrepareCartsAsync(skus, needed));
         });
-        return new RowResult("reserve", result, Note(failures, carts, shop));
+        return new RowResult("reserve", result, Note(failures, cartsRanOut, shop.RedisNote));
+    }
+
+    /// <summary>
+    /// raw-checkout: the product's minimal checkout written by hand (<see cref="RawCheckout"/>: start and place, in the
+    /// product's write units, on its schema) on prepared carts of one line, one open connection per worker to the shop's
+    /// database and one to the gateway's file: the ceiling of the checkout row. Afterwards the rows it wrote are checked
+    /// through the product's model (<see cref="RawCheckout.CheckAsync"/>); a row that fails the check is broken and fails
+    /// the run. It runs the SQL alone: with Redis, the hot path is not part of it.
+    /// </summary>
+    public static async Task<RowResult> RawCheckoutAsync(BenchOptions options)
+    {
+        await using var shop = await BenchShop.CreateAsync(options);
+        var skus = await shop.AddProductsAsync("RCK", SkuCount, DeepStock);
+        var gateway = await RawCheckout.CreateGatewayAsync(shop);
+        var failures = new Failures();
+        PhaseResult result;
+        bool cartsRanOut;
+        await using (var workers = await Workers<RawCheckout>.OpenAsync(options.Concurrency, () => RawCheckout.OpenAsync(shop, gateway)))
+        {
+            (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (worker, cartId, n, ct) =>
+                await workers[worker].CheckOutAsync(cartId, $"buyer{n}@example.com", ct) is { } problem ? failures.Record(problem) : Outcome.Ok);
+        }
+        var note = Note(failures, cartsRanOut, options.Redis is null ? null : "SQL alone: the Redis hot path is not part of this row");
+        return new RowResult("raw-checkout", result, note) { Broken = await RawCheckout.CheckAsync(shop, skus, gateway) };
     }
 
     /// <summary>checkout: the whole flow — new cart, add a line, start checkout, place the order (authorize, capture, confirm, outbox).</summary>
@@ -242,12 +246,63 @@ public static class Rows
 
     private static int CartsFor(TimeSpan warmup, int perSecond) => (int)Math.Max(2_000, warmup.TotalSeconds * perSecond);
 
-    private static string? Note(Failures failures, CartPool carts, BenchShop shop) => Join(
-        failures.Summary ?? (carts.Exhausted ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null),
-        shop.RedisNote);
+    private static string? Note(Failures failures, bool cartsRanOut, string? more) => Join(
+        failures.Summary ?? (cartsRanOut ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null),
+        more);
+
+    /// <summary>
+    /// Runs <paramref name="buy"/> (worker, cart, its number) on carts prepared outside the clock: enough for the
+    /// warm-up first, then enough for the measured phase at four times the warm-up's rate (the warm-up still compiles
+    /// and warms caches, so it runs slower than the measured phase). Also says whether the carts ran out.
+    /// </summary>
+    private static async Task<(PhaseResult Result, bool CartsRanOut)> OnPreparedCartsAsync(
+        BenchOptions options, BenchShop shop, string[] skus, Func<int, Guid, long, CancellationToken, ValueTask<Outcome>> buy)
+    {
+        var carts = new CartPool(await shop.PrepareCartsAsync(skus, CartsFor(options.Warmup > TimeSpan.Zero ? options.Warmup : options.Duration, 3_000)));
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency,
+            async (worker, ct) => carts.TryTake(out var cartId, out var n) ? await buy(worker, cartId, n, ct) : Outcome.Exhausted,
+            async warm =>
+            {
+                var needed = (int)Math.Min(2_000_000, (Math.Max(warm.OpsPerSecond, 500) * options.Duration.TotalSeconds * 4) + 2_000);
+                carts = new CartPool(await shop.PrepareCartsAsync(skus, needed));
+            });
+        return (result, carts.Exhausted);
+    }
 
     private static string? Join(params string?[] notes) =>
         notes.Where(n => n is not null).ToArray() is { Length: > 0 } some ? string.Join("; ", some) : null;
+
+    /// <summary>One open connection of a raw row per worker, all closed at the end of the row.</summary>
+    private sealed class Workers<T>(T[] workers) : IAsyncDisposable where T : IAsyncDisposable
+    {
+        public T this[int worker] => workers[worker];
+
+        public static async Task<Workers<T>> OpenAsync(int count, Func<Task<T>> open)
+        {
+            var opened = new T[count];
+            try
+            {
+                for (var w = 0; w < count; w++)
+                {
+                    opened[w] = await open();
+                }
+            }
+            catch
+            {
+                await new Workers<T>(opened).DisposeAsync();
+                throw;
+            }
+            return new Workers<T>(opened);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var worker in workers.Where(w => w is not null))
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>Prepared carts handed out once each (a cart given back is handed out again).</summary>
     private sealed class CartPool(Guid[] ids)
