@@ -52,6 +52,18 @@ public sealed record BenchOptions
     public string? AdminKey { get; init; }
     public bool Help { get; init; }
 
+    /// <summary>hot-sku as an open loop: buyers arriving at this rate per second, whatever the checkout's pace.</summary>
+    public double? OpenLoop { get; init; }
+
+    /// <summary>hot-sku's units, when given.</summary>
+    public int? Units { get; init; }
+
+    /// <summary>The open loop's bound: arrivals stop after this at the latest.</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>hot-sku's units: as given, else 1,000 in a closed loop and 20,000 in an open one.</summary>
+    public int HotSkuUnits => Units ?? (OpenLoop is null ? 1_000 : 20_000);
+
     public const string DefaultPostgresServer = "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
 
     public static readonly string[] AllRows = ["raw-limit", "raw-checkout", "reserve", "checkout", "hot-sku"];
@@ -116,6 +128,15 @@ public sealed record BenchOptions
                     break;
                 case "--admin-key":
                     options = options with { AdminKey = Value() };
+                    break;
+                case "--open-loop":
+                    options = options with { OpenLoop = Positive(arg, Value(), max: 100_000) };
+                    break;
+                case "--units":
+                    options = options with { Units = Positive(arg, Value(), max: 10_000_000) };
+                    break;
+                case "--max-duration":
+                    options = options with { MaxDuration = Seconds(arg, Value()) };
                     break;
                 case "-h" or "--help":
                     options = options with { Help = true };
