@@ -98,8 +98,12 @@ public static class ClosedLoop
         return meter.Stop(samples.SelectMany(s => s), failed.Sum(), Stopwatch.GetElapsedTime(started, ended));
     }
 
-    /// <summary>Runs a warm-up phase (not reported) and then the measured phase.</summary>
-    public static async Task<PhaseResult> WarmThenMeasureAsync(BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null)
+    /// <summary>
+    /// Runs a warm-up phase (not reported), then <paramref name="between"/> with its result, then
+    /// <paramref name="measuring"/> just as the measured phase starts, and then the measured phase.
+    /// </summary>
+    public static async Task<PhaseResult> WarmThenMeasureAsync(
+        BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null, Action? measuring = null)
     {
         if (options.Warmup > TimeSpan.Zero)
         {
@@ -109,6 +113,7 @@ public static class ClosedLoop
                 await between(warm);
             }
         }
+        measuring?.Invoke();
         return await RunAsync(workers, options.Duration, operation, capacityHint: 16_384);
     }
 }

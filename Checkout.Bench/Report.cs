@@ -96,11 +96,15 @@ public sealed class Report(BenchOptions options)
         o.WriteLine($"Checkout.Bench — {Setup}; {Environment.ProcessorCount} cores, " +
                     $"warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s measured per row");
         o.WriteLine();
-        o.WriteLine($"| {"row",-12} | {"ops/s",9} | {"p50 ms",8} | {"p99 ms",8} | {"p99.9 ms",8} | {"CPU µs/op",9} | {"ops",8} | {"failed",6} |");
-        o.WriteLine($"|{new string('-', 14)}|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 7)}:|");
+        // The instances' own CPU is a column only where http rows ran.
+        var app = options.HttpUrls.Count > 0;
+        o.WriteLine($"| {"row",-12} | {"ops/s",9} | {"p50 ms",8} | {"p99 ms",8} | {"p99.9 ms",8} | {"CPU µs/op",9} |{(app ? $" {"app CPU µs/op",13} |" : "")} {"ops",8} | {"failed",6} |");
+        o.WriteLine($"|{new string('-', 14)}|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 10)}:|" +
+                    $"{(app ? $"{new string('-', 14)}:|" : "")}{new string('-', 9)}:|{new string('-', 7)}:|");
         foreach (var r in Rows)
         {
-            o.WriteLine($"| {r.Name,-12} | {r.OpsPerSecond,9:N0} | {r.P50Ms,8:N2} | {r.P99Ms,8:N2} | {r.P999Ms,8:N2} | {r.Measured.CpuMicrosPerOp,9:N0} | {r.Measured.Ops,8:N0} | {r.Measured.Failed,6:N0} |");
+            var appCpu = app ? $" {(r.AppCpuMicrosPerOp is { } micros ? micros.ToString("N0", CultureInfo.CurrentCulture) : "–"),13} |" : "";
+            o.WriteLine($"| {r.Name,-12} | {r.OpsPerSecond,9:N0} | {r.P50Ms,8:N2} | {r.P99Ms,8:N2} | {r.P999Ms,8:N2} | {r.Measured.CpuMicrosPerOp,9:N0} |{appCpu} {r.Measured.Ops,8:N0} | {r.Measured.Failed,6:N0} |");
         }
         o.WriteLine();
         foreach (var r in BrokenRows)
@@ -196,6 +200,7 @@ public sealed class Report(BenchOptions options)
                 p99Ms = Round(r.P99Ms, 3),
                 p999Ms = Round(r.P999Ms, 3),
                 cpuUsPerOp = Round(r.Measured.CpuMicrosPerOp, 0),
+                appCpuUsPerOp = Round(r.AppCpuMicrosPerOp, 0),
                 ops = r.Measured.Ops,
                 failed = r.Measured.Failed,
                 note = r.Note,

@@ -327,7 +327,8 @@ public static class Rows
         return (result, carts.Exhausted);
     }
 
-    private static string? Join(params string?[] notes) =>
+    /// <summary>The notes given, joined; null when there are none.</summary>
+    internal static string? Join(params string?[] notes) =>
         notes.Where(n => n is not null).ToArray() is { Length: > 0 } some ? string.Join("; ", some) : null;
 
     /// <summary>One open connection of a raw row per worker, all closed at the end of the row.</summary>
