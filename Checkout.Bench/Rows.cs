@@ -45,7 +45,7 @@ public sealed record HotSkuTraffic(
     /// <summary>The row's note: how the buyers came and where its latencies start.</summary>
     public string Describe() => IsOpen
         ? $"open loop: {Arrivals:N0} buyers arrived at {ArrivalsPerSecond:N0}/s, latency from the scheduled arrival; arrivals stopped at {StoppedBecause}" +
-          (Abandoned > 0 ? $"; {Abandoned:N0} still in flight 10 s later were abandoned" : "")
+          (Abandoned > 0 ? $"; {Abandoned:N0} still in flight {Rows.OpenLoopGrace.TotalSeconds:N0} s later were abandoned" : "")
         : $"closed loop: {Buyers} buyers, each until its start answered out of stock";
 }
 
@@ -59,6 +59,9 @@ public static class Rows
     private const int DeepStock = 1_000_000_000;
     private const int SkuCount = 16;
     public const string Card = "4242 4242 4242 4242";
+
+    /// <summary>How long an open loop's buyers still in flight when arrivals stop may take before they are abandoned.</summary>
+    public static readonly TimeSpan OpenLoopGrace = TimeSpan.FromSeconds(10);
 
     public static CardDetails GoodCard { get; } = new(Card, $"12/{(DateTime.UtcNow.Year + 3) % 100:00}", "123");
 
@@ -239,12 +242,13 @@ public static class Rows
     /// The open loop (<see cref="OpenLoop"/>): buyers arrive at <paramref name="rate"/> per second whatever the
     /// checkout's pace, each with a prepared cart, and buy one unit once; latency runs from the scheduled arrival.
     /// Arrivals stop at the first "out of stock" answer, when the prepared carts (the units and one second of arrivals
-    /// more) run out, or after <paramref name="limit"/>; buyers still in flight 10 s later are cancelled (abandoned).
+    /// more) run out, or after <paramref name="limit"/>; buyers still in flight <see cref="OpenLoopGrace"/> later are
+    /// cancelled (abandoned).
     /// </summary>
     private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(HotBuyer buyer, string hot, int units, double rate, TimeSpan limit)
     {
         var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + (int)Math.Ceiling(rate)));
-        var run = await OpenLoop.RunAsync(rate, limit, grace: TimeSpan.FromSeconds(10), async (n, ct) =>
+        var run = await OpenLoop.RunAsync(rate, limit, OpenLoopGrace, async (n, ct) =>
             carts.TryTake(out var cartId, out _) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted, capacityHint: units * 2);
         var stopped = run.HitLimit ? $"the limit ({limit.TotalSeconds:N0} s)"
             : buyer.SoldOutAnswers > 0 ? "the first sold-out answer"
