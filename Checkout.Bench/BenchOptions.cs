@@ -12,26 +12,38 @@ public sealed record BenchOptions
 
           dotnet run -c Release --project Checkout.Bench -- [options]
 
-          --quick               short run for CI smoke (under 45 s on 2 cores)
+          --quick               short run for CI smoke (under a minute on 2 cores)
           --json PATH           also write the results as one JSON object
           --concurrency N       concurrent workers per row (default 8)
           --duration S          measured seconds per row (default 15; 3 with --quick)
           --warmup S            warm-up seconds per row before measuring (default 3; 1 with --quick)
-          --rows LIST           comma-separated subset of raw-limit,reserve,checkout,hot-sku, or none
-                                (then give --http: only the http rows run)
+          --rows LIST           comma-separated subset of raw-limit,raw-checkout,reserve,checkout,hot-sku, or none
+                                (then give --http: only the http rows run). raw-checkout is the product's minimal
+                                checkout written by hand (prepared statements, one connection per worker, the
+                                gateway's ledger in a SQLite file of its own): the ceiling checkout is compared with;
+                                the rows it wrote are checked afterwards, and a failed check fails the run
           --provider NAME       Sqlite (default: a fresh file per row) or PostgreSQL (a fresh database per row
                                 on the --postgres server, dropped at the end of the row)
           --postgres CONN       the PostgreSQL server (default Host=127.0.0.1;Port=5433;Username=postgres;
                                 Database=postgres); an error without --provider PostgreSQL
           --redis CONN          StackExchange.Redis configuration, e.g. 127.0.0.1:6390: the bench's products are
                                 hot, so holds take from Redis counters first (a key prefix of their own per row),
-                                and raw-limit becomes the bare DECR(BY 1) loop on a Redis key
-          --profile             before the rows, run each use case alone and print its SQL commands,
-                                connection opens, transactions and where the time goes
+                                and raw-limit becomes the bare DECR(BY 1) loop on a Redis key (raw-checkout stays SQL)
+          --units N             hot-sku's units (default 1,000; 20,000 with --open-loop)
+          --open-loop RATE      hot-sku as an open loop: RATE buyers per second arrive on a fixed schedule whatever
+                                the checkout's pace, each buying one unit once; latency runs from the scheduled
+                                arrival. Without it, 64 buyers buy back to back (a closed loop), each until its
+                                checkout start answers out of stock
+          --max-duration S      the open loop's bound: arrivals stop at the first sold-out answer or after S seconds
+                                (default 60); buyers still in flight 10 s later are abandoned (cancelled, counted)
+          --profile             before the rows, run each use case alone and print its SQL commands, connection
+                                opens, transactions, commits and where the time goes. On PostgreSQL the commands are
+                                Npgsql's own count (plain ADO.NET ones too); on SQLite only EF Core's are seen
           --http URL[,URL...]   add the http row: the checkout through the JSON API of running instances
                                 (loopback addresses only). With several URLs (instances sharing one database)
                                 the clients are spread round-robin over them, and the row runs twice: http-1
-                                on the first URL alone, then http-N on all, with the ratio http-N/http-1
+                                on the first URL alone, then http-N on all, with the ratio http-N/http-1. The
+                                instances' own CPU per order is read from their processes (found by port in /proc)
           --clients N           concurrent HTTP clients (default: --concurrency)
           --admin-key KEY       restock the chosen SKU through the admin API of the first URL first (X-Admin-Key)
           -h, --help            this text
@@ -52,9 +64,21 @@ public sealed record BenchOptions
     public string? AdminKey { get; init; }
     public bool Help { get; init; }
 
+    /// <summary>hot-sku as an open loop: buyers arriving at this rate per second, whatever the checkout's pace.</summary>
+    public double? OpenLoop { get; init; }
+
+    /// <summary>hot-sku's units, when given.</summary>
+    public int? Units { get; init; }
+
+    /// <summary>The open loop's bound: arrivals stop after this at the latest.</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>hot-sku's units: as given, else 1,000 in a closed loop and 20,000 in an open one.</summary>
+    public int HotSkuUnits => Units ?? (OpenLoop is null ? 1_000 : 20_000);
+
     public const string DefaultPostgresServer = "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
 
-    public static readonly string[] AllRows = ["raw-limit", "reserve", "checkout", "hot-sku"];
+    public static readonly string[] AllRows = ["raw-limit", "raw-checkout", "reserve", "checkout", "hot-sku"];
 
     public int HttpClients => Clients ?? Concurrency;
 
@@ -116,6 +140,15 @@ public sealed record BenchOptions
                     break;
                 case "--admin-key":
                     options = options with { AdminKey = Value() };
+                    break;
+                case "--open-loop":
+                    options = options with { OpenLoop = Positive(arg, Value(), max: 100_000) };
+                    break;
+                case "--units":
+                    options = options with { Units = Positive(arg, Value(), max: 10_000_000) };
+                    break;
+                case "--max-duration":
+                    options = options with { MaxDuration = Seconds(arg, Value()) };
                     break;
                 case "-h" or "--help":
                     options = options with { Help = true };

@@ -37,6 +37,9 @@ public sealed class BenchShop : IAsyncDisposable
 
     public DatabaseProvider Provider => _database.Provider;
     public string ConnectionString => _database.ConnectionString;
+
+    /// <summary>The row's folder: the SQLite file and whatever else the row keeps on disk go with it at the end.</summary>
+    public string Folder => _database.Folder;
     public IServiceProvider Services => _services;
     public CartService Carts => _services.GetRequiredService<CartService>();
     public CheckoutService Checkouts => _services.GetRequiredService<CheckoutService>();

@@ -54,8 +54,7 @@ public static class ClosedLoop
         using var stop = new CancellationTokenSource();
         var samples = new List<long>[workers];
         var failed = new long[workers];
-        var cpuBefore = Environment.CpuUsage.TotalTime;
-        int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var meter = PhaseMeter.Start();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(length.TotalSeconds * Stopwatch.Frequency);
         var tasks = new Task[workers];
@@ -96,15 +95,15 @@ public static class ClosedLoop
             await stop.CancelAsync();
         }
         var ended = Math.Min(Stopwatch.GetTimestamp(), deadline);
-        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
-        var all = samples.SelectMany(s => s).ToArray();
-        Array.Sort(all);
-        return new PhaseResult(all.Length, failed.Sum(), all, Stopwatch.GetElapsedTime(started, ended), cpu,
-            [GC.CollectionCount(0) - gcBefore[0], GC.CollectionCount(1) - gcBefore[1], GC.CollectionCount(2) - gcBefore[2]]);
+        return meter.Stop(samples.SelectMany(s => s), failed.Sum(), Stopwatch.GetElapsedTime(started, ended));
     }
 
-    /// <summary>Runs a warm-up phase (not reported) and then the measured phase.</summary>
-    public static async Task<PhaseResult> WarmThenMeasureAsync(BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null)
+    /// <summary>
+    /// Runs a warm-up phase (not reported), then <paramref name="between"/> with its result, then
+    /// <paramref name="measuring"/> just as the measured phase starts, and then the measured phase.
+    /// </summary>
+    public static async Task<PhaseResult> WarmThenMeasureAsync(
+        BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null, Action? measuring = null)
     {
         if (options.Warmup > TimeSpan.Zero)
         {
@@ -114,8 +113,36 @@ public static class ClosedLoop
                 await between(warm);
             }
         }
+        measuring?.Invoke();
         return await RunAsync(workers, options.Duration, operation, capacityHint: 16_384);
     }
+}
+
+/// <summary>The process's processor time and garbage collections over a phase, taken around it.</summary>
+public readonly struct PhaseMeter
+{
+    private readonly TimeSpan _cpu;
+    private readonly int[] _collections;
+
+    private PhaseMeter(TimeSpan cpu, int[] collections)
+    {
+        _cpu = cpu;
+        _collections = collections;
+    }
+
+    public static PhaseMeter Start() => new(Environment.CpuUsage.TotalTime, Collections());
+
+    /// <summary>The phase's result from its latency samples (sorted here), failures and wall time.</summary>
+    public PhaseResult Stop(IEnumerable<long> latencyTicks, long failed, TimeSpan elapsed)
+    {
+        var cpu = Environment.CpuUsage.TotalTime - _cpu;
+        var now = Collections();
+        var all = latencyTicks.ToArray();
+        Array.Sort(all);
+        return new PhaseResult(all.Length, failed, all, elapsed, cpu, [now[0] - _collections[0], now[1] - _collections[1], now[2] - _collections[2]]);
+    }
+
+    private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 }
 
 /// <summary>Keeps the first few unexpected answers of a row so that the report can say what went wrong.</summary>

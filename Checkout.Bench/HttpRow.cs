@@ -9,7 +9,8 @@ namespace Checkout.Bench;
 /// /api/carts, PUT /api/carts/{id}/items/{sku}, POST /api/checkouts, POST /api/checkouts/{id}/complete — with N
 /// concurrent clients spread round-robin over the instances, each request timed as part of one operation. The
 /// instances share one database: the row buys the SKU with the most units available on the first (restocked first
-/// through its admin API when <c>--admin-key</c> is given); selling out ends the row early.
+/// through its admin API when <c>--admin-key</c> is given); selling out ends the row early. The instances' own
+/// processor time over the measured phase (<see cref="AppProcesses"/>, summed over them) is reported per order.
 /// </summary>
 public static class HttpRow
 {
@@ -62,6 +63,8 @@ public static class HttpRow
         var failures = new Failures();
         var soldOut = 0;
         var n = 0L;
+        var app = AppProcesses.Find(instances.Select(i => i.BaseAddress!));
+        TimeSpan? appCpuBefore = null;
         var result = await ClosedLoop.WarmThenMeasureAsync(options, options.HttpClients, async (worker, ct) =>
         {
             if (Volatile.Read(ref soldOut) == 1)
@@ -75,9 +78,13 @@ public static class HttpRow
                 Volatile.Write(ref soldOut, 1);
             }
             return outcome;
-        });
+        }, measuring: () => appCpuBefore = app.CpuTime());
+        var appCpu = app.CpuTime() - appCpuBefore;
         var note = failures.Summary ?? (soldOut == 1 ? $"{sku} sold out before the phase ended (give --admin-key to restock it first)" : null);
-        return new RowResult(name, result, note);
+        return new RowResult(name, result, Rows.Join(note, app.Missing))
+        {
+            AppCpuMicrosPerOp = appCpu is { } cpu && result.Ops > 0 ? cpu.TotalMicroseconds / result.Ops : null,
+        };
     }
 
     private static async ValueTask<Outcome> BuyOneAsync(HttpClient http, string sku, string email, Failures failures, CancellationToken ct)

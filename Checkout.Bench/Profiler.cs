@@ -1,37 +1,71 @@
 using System.Diagnostics;
 using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Checkout.Bench;
 
 /// <summary>
-/// <c>--profile</c>: runs each use case alone (one at a time, after a warm-up) and counts, from EF Core's own
-/// diagnostic events, the SQL commands, connection opens and transactions per operation, the time spent inside
-/// commands, and how long each write transaction was open (on SQLite, how long it held the single write lock; on
-/// PostgreSQL, its row locks). Then prints the command timeline of one full checkout, on the provider (and with the
-/// Redis hot path) of the run. This is the "where does the time go" view behind the table.
+/// <c>--profile</c>: runs each use case alone (one at a time, after a warm-up) and counts the SQL commands, connection
+/// opens, transactions and commits per operation, the time spent inside commands, and how long each write transaction
+/// was open (on SQLite, how long it held the single write lock; on PostgreSQL, its row locks). Then prints the command
+/// timeline of one full checkout, on the provider (and with the Redis hot path) of the run. This is the "where does
+/// the time go" view behind the table.
+/// <para>
+/// Opens and transactions come from EF Core's diagnostic events. Commands come from the driver where it reports
+/// them — Npgsql's "Npgsql" ActivitySource, which sees every command on the connection, EF Core's or plain ADO.NET's —
+/// and otherwise from EF Core's events, which see only the commands EF Core issues: Microsoft.Data.Sqlite has no
+/// ActivitySource or DiagnosticSource. A commit is a transaction committed (one rolled back is none), or a write
+/// command run outside any transaction (autocommit).
+/// </para>
 /// </summary>
 public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
+    /// <summary>The ActivitySource Npgsql reports its commands on.</summary>
+    private const string NpgsqlSource = "Npgsql";
+
     private readonly IDisposable _allListeners;
+    private readonly ActivityListener? _driver;
     private readonly List<IDisposable> _subscriptions = [];
-    private long _commands, _writes, _opens, _transactions, _commandTicks, _lockTicks;
+    private long _commands, _writes, _opens, _transactions, _commits, _commandTicks, _lockTicks;
     private long _transactionStartedAt;
+    private int _inTransaction;
     private List<(long At, string What)>? _timeline;
 
-    private Profiler() => _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+    private Profiler(DatabaseProvider provider)
+    {
+        _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+        if (provider == DatabaseProvider.PostgreSQL)
+        {
+            _driver = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == NpgsqlSource,
+                // Npgsql tags a command with its SQL only when all data is requested.
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStopped = DriverCommand,
+            };
+            ActivitySource.AddActivityListener(_driver);
+        }
+    }
+
+    /// <summary>Whose commands the counts are, for the output.</summary>
+    private string CommandSource => _driver is not null
+        ? "Commands are every command Npgsql ran (its \"Npgsql\" ActivitySource): EF Core's and plain ADO.NET's on its connections alike."
+        : "Commands are only those EF Core issued: Microsoft.Data.Sqlite has no ActivitySource or DiagnosticSource, so a statement run " +
+          "through plain ADO.NET (on EF Core's connection or another) is not counted, nor its autocommit.";
 
     public static async Task RunAsync(BenchOptions options, int operations = 300)
     {
-        using var profiler = new Profiler();
+        using var profiler = new Profiler(options.Provider);
         await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("PRF", 4, 1_000_000_000);
         var failures = new Failures();
         var n = 0;
 
-        Console.WriteLine($"Per operation, one at a time ({operations} operations after a warm-up):");
-        Console.WriteLine($"{"use case",-26}{"µs/op",10}{"CPU µs",10}{"commands",10}{"writes",8}{"opens",7}{"tx",5}{"in SQL µs",11}{"write lock µs",15}{"p50 µs",10}{"max µs",10}");
+        Console.WriteLine($"Per operation, one at a time ({operations} operations after a warm-up).");
+        Console.WriteLine(profiler.CommandSource);
+        Console.WriteLine($"{"use case",-26}{"µs/op",10}{"CPU µs",10}{"commands",10}{"writes",8}{"opens",7}{"tx",5}{"commits",9}{"in SQL µs",11}{"write lock µs",15}{"p50 µs",10}{"max µs",10}");
 
         // Each case prepares its inputs outside the counted part.
         await profiler.CaseAsync("EF open+close connection", operations, _ => Task.FromResult(0), async _ =>
@@ -71,7 +105,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         var timeline = profiler._timeline;
         profiler._timeline = null;
         Console.WriteLine();
-        Console.WriteLine($"One full checkout, {Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds:N0} µs, as EF Core executed it (offset µs, event):");
+        Console.WriteLine($"One full checkout, {Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds:N0} µs, as {(profiler._driver is null ? "EF Core" : "Npgsql")} ran it (offset µs, event):");
         foreach (var (at, what) in timeline.Skip(1))
         {
             Console.WriteLine($"  {Stopwatch.GetElapsedTime(t0, at).TotalMicroseconds,8:N0}  {what}");
@@ -106,13 +140,13 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         double Per(long count) => (double)count / operations;
         double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency / operations;
         Console.WriteLine(
-            $"{name,-26}{elapsed.TotalMicroseconds / operations,10:N0}{cpu.TotalMicroseconds / operations,10:N0}{Per(_commands),10:N1}{Per(_writes),8:N1}{Per(_opens),7:N1}{Per(_transactions),5:N1}" +
+            $"{name,-26}{elapsed.TotalMicroseconds / operations,10:N0}{cpu.TotalMicroseconds / operations,10:N0}{Per(_commands),10:N1}{Per(_writes),8:N1}{Per(_opens),7:N1}{Per(_transactions),5:N1}{Per(_commits),9:N1}" +
             $"{Micros(_commandTicks),11:N0}{Micros(_lockTicks),15:N0}{latencies[latencies.Count / 2],10:N0}{latencies[^1],10:N0}");
     }
 
     private void Reset()
     {
-        _commands = _writes = _opens = _transactions = _commandTicks = _lockTicks = 0;
+        _commands = _writes = _opens = _transactions = _commits = _commandTicks = _lockTicks = 0;
     }
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
@@ -134,16 +168,8 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         var now = Stopwatch.GetTimestamp();
         switch (value.Value)
         {
-            case CommandExecutedEventData executed:
-                Interlocked.Increment(ref _commands);
-                var sql = executed.Command.CommandText;
-                if (IsWrite(sql))
-                {
-                    Interlocked.Increment(ref _writes);
-                }
-                Interlocked.Add(ref _commandTicks, (long)(executed.Duration.TotalSeconds * Stopwatch.Frequency));
-                _timeline?.Add((now - (long)(executed.Duration.TotalSeconds * Stopwatch.Frequency),
-                    $"{executed.Duration.TotalMicroseconds,5:N0} µs  {OneLine(sql)}"));
+            case CommandExecutedEventData executed when _driver is null:
+                Command(executed.Command.CommandText, executed.Duration, now);
                 break;
             case ConnectionEndEventData when value.Key == RelationalEventId.ConnectionOpened.Name:
                 Interlocked.Increment(ref _opens);
@@ -152,15 +178,51 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
             case TransactionEndEventData when value.Key == RelationalEventId.TransactionStarted.Name:
                 Interlocked.Increment(ref _transactions);
                 _transactionStartedAt = now;
+                Volatile.Write(ref _inTransaction, 1);
                 _timeline?.Add((now, "           BEGIN (IMMEDIATE)"));
                 break;
             case TransactionEndEventData:
                 // Cases run one operation at a time, so the last BEGIN is this transaction's: from it to here the
                 // connection held SQLite's write lock (BEGIN IMMEDIATE takes it at once).
+                var committed = value.Key == RelationalEventId.TransactionCommitted.Name;
+                if (committed)
+                {
+                    Interlocked.Increment(ref _commits);
+                }
+                Volatile.Write(ref _inTransaction, 0);
                 Interlocked.Add(ref _lockTicks, now - _transactionStartedAt);
-                _timeline?.Add((now, $"           {(value.Key == RelationalEventId.TransactionCommitted.Name ? "COMMIT" : "ROLLBACK")} (write lock held {Stopwatch.GetElapsedTime(_transactionStartedAt, now).TotalMicroseconds:N0} µs)"));
+                _timeline?.Add((now, $"           {(committed ? "COMMIT" : "ROLLBACK")} (write lock held {Stopwatch.GetElapsedTime(_transactionStartedAt, now).TotalMicroseconds:N0} µs)"));
                 break;
         }
+    }
+
+    /// <summary>A command Npgsql ran (its physical connection opens, which carry no SQL, are left out).</summary>
+    private void DriverCommand(Activity activity)
+    {
+        if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement")) is string sql)
+        {
+            Command(sql, activity.Duration, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// Counts one command that ended at <paramref name="endedAt"/>. Cases run one operation at a time, so a transaction
+    /// open now is this command's; a write outside any is its own commit.
+    /// </summary>
+    private void Command(string sql, TimeSpan duration, long endedAt)
+    {
+        Interlocked.Increment(ref _commands);
+        if (IsWrite(sql))
+        {
+            Interlocked.Increment(ref _writes);
+            if (Volatile.Read(ref _inTransaction) == 0)
+            {
+                Interlocked.Increment(ref _commits);
+            }
+        }
+        var ticks = (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        Interlocked.Add(ref _commandTicks, ticks);
+        _timeline?.Add((endedAt - ticks, $"{duration.TotalMicroseconds,5:N0} µs  {OneLine(sql)}"));
     }
 
     private static bool IsWrite(string sql)
@@ -194,6 +256,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
 
     public void Dispose()
     {
+        _driver?.Dispose();
         _allListeners.Dispose();
         lock (_subscriptions)
         {

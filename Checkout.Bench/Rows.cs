@@ -2,6 +2,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
 
@@ -14,9 +15,39 @@ public sealed record RowResult(string Name, PhaseResult Measured, string? Note =
     public double P50Ms => Measured.PercentileMs(50);
     public double P99Ms => Measured.PercentileMs(99);
     public double P999Ms => Measured.PercentileMs(99.9);
+
+    /// <summary>What the rows this row wrote got wrong (its consistency check failed): the run fails.</summary>
+    public string? Broken { get; init; }
+
+    /// <summary>The instances' own processor time per operation (the http rows, when their processes were found).</summary>
+    public double? AppCpuMicrosPerOp { get; init; }
 }
 
-public sealed record HotSkuResult(int Units, int Orders, int Oversold, bool LedgerConsistent, string Ledger);
+/// <param name="Orders">Confirmed orders of the hot SKU.</param>
+/// <param name="Ledger">The stock row and the units in paid orders, for the report.</param>
+public sealed record HotSkuResult(int Units, int Orders, int Oversold, bool LedgerConsistent, string Ledger)
+{
+    public HotSkuTraffic Traffic { get; init; } = new("closed");
+}
+
+/// <summary>
+/// How the buyers came: a closed loop of <paramref name="Buyers"/>, or an open loop of <paramref name="Arrivals"/> at
+/// <paramref name="ArrivalsPerSecond"/>, whose arrivals stopped for <paramref name="StoppedBecause"/> and of which
+/// <paramref name="Abandoned"/> were cancelled still in flight. <paramref name="SoldOutAnswers"/> counts the starts
+/// that answered "out of stock".
+/// </summary>
+public sealed record HotSkuTraffic(
+    string Mode, int? Buyers = null, double? ArrivalsPerSecond = null, long? Arrivals = null, long Abandoned = 0, string? StoppedBecause = null,
+    long SoldOutAnswers = 0)
+{
+    public bool IsOpen => ArrivalsPerSecond is not null;
+
+    /// <summary>The row's note: how the buyers came and where its latencies start.</summary>
+    public string Describe() => IsOpen
+        ? $"open loop: {Arrivals:N0} buyers arrived at {ArrivalsPerSecond:N0}/s, latency from the scheduled arrival; arrivals stopped at {StoppedBecause}" +
+          (Abandoned > 0 ? $"; {Abandoned:N0} still in flight {Rows.OpenLoopGrace.TotalSeconds:N0} s later were abandoned" : "")
+        : $"closed loop: {Buyers} buyers, each until its start answered out of stock";
+}
 
 /// <summary>
 /// The rows of the benchmark. Each builds a fresh shop (a new database file), warms up on it, then measures.
@@ -28,6 +59,9 @@ public static class Rows
     private const int DeepStock = 1_000_000_000;
     private const int SkuCount = 16;
     public const string Card = "4242 4242 4242 4242";
+
+    /// <summary>How long an open loop's buyers still in flight when arrivals stop may take before they are abandoned.</summary>
+    public static readonly TimeSpan OpenLoopGrace = TimeSpan.FromSeconds(10);
 
     public static CardDetails GoodCard { get; } = new(Card, $"12/{(DateTime.UtcNow.Year + 3) % 100:00}", "123");
 
@@ -44,29 +78,15 @@ public static class Rows
         }
         await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("RAW", SkuCount, DeepStock);
-        var workers = new RawHold[options.Concurrency];
-        try
+        await using var workers = await Workers<RawHold>.OpenAsync(options.Concurrency, () => RawHold.OpenAsync(shop.Provider, shop.ConnectionString));
+        var failures = new Failures();
+        var next = 0L;
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
         {
-            for (var w = 0; w < workers.Length; w++)
-            {
-                workers[w] = await RawHold.OpenAsync(shop.Provider, shop.ConnectionString);
-            }
-            var failures = new Failures();
-            var next = 0L;
-            var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
-            {
-                var sku = skus[Interlocked.Increment(ref next) % skus.Length];
-                return await workers[worker].TryHoldAsync(sku, 1, ct) ? Outcome.Ok : failures.Record($"no stock for {sku}");
-            });
-            return new RowResult("raw-limit", result, failures.Summary);
-        }
-        finally
-        {
-            foreach (var worker in workers.Where(w => w is not null))
-            {
-                await worker.DisposeAsync();
-            }
-        }
+            var sku = skus[Interlocked.Increment(ref next) % skus.Length];
+            return await workers[worker].TryHoldAsync(sku, 1, ct) ? Outcome.Ok : failures.Record($"no stock for {sku}");
+        });
+        return new RowResult("raw-limit", result, failures.Summary);
     }
 
     /// <summary>
@@ -99,25 +119,37 @@ public static class Rows
         await using var shop = await BenchShop.CreateAsync(options);
         var skus = await shop.AddProductsAsync("RSV", SkuCount, DeepStock);
         var failures = new Failures();
-        var carts = new CartPool(await shop.PrepareCartsAsync(skus, CartsFor(options.Warmup > TimeSpan.Zero ? options.Warmup : options.Duration, 3_000)));
         var checkouts = shop.Checkouts;
-        ClosedLoop.Operation start = async (worker, ct) =>
+        var (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (_, cartId, n, ct) =>
         {
-            if (!carts.TryTake(out var cartId, out var n))
-            {
-                return Outcome.Exhausted;
-            }
             var started = await checkouts.StartAsync(new StartCheckout(cartId, $"buyer{n}@example.com", "Bench Buyer"), ct);
             return started.IsSuccess ? Outcome.Ok : failures.Record($"{started.Error!.Code}: {started.Error.Message}");
-        };
-        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, start, async warm =>
-        {
-            // Enough carts for the measured phase at four times the warm-up's rate (the warm-up still compiles and
-            // warms caches, so it runs slower than the measured phase), prepared outside the clock.
-            var needed = (int)Math.Min(2_000_000, (Math.Max(warm.OpsPerSecond, 500) * options.Duration.TotalSeconds * 4) + 2_000);
-            carts = new CartPool(await shop.PrepareCartsAsync(skus, needed));
         });
-        return new RowResult("reserve", result, Note(failures, carts, shop));
+        return new RowResult("reserve", result, Note(failures, cartsRanOut, shop.RedisNote));
+    }
+
+    /// <summary>
+    /// raw-checkout: the product's minimal checkout written by hand (<see cref="RawCheckout"/>: start and place, in the
+    /// product's write units, on its schema) on prepared carts of one line, one open connection per worker to the shop's
+    /// database and one to the gateway's file: the ceiling of the checkout row. Afterwards the rows it wrote are checked
+    /// through the product's model (<see cref="RawCheckout.CheckAsync"/>); a row that fails the check is broken and fails
+    /// the run. It runs the SQL alone: with Redis, the hot path is not part of it.
+    /// </summary>
+    public static async Task<RowResult> RawCheckoutAsync(BenchOptions options)
+    {
+        await using var shop = await BenchShop.CreateAsync(options);
+        var skus = await shop.AddProductsAsync("RCK", SkuCount, DeepStock);
+        var gateway = await RawCheckout.CreateGatewayAsync(shop);
+        var failures = new Failures();
+        PhaseResult result;
+        bool cartsRanOut;
+        await using (var workers = await Workers<RawCheckout>.OpenAsync(options.Concurrency, () => RawCheckout.OpenAsync(shop, gateway)))
+        {
+            (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (worker, cartId, n, ct) =>
+                await workers[worker].CheckOutAsync(cartId, $"buyer{n}@example.com", ct) is { } problem ? failures.Record(problem) : Outcome.Ok);
+        }
+        var note = Note(failures, cartsRanOut, options.Redis is null ? null : "SQL alone: the Redis hot path is not part of this row");
+        return new RowResult("raw-checkout", result, note) { Broken = await RawCheckout.CheckAsync(shop, skus, gateway) };
     }
 
     /// <summary>checkout: the whole flow — new cart, add a line, start checkout, place the order (authorize, capture, confirm, outbox).</summary>
@@ -163,12 +195,17 @@ public static class Rows
     }
 
     /// <summary>
-    /// hot-sku: 64 buyers on one SKU with 1,000 units until it is sold out. Each buyer's cart is ready; what is timed
-    /// is the contended path, start checkout (the conditional UPDATE on the one stock row) and placing the order.
-    /// Afterwards the ledger is checked: orders = units, nothing oversold, available + reserved + sold = units.
+    /// hot-sku: buyers on one SKU (1,000 units unless <c>--units</c>) until it is sold out. Each buyer's cart is ready;
+    /// what is timed is the contended path, start checkout (the conditional UPDATE on the one stock row) and placing
+    /// the order. In a closed loop, 64 buyers buy back to back, and a buyer whose start answers "out of stock" stops:
+    /// the row ends when every buyer has. With <c>--open-loop RATE</c> buyers instead arrive at that rate, each buying
+    /// one unit once (<see cref="OpenHotSkuAsync"/>). Afterwards the ledger is checked: nothing oversold, available +
+    /// reserved + sold = units, and sold = units in paid orders.
     /// </summary>
-    public static async Task<(RowResult Row, HotSkuResult Hot)> HotSkuAsync(BenchOptions options, int buyers = 64, int units = 1_000)
+    public static async Task<(RowResult Row, HotSkuResult Hot)> HotSkuAsync(BenchOptions options)
     {
+        const int buyers = 64;
+        var units = options.HotSkuUnits;
         await using var shop = await BenchShop.CreateAsync(options);
         var failures = new Failures();
 
@@ -182,96 +219,166 @@ public static class Rows
         });
 
         var hot = (await shop.AddProductsAsync("HOT", 1, units))[0];
-        var carts = new CartPool(await shop.PrepareCartsAsync([hot], units + buyers));
-        var soldOut = 0;
-        var measured = await ClosedLoop.RunAsync(buyers, TimeSpan.FromMinutes(5), async (worker, ct) =>
-        {
-            while (Volatile.Read(ref soldOut) == 0)
-            {
-                if (!carts.TryTake(out var cartId, out var n))
-                {
-                    return Outcome.Exhausted;
-                }
-                var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"hot{n}@example.com", "Hot Buyer"), ct);
-                if (started.IsSuccess)
-                {
-                    return await PlaceAsync(shop, started.Value!.CheckoutSessionId, failures, ct);
-                }
-                if (started.Error!.Code != ErrorCodes.OutOfStock)
-                {
-                    return failures.Record($"start {started.Error.Code}: {started.Error.Message}");
-                }
-                // Out of stock now. Units still held by other buyers may come back if their payment fails: only
-                // when nothing is held either is the SKU sold out. The unused cart goes back to the pool.
-                carts.Return(cartId);
-                await using var db = await shop.DbAsync();
-                var stock = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == hot, ct);
-                if (stock.Quantity == 0 && stock.Reserved == 0)
-                {
-                    Volatile.Write(ref soldOut, 1);
-                }
-                else
-                {
-                    await Task.Delay(5, ct);
-                }
-            }
-            return Outcome.Exhausted;
-        }, capacityHint: units);
-
-        var result = await CheckLedgerAsync(shop, hot, units);
+        var buyer = new HotBuyer(shop, failures);
+        var (measured, traffic) = options.OpenLoop is { } rate
+            ? await OpenHotSkuAsync(buyer, hot, units, rate, options.MaxDuration)
+            : await ClosedHotSkuAsync(buyer, hot, units, buyers);
+        var result = await CheckLedgerAsync(shop, hot, units) with { Traffic = traffic with { SoldOutAnswers = buyer.SoldOutAnswers } };
         var note = failures.Summary ?? (result.LedgerConsistent ? null : result.Ledger);
-        return (new RowResult("hot-sku", measured, Join(note, shop.RedisNote)), result);
+        return (new RowResult("hot-sku", measured, Join(note, traffic.Describe(), shop.RedisNote)), result);
     }
 
+    /// <summary>The closed loop: <paramref name="buyers"/> buy back to back, each until its start answers out of stock.</summary>
+    private static async Task<(PhaseResult, HotSkuTraffic)> ClosedHotSkuAsync(HotBuyer buyer, string hot, int units, int buyers)
+    {
+        // Every unit is bought once and every buyer hears "out of stock" once.
+        var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + buyers));
+        var measured = await ClosedLoop.RunAsync(buyers, TimeSpan.FromMinutes(5), async (worker, ct) =>
+            carts.TryTake(out var cartId, out var n) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted, capacityHint: units);
+        return (measured, new HotSkuTraffic("closed", Buyers: buyers));
+    }
+
+    /// <summary>
+    /// The open loop (<see cref="OpenLoop"/>): buyers arrive at <paramref name="rate"/> per second whatever the
+    /// checkout's pace, each with a prepared cart, and buy one unit once; latency runs from the scheduled arrival.
+    /// Arrivals stop at the first "out of stock" answer, when the prepared carts (the units and one second of arrivals
+    /// more) run out, or after <paramref name="limit"/>; buyers still in flight <see cref="OpenLoopGrace"/> later are
+    /// cancelled (abandoned).
+    /// </summary>
+    private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(HotBuyer buyer, string hot, int units, double rate, TimeSpan limit)
+    {
+        var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + (int)Math.Ceiling(rate)));
+        var run = await OpenLoop.RunAsync(rate, limit, OpenLoopGrace, async (n, ct) =>
+            carts.TryTake(out var cartId, out _) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted, capacityHint: units * 2);
+        var stopped = run.HitLimit ? $"the limit ({limit.TotalSeconds:N0} s)"
+            : buyer.SoldOutAnswers > 0 ? "the first sold-out answer"
+            : "the end of the prepared carts";
+        return (run.Phase, new HotSkuTraffic("open", ArrivalsPerSecond: rate, Arrivals: run.Arrivals, Abandoned: run.Cancelled, StoppedBecause: stopped));
+    }
+
+    /// <summary>
+    /// The ledger of the hot SKU: units are sold when an order's payment is authorized, so sold must equal the units in
+    /// orders authorized or confirmed (an open loop's buyer cancelled between the two leaves an authorized one).
+    /// </summary>
     private static async Task<HotSkuResult> CheckLedgerAsync(BenchShop shop, string sku, int units)
     {
         await using var db = await shop.DbAsync();
         var stock = await db.Inventory.AsNoTracking().SingleAsync(i => i.Sku == sku);
-        var confirmed = await db.Orders.AsNoTracking()
-            .Where(o => o.Status == OrderStatus.Confirmed)
+        var confirmed = await UnitsInOrdersAsync(db, sku, OrderStatus.Confirmed);
+        var sold = confirmed.Sum() + (await UnitsInOrdersAsync(db, sku, OrderStatus.PaymentAuthorized)).Sum();
+        var oversold = Math.Max(0, sold - units) + Math.Max(0, -stock.Quantity);
+        var consistent = stock.Quantity + stock.Reserved + stock.Sold == units && stock.Sold == sold;
+        var ledger = $"available {stock.Quantity}, reserved {stock.Reserved}, sold {stock.Sold}, units in paid orders {sold}";
+        return new HotSkuResult(units, confirmed.Count, oversold, consistent, ledger);
+    }
+
+    /// <summary>The quantities of <paramref name="sku"/> in the orders in <paramref name="status"/>, one per order line.</summary>
+    private static Task<List<int>> UnitsInOrdersAsync(CheckoutDbContext db, string sku, OrderStatus status) =>
+        db.Orders.AsNoTracking()
+            .Where(o => o.Status == status)
             .SelectMany(o => o.Lines)
             .Where(l => l.Sku == sku)
             .Select(l => l.Quantity)
             .ToListAsync();
-        var sold = confirmed.Sum();
-        var oversold = Math.Max(0, sold - units) + Math.Max(0, -stock.Quantity);
-        var consistent = stock.Quantity + stock.Reserved + stock.Sold == units && stock.Sold == sold;
-        var ledger = $"available {stock.Quantity}, reserved {stock.Reserved}, sold {stock.Sold}, units in confirmed orders {sold}";
-        return new HotSkuResult(units, confirmed.Count, oversold, consistent, ledger);
+
+    /// <summary>One hot-sku buyer's attempt with a prepared cart; counts the "out of stock" answers, which end the attempt as Exhausted.</summary>
+    private sealed class HotBuyer(BenchShop shop, Failures failures)
+    {
+        private long _soldOutAnswers;
+
+        public BenchShop Shop => shop;
+
+        public long SoldOutAnswers => Interlocked.Read(ref _soldOutAnswers);
+
+        public async ValueTask<Outcome> BuyAsync(Guid cartId, long n, CancellationToken ct)
+        {
+            var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"hot{n}@example.com", "Hot Buyer"), ct);
+            if (started.IsSuccess)
+            {
+                return await PlaceAsync(shop, started.Value!.CheckoutSessionId, failures, ct);
+            }
+            if (started.Error!.Code != ErrorCodes.OutOfStock)
+            {
+                return failures.Record($"start {started.Error.Code}: {started.Error.Message}");
+            }
+            Interlocked.Increment(ref _soldOutAnswers);
+            return Outcome.Exhausted;
+        }
     }
 
     private static int CartsFor(TimeSpan warmup, int perSecond) => (int)Math.Max(2_000, warmup.TotalSeconds * perSecond);
 
-    private static string? Note(Failures failures, CartPool carts, BenchShop shop) => Join(
-        failures.Summary ?? (carts.Exhausted ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null),
-        shop.RedisNote);
+    private static string? Note(Failures failures, bool cartsRanOut, string? more) => Join(
+        failures.Summary ?? (cartsRanOut ? "prepared carts ran out before the phase ended; the rate is over the time they lasted" : null),
+        more);
 
-    private static string? Join(params string?[] notes) =>
+    /// <summary>
+    /// Runs <paramref name="buy"/> (worker, cart, its number) on carts prepared outside the clock: enough for the
+    /// warm-up first, then enough for the measured phase at four times the warm-up's rate (the warm-up still compiles
+    /// and warms caches, so it runs slower than the measured phase). Also says whether the carts ran out.
+    /// </summary>
+    private static async Task<(PhaseResult Result, bool CartsRanOut)> OnPreparedCartsAsync(
+        BenchOptions options, BenchShop shop, string[] skus, Func<int, Guid, long, CancellationToken, ValueTask<Outcome>> buy)
+    {
+        var carts = new CartPool(await shop.PrepareCartsAsync(skus, CartsFor(options.Warmup > TimeSpan.Zero ? options.Warmup : options.Duration, 3_000)));
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency,
+            async (worker, ct) => carts.TryTake(out var cartId, out var n) ? await buy(worker, cartId, n, ct) : Outcome.Exhausted,
+            async warm =>
+            {
+                var needed = (int)Math.Min(2_000_000, (Math.Max(warm.OpsPerSecond, 500) * options.Duration.TotalSeconds * 4) + 2_000);
+                carts = new CartPool(await shop.PrepareCartsAsync(skus, needed));
+            });
+        return (result, carts.Exhausted);
+    }
+
+    /// <summary>The notes given, joined; null when there are none.</summary>
+    internal static string? Join(params string?[] notes) =>
         notes.Where(n => n is not null).ToArray() is { Length: > 0 } some ? string.Join("; ", some) : null;
 
-    /// <summary>Prepared carts handed out once each (a cart given back is handed out again).</summary>
+    /// <summary>One open connection of a raw row per worker, all closed at the end of the row.</summary>
+    private sealed class Workers<T>(T[] workers) : IAsyncDisposable where T : IAsyncDisposable
+    {
+        public T this[int worker] => workers[worker];
+
+        public static async Task<Workers<T>> OpenAsync(int count, Func<Task<T>> open)
+        {
+            var opened = new T[count];
+            try
+            {
+                for (var w = 0; w < count; w++)
+                {
+                    opened[w] = await open();
+                }
+            }
+            catch
+            {
+                await new Workers<T>(opened).DisposeAsync();
+                throw;
+            }
+            return new Workers<T>(opened);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var worker in workers.Where(w => w is not null))
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Prepared carts handed out once each.</summary>
     private sealed class CartPool(Guid[] ids)
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<Guid> _returned = new();
         private long _next = -1;
 
-        public bool Exhausted => Interlocked.Read(ref _next) >= ids.Length && _returned.IsEmpty;
+        public bool Exhausted => Interlocked.Read(ref _next) >= ids.Length;
 
         public bool TryTake(out Guid cartId, out long n)
         {
             n = Interlocked.Increment(ref _next);
-            if (_returned.TryDequeue(out cartId))
-            {
-                return true;
-            }
-            if (n < ids.Length)
-            {
-                cartId = ids[n];
-                return true;
-            }
-            return false;
+            cartId = n < ids.Length ? ids[n] : Guid.Empty;
+            return n < ids.Length;
         }
-
-        public void Return(Guid cartId) => _returned.Enqueue(cartId);
     }
 }
