@@ -8,6 +8,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Operations;
 using Checkout.Data.Payments;
+using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
@@ -91,20 +92,27 @@ public static class DependencyInjection
         await DemoCatalog.SeedAsync(db, services.GetRequiredService<TimeProvider>(), ct);
     }
 
-    /// <summary>Applies the provider's migrations; on SQLite also turns on WAL (a property of the file, so once is enough).</summary>
+    /// <summary>
+    /// Applies the provider's migrations; on SQLite also turns on WAL (a property of the file, so once is enough). Then
+    /// creates the simulated gateway's ledger, which keeps its own schema outside the shop's migrations.
+    /// </summary>
     public static async Task MigrateCheckoutDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
-        await using var db = await services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync(ct);
-        await db.Database.MigrateAsync(ct);
-        if (db.Database.IsSqlite())
+        await using (var db = await services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync(ct))
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+            await db.Database.MigrateAsync(ct);
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+            }
         }
+        await services.GetRequiredService<SimulatorLedger>().InitializeAsync(ct);
     }
 
     /// <summary>
     /// The database from <c>Database:Provider</c> (Sqlite when unset) and <c>ConnectionStrings:Checkout</c>; each
     /// provider has its own context type carrying its own migrations, handed to the services as <see cref="CheckoutDbContext"/>.
+    /// The simulated gateway's ledger is placed by the same settings: in that database, or beside its SQLite file.
     /// </summary>
     private static void AddCheckoutDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
@@ -119,24 +127,28 @@ public static class DependencyInjection
             throw new InvalidOperationException($"{ProviderKey} is {provider}: set ConnectionStrings:{ConnectionStringName}.");
         }
 
+        var database = provider == DatabaseProvider.Sqlite
+            ? SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot)
+            : connectionString!;
+        services.AddSingleton(_ => new SimulatorLedger(provider, database));
+
         switch (provider)
         {
             case DatabaseProvider.PostgreSQL:
                 services.AddPooledDbContextFactory<PostgresCheckoutDbContext>((sp, o) => o
-                    .UseNpgsql(connectionString)
+                    .UseNpgsql(database)
                     .AddInterceptors(HotStockInterceptors(sp)));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>((sp, o) => o
-                    .UseSqlServer(connectionString)
+                    .UseSqlServer(database)
                     .AddInterceptors(HotStockInterceptors(sp)));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqlServerCheckoutDbContext>>();
                 break;
             default:
-                var sqlite = SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot);
                 services.AddPooledDbContextFactory<SqliteCheckoutDbContext>((sp, o) => o
-                    .UseSqlite(sqlite)
+                    .UseSqlite(database)
                     .AddInterceptors([new SqlitePragmas(), new SqliteWriteGate(), .. HotStockInterceptors(sp)]));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
                 break;

@@ -7,6 +7,7 @@ using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public sealed record DrillResult(
 /// </summary>
 public sealed class LastUnitDrill(
     IDbContextFactory<CheckoutDbContext> dbFactory, CartService carts, CheckoutService checkouts, PlaceOrderService placeOrders,
-    InvariantsService invariants)
+    InvariantsService invariants, SimulatorLedger gateway)
 {
     public const int MaxUnits = 100;
     public const int MaxBuyers = 200;
@@ -87,10 +88,9 @@ public sealed class LastUnitDrill(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var sessionIds = await db.Holds.Where(h => h.Sku == sku && h.CheckoutSessionId != null).Select(h => h.CheckoutSessionId!.Value).Distinct().ToListAsync(ct);
         var orderIds = await db.Orders.Where(o => sessionIds.Contains(o.CheckoutSessionId)).Select(o => o.Id).ToListAsync(ct);
-        var authorizations = await db.Payments.Where(p => orderIds.Contains(p.OrderId)).Select(p => p.AuthorizationId).ToListAsync(ct);
-        var authorizeKeys = sessionIds.Select(id => $"{GatewayOperationKind.Authorize}:{id}").ToList();
 
-        await db.GatewayOperations.Where(o => authorizeKeys.Contains(o.Key) || (o.ParentTransactionId != null && authorizations.Contains(o.ParentTransactionId))).ExecuteDeleteAsync(ct);
+        // An authorization's idempotency key is its checkout session's id; its captures, voids and refunds go with it.
+        await gateway.ForgetAuthorizationsAsync(sessionIds.Select(id => id.ToString()), ct);
         await db.ShipmentRequests.Where(s => orderIds.Contains(s.OrderId)).ExecuteDeleteAsync(ct);
         await db.OutboxMessages.Where(m => orderIds.Contains(m.AggregateId)).ExecuteDeleteAsync(ct);
         await db.Payments.Where(p => orderIds.Contains(p.OrderId)).ExecuteDeleteAsync(ct);

@@ -1,17 +1,16 @@
-using Checkout.Data.Persistence;
-using Microsoft.EntityFrameworkCore;
+using Checkout.Data.Payments.Simulator;
 using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Payments;
 
 /// <summary>
-/// A test gateway whose ledger is persisted, so that idempotency survives restarts. Test cards:
+/// A test gateway whose ledger is persisted in a store of its own (<see cref="SimulatorLedger"/>), so that idempotency
+/// survives restarts and a payment never waits on the shop's database locks. Test cards:
 /// 4242 4242 4242 4242 approves; 4000 0000 0000 0002 declines; 4000 0000 0000 9995 has insufficient funds;
 /// 4000 0000 0000 0119 authorizes but the first answer times out (a retry with the same key returns the approval).
 /// Any other card is declined.
 /// </summary>
-public sealed class SimulatedPaymentGateway(
-    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options) : IPaymentGateway
+public sealed class SimulatedPaymentGateway(SimulatorLedger ledger, TimeProvider clock, IOptions<CheckoutOptions> options) : IPaymentGateway
 {
     public const string ApprovedCard = "4242424242424242";
     public const string DeclinedCard = "4000000000000002";
@@ -54,11 +53,9 @@ public sealed class SimulatedPaymentGateway(
 
     public async Task<GatewayResult> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var settled = await db.GatewayOperations.AsNoTracking()
+        var settled = (await ledger.WithFollowUpsAsync([authorizationId], ct))
             .Where(o => o.ParentTransactionId == authorizationId && o.Outcome == GatewayOutcome.Approved)
-            .Select(o => new { o.Kind, o.AmountMinor })
-            .ToListAsync(ct);
+            .ToList();
         var captured = settled.Where(o => o.Kind == GatewayOperationKind.Capture).Sum(o => o.AmountMinor);
         var refunded = settled.Where(o => o.Kind == GatewayOperationKind.Refund).Sum(o => o.AmountMinor);
         var outcome = amountMinor > 0 && amountMinor <= captured - refunded ? GatewayOutcome.Approved : GatewayOutcome.Declined;
@@ -67,28 +64,24 @@ public sealed class SimulatedPaymentGateway(
 
     public async Task<GatewayResult?> FindAsync(GatewayOperationKind kind, string idempotencyKey, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var key = $"{kind}:{idempotencyKey}";
-        var stored = await db.GatewayOperations.AsNoTracking().FirstOrDefaultAsync(o => o.Key == key, ct);
+        var stored = await ledger.FindAsync(GatewayOperation.KeyOf(kind, idempotencyKey), ct);
         return stored is null ? null : ToResult(stored);
     }
 
     /// <summary>An authorization can be captured or voided once, and only while neither has happened.</summary>
     private async Task<bool> CanSettleAsync(string authorizationId, long amountMinor, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var authorization = await db.GatewayOperations.AsNoTracking()
-            .FirstOrDefaultAsync(o => o.TransactionId == authorizationId && o.Kind == GatewayOperationKind.Authorize, ct);
+        var operations = await ledger.WithFollowUpsAsync([authorizationId], ct);
+        var authorization = operations.FirstOrDefault(o => o.TransactionId == authorizationId && o.Kind == GatewayOperationKind.Authorize);
         if (authorization is not { Outcome: GatewayOutcome.Approved } || amountMinor > authorization.AmountMinor)
         {
             return false;
         }
-        return !await db.GatewayOperations.AnyAsync(
-            o => o.ParentTransactionId == authorizationId && o.Outcome == GatewayOutcome.Approved
-                 && (o.Kind == GatewayOperationKind.Capture || o.Kind == GatewayOperationKind.Void), ct);
+        return !operations.Any(o => o.ParentTransactionId == authorizationId && o.Outcome == GatewayOutcome.Approved
+                                    && o.Kind is GatewayOperationKind.Capture or GatewayOperationKind.Void);
     }
 
-    /// <summary>Stores the operation under its idempotency key, or returns the one stored first.</summary>
+    /// <summary>Stores the operation under its idempotency key, or returns the one stored first (see <see cref="SimulatorLedger.RecordAsync"/>).</summary>
     private async Task<(GatewayOperation Operation, bool First)> RecordAsync(
         GatewayOperationKind kind, string idempotencyKey, string? parent, long amountMinor, GatewayOutcome outcome, CardSummary? card, CancellationToken ct)
     {
@@ -97,25 +90,7 @@ public sealed class SimulatedPaymentGateway(
         {
             await Task.Delay(options.Value.SimulatedGatewayLatency, clock, ct);
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var key = $"{kind}:{idempotencyKey}";
-        var stored = await db.GatewayOperations.AsNoTracking().FirstOrDefaultAsync(o => o.Key == key, ct);
-        if (stored is not null)
-        {
-            return (stored, false);
-        }
-        var operation = new GatewayOperation(kind, idempotencyKey, parent, amountMinor, outcome, card, clock.GetUtcNow());
-        db.GatewayOperations.Add(operation);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return (operation, true);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            return (await db.GatewayOperations.AsNoTracking().SingleAsync(o => o.Key == key, ct), false);
-        }
+        return await ledger.RecordAsync(new GatewayOperation(kind, idempotencyKey, parent, amountMinor, outcome, card, clock.GetUtcNow()), ct);
     }
 
     private static GatewayResult ToResult(GatewayOperation operation) => operation.Outcome switch

@@ -44,7 +44,6 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<ShipmentRequest> ShipmentRequests => Set<ShipmentRequest>();
-    public DbSet<GatewayOperation> GatewayOperations => Set<GatewayOperation>();
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 

@@ -237,21 +237,6 @@ internal sealed class ShipmentRequestConfiguration : IEntityTypeConfiguration<Sh
     }
 }
 
-internal sealed class GatewayOperationConfiguration : IEntityTypeConfiguration<GatewayOperation>
-{
-    public void Configure(EntityTypeBuilder<GatewayOperation> b)
-    {
-        b.ToTable("sim_gateway_operations");
-        b.HasKey(o => o.Key);
-        b.Property(o => o.Key).HasMaxLength(200);
-        b.Property(o => o.TransactionId).HasMaxLength(100);
-        b.Property(o => o.ParentTransactionId).HasMaxLength(100);
-        b.Property(o => o.CardBrand).HasMaxLength(20);
-        b.Property(o => o.CardLast4).HasMaxLength(4);
-        b.HasIndex(o => o.ParentTransactionId);
-    }
-}
-
 internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<IdempotencyKey>
 {
     public void Configure(EntityTypeBuilder<IdempotencyKey> b)

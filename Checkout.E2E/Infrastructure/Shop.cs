@@ -8,6 +8,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Operations;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Checkout.Web.Api;
 using Checkout.Web.Orders;
@@ -124,13 +125,17 @@ public sealed class Shop : IDisposable
         await using var db = await Service<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
         var sessionIds = await db.CheckoutSessions.AsNoTracking().Where(s => s.Email == email).Select(s => s.Id).ToListAsync();
         // The gateway's idempotency key of an authorization is the checkout session id.
-        var sessionKeys = sessionIds.Select(id => $"{GatewayOperationKind.Authorize}:{id}").ToList();
-        var authorizations = await db.GatewayOperations.AsNoTracking()
-            .Where(o => sessionKeys.Contains(o.Key) && o.Outcome == GatewayOutcome.Approved)
-            .Select(o => o.TransactionId).ToListAsync();
-        return await db.GatewayOperations.AsNoTracking().CountAsync(o =>
-            o.Kind == GatewayOperationKind.Capture && o.Outcome == GatewayOutcome.Approved
-            && o.ParentTransactionId != null && authorizations.Contains(o.ParentTransactionId));
+        var gateway = Service<SimulatorLedger>();
+        var authorizations = new List<string>();
+        foreach (var sessionId in sessionIds)
+        {
+            if (await gateway.FindAsync(GatewayOperation.KeyOf(GatewayOperationKind.Authorize, sessionId.ToString())) is { Outcome: GatewayOutcome.Approved } authorization)
+            {
+                authorizations.Add(authorization.TransactionId);
+            }
+        }
+        return (await gateway.WithFollowUpsAsync(authorizations)).Count(o =>
+            o.Kind == GatewayOperationKind.Capture && o.Outcome == GatewayOutcome.Approved && o.ParentTransactionId is not null);
     }
 
     public void Dispose() => _adminApi.Dispose();

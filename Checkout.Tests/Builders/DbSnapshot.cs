@@ -1,11 +1,12 @@
+using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Builders;
 
 /// <summary>
-/// Every row a shopper's or an admin's request could touch, one readable line each, sorted, so that "changed
-/// nothing" is one equality whose failure shows the rows that moved.
+/// Every row a shopper's or an admin's request could touch (the shop's, and the simulated gateway's in its own ledger),
+/// one readable line each, sorted, so that "changed nothing" is one equality whose failure shows the rows that moved.
 /// </summary>
 public static class DbSnapshot
 {
@@ -14,7 +15,7 @@ public static class DbSnapshot
     /// workers run during the test.
     /// </param>
     /// <param name="withKeys">Include the Idempotency-Key records and the stock adjustments, which a request may leave even when it is refused.</param>
-    public static async Task<IReadOnlyList<string>> TakeAsync(CheckoutDbContext db, bool withDelivery, bool withKeys = false)
+    public static async Task<IReadOnlyList<string>> TakeAsync(CheckoutDbContext db, SimulatorLedger gateway, bool withDelivery, bool withKeys = false)
     {
         var products = await db.Products.AsNoTracking().ToListAsync();
         var inventory = await db.Inventory.AsNoTracking().ToListAsync();
@@ -26,7 +27,7 @@ public static class DbSnapshot
         var orders = await db.Orders.AsNoTracking().ToListAsync();
         var payments = await db.Payments.AsNoTracking().ToListAsync();
         var history = await db.OrderStatusChanges.AsNoTracking().ToListAsync();
-        var gateway = await db.GatewayOperations.AsNoTracking().ToListAsync();
+        var operations = await gateway.ListAsync().ToListAsync();
         var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
         var shipments = withDelivery ? await db.ShipmentRequests.AsNoTracking().ToListAsync() : [];
         var keys = withKeys ? await db.IdempotencyKeys.AsNoTracking().ToListAsync() : [];
@@ -44,7 +45,7 @@ public static class DbSnapshot
             .. orders.Select(o => $"order {o.Id} {o.Status} v{o.Version} tracking={o.TrackingNumber}"),
             .. payments.Select(p => $"payment {p.OrderId} {p.Status} refunded={p.RefundedMinor}"),
             .. history.Select(h => $"history {h.OrderId} {h.From}->{h.To} by {h.Actor}"),
-            .. gateway.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
+            .. operations.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
             .. outbox.Select(m => withDelivery ? $"outbox {m.Id} {m.Type} sent={m.SentAt is not null} attempts={m.Attempts}" : $"outbox {m.Id} {m.Type}"),
             .. shipments.Select(s => $"shipment {s.MessageId} {s.OrderId}"),
             .. keys.Select(k => $"key {k.Scope} {k.Key} {k.Id} {k.Status} {k.ResponseStatus} locked={k.LockToken}/{k.LockedUntil:O} body={Convert.ToBase64String(k.ResponseBody ?? [])}"),
@@ -61,7 +62,7 @@ public static class DbSnapshot
     public static async Task<IReadOnlyList<string>> SnapshotAsync(this IShopDatabase shop, bool withKeys = false)
     {
         await using var db = await shop.DbAsync();
-        return await TakeAsync(db, withDelivery: !shop.WorkersRun, withKeys);
+        return await TakeAsync(db, shop.GatewayLedger, withDelivery: !shop.WorkersRun, withKeys);
     }
 
     /// <summary>

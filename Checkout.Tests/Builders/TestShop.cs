@@ -5,6 +5,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
+using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +72,8 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
+
+    public SimulatorLedger GatewayLedger => Get<SimulatorLedger>();
 
     /// <summary>No: tests run the sweeper and dispatcher passes themselves.</summary>
     public bool WorkersRun => false;

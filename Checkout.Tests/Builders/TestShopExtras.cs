@@ -86,11 +86,13 @@ public static class TestShopExtras
         await db.SaveChangesAsync();
     }
 
-    public static async Task<int> GatewayCallsAsync(this IShopDatabase shop, GatewayOperationKind kind)
-    {
-        await using var db = await shop.DbAsync();
-        return await db.GatewayOperations.CountAsync(o => o.Kind == kind);
-    }
+    /// <summary>The calls of <paramref name="kind"/> the simulated gateway stored: one per idempotency key.</summary>
+    public static async Task<int> GatewayCallsAsync(this IShopDatabase shop, GatewayOperationKind kind) =>
+        (await shop.GatewayOperationsAsync(kind)).Count;
+
+    /// <summary>What the simulated gateway's ledger holds: every operation, or those of <paramref name="kind"/>.</summary>
+    public static async Task<List<GatewayOperation>> GatewayOperationsAsync(this IShopDatabase shop, GatewayOperationKind? kind = null) =>
+        await shop.GatewayLedger.ListAsync(kind).ToListAsync();
 
     public static async Task<int> CountAsync<T>(this IShopDatabase shop, Func<CheckoutDbContext, IQueryable<T>> query)
     {

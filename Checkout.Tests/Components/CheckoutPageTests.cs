@@ -275,7 +275,7 @@ public class CheckoutPageTests : CheckoutTestContext
 
         Assert.Equal(OrderStatus.Confirmed, (await SingleOrderAsync()).Status);
         Assert.Equal(1, gateway.Authorizations);
-        Assert.Equal(1, await Shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
+        Assert.Equal(1, await Shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
     }
 
     [Fact]
@@ -322,7 +322,7 @@ public class CheckoutPageTests : CheckoutTestContext
         await PayButton(cut).ClickAsync(new MouseEventArgs());
 
         Assert.Equal(OrderStatus.Confirmed, (await SingleOrderAsync()).Status);
-        Assert.Equal(1, await Shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Capture)));
+        Assert.Equal(1, await Shop.GatewayCallsAsync(GatewayOperationKind.Capture));
     }
 
     [Fact]

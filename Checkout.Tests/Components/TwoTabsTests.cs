@@ -115,7 +115,7 @@ public class TwoTabsTests : CheckoutTestContext
         Assert.Equal(session.Id, order.CheckoutSessionId);
         Assert.Equal(OrderStatus.Confirmed, order.Status);
         Assert.Equal(5499, order.TotalMinor);
-        var operations = await db.GatewayOperations.AsNoTracking().Select(o => o.Kind).ToListAsync();
+        var operations = (await Shop.GatewayOperationsAsync()).Select(o => o.Kind).ToList();
         Assert.Equal(1, operations.Count(k => k == GatewayOperationKind.Authorize));
         Assert.Equal(1, operations.Count(k => k == GatewayOperationKind.Capture));
         Assert.Equal(0, operations.Count(k => k == GatewayOperationKind.Void));

@@ -50,7 +50,7 @@ public sealed class DatabaseRestartTests
 
         await using var db = await shop.DbAsync();
         Assert.Equal(30, await db.Orders.CountAsync(o => o.Status == OrderStatus.Confirmed));
-        Assert.Equal(30, await db.GatewayOperations.CountAsync(o => o.Kind == Checkout.Data.Payments.GatewayOperationKind.Authorize));
+        Assert.Equal(30, await shop.GatewayCallsAsync(Checkout.Data.Payments.GatewayOperationKind.Authorize));
         Assert.Equal(0, await db.Holds.CountAsync(h => h.Status == HoldStatus.Active));
         var stock = await db.Inventory.AsNoTracking().SingleAsync();
         Assert.Equal((0, 0, 30), (stock.Quantity, stock.Reserved, stock.Sold));

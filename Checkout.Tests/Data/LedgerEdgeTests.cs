@@ -663,7 +663,7 @@ public abstract class LedgerEdgeTests(DatabaseProvider provider) : ProviderTests
     private static async Task<IReadOnlyList<string>> StateAsync(TestShop shop)
     {
         await using var db = await shop.DbAsync();
-        var snapshot = await DbSnapshot.TakeAsync(db, withDelivery: true);
+        var snapshot = await DbSnapshot.TakeAsync(db, shop.GatewayLedger, withDelivery: true);
         var carts = await db.Carts.AsNoTracking().ToListAsync();
         var holds = await db.Holds.AsNoTracking().ToListAsync();
         var sessions = await db.CheckoutSessions.AsNoTracking().ToListAsync();

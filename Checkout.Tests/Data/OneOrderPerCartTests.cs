@@ -77,8 +77,8 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         Assert.Equal(1, await db.Orders.CountAsync(o => o.Status == OrderStatus.Confirmed));
         Assert.Equal(1, await db.Orders.CountAsync());
         Assert.Equal(1, await db.Payments.CountAsync());
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Authorize));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Capture));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Capture));
         Assert.Equal((9, 0, 1), Stock(await shop.InventoryAsync("A")));
     }
 
@@ -234,8 +234,8 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         await using var db = await shop.DbAsync();
         var payment = await db.Payments.AsNoTracking().SingleAsync();
         Assert.Equal(("Visa", "4242", PaymentStatus.Captured), (payment.CardBrand, payment.CardLast4, payment.Status));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Authorize));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Capture));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Capture));
         Assert.Equal(1, await db.Orders.CountAsync());
     }
 
@@ -257,9 +257,9 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         await using var db = await shop.DbAsync();
         var payment = await db.Payments.AsNoTracking().SingleAsync();
         Assert.Equal(("Visa", "0119", PaymentStatus.Captured), (payment.CardBrand, payment.CardLast4, payment.Status));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Authorize));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Capture));
-        Assert.Equal(0, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Void));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Capture));
+        Assert.Equal(0, await shop.GatewayCallsAsync(GatewayOperationKind.Void));
         Assert.Equal(1, await db.Orders.CountAsync());
         Assert.Equal(CartStatus.CheckedOut, (await CartRowAsync(shop, cartId)).Status);
     }

@@ -173,8 +173,7 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
         Assert.Equal((10, 0, 0), (stock.Quantity, stock.Reserved, stock.Sold));
         Assert.Equal(Cancelled, cancelled.Status);
         Assert.Equal((PaymentStatus.Refunded, order.TotalMinor, order.TotalMinor), (cancelled.Payment!.Status, cancelled.Payment.CapturedMinor, cancelled.Payment.RefundedMinor));
-        await using var db = await shop.DbAsync();
-        var refund = await db.GatewayOperations.AsNoTracking().SingleAsync(g => g.Kind == GatewayOperationKind.Refund);
+        var refund = Assert.Single(await shop.GatewayOperationsAsync(GatewayOperationKind.Refund));
         Assert.Equal((GatewayOutcome.Approved, order.TotalMinor), (refund.Outcome, refund.AmountMinor));
         var last = cancelled.History[^1];
         Assert.Equal((Confirmed, Cancelled, Admin.Actor, Admin.Reason), (last.From, last.To, last.Actor, last.Reason));
@@ -264,7 +263,7 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
     }
 
     private static Task<int> RefundCountAsync(TestShop shop) =>
-        shop.CountAsync(db => db.GatewayOperations.Where(g => g.Kind == GatewayOperationKind.Refund));
+        shop.GatewayCallsAsync(GatewayOperationKind.Refund);
 }
 
 public sealed class OrderStateMachineTestsOnSqlite() : OrderStateMachineTests(DatabaseProvider.Sqlite);

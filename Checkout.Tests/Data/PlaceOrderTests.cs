@@ -52,8 +52,8 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.Orders.GetAsync(orders[0].Order.OrderId)).Status);
         await using var db = await shop.DbAsync();
         Assert.Equal(1, await db.Orders.CountAsync());
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Authorize));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Capture));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Capture));
         Assert.Equal(1, await db.Payments.CountAsync());
         Assert.Equal(1, await db.OutboxMessages.CountAsync());
         var stock = await shop.InventoryAsync("DOUBLE-CLICK");
@@ -76,7 +76,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         Assert.Equal(OrderStatus.Confirmed, second.Order.Status);
         // Other card details after the authorization: the checkout is paid, and not with this card.
         ResultAssert.Failure(otherCard, ErrorCodes.AlreadyPaid);
-        Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
     }
 
     [Theory]
@@ -122,7 +122,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
         var retry = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.TimesOutOnce));
 
         Assert.Equal(OrderStatus.Confirmed, retry.Order.Status);
-        Assert.Equal(1, await shop.CountAsync(db => db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Authorize)));
+        Assert.Equal(1, await shop.GatewayCallsAsync(GatewayOperationKind.Authorize));
         Assert.Equal(1, await shop.CountAsync(db => db.Orders));
     }
 
@@ -137,7 +137,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
 
         ResultAssert.Failure(result, ErrorCodes.Validation);
         Assert.Equal(0, await shop.CountAsync(db => db.Orders));
-        Assert.Equal(0, await shop.CountAsync(db => db.GatewayOperations));
+        Assert.Empty(await shop.GatewayOperationsAsync());
         Assert.False(ResultAssert.Success(await shop.Checkouts.GetAsync(session.CheckoutSessionId)).HoldExtended);
     }
 
@@ -161,7 +161,7 @@ public abstract class PlaceOrderTests(DatabaseProvider provider) : ProviderTests
 
         ResultAssert.Failure(result, ErrorCodes.CheckoutClosed);
         Assert.Equal((5, 0, 0), Stock(await shop.InventoryAsync("GAVE-UP")));
-        Assert.Equal(0, await shop.CountAsync(db => db.GatewayOperations));
+        Assert.Empty(await shop.GatewayOperationsAsync());
     }
 
     private static (int, int, int) Stock(InventoryItem item) => (item.Quantity, item.Reserved, item.Sold);

@@ -40,7 +40,7 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
         Assert.Equal(CheckoutSessionStatus.Expired, ResultAssert.Success(await shop.Checkouts.GetAsync(session.CheckoutSessionId)).Status);
         var placed = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved);
         ResultAssert.Failure(placed, ErrorCodes.HoldExpired);
-        Assert.Equal(0, await shop.CountAsync(db => db.GatewayOperations));
+        Assert.Empty(await shop.GatewayOperationsAsync());
         Assert.Equal(0, await shop.CountAsync(db => db.Orders));
     }
 
@@ -55,7 +55,7 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
         var placed = await shop.PlaceOrders.PlaceAsync(session.CheckoutSessionId, Cards.Approved);
 
         ResultAssert.Failure(placed, ErrorCodes.HoldExpired);
-        Assert.Equal(0, await shop.CountAsync(db => db.GatewayOperations));
+        Assert.Empty(await shop.GatewayOperationsAsync());
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public abstract class SweeperTests(DatabaseProvider provider) : ProviderTests(pr
         Assert.Equal((5, 0), Stock(await shop.InventoryAsync("LAPSE")));
         await using var db = await shop.DbAsync();
         Assert.Equal(OrderStatus.Cancelled, (await db.Orders.SingleAsync()).Status);
-        Assert.Single(await db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Void && o.Outcome == GatewayOutcome.Approved).ToListAsync());
-        Assert.Empty(await db.GatewayOperations.Where(o => o.Kind == GatewayOperationKind.Capture).ToListAsync());
+        Assert.Single(await shop.GatewayOperationsAsync(GatewayOperationKind.Void), o => o.Outcome == GatewayOutcome.Approved);
+        Assert.Empty(await shop.GatewayOperationsAsync(GatewayOperationKind.Capture));
     }
 
     private static (int Quantity, int Reserved) Stock(InventoryItem item) => (item.Quantity, item.Reserved);

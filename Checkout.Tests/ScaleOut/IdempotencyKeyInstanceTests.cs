@@ -74,8 +74,8 @@ public sealed class IdempotencyKeyInstanceTests : IAsyncLifetime
         var placed = JsonSerializer.Deserialize<PlacedDto>(first.Body, ApiClient.Json)!;
         await using var db = await _first.DbAsync();
         Assert.Equal(placed.OrderId, (await db.Orders.AsNoTracking().SingleAsync()).Id);
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Authorize));
-        Assert.Equal(1, await db.GatewayOperations.CountAsync(o => o.Kind == GatewayOperationKind.Capture));
+        Assert.Equal(1, await _first.GatewayCallsAsync(GatewayOperationKind.Authorize));
+        Assert.Equal(1, await _first.GatewayCallsAsync(GatewayOperationKind.Capture));
         Assert.Equal(1, await db.IdempotencyKeys.CountAsync(k => k.Key == key));
     }
 

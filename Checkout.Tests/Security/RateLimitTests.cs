@@ -73,7 +73,7 @@ public class RateLimitTests
         await ProblemAssert.IsAsync(third, HttpStatusCode.TooManyRequests, RateLimits.ProblemCode);
         Assert.NotNull(third.Headers.RetryAfter);
         await api.AssertUnchangedAsync(before, "A payment over the limit");
-        Assert.Equal(0, await api.CountAsync(db => db.GatewayOperations));
+        Assert.Empty(await api.GatewayOperationsAsync());
     }
 
     [Fact]

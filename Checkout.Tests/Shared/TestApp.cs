@@ -1,3 +1,4 @@
+using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -124,6 +125,8 @@ public class TestApp : WebApplicationFactory<Program>, IShopDatabase
     /// <summary>A context on the app's database, for arranging what its API cannot and reading what it wrote.</summary>
     public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
 
+    public SimulatorLedger GatewayLedger => Get<SimulatorLedger>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Options.Environment);
@@ -180,6 +183,9 @@ public class TestApp : WebApplicationFactory<Program>, IShopDatabase
 public interface IShopDatabase
 {
     Task<CheckoutDbContext> DbAsync();
+
+    /// <summary>The simulated gateway's ledger: a store of its own, beside the shop's database.</summary>
+    SimulatorLedger GatewayLedger { get; }
 
     /// <summary>Whether background workers run on their own, changing rows (sent outbox messages, shipments) that no test step touched.</summary>
     bool WorkersRun { get; }

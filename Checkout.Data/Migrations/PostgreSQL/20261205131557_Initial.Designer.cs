@@ -529,52 +529,6 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.ToTable("order_status_changes", (string)null);
                 });
 
-            modelBuilder.Entity("Checkout.Data.Payments.GatewayOperation", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long>("AmountMinor")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("CardBrand")
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<string>("CardLast4")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("ParentTransactionId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("TransactionId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("Key");
-
-                    b.HasIndex("ParentTransactionId");
-
-                    b.ToTable("sim_gateway_operations", (string)null);
-                });
-
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")

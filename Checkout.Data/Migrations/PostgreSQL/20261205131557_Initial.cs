@@ -254,25 +254,6 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 });
 
             migrationBuilder.CreateTable(
-                name: "sim_gateway_operations",
-                columns: table => new
-                {
-                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TransactionId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ParentTransactionId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    AmountMinor = table.Column<long>(type: "bigint", nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CardBrand = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    CardLast4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_sim_gateway_operations", x => x.Key);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "waitlist_entries",
                 columns: table => new
                 {
@@ -695,11 +676,6 @@ namespace Checkout.Data.Migrations.PostgreSQL
                 columns: new[] { "Code", "Email", "Status" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_sim_gateway_operations_ParentTransactionId",
-                table: "sim_gateway_operations",
-                column: "ParentTransactionId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_waitlist_entries_Sku_Email",
                 table: "waitlist_entries",
                 columns: new[] { "Sku", "Email" },
@@ -765,9 +741,6 @@ namespace Checkout.Data.Migrations.PostgreSQL
 
             migrationBuilder.DropTable(
                 name: "shipment_requests");
-
-            migrationBuilder.DropTable(
-                name: "sim_gateway_operations");
 
             migrationBuilder.DropTable(
                 name: "waitlist_entries");

@@ -253,25 +253,6 @@ namespace Checkout.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "sim_gateway_operations",
-                columns: table => new
-                {
-                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Kind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    TransactionId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    ParentTransactionId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    AmountMinor = table.Column<long>(type: "bigint", nullable: false),
-                    Outcome = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    CardBrand = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
-                    CardLast4 = table.Column<string>(type: "nvarchar(4)", maxLength: 4, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_sim_gateway_operations", x => x.Key);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "waitlist_entries",
                 columns: table => new
                 {
@@ -697,11 +678,6 @@ namespace Checkout.Data.Migrations.SqlServer
                 columns: new[] { "Code", "Email", "Status" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_sim_gateway_operations_ParentTransactionId",
-                table: "sim_gateway_operations",
-                column: "ParentTransactionId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_waitlist_entries_Sku_Email",
                 table: "waitlist_entries",
                 columns: new[] { "Sku", "Email" },
@@ -767,9 +743,6 @@ namespace Checkout.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "shipment_requests");
-
-            migrationBuilder.DropTable(
-                name: "sim_gateway_operations");
 
             migrationBuilder.DropTable(
                 name: "waitlist_entries");
