@@ -20,6 +20,13 @@ public sealed class CheckoutOptions
     /// <summary>How often the outbox dispatcher looks for unsent messages.</summary>
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How old the storefront's catalog snapshot may grow before the next read waits for a new one. Changes the shop
+    /// announces (units held, released, sold or restocked, on any instance sharing the event relay) show at once; this
+    /// bounds how late the others show (a direct database edit, an instance without the relay).
+    /// </summary>
+    public TimeSpan CatalogMaxAge { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Flat shipping in minor units below <see cref="FreeShippingFromMinor"/>.</summary>
     public long ShippingMinor { get; set; } = 499;
 

@@ -59,6 +59,7 @@ public static class DependencyInjection
         services.AddSingleton<InvariantsService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<LastUnitDrill>();
+        services.AddSingleton(CatalogFollowingEvents);
         services.AddSingleton<CatalogService>();
         services.AddSingleton<CartService>();
         services.AddSingleton<CheckoutService>();
@@ -82,6 +83,27 @@ public static class DependencyInjection
         services.AddHostedService<OrderReconcilerService>();
         services.AddCheckoutReliability();
         return builder;
+    }
+
+    /// <summary>
+    /// The catalog snapshot, read again whenever an event of this instance or of another (through the relay) says units
+    /// moved: stock held, released, restocked or adjusted (<see cref="StockChanged"/>, <see cref="HoldReleased"/>), a freed
+    /// unit held for a waiting shopper (<see cref="WaitlistOffered"/>), or held units sold or returned with an order's
+    /// move (<see cref="OrderStatusChanged"/>). Only an extended hold moves nothing. It subscribes when the catalog is
+    /// first needed: an instance that never shows it never reads it again.
+    /// </summary>
+    private static CatalogSnapshot CatalogFollowingEvents(IServiceProvider sp)
+    {
+        var snapshot = ActivatorUtilities.CreateInstance<CatalogSnapshot>(sp);
+        sp.GetRequiredService<CheckoutEvents>().Subscribe(e =>
+        {
+            if (e is StockChanged or HoldReleased or WaitlistOffered or OrderStatusChanged)
+            {
+                snapshot.Invalidate();
+            }
+            return Task.CompletedTask;
+        });
+        return snapshot;
     }
 
     /// <summary>Applies the migrations and seeds the demo catalog when the database is empty.</summary>

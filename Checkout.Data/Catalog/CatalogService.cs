@@ -1,36 +1,27 @@
-using System.Linq.Expressions;
-using Checkout.Data.Persistence;
-using Microsoft.EntityFrameworkCore;
-
 namespace Checkout.Data.Catalog;
 
 /// <param name="Reserved">Units held by checkouts right now: 0 available with some reserved means a shopper can join the waitlist.</param>
 public sealed record ProductView(
     string Sku, string Name, string Category, string Icon, long PriceMinor, string Currency, int Available, bool IsHot, int Reserved = 0);
 
-public sealed class CatalogService(IDbContextFactory<CheckoutDbContext> dbFactory)
+/// <summary>
+/// What the storefront shows of the catalog, answered from the <see cref="CatalogSnapshot"/>: for display only, a
+/// moment behind the database at most (see there); a checkout reads prices and stock from the database itself.
+/// </summary>
+public sealed class CatalogService(CatalogSnapshot snapshot)
 {
-    /// <summary>Active products with what is available to sell right now, optionally filtered.</summary>
-    public async Task<IReadOnlyList<ProductView>> ListAsync(string? category = null, string? search = null, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var term = search?.Trim().ToLowerInvariant();
-        var query = ProductViews(db, p =>
-            (string.IsNullOrWhiteSpace(category) || p.Category == category)
-            && (string.IsNullOrEmpty(term) || p.Name.ToLower().Contains(term) || p.Sku.ToLower().Contains(term)));
-        return await query.ToListAsync(ct);
-    }
+    /// <summary>Active products with what is available to sell, by category then name, optionally filtered.</summary>
+    public async Task<IReadOnlyList<ProductView>> ListAsync(string? category = null, string? search = null, CancellationToken ct = default) =>
+        (await snapshot.CurrentAsync(ct)).Matching(category, search);
 
-    public async Task<ProductView?> FindAsync(string sku, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ProductViews(db, p => p.Sku == sku).FirstOrDefaultAsync(ct);
-    }
+    /// <summary>An active product as the snapshot shows it; null when there is no such product or it is no longer sold.</summary>
+    public async Task<ProductView?> FindAsync(string sku, CancellationToken ct = default) =>
+        (await snapshot.CurrentAsync(ct)).Find(sku);
 
-    private static IQueryable<ProductView> ProductViews(CheckoutDbContext db, Expression<Func<Product, bool>> filter) =>
-        from p in db.Products.AsNoTracking().Where(filter)
-        join i in db.Inventory.AsNoTracking() on p.Sku equals i.Sku
-        where p.Active
-        orderby p.Category, p.Name
-        select new ProductView(p.Sku, p.Name, p.Category, p.Icon, p.PriceMinor, p.Currency, i.Quantity, p.IsHot, i.Reserved);
+    /// <summary>
+    /// An active product as the database has it now, reading the whole catalog again for everyone: for a page that
+    /// learned its copy is stale (the cart refused a unit it showed as available).
+    /// </summary>
+    public async Task<ProductView?> FindCurrentAsync(string sku, CancellationToken ct = default) =>
+        (await snapshot.RefreshAsync(ct)).Find(sku);
 }

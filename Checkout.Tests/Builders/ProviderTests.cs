@@ -1,4 +1,5 @@
 using Checkout.Data.Persistence;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Checkout.Tests.Builders;
 
@@ -10,7 +11,8 @@ public abstract class ProviderTests(DatabaseProvider provider)
 {
     protected DatabaseProvider Provider { get; } = provider;
 
-    protected Task<TestShop> CreateShopAsync(IDictionary<string, string?>? settings = null) => TestShop.CreateAsync(settings, Provider);
+    protected Task<TestShop> CreateShopAsync(IDictionary<string, string?>? settings = null, IInterceptor[]? interceptors = null) =>
+        TestShop.CreateAsync(settings, Provider, interceptors: interceptors);
 }
 
 /// <summary>

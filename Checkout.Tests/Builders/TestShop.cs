@@ -9,6 +9,7 @@ using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,8 +46,10 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
     public PlaceOrderService PlaceOrders => Get<PlaceOrderService>();
     public OrderService Orders => Get<OrderService>();
 
+    /// <param name="interceptors">Added to the shop's own database contexts: for tests that watch or hold its SQL.</param>
     public static async Task<TestShop> CreateAsync(
-        IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, string? postgresServer = null)
+        IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, string? postgresServer = null,
+        IInterceptor[]? interceptors = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "checkout-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -63,6 +66,11 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
         }
         var clock = new FakeTimeProvider(Start);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        if (interceptors is not null)
+        {
+            builder.Services.ConfigureDbContext<SqliteCheckoutDbContext>(o => o.AddInterceptors(interceptors));
+            builder.Services.ConfigureDbContext<PostgresCheckoutDbContext>(o => o.AddInterceptors(interceptors));
+        }
         builder.AddCheckoutData();
         var services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await services.MigrateCheckoutDatabaseAsync();

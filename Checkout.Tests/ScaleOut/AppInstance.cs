@@ -20,6 +20,8 @@ public sealed class AppInstance(string database, string redis, string redisPrefi
     {
         ["Checkout:OutboxInterval"] = "00:00:00.200",
         ["Checkout:SweepInterval"] = "00:00:01",
+        // What one instance's catalog shows of another's changes arrives through the relay, never by the snapshot's age.
+        ["Checkout:CatalogMaxAge"] = "01:00:00",
     },
     // Two hundred shoppers from one test address.
     Configure = web => web.WithGenerousRateLimits(),

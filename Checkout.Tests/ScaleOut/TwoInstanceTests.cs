@@ -87,13 +87,7 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         });
         using var shopper = _first.Shopper();
         var session = await shopper.OpenCheckoutAsync(("TEA-SENCHA", 1));
-        // Both relays are connected once an event published on the first instance reaches the second.
-        await Eventually.TrueAsync(async () =>
-        {
-            await _first.Get<CheckoutEvents>().PublishAsync(new StockChanged("PROBE", 0, 0));
-            await Task.Delay(50);
-            return seen.OfType<StockChanged>().Any(e => e.Sku == "PROBE");
-        }, "the instances relay each other's events");
+        await RelaysConnectedAsync();
 
         var cancelled = await shopper.PostAsync($"/api/checkouts/{session.CheckoutSessionId}/cancel");
 
@@ -102,6 +96,42 @@ public sealed class TwoInstanceTests : IAsyncLifetime
             "the second instance's subscriber saw the release");
         await Eventually.TrueAsync(() => Task.FromResult(seen.OfType<StockChanged>().Any(e => e.Sku == "TEA-SENCHA")),
             "and the stock coming back");
+    }
+
+    [Fact]
+    public async Task UnitsHeldOnOneInstance_ShowInTheCatalogOfTheOther()
+    {
+        using var browsing = _second.Shopper();
+        var before = await AvailableAsync(browsing, "TEA-SENCHA");
+        await RelaysConnectedAsync();
+
+        using var buying = _first.Shopper();
+        await buying.OpenCheckoutAsync(("TEA-SENCHA", 2));
+
+        await Eventually.MatchesAsync(() => AvailableAsync(browsing, "TEA-SENCHA"), available => available == before - 2,
+            "the second instance's catalog shows the units held on the first");
+    }
+
+    private static async Task<int> AvailableAsync(ApiClient shopper, string sku) => (await shopper.ProductsAsync()).Single(p => p.Sku == sku).Available;
+
+    /// <summary>Waits until both relays are connected: an event published on the first instance reaches the second.</summary>
+    private async Task RelaysConnectedAsync()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = _second.Get<CheckoutEvents>().Subscribe(e =>
+        {
+            if (e is StockChanged { Sku: "PROBE" })
+            {
+                arrived.TrySetResult();
+            }
+            return Task.CompletedTask;
+        });
+        await Eventually.TrueAsync(async () =>
+        {
+            await _first.Get<CheckoutEvents>().PublishAsync(new StockChanged("PROBE", 0, 0));
+            await Task.Delay(50);
+            return arrived.Task.IsCompleted;
+        }, "the instances relay each other's events");
     }
 
     // Also after a failed start: whatever was started is stopped, and the database dropped.
