@@ -1,9 +1,11 @@
+using Checkout.Data.Carts;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
+using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
@@ -110,6 +112,70 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
 
         Assert.Equal(20, counters.Taken);
         await AssertCounterEqualsDatabaseAsync(shop, expected: 10);
+    }
+
+    [Fact]
+    public async Task WaitlistClaim_OfAHotSku_GetsItsOfferedUnitWhileTheCrowdIsToldSoldOut()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 1);
+        var crowd = await CartsAsync(shop, 16);
+        ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(await shop.CartWithAsync(("HOT", 1)), "first@example.com", "First")));
+        var waitlist = shop.Get<WaitlistService>();
+        var entry = ResultAssert.Success(await waitlist.JoinAsync("HOT", "waiter@example.com"));
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+        await shop.Get<HoldSweeper>().SweepOnceAsync();
+        Assert.Equal(WaitlistStatus.Offered, ResultAssert.Success(await waitlist.GetAsync(entry.EntryId)).Status);
+        var claimerCart = await shop.Carts.CreateAsync();
+        ResultAssert.Success(await shop.Carts.AddOfferedAsync(claimerCart, entry.EntryId));
+
+        // The claimer and a crowd start at once: the counter says 0, yet the offered unit is the claimer's.
+        var results = await Race.RunAsync(17, i => i == 16
+            ? shop.Checkouts.StartAsync(new StartCheckout(claimerCart, "waiter@example.com", "Waiter", WaitlistEntryId: entry.EntryId))
+            : shop.Checkouts.StartAsync(new StartCheckout(crowd[i], $"c{i}@example.com", "Crowd")));
+
+        ResultAssert.Success(results[16]);
+        Assert.All(results.Take(16), r => Assert.Equal(ErrorCodes.OutOfStock, r.Error!.Code));
+        Assert.Equal(WaitlistStatus.Claimed, ResultAssert.Success(await waitlist.GetAsync(entry.EntryId)).Status);
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 0);
+    }
+
+    [Fact]
+    public async Task SoldOutInRedis_IsAnsweredWithoutTheStockRow_AndSaysWhatIsLeft()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 1);
+        var crowd = await CartsAsync(shop, 12);
+        ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(await shop.CartWithAsync(("HOT", 1)), "first@example.com", "First")));
+
+        // Someone holds the stock row (on SQLite, the whole write lock) for as long as the crowd is answered: a start
+        // that went to the database would wait behind it.
+        await using var holder = await HoldStockRowAsync(shop);
+        var results = await Race.RunAsync(12, i => shop.Checkouts.StartAsync(new StartCheckout(crowd[i], $"c{i}@example.com", "Crowd")))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(results, r =>
+        {
+            Assert.Equal(ErrorCodes.OutOfStock, r.Error!.Code);
+            Assert.Equal(0, Assert.Single((IReadOnlyList<StockShortage>)r.Error.Details!["shortages"]!).Available);
+        });
+    }
+
+    /// <summary>An open transaction that locks the hot SKU's inventory row (on SQLite, takes the write lock).</summary>
+    private static async Task<IAsyncDisposable> HoldStockRowAsync(TestShop shop)
+    {
+        var db = await shop.DbAsync();
+        var tx = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("""UPDATE "inventory" SET "Quantity" = "Quantity" WHERE "Sku" = 'HOT'""");
+        return new Held(db, tx);
+    }
+
+    private sealed class Held(CheckoutDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await tx.RollbackAsync();
+            await tx.DisposeAsync();
+            await db.DisposeAsync();
+        }
     }
 
     [Fact]
