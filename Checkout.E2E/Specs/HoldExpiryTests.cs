@@ -57,14 +57,17 @@ public sealed class HoldExpiryTests(ShortHoldFixture fixture, ITestOutputHelper 
         const string product = "Insulated Flask";
         const string waiterEmail = "j08-waiter@example.com";
 
-        // The flask's one unit is held by a shopper who will never pay.
-        var holderPage = await journey.NewPageAsync("holder");
-        var holder = await Journeys.ReserveAsync(holderPage, product, "j08-holder@example.com", "Holding Shopper");
-
+        // The waiter's catalog is open first: once the hold is taken, joining the line takes only a few clicks, well
+        // within the hold's lifetime even on a loaded machine (a hold that ran out first would put the unit back on sale).
         var waiterPage = await journey.NewPageAsync("waiter");
         journey.FinalPage = waiterPage;
         var catalog = new CatalogPage(waiterPage);
         await catalog.OpenAsync();
+        await Expect(catalog.Product(product)).ToContainTextAsync("Only 1 left");
+
+        // The flask's one unit is held by a shopper who will never pay; the waiter's page sees it go, without a reload.
+        var holderPage = await journey.NewPageAsync("holder");
+        var holder = await Journeys.ReserveAsync(holderPage, product, "j08-holder@example.com", "Holding Shopper");
         await Expect(catalog.Product(product)).ToContainTextAsync("Out of stock");
         await Expect(catalog.AddToCartButton(product)).ToBeDisabledAsync();
         await catalog.JoinWaitlistAsync(product, waiterEmail);

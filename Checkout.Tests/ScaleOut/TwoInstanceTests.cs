@@ -40,11 +40,18 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         await Eventually.TrueAsync(() => Task.FromResult(_first.Get<RedisCounters>().IsHot(Sku) && _second.Get<RedisCounters>().IsHot(Sku)),
             "both instances seeded the hot SKU's counter");
         var shoppers = new[] { _first.Shopper(), _second.Shopper() };
+        // Every buyer fills a cart while the 20 units are still there (a cart refuses a sold-out item); then the
+        // checkouts race for them.
+        var carts = new Guid[200];
+        for (var i = 0; i < carts.Length; i++)
+        {
+            carts[i] = await shoppers[i % 2].CartWithAsync((Sku, 1));
+        }
 
         var outcomes = await Race.RunAsync(200, async i =>
         {
             var shop = shoppers[i % 2];
-            var cartId = await shop.CartWithAsync((Sku, 1));
+            var cartId = carts[i];
             var started = await shop.StartCheckoutAsync(cartId, $"buyer{i}@example.com");
             if (started.StatusCode != HttpStatusCode.Created)
             {
