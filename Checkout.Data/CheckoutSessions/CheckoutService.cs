@@ -119,35 +119,35 @@ public sealed class CheckoutService(
             await tx.RollbackAsync(ct);
             return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
         }
-        var shortSkus = await HoldLedger.PlaceAsync(db, sessionId, lines, now, expiresAt, ct);
-        if (shortSkus.Count > 0)
-        {
-            await tx.RollbackAsync(ct);
-            // A concurrent start of this cart may have taken the stock: then its checkout is the answer.
-            if (await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started)
-            {
-                return Found(started);
-            }
-            metrics.OversellRejected();
-            var shortages = quote.Lines.Where(l => shortSkus.Contains(l.Sku)).Select(l => new StockShortage(l.Sku, l.Quantity, 0)).ToList();
-            return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
-        }
-
-        if (promo is not null && await PromoLedger.TryRedeemAsync(db, promo, sessionId, email, now, ct) is { } refused)
-        {
-            await tx.RollbackAsync(ct);
-            return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started ? Found(started) : refused;
-        }
-
         var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt);
         try
         {
+            var shortSkus = await HoldLedger.PlaceAsync(db, sessionId, lines, now, expiresAt, ct);
+            if (shortSkus.Count > 0)
+            {
+                await tx.RollbackAsync(ct);
+                // A concurrent start of this cart may have taken the stock: then its checkout is the answer.
+                if (await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started)
+                {
+                    return Found(started);
+                }
+                metrics.OversellRejected();
+                var shortages = quote.Lines.Where(l => shortSkus.Contains(l.Sku)).Select(l => new StockShortage(l.Sku, l.Quantity, 0)).ToList();
+                return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
+            }
+            if (promo is not null && await PromoLedger.TryRedeemAsync(db, promo, sessionId, email, now, ct) is { } refused)
+            {
+                await tx.RollbackAsync(ct);
+                return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started ? Found(started) : refused;
+            }
             await SessionLedger.StartAsync(db, session, ct);
             await tx.CommitAsync(ct);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Another start of this cart (or of this very session) won: its holds stand and ours roll back.
+            // Another start of this cart (or of this very session) won: its holds stand and ours roll back. Which
+            // unique index says so (the session's holds, its promo use or the cart's one open checkout) depends on
+            // which statement met the winner's rows first.
             await tx.RollbackAsync(ct);
             return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } winner
                 ? Found(winner)
