@@ -9,7 +9,9 @@ namespace Checkout.Bench;
 /// <summary>
 /// <c>--profile</c>: runs each use case alone (one at a time, after a warm-up) and counts the SQL commands, connection
 /// opens, transactions and commits per operation, the time spent inside commands, and how long each write transaction
-/// was open (on SQLite, how long it held the single write lock; on PostgreSQL, its row locks). Then prints the command
+/// was open (on SQLite, how long it held the single write lock; on PostgreSQL, its row locks), the bytes allocated per
+/// operation and the methods the JIT compiled meanwhile (tiered compilation still promoting hot code, whose CPU the
+/// column beside it includes). Then prints the command
 /// timeline of one full checkout, on the provider (and with the Redis hot path) of the run. This is the "where does
 /// the time go" view behind the table.
 /// <para>
@@ -65,7 +67,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
 
         Console.WriteLine($"Per operation, one at a time ({operations} operations after a warm-up).");
         Console.WriteLine(profiler.CommandSource);
-        Console.WriteLine($"{"use case",-26}{"µs/op",10}{"CPU µs",10}{"commands",10}{"writes",8}{"opens",7}{"tx",5}{"commits",9}{"in SQL µs",11}{"write lock µs",15}{"p50 µs",10}{"max µs",10}");
+        Console.WriteLine($"{"use case",-26}{"µs/op",10}{"CPU µs",10}{"commands",10}{"writes",8}{"opens",7}{"tx",5}{"commits",9}{"in SQL µs",11}{"write lock µs",15}{"p50 µs",10}{"max µs",10}{"alloc KB",10}{"JIT'd",7}");
 
         // Each case prepares its inputs outside the counted part.
         await profiler.CaseAsync("EF open+close connection", operations, _ => Task.FromResult(0), async _ =>
@@ -127,6 +129,9 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         Reset();
         var latencies = new List<double>(operations);
         var cpuBefore = Environment.CpuUsage.TotalTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        // Methods compiled while the case ran: tiered compilation still at work (its CPU counts too), not the case's own cost.
+        var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var started = Stopwatch.GetTimestamp();
         foreach (var input in inputs)
         {
@@ -136,12 +141,13 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
         latencies.Sort();
         double Per(long count) => (double)count / operations;
         double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency / operations;
         Console.WriteLine(
             $"{name,-26}{elapsed.TotalMicroseconds / operations,10:N0}{cpu.TotalMicroseconds / operations,10:N0}{Per(_commands),10:N1}{Per(_writes),8:N1}{Per(_opens),7:N1}{Per(_transactions),5:N1}{Per(_commits),9:N1}" +
-            $"{Micros(_commandTicks),11:N0}{Micros(_lockTicks),15:N0}{latencies[latencies.Count / 2],10:N0}{latencies[^1],10:N0}");
+            $"{Micros(_commandTicks),11:N0}{Micros(_lockTicks),15:N0}{latencies[latencies.Count / 2],10:N0}{latencies[^1],10:N0}{allocated / 1024.0 / operations,10:N1}{System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore,7:N0}");
     }
 
     private void Reset()

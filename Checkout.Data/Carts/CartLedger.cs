@@ -50,6 +50,41 @@ internal static class CartLedger
         return checkedOut;
     }
 
+    /// <summary>
+    /// Saves an edit of a cart read while open, inside the caller's transaction: the cart's row first, conditional on it
+    /// still being open (so an authorization that closed it meanwhile wins and the edit changes nothing; false), then
+    /// each line that differs from <paramref name="before"/>. The row lock makes edits of one cart take turns, so a line
+    /// another edit added since the read is updated, not added twice.
+    /// </summary>
+    public static async Task<bool> SaveEditAsync(CheckoutDbContext db, Cart cart, IReadOnlyList<LineState> before, CancellationToken ct)
+    {
+        if (await db.ExecuteAsync(
+                """UPDATE "carts" SET "UpdatedAt" = {2} WHERE "Id" = {0} AND "Status" = {1}""",
+                ct, Column(nameof(Cart.Id), cart.Id), Column(nameof(Cart.Status), CartStatus.Open), Column(nameof(Cart.UpdatedAt), cart.UpdatedAt)) == 0)
+        {
+            return false;
+        }
+        foreach (var gone in before.Where(b => cart.Lines.All(l => l.Sku != b.Sku)))
+        {
+            await db.ExecuteAsync("""DELETE FROM "cart_lines" WHERE "CartId" = {0} AND "Sku" = {1}""",
+                ct, Line(nameof(CartLine.CartId), cart.Id), Line(nameof(CartLine.Sku), gone.Sku));
+        }
+        foreach (var line in cart.Lines.Where(l => !before.Contains(LineState.Of(l))))
+        {
+            Statements.Value[] values =
+            [
+                Line(nameof(CartLine.CartId), cart.Id), Line(nameof(CartLine.Sku), line.Sku),
+                Line(nameof(CartLine.Quantity), line.Quantity), Line(nameof(CartLine.SeenPriceMinor), line.SeenPriceMinor),
+            ];
+            if (await db.ExecuteAsync(
+                    """UPDATE "cart_lines" SET "Quantity" = {2}, "SeenPriceMinor" = {3} WHERE "CartId" = {0} AND "Sku" = {1}""", ct, values) == 0)
+            {
+                await db.InsertAsync(line, ct);
+            }
+        }
+        return true;
+    }
+
     /// <summary>Links a checked-out cart to its successor once; false when another request linked one first.</summary>
     public static async Task<bool> TryLinkSuccessorAsync(CheckoutDbContext db, Guid cartId, Guid nextCartId, CancellationToken ct) =>
         await db.Carts
@@ -64,6 +99,14 @@ internal static class CartLedger
         {
             await db.ExecuteAsync("""UPDATE "cart_lines" SET "Quantity" = "Quantity" - {2} WHERE "CartId" = {0} AND "Sku" = {1}""", ct, line);
         }
+    }
+
+    /// <summary>A line as it was read, to tell what an edit changed.</summary>
+    public readonly record struct LineState(string Sku, int Quantity, long SeenPriceMinor)
+    {
+        public static LineState Of(CartLine line) => new(line.Sku, line.Quantity, line.SeenPriceMinor);
+
+        public static IReadOnlyList<LineState> Of(Cart cart) => [.. cart.Lines.Select(Of)];
     }
 
     private static Statements.Value Column(string property, object? value) => Statements.Value.Of<Cart>(property, value);

@@ -13,12 +13,12 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var cart = new Cart(cartId ?? Guid.CreateVersion7(now), now);
-        db.Carts.Add(cart);
         try
         {
-            await db.SaveChangesAsync(ct);
+            // A new cart has no lines: its row is all there is to write.
+            await db.InsertAsync(cart, ct);
         }
-        catch (DbUpdateException e) when (cartId is not null && DbErrors.IsUniqueViolation(e))
+        catch (Exception e) when (cartId is not null && DbErrors.IsUniqueViolation(e))
         {
             // A repeat of the same request: the cart made first is the answer.
         }
@@ -78,7 +78,11 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         }
     }
 
-    /// <summary>Sets the quantity of a SKU (0 removes). Refuses unknown SKUs, quantities outside 0–99 and more than is in stock.</summary>
+    /// <summary>
+    /// Sets the quantity of a SKU (0 removes). Refuses unknown SKUs, quantities outside 0–99 and more than is in stock.
+    /// Reads the cart and the stock of its lines once, writes only the line that changed, and answers with the cart
+    /// priced from that read.
+    /// </summary>
     public async Task<Result<CartView>> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken ct = default)
     {
         if (InputRules.Sku(sku) is { } skuError)
@@ -91,7 +95,9 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        // One connection for the use case's reads and its transaction.
+        await db.Database.OpenConnectionAsync(ct);
+        var cart = await CartQueries.ById(db, cartId, ct);
         if (cart is null)
         {
             return Error.NotFound("The cart");
@@ -100,14 +106,12 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return Cart.Closed();
         }
+        var before = CartLedger.LineState.Of(cart);
+        var stock = await CartValidator.StockAsync(db, [.. cart.Lines.Select(l => l.Sku), sku], ct);
         var now = clock.GetUtcNow();
         if (quantity > 0)
         {
-            var product = await db.Products.AsNoTracking()
-                .Where(p => p.Sku == sku && p.Active)
-                .Join(db.Inventory, p => p.Sku, i => i.Sku, (p, i) => new { p.PriceMinor, i.Quantity })
-                .FirstOrDefaultAsync(ct);
-            if (product is null)
+            if (!stock.TryGetValue(sku, out var product))
             {
                 return Error.NotFound($"The product {sku}");
             }
@@ -116,7 +120,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
             {
                 return CartValidator.OutOfStock([new StockShortage(sku, quantity, product.Quantity)]);
             }
-            if (cart.SetQuantity(sku, quantity, product.PriceMinor, now) is { } error)
+            if (cart.SetQuantity(sku, quantity, product.Product.PriceMinor, now) is { } error)
             {
                 return error;
             }
@@ -125,7 +129,11 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return error;
         }
-        return await SaveEditAsync(db, cart, ct);
+        if (await SaveEditAsync(db, cart, before, ct) is { } closed)
+        {
+            return closed;
+        }
+        return CartValidator.View(cart, stock);
     }
 
     /// <summary>
@@ -144,16 +152,21 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
         }
-        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        var cart = await CartQueries.ById(db, cartId, ct);
         if (cart is null)
         {
             return Error.NotFound("The cart");
         }
+        var before = CartLedger.LineState.Of(cart);
         if (cart.Lines.All(l => l.Sku != offer.Sku) && cart.SetQuantity(offer.Sku, 1, offer.PriceMinor, now) is { } error)
         {
             return error;
         }
-        return await SaveEditAsync(db, cart, ct);
+        if (await SaveEditAsync(db, cart, before, ct) is { } closed)
+        {
+            return closed;
+        }
+        return await CartValidator.PriceAsync(db, cart, ct);
     }
 
     public async Task<Result<CartView>> GetAsync(Guid cartId, CancellationToken ct = default)
@@ -171,7 +184,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
             return skuError;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        var cart = await CartQueries.ById(db, cartId, ct);
         if (cart is null)
         {
             return Error.NotFound("The cart");
@@ -180,6 +193,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return Cart.Closed();
         }
+        var before = CartLedger.LineState.Of(cart);
         var price = await db.Products.AsNoTracking().Where(p => p.Sku == sku && p.Active).Select(p => (long?)p.PriceMinor).FirstOrDefaultAsync(ct);
         if (price is null || cart.Lines.All(l => l.Sku != sku))
         {
@@ -189,14 +203,18 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return error;
         }
-        return await SaveEditAsync(db, cart, ct);
+        if (await SaveEditAsync(db, cart, before, ct) is { } closed)
+        {
+            return closed;
+        }
+        return await CartValidator.PriceAsync(db, cart, ct);
     }
 
     /// <summary>Applies every fix the validation offers: accept current prices, reduce to what is left, remove what is gone.</summary>
     public async Task<Result<CartView>> AcceptChangesAsync(Guid cartId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var cart = await db.Carts.FirstOrDefaultAsync(c => c.Id == cartId, ct);
+        var cart = await CartQueries.ById(db, cartId, ct);
         if (cart is null)
         {
             return Error.NotFound("The cart");
@@ -205,6 +223,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return Cart.Closed();
         }
+        var before = CartLedger.LineState.Of(cart);
         var view = await CartValidator.PriceAsync(db, cart, ct);
         var now = clock.GetUtcNow();
         foreach (var problem in view.Problems)
@@ -222,30 +241,26 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
                     break;
             }
         }
-        return await SaveEditAsync(db, cart, ct);
+        if (await SaveEditAsync(db, cart, before, ct) is { } closed)
+        {
+            return closed;
+        }
+        return await CartValidator.PriceAsync(db, cart, ct);
     }
 
     /// <summary>
-    /// Saves an edit of a cart that was open when read. The cart's status is a concurrency token, so an authorization
-    /// that closed it meanwhile wins and the edit changes nothing.
+    /// Saves an edit of a cart that was open when read, in one transaction (<see cref="CartLedger.SaveEditAsync"/>):
+    /// null when saved; the cart-closed error when an authorization closed it meanwhile, and then nothing changed.
     /// </summary>
-    private static async Task<Result<CartView>> SaveEditAsync(CheckoutDbContext db, Cart cart, CancellationToken ct)
+    private static async Task<Error?> SaveEditAsync(CheckoutDbContext db, Cart cart, IReadOnlyList<CartLedger.LineState> before, CancellationToken ct)
     {
-        // The cart's own row is always written, with its status as the condition, even when only its lines changed
-        // (the clock may not have moved since the last edit).
-        if (!cart.IsOpen)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await CartLedger.SaveEditAsync(db, cart, before, ct))
         {
+            await tx.RollbackAsync(ct);
             return Cart.Closed();
         }
-        db.Entry(cart).Property(c => c.Status).IsModified = true;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Cart.Closed();
-        }
-        return await CartValidator.PriceAsync(db, cart, ct);
+        await tx.CommitAsync(ct);
+        return null;
     }
 }

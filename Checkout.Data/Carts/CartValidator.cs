@@ -22,12 +22,24 @@ internal static class CartValidator
     public static async Task<(CartView View, IReadOnlyDictionary<string, string> Categories)> PriceWithCategoriesAsync(
         CheckoutDbContext db, Cart cart, CancellationToken ct)
     {
+        var stock = await StockAsync(db, cart.Lines.Select(l => l.Sku), ct);
+        return (View(cart, stock), stock.Values.ToDictionary(s => s.Product.Sku, s => s.Product.Category, StringComparer.Ordinal));
+    }
+
+    /// <summary>The active products among <paramref name="skus"/> with the units on sale of each, in one read.</summary>
+    public static async Task<IReadOnlyDictionary<string, StockRow>> StockAsync(CheckoutDbContext db, IEnumerable<string> skus, CancellationToken ct)
+    {
         var stock = new Dictionary<string, StockRow>(StringComparer.Ordinal);
-        await foreach (var item in Stock.For(db)(db, [.. cart.Lines.Select(l => l.Sku)]).WithCancellation(ct))
+        await foreach (var item in Stock.For(db)(db, [.. skus.Distinct(StringComparer.Ordinal)]).WithCancellation(ct))
         {
             stock[item.Product.Sku] = item;
         }
+        return stock;
+    }
 
+    /// <summary>The cart priced at the products' current prices in <paramref name="stock"/> (read for at least its lines), with what is wrong with it.</summary>
+    public static CartView View(Cart cart, IReadOnlyDictionary<string, StockRow> stock)
+    {
         var lines = new List<CartLineView>();
         var problems = new List<CartProblem>();
         var currency = Money.DefaultCurrency;
@@ -56,8 +68,7 @@ internal static class CartValidator
                     Available: item.Quantity));
             }
         }
-        var view = new CartView(cart.Id, lines, lines.Sum(l => l.LineTotalMinor), currency, problems, cart.Status);
-        return (view, stock.ToDictionary(s => s.Key, s => s.Value.Product.Category, StringComparer.Ordinal));
+        return new CartView(cart.Id, lines, lines.Sum(l => l.LineTotalMinor), currency, problems, cart.Status);
     }
 
     public static Error OutOfStock(IReadOnlyList<StockShortage> shortages) => new(
@@ -65,5 +76,6 @@ internal static class CartValidator
         string.Join(" ", shortages.Select(s => s.Available == 0 ? $"{s.Sku} is sold out." : $"Only {s.Available} of {s.Sku} left.")),
         new Dictionary<string, object?> { ["shortages"] = shortages });
 
-    private sealed record StockRow(Product Product, int Quantity);
+    /// <summary>An active product and how many of it are on sale now.</summary>
+    internal sealed record StockRow(Product Product, int Quantity);
 }

@@ -290,6 +290,49 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
     }
 
     [Fact]
+    public async Task Cart_30EditsAtOnce_KeepEveryLineOnceAndTheLastQuantityOfEach()
+    {
+        await using var shop = await CreateShopAsync();
+        var cartId = await CartAsync(shop, ("A", 1));
+        for (var i = 0; i < 10; i++)
+        {
+            await shop.AddProductAsync($"EACH-{i}", priceMinor: 700, stock: 50);
+        }
+        // Ten edits each add a line of their own; twenty set one new line, each to its own quantity; all read the cart
+        // before most of the others wrote it.
+        var results = await Race.RunAsync(30, i => i < 10
+            ? shop.Carts.SetQuantityAsync(cartId, $"EACH-{i}", i + 1)
+            : shop.Carts.SetQuantityAsync(cartId, "B", (i % 5) + 1));
+
+        Assert.All(results, r => ResultAssert.Success(r));
+        var lines = Lines(await CartRowAsync(shop, cartId));
+        Assert.Equal(12, lines.Length);
+        Assert.Contains(("A", 1), lines);
+        Assert.All(Enumerable.Range(0, 10), i => Assert.Contains(($"EACH-{i}", i + 1), lines));
+        Assert.InRange(Assert.Single(lines, l => l.Item1 == "B").Item2, 1, 5);
+        var view = ResultAssert.Success(await shop.Carts.GetAsync(cartId));
+        Assert.Equal(lines.Sum(l => l.Item2), view.ItemCount);
+        Assert.Empty(view.Problems);
+    }
+
+    [Fact]
+    public async Task Cart_TwoEditsThatBothReadTheCartBeforeEitherWrote_BothSucceedAndAddTheLineOnce()
+    {
+        await using var shop = await CreateShopAsync();
+        var cartId = await CartAsync(shop, ("A", 1));
+        // Both edits read the cart without a B line, then both write one.
+        var gate = new ReadGate("FROM carts", participants: 2);
+        var carts = new CartService(shop.GatedDbFactory(gate), shop.Clock);
+
+        var results = await Task.WhenAll(Task.Run(() => carts.SetQuantityAsync(cartId, "B", 2)), Task.Run(() => carts.SetQuantityAsync(cartId, "B", 3)));
+
+        Assert.All(results, r => ResultAssert.Success(r));
+        var lines = Lines(await CartRowAsync(shop, cartId));
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(Assert.Single(lines, l => l.Item1 == "B").Item2, new[] { 2, 3 });
+    }
+
+    [Fact]
     public async Task Start_ThatReadTheCheckoutJustBeforePaymentStarted_ReturnsThePayingSessionAndReplacesNothing()
     {
         await using var shop = await CreateShopAsync();
