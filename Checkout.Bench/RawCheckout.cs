@@ -30,7 +30,7 @@ namespace Checkout.Bench;
 /// <item>authorize: the gateway's ledger row, then one transaction: order Pending → PaymentAuthorized with its status
 /// change, cart Open → CheckedOut, session Open → Completed, holds converted and their units sold, the ordered cart
 /// lines taken out, the payment added;</item>
-/// <item>capture: the gateway's ledger row, then one transaction: order → Confirmed with its status change, the
+/// <item>capture: the gateway's ledger row, then one durable transaction: order → Confirmed with its status change, the
 /// outbox message, the payment captured.</item>
 /// </list>
 /// The gateway keeps its ledger apart from the shop: a SQLite file of its own beside the shop's (<see cref="GatewayFile"/>).
@@ -244,7 +244,7 @@ internal sealed class RawCheckout : IAsyncDisposable
             return $"authorize: {notAuthorized}";
         }
         await RecordAsync(GatewayOperationKind.Capture, $"capture-{order!.Id}", authorization, order, card: null, ct);
-        return await InTransactionAsync(() => ConfirmedAsync(order, ct), ct) is { } notConfirmed ? $"capture: {notConfirmed}" : null;
+        return await InTransactionAsync(() => ConfirmedAsync(order, ct), ct, durable: true) is { } notConfirmed ? $"capture: {notConfirmed}" : null;
     }
 
     /// <summary>
@@ -315,12 +315,19 @@ internal sealed class RawCheckout : IAsyncDisposable
         await _gateway.DisposeAsync();
     }
 
-    /// <summary>One write unit: BEGIN; the work; COMMIT when it answers null, else ROLLBACK and its answer.</summary>
-    private async Task<string?> InTransactionAsync(Func<Task<string?>> work, CancellationToken ct)
+    /// <summary>
+    /// One write unit: BEGIN; the work; COMMIT when it answers null, else ROLLBACK and its answer. A durable one (the
+    /// confirmation) commits as the product's does: on SQLite with <c>synchronous = FULL</c>, the connection set back after.
+    /// </summary>
+    private async Task<string?> InTransactionAsync(Func<Task<string?>> work, CancellationToken ct, bool durable = false)
     {
-        await _db.Begin.ExecuteNonQueryAsync(ct);
+        await (durable ? _db.DurableBegin : _db.Begin).ExecuteNonQueryAsync(ct);
         var problem = await work();
         await (problem is null ? _db.Commit : _db.Rollback).ExecuteNonQueryAsync(ct);
+        if (durable && _db.DurableEnd is { } end)
+        {
+            await end.ExecuteNonQueryAsync(ct);
+        }
         return problem;
     }
 

@@ -22,18 +22,26 @@ internal abstract class RawConnection : IAsyncDisposable
     private readonly DbType _timeType;
     private readonly List<DbCommand> _commands = [];
 
-    private RawConnection(DbConnection connection, string begin, DbType idType, DbType timeType)
+    private RawConnection(DbConnection connection, string begin, string durableBegin, string? durableEnd, DbType idType, DbType timeType)
     {
         _connection = connection;
         _idType = idType;
         _timeType = timeType;
         Begin = Command(begin);
+        DurableBegin = Command(durableBegin);
+        DurableEnd = durableEnd is null ? null : Command(durableEnd);
         Commit = Command("COMMIT;");
         Rollback = Command("ROLLBACK;");
     }
 
     /// <summary>Begins a write transaction as the product's write transactions begin.</summary>
     public DbCommand Begin { get; }
+
+    /// <summary>Begins a write transaction whose commit must be on disk when it returns, as the product's confirmation does.</summary>
+    public DbCommand DurableBegin { get; }
+
+    /// <summary>What follows a durable transaction's end: the connection back to the usual level (none where nothing changed).</summary>
+    public DbCommand? DurableEnd { get; }
 
     public DbCommand Commit { get; }
 
@@ -120,7 +128,8 @@ internal abstract class RawConnection : IAsyncDisposable
     /// SQLite: BEGIN IMMEDIATE takes the write lock up front, as the product's write transactions do. Ids are
     /// upper-case text and times UTC ticks, as the product's SQLite model stores them.
     /// </summary>
-    private sealed class SqliteRawConnection(SqliteConnection connection) : RawConnection(connection, "BEGIN IMMEDIATE;", DbType.String, DbType.Int64)
+    private sealed class SqliteRawConnection(SqliteConnection connection) : RawConnection(
+        connection, "BEGIN IMMEDIATE;", "PRAGMA synchronous = FULL; BEGIN IMMEDIATE;", "PRAGMA synchronous = NORMAL;", DbType.String, DbType.Int64)
     {
         public override object Id(Guid id) => id.ToString().ToUpperInvariant();
 
@@ -128,7 +137,8 @@ internal abstract class RawConnection : IAsyncDisposable
     }
 
     /// <summary>PostgreSQL through plain Npgsql: ids are uuid, times timestamptz (a UTC offset, as Npgsql requires).</summary>
-    private sealed class PostgresRawConnection(NpgsqlConnection connection) : RawConnection(connection, "BEGIN;", DbType.Guid, DbType.DateTimeOffset)
+    private sealed class PostgresRawConnection(NpgsqlConnection connection) : RawConnection(
+        connection, "BEGIN;", "BEGIN;", null, DbType.Guid, DbType.DateTimeOffset)
     {
         public override object Id(Guid id) => id;
 

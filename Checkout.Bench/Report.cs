@@ -50,7 +50,9 @@ public sealed class Report(BenchOptions options)
     {
         if (options.Rows.Count > 0)
         {
-            yield return (options.Provider == DatabaseProvider.Sqlite ? "SQLite (embedded)" : $"PostgreSQL ({Server(options.PostgresServer)})")
+            yield return (options.Provider == DatabaseProvider.Sqlite
+                    ? "SQLite (embedded, WAL, synchronous=NORMAL; FULL for the commit that confirms an order)"
+                    : $"PostgreSQL ({Server(options.PostgresServer)})")
                 + (options.Redis is null ? "" : " + Redis hot path")
                 + $", concurrency {options.Concurrency}, fresh database per row";
         }

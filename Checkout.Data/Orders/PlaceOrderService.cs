@@ -304,7 +304,8 @@ public sealed class PlaceOrderService(
         }
         faults.At(CheckoutFaultPoint.CapturedNotConfirmed, order.CheckoutSessionId);
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The shopper is told the order is confirmed once this commits: it must survive a power loss.
+        await using var tx = await db.BeginDurableTransactionAsync(ct);
         var confirmed = await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, ct);
         if (confirmed)
         {

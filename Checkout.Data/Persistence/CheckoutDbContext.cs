@@ -31,6 +31,12 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     /// <summary>Where <see cref="HotWork"/> is settled; set when Redis is configured.</summary>
     internal RedisCounters? Counters { get; set; }
 
+    /// <summary>
+    /// Set by <see cref="DurableCommits.BeginDurableTransactionAsync"/> for the next transaction only: its commit must
+    /// survive a power loss. Read (and cleared) where the transaction begins.
+    /// </summary>
+    internal bool NextCommitDurable { get; set; }
+
     public DbSet<Product> Products => Set<Product>();
     public DbSet<InventoryItem> Inventory => Set<InventoryItem>();
     public DbSet<InventoryAdjustment> InventoryAdjustments => Set<InventoryAdjustment>();
@@ -69,6 +75,7 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     public override void Dispose()
     {
         _raised.Clear();
+        NextCommitDurable = false;
         HotWork.Clear();
         base.Dispose();
     }
@@ -76,6 +83,7 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     public override async ValueTask DisposeAsync()
     {
         _raised.Clear();
+        NextCommitDurable = false;
         if (Counters is not null && !HotWork.IsEmpty)
         {
             await Counters.UndoAsync(HotWork);

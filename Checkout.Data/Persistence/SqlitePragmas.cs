@@ -7,20 +7,31 @@ using SQLitePCL;
 namespace Checkout.Data.Persistence;
 
 /// <summary>
-/// Per-connection settings for SQLite: wait for the write lock instead of failing at once, and the durability level
-/// that WAL mode makes safe. (WAL itself is a property of the database file, set once at start-up.)
+/// Per-connection settings for SQLite: wait for the write lock instead of failing at once, and how durable a commit
+/// is. (WAL itself is a property of the database file, set once at start-up.)
+/// <para>
+/// Durability: WAL with <c>synchronous = NORMAL</c> never corrupts the file, but a power loss can take the last
+/// commits with it. That is the level of every transaction except one begun by
+/// <see cref="DurableCommits.BeginDurableTransactionAsync"/> (the commit that confirms an order), which runs with
+/// <c>synchronous = FULL</c>: its commit is on disk before it returns. SQLite refuses to change the level inside a
+/// transaction, so it is set just before <c>BEGIN</c>, and only when the connection's level is not the one wanted.
+/// </para>
 /// </summary>
 /// <remarks>
 /// The settings belong to the native connection, which Microsoft.Data.Sqlite's pool keeps open and hands out again
 /// on every <c>Open</c> (EF opens and closes around each command), so they are sent once per native connection rather
-/// than before every command.
+/// than before every command, and the level a native connection has now is remembered with it.
 /// </remarks>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+internal sealed class SqlitePragmas : DbConnectionInterceptor, IDbTransactionInterceptor
 {
     public const int BusyTimeoutMs = 10_000;
     public static readonly string Sql = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = NORMAL;";
 
-    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
+    private const string Durable = "PRAGMA synchronous = FULL;";
+    private const string Normal = "PRAGMA synchronous = NORMAL;";
+
+    /// <summary>Each native connection that has its settings, with whether its level is FULL now.</summary>
+    private readonly ConditionalWeakTable<sqlite3, StrongBox<bool>> _configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -48,6 +59,48 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         }
     }
 
+    public InterceptionResult<DbTransaction> TransactionStarting(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        if (LevelChange(connection, eventData) is { } pragma)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = pragma;
+            command.ExecuteNonQuery();
+        }
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        if (LevelChange(connection, eventData) is { } pragma)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = pragma;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    /// <summary>The statement that gives the connection the level this transaction needs, or null when it has it already.</summary>
+    private string? LevelChange(DbConnection connection, TransactionStartingEventData eventData)
+    {
+        var durable = false;
+        if (eventData.Context is CheckoutDbContext context)
+        {
+            // The wish holds for this transaction only.
+            durable = context.NextCommitDurable;
+            context.NextCommitDurable = false;
+        }
+        if ((connection as SqliteConnection)?.Handle is not { } handle || !_configured.TryGetValue(handle, out var full) || full.Value == durable)
+        {
+            return null;
+        }
+        full.Value = durable;
+        return durable ? Durable : Normal;
+    }
+
     private bool NeedsSettings(DbConnection connection, out sqlite3? handle)
     {
         handle = (connection as SqliteConnection)?.Handle;
@@ -58,7 +111,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     {
         if (handle is not null)
         {
-            _configured.AddOrUpdate(handle, handle);
+            _configured.AddOrUpdate(handle, new StrongBox<bool>(false));
         }
     }
 }
