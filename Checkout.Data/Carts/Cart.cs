@@ -32,8 +32,9 @@ public sealed class Cart
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>
-    /// A concurrency token: an edit saves only while the cart is still open, so an edit racing the authorization that
-    /// closes it fails instead of changing a cart that has become an order.
+    /// Open until an order from it is authorized. An edit saves only while the cart is still open (the condition of
+    /// <see cref="CartLedger.SaveEditAsync"/>), so an edit racing the authorization that closes it fails instead of
+    /// changing a cart that has become an order; it is a concurrency token for any tracked save as well.
     /// </summary>
     public CartStatus Status { get; private set; }
 
