@@ -11,16 +11,13 @@ namespace Checkout.Data.Persistence;
 /// Here a waiter instead awaits its turn (first come, first served, no thread blocked) and starts the moment the
 /// previous transaction ends.
 /// <para>
-/// A write outside an explicit transaction (an INSERT, UPDATE or DELETE in autocommit, such as a single-row
-/// <c>SaveChanges</c>) takes its turn too, for the statement's run: its implicit transaction holds the same lock.
-/// <para>
-/// The gate is only a queue: SQLite's lock still decides, so a writer in another process or a turn not given back in
-/// time (the wait gives up after the busy timeout and goes on to SQLite's own waiting) costs speed, never
-/// correctness. A turn is given back at commit, rollback or failure (of the transaction or of the autocommit
-/// statement, whose reader is closed), and at the latest when the connection closes.
+/// The gate is only a queue: SQLite's lock still decides, so a writer in another process, a write outside an
+/// explicit transaction, or a turn not given back in time (the wait gives up after the busy timeout and goes on to
+/// SQLite's own waiting) costs speed, never correctness. A turn is given back at commit, rollback or failure,
+/// and at the latest when the connection closes (a transaction disposed without either).
 /// </para>
 /// </summary>
-internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor
+internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor
 {
     /// <summary>As long as SQLite would wait (<see cref="SqlitePragmas"/>' busy_timeout).</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(SqlitePragmas.BusyTimeoutMs);
@@ -79,105 +76,6 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
     {
         Release(eventData.ConnectionId);
         return Task.CompletedTask;
-    }
-
-    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        AutocommitTurn(command, eventData);
-        return result;
-    }
-
-    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
-    {
-        EndAutocommit(command, eventData.ConnectionId);
-        return result;
-    }
-
-    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        AutocommitTurn(command, eventData);
-        return result;
-    }
-
-    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        await AutocommitTurnAsync(command, eventData, cancellationToken);
-        return result;
-    }
-
-    public ValueTask<int> NonQueryExecutedAsync(
-        DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        EndAutocommit(command, eventData.ConnectionId);
-        return ValueTask.FromResult(result);
-    }
-
-    /// <summary>A write that returns rows (<c>SaveChanges</c> reads back what the database made): its turn ends with its reader.</summary>
-    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        await AutocommitTurnAsync(command, eventData, cancellationToken);
-        return result;
-    }
-
-    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        EndAutocommit(command, eventData.ConnectionId);
-        return result;
-    }
-
-    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
-    {
-        EndAutocommit(command, eventData.ConnectionId);
-        return ValueTask.FromResult(result);
-    }
-
-    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
-    {
-        EndAutocommit(command, eventData.ConnectionId);
-        return result;
-    }
-
-    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        EndAutocommit(command, eventData.ConnectionId);
-        return Task.CompletedTask;
-    }
-
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => EndAutocommit(command, eventData.ConnectionId);
-
-    /// <summary>A write statement in autocommit waits for the turn as a transaction would.</summary>
-    private async Task AutocommitTurnAsync(DbCommand command, CommandEventData eventData, CancellationToken cancellationToken)
-    {
-        if (command.Transaction is null && IsWrite(command.CommandText) && await _turn.WaitAsync(MaxWait, cancellationToken))
-        {
-            _holders[eventData.ConnectionId] = 0;
-        }
-    }
-
-    private void AutocommitTurn(DbCommand command, CommandEventData eventData)
-    {
-        if (command.Transaction is null && IsWrite(command.CommandText) && _turn.Wait(MaxWait))
-        {
-            _holders[eventData.ConnectionId] = 0;
-        }
-    }
-
-    private void EndAutocommit(DbCommand command, Guid connectionId)
-    {
-        if (command.Transaction is null)
-        {
-            Release(connectionId);
-        }
-    }
-
-    private static bool IsWrite(string sql)
-    {
-        var statement = sql.AsSpan().TrimStart();
-        return statement.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
-            || statement.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
-            || statement.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Gives the turn back once, whichever of commit, rollback, failure or close comes first.</summary>

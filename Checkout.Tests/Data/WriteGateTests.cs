@@ -68,30 +68,4 @@ public class WriteGateTests
 
         Assert.Equal(32, (await shop.InventoryAsync("GATE-Q")).Quantity);
     }
-
-    [Fact]
-    public async Task AutocommitWrite_WhileAnotherTransactionWrites_WaitsItsTurnInsteadOfMeetingTheLock()
-    {
-        await using var shop = await TestShop.CreateAsync();
-        await shop.AddProductAsync("GATE-A", stock: 1);
-        await using var holder = await shop.DbAsync();
-        var holding = await holder.Database.BeginTransactionAsync();
-        await holder.Inventory.Where(i => i.Sku == "GATE-A").ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, 2));
-
-        await using var writer = await shop.DbAsync();
-        await writer.Database.OpenConnectionAsync();
-        // Left to SQLite's lock, this statement would give up after a second: no busy wait, and the driver's own
-        // retries end with the command's timeout. Its turn in the queue is not bounded by either.
-        await writer.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout = 0");
-        writer.Database.SetCommandTimeout(1);
-        var write = writer.Inventory.Where(i => i.Sku == "GATE-A")
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + 10));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-
-        await holding.CommitAsync();
-        await holding.DisposeAsync();
-        using var bounded = new CancellationTokenSource(WellBelowTheGateTimeout);
-        Assert.Equal(1, await write.WaitAsync(bounded.Token));
-        Assert.Equal(12, (await shop.InventoryAsync("GATE-A")).Quantity);
-    }
 }
