@@ -62,11 +62,12 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor, IDbTransactionInt
     public InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (LevelChange(connection, eventData) is { } pragma)
+        if (LevelChange(connection, eventData) is ({ } level, var durable))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = pragma;
+            command.CommandText = durable ? Durable : Normal;
             command.ExecuteNonQuery();
+            level.Value = durable;
         }
         return result;
     }
@@ -74,17 +75,22 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor, IDbTransactionInt
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        if (LevelChange(connection, eventData) is { } pragma)
+        if (LevelChange(connection, eventData) is ({ } level, var durable))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = pragma;
+            command.CommandText = durable ? Durable : Normal;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            // Remembered once set: a failed change leaves the level to be set again next time.
+            level.Value = durable;
         }
         return result;
     }
 
-    /// <summary>The statement that gives the connection the level this transaction needs, or null when it has it already.</summary>
-    private string? LevelChange(DbConnection connection, TransactionStartingEventData eventData)
+    /// <summary>
+    /// The connection's remembered level and the level this transaction needs, when they differ; null when the
+    /// connection has the needed level already.
+    /// </summary>
+    private (StrongBox<bool> Level, bool Durable)? LevelChange(DbConnection connection, TransactionStartingEventData eventData)
     {
         var durable = false;
         if (eventData.Context is CheckoutDbContext context)
@@ -97,8 +103,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor, IDbTransactionInt
         {
             return null;
         }
-        full.Value = durable;
-        return durable ? Durable : Normal;
+        return (full, durable);
     }
 
     private bool NeedsSettings(DbConnection connection, out sqlite3? handle)
