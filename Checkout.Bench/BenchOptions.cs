@@ -37,8 +37,9 @@ public sealed record BenchOptions
           --max-duration S      the open loop's bound: arrivals stop at the first sold-out answer or after S seconds
                                 (default 60); buyers still in flight 10 s later are abandoned (cancelled, counted)
           --profile             before the rows, run each use case alone and print its SQL commands, connection
-                                opens, transactions, commits and where the time goes. On PostgreSQL the commands are
-                                Npgsql's own count (plain ADO.NET ones too); on SQLite only EF Core's are seen
+                                opens, transactions, commits, bytes allocated, methods JIT-compiled meanwhile and
+                                where the time goes. On PostgreSQL the commands are Npgsql's own count (plain ADO.NET
+                                ones too); on SQLite only EF Core's are seen
           --http URL[,URL...]   add the http row: the checkout through the JSON API of running instances
                                 (loopback addresses only). With several URLs (instances sharing one database)
                                 the clients are spread round-robin over them, and the row runs twice: http-1
