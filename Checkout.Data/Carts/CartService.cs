@@ -194,12 +194,13 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
             return Cart.Closed();
         }
         var before = CartLedger.LineState.Of(cart);
-        var price = await db.Products.AsNoTracking().Where(p => p.Sku == sku && p.Active).Select(p => (long?)p.PriceMinor).FirstOrDefaultAsync(ct);
-        if (price is null || cart.Lines.All(l => l.Sku != sku))
+        // One read of the lines' products answers both the price to accept and the cart to show after.
+        var stock = await CartValidator.StockAsync(db, cart.Lines.Select(l => l.Sku), ct);
+        if (!stock.TryGetValue(sku, out var product) || cart.Lines.All(l => l.Sku != sku))
         {
             return Error.NotFound($"The product {sku} in the cart");
         }
-        if (cart.AcceptPrice(sku, price.Value, clock.GetUtcNow()) is { } error)
+        if (cart.AcceptPrice(sku, product.Product.PriceMinor, clock.GetUtcNow()) is { } error)
         {
             return error;
         }
@@ -207,7 +208,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return closed;
         }
-        return await CartValidator.PriceAsync(db, cart, ct);
+        return CartValidator.View(cart, stock);
     }
 
     /// <summary>Applies every fix the validation offers: accept current prices, reduce to what is left, remove what is gone.</summary>
@@ -224,9 +225,9 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
             return Cart.Closed();
         }
         var before = CartLedger.LineState.Of(cart);
-        var view = await CartValidator.PriceAsync(db, cart, ct);
+        var stock = await CartValidator.StockAsync(db, cart.Lines.Select(l => l.Sku), ct);
         var now = clock.GetUtcNow();
-        foreach (var problem in view.Problems)
+        foreach (var problem in CartValidator.View(cart, stock).Problems)
         {
             switch (problem.Kind)
             {
@@ -245,7 +246,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         {
             return closed;
         }
-        return await CartValidator.PriceAsync(db, cart, ct);
+        return CartValidator.View(cart, stock);
     }
 
     /// <summary>
