@@ -161,18 +161,26 @@ public static class DependencyInjection
                     .UseNpgsql(database)
                     .AddInterceptors(HotStockInterceptors(sp)));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
+                services.AddSingleton<WriteUnits, TransactionWriteUnits>();
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>((sp, o) => o
                     .UseSqlServer(database)
                     .AddInterceptors(HotStockInterceptors(sp)));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqlServerCheckoutDbContext>>();
+                services.AddSingleton<WriteUnits, TransactionWriteUnits>();
                 break;
             default:
                 services.AddPooledDbContextFactory<SqliteCheckoutDbContext>((sp, o) => o
                     .UseSqlite(database)
-                    .AddInterceptors([new SqlitePragmas(), new SqliteWriteGate(), .. HotStockInterceptors(sp)]));
+                    .AddInterceptors([new SqlitePragmas(), new SqliteWriteGate(), new KeptStatements(), .. HotStockInterceptors(sp)]));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
+                // One writer runs the use cases' writes, unless Redis counters are on: their copy of a commit's moves
+                // needs the transaction that makes them, which a shared batch would hold across Redis calls.
+                services.AddSingleton<SqliteWriter>();
+                services.AddSingleton<WriteUnits>(sp => sp.GetRequiredService<RedisCounters>().Enabled
+                    ? new TransactionWriteUnits()
+                    : sp.GetRequiredService<SqliteWriter>());
                 break;
         }
     }

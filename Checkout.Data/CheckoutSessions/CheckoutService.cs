@@ -27,7 +27,7 @@ public sealed record StartedCheckout(CheckoutView Checkout, bool Created);
 public sealed record CheckoutLineView(string Sku, string Name, int Quantity, long UnitPriceMinor, long LineTotalMinor);
 
 public sealed class CheckoutService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events,
+    IDbContextFactory<CheckoutDbContext> dbFactory, WriteUnits units, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events,
     CheckoutMetrics metrics, IWaitingDemand waiting)
 {
     private readonly CheckoutOptions _options = options.Value;
@@ -106,53 +106,60 @@ public sealed class CheckoutService(
 
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The cart's row first: a checkout start and the authorization that closes the cart take turns on it.
-        if (!await CartLedger.LockOpenAsync(db, cart.Id, ct))
-        {
-            await tx.RollbackAsync(ct);
-            return Cart.Closed();
-        }
-        var replaced = open is null ? null : await ReplaceAsync(db, open, now, ct);
-        if (request.WaitlistEntryId is { } entryId && !await WaitlistLedger.ClaimAsync(db, entryId, email, now, ct))
-        {
-            await tx.RollbackAsync(ct);
-            return new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.");
-        }
         var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt);
+        StartWrite written;
         try
         {
-            var shortSkus = await HoldLedger.PlaceAsync(db, sessionId, lines, now, expiresAt, ct);
-            if (shortSkus.Count > 0)
+            written = await units.RunAsync(db, async (w, token) =>
             {
-                await tx.RollbackAsync(ct);
-                // A concurrent start of this cart may have taken the stock: then its checkout is the answer.
-                if (await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started)
+                // The cart's row first: a checkout start and the authorization that closes the cart take turns on it.
+                if (!await CartLedger.LockOpenAsync(w, cart.Id, token))
                 {
-                    return Found(started);
+                    return UnitResult.Undo(new StartWrite(Stop: Cart.Closed()));
                 }
-                metrics.OversellRejected();
-                var shortages = quote.Lines.Where(l => shortSkus.Contains(l.Sku)).Select(l => new StockShortage(l.Sku, l.Quantity, 0)).ToList();
-                return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
-            }
-            if (promo is not null && await PromoLedger.TryRedeemAsync(db, promo, sessionId, email, now, ct) is { } refused)
-            {
-                await tx.RollbackAsync(ct);
-                return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started ? Found(started) : refused;
-            }
-            await SessionLedger.StartAsync(db, session, ct);
-            await tx.CommitAsync(ct);
+                var replaced = open is null ? null : await ReplaceAsync(w, open, now, token);
+                if (request.WaitlistEntryId is { } entryId && !await WaitlistLedger.ClaimAsync(w, entryId, email, now, token))
+                {
+                    return UnitResult.Undo(new StartWrite(Stop: new Error(ErrorCodes.Conflict, "This waitlist offer is no longer open; its claim window may have passed.")));
+                }
+                var shortSkus = await HoldLedger.PlaceAsync(w, sessionId, lines, now, expiresAt, token);
+                if (shortSkus.Count > 0)
+                {
+                    return UnitResult.Undo(new StartWrite(ShortSkus: shortSkus));
+                }
+                if (promo is not null && await PromoLedger.TryRedeemAsync(w, promo, sessionId, email, now, token) is { } refused)
+                {
+                    return UnitResult.Undo(new StartWrite(Stop: refused, Contested: true));
+                }
+                await SessionLedger.StartAsync(w, session, token);
+                return UnitResult.Keep(new StartWrite(Replaced: replaced));
+            }, ct);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
-            // Another start of this cart (or of this very session) won: its holds stand and ours roll back. Which
+            // Another start of this cart (or of this very session) won: its holds stand and ours rolled back. Which
             // unique index says so (the session's holds, its promo use or the cart's one open checkout) depends on
             // which statement met the winner's rows first.
-            await tx.RollbackAsync(ct);
             return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } winner
                 ? Found(winner)
                 : throw new InvalidOperationException("The checkout that won a duplicate start vanished.", e);
         }
+        if (written.ShortSkus is { } shortOf)
+        {
+            // A concurrent start of this cart may have taken the stock: then its checkout is the answer.
+            if (await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started)
+            {
+                return Found(started);
+            }
+            metrics.OversellRejected();
+            var shortages = quote.Lines.Where(l => shortOf.Contains(l.Sku)).Select(l => new StockShortage(l.Sku, l.Quantity, 0)).ToList();
+            return CartValidator.OutOfStock(await WithAvailableAsync(db, shortages, ct));
+        }
+        if (written.Stop is { } stop)
+        {
+            return written.Contested && await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started ? Found(started) : stop;
+        }
+        var replaced = written.Replaced;
         metrics.CheckoutStarted();
         if (replaced is { } ended)
         {
@@ -162,6 +169,10 @@ public sealed class CheckoutService(
         await events.PublishStockAsync(quote.Lines.Select(l => l.Sku), ct);
         return new StartedCheckout(ToView(session), Created: true);
     }
+
+    /// <summary>How a start's write unit ended: what it replaced, or why it stopped (then nothing was written).</summary>
+    /// <param name="Contested">The stop may be a concurrent start of the cart winning: its checkout answers, if there is one.</param>
+    private sealed record StartWrite(CheckoutSessionStatus? Replaced = null, Error? Stop = null, IReadOnlyList<string>? ShortSkus = null, bool Contested = false);
 
     /// <summary>
     /// Ends the cart's earlier open checkout inside the transaction that starts its replacement. A live one is

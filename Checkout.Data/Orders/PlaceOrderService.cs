@@ -22,6 +22,7 @@ namespace Checkout.Data.Orders;
 /// </summary>
 public sealed class PlaceOrderService(
     IDbContextFactory<CheckoutDbContext> dbFactory,
+    WriteUnits units,
     IPaymentGateway gateway,
     OrderService orders,
     TimeProvider clock,
@@ -117,29 +118,34 @@ public sealed class PlaceOrderService(
         }
         var extendedTo = session.HoldExpiresAt > now + options.Value.PaymentGrace ? session.HoldExpiresAt : now + options.Value.PaymentGrace;
         var order = new Order(session, now);
-        bool extended;
+        bool? extended;
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            extended = await SessionLedger.ExtendForPaymentAsync(db, session.Id, now, extendedTo, ct);
-            if (!extended)
+            extended = await units.RunAsync(db, async (w, token) =>
             {
-                // Extended by an earlier attempt (then it goes on while the hold is valid), or closed meanwhile.
-                var current = await SessionQueries.ById(db, session.Id, ct);
-                if (current is not { Status: CheckoutSessionStatus.Open } || current.HoldExpiresAt <= now)
+                var extendedHere = await SessionLedger.ExtendForPaymentAsync(w, session.Id, now, extendedTo, token);
+                if (!extendedHere)
                 {
-                    await tx.RollbackAsync(ct);
-                    return await PlacedByOtherAsync(db, session.Id, HoldExpired(), ct);
+                    // Extended by an earlier attempt (then it goes on while the hold is valid), or closed meanwhile.
+                    var current = await SessionQueries.ById(w, session.Id, token);
+                    if (current is not { Status: CheckoutSessionStatus.Open } || current.HoldExpiresAt <= now)
+                    {
+                        return UnitResult.Undo<bool?>(null);
+                    }
                 }
-            }
-            await OrderLedger.PlaceAsync(db, order, ct);
-            await tx.CommitAsync(ct);
+                await OrderLedger.PlaceAsync(w, order, token);
+                return UnitResult.Keep<bool?>(extendedHere);
+            }, ct);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
             return await PlacedByOtherAsync(db, session.Id, HoldExpired(), ct);
         }
-        if (extended)
+        if (extended is null)
+        {
+            return await PlacedByOtherAsync(db, session.Id, HoldExpired(), ct);
+        }
+        if (extended.Value)
         {
             await events.PublishAsync(new HoldExtended(session.Id, extendedTo));
         }
@@ -212,17 +218,17 @@ public sealed class PlaceOrderService(
             case GatewayOutcome.Timeout:
                 return (new Error(ErrorCodes.PaymentPending, "The payment provider did not answer. Try again: you will not be charged twice."), null);
             case GatewayOutcome.Declined or GatewayOutcome.InsufficientFunds:
-                await using (var tx = await db.Database.BeginTransactionAsync(ct))
+                var reason = new TransitionRequest(Checkout.Actor, result.Message);
+                failed = await units.RunAsync(db, async (w, token) =>
                 {
-                    var reason = new TransitionRequest(Checkout.Actor, result.Message);
-                    failed = await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentFailed, now, reason, ct);
-                    if (failed)
+                    var failedHere = await OrderLedger.TryTransitionAsync(w, order.Id, OrderStatus.Pending, OrderStatus.PaymentFailed, now, reason, token);
+                    if (failedHere)
                     {
-                        await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentFailed, OrderStatus.Cancelled, now, reason, ct);
-                        await SessionLedger.FailAsync(db, order.CheckoutSessionId, now, waiting, ct);
+                        await OrderLedger.TryTransitionAsync(w, order.Id, OrderStatus.PaymentFailed, OrderStatus.Cancelled, now, reason, token);
+                        await SessionLedger.FailAsync(w, order.CheckoutSessionId, now, waiting, token);
                     }
-                    await tx.CommitAsync(ct);
-                }
+                    return UnitResult.Keep(failedHere);
+                }, ct);
                 trail.Lost();
                 if (failed)
                 {
@@ -241,33 +247,39 @@ public sealed class PlaceOrderService(
         var session = trail.Session ?? await SessionQueries.ById(db, order.CheckoutSessionId, ct) ?? throw new InvalidOperationException("An order's checkout vanished.");
         // The card on record is the one the gateway authorized, whichever request's answer this is.
         var payment = new Payment(order.Id, result.TransactionId!, order.TotalMinor, order.Currency, result.Card ?? card.Summary, now);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var recorded = await units.RunAsync(db, async (w, token) =>
         {
-            if (!await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, Checkout, ct))
+            if (!await OrderLedger.TryTransitionAsync(w, order.Id, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, Checkout, token))
             {
+                return UnitResult.Undo(Authorization.OrderMoved);
+            }
+            // One cart, one order: the cart closes with its first authorized order (its row first, as a checkout
+            // start locks it first), taking out what the order bought; an order from a cart closed already is undone.
+            if (!await CartLedger.CheckOutAsync(w, session.CartId, session.Lines.Select(l => (l.Sku, l.Quantity)), now, token))
+            {
+                return UnitResult.Undo(Authorization.CartOrdered);
+            }
+            if (!await SessionLedger.CompleteAsync(w, session, now, token))
+            {
+                return UnitResult.Undo(Authorization.HoldGone);
+            }
+            await PaymentLedger.AuthorizedAsync(w, payment, token);
+            return UnitResult.Keep(Authorization.Recorded);
+        }, ct);
+        switch (recorded)
+        {
+            case Authorization.OrderMoved:
                 // Someone else moved the order: another retry (same key, same authorization) or a cancellation, which
                 // must not keep the shopper's money on hold.
-                await tx.RollbackAsync(ct);
                 if (await db.Orders.AnyAsync(o => o.Id == order.Id && o.Status == OrderStatus.Cancelled, ct))
                 {
                     await gateway.VoidAsync($"void-{order.Id}", result.TransactionId!, ct);
                 }
                 return (null, null);
-            }
-            // One cart, one order: the cart closes with its first authorized order (its row first, as a checkout
-            // start locks it first), taking out what the order bought; an order from a cart closed already is undone.
-            if (!await CartLedger.CheckOutAsync(db, session.CartId, session.Lines.Select(l => (l.Sku, l.Quantity)), now, ct))
-            {
-                await tx.RollbackAsync(ct);
+            case Authorization.CartOrdered:
                 return (await AbandonAsync(db, order, result.TransactionId!, CartAlreadyOrdered(), ct), null);
-            }
-            if (!await SessionLedger.CompleteAsync(db, session, now, ct))
-            {
-                await tx.RollbackAsync(ct);
+            case Authorization.HoldGone:
                 return (await AbandonAsync(db, order, result.TransactionId!, HoldExpired(), ct), null);
-            }
-            await PaymentLedger.AuthorizedAsync(db, payment, ct);
-            await tx.CommitAsync(ct);
         }
         trail.Moved(OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, payment);
         return (null, OrderStatus.PaymentAuthorized);
@@ -281,13 +293,12 @@ public sealed class PlaceOrderService(
     {
         await gateway.VoidAsync($"void-{order.Id}", authorizationId, ct);
         var now = clock.GetUtcNow();
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await units.RunAsync(db, async (w, token) =>
         {
             await OrderLedger.TryTransitionAsync(
-                db, order.Id, OrderStatus.Pending, OrderStatus.Cancelled, now, new TransitionRequest(Checkout.Actor, why.Message), ct);
-            await SessionLedger.CancelAsync(db, order.CheckoutSessionId, now, waiting, ct);
-            await tx.CommitAsync(ct);
-        }
+                w, order.Id, OrderStatus.Pending, OrderStatus.Cancelled, now, new TransitionRequest(Checkout.Actor, why.Message), token);
+            return UnitResult.Keep(await SessionLedger.CancelAsync(w, order.CheckoutSessionId, now, waiting, token));
+        }, ct);
         await events.PublishRaisedAsync(db);
         return why;
     }
@@ -304,26 +315,27 @@ public sealed class PlaceOrderService(
         }
         faults.At(CheckoutFaultPoint.CapturedNotConfirmed, order.CheckoutSessionId);
         var now = clock.GetUtcNow();
-        // The shopper is told the order is confirmed once this commits: it must survive a power loss.
-        await using var tx = await db.BeginDurableTransactionAsync(ct);
-        var confirmed = await OrderLedger.TryTransitionAsync(db, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, ct);
-        if (confirmed)
+        var message = new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now);
+        var confirmed = await units.RunAsync(db, async (w, token) =>
         {
-            payment.MarkCaptured(now);
-            if (!await PaymentLedger.RecordCaptureAsync(db, order.Id, now, ct))
+            if (!await OrderLedger.TryTransitionAsync(w, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, token))
+            {
+                return UnitResult.Undo(false);
+            }
+            if (!await PaymentLedger.RecordCaptureAsync(w, order.Id, now, token))
             {
                 throw new InvalidOperationException($"The payment of order {order.Number} was not authorized when its capture was recorded.");
             }
-            await db.InsertAsync(new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now), ct);
-            await tx.CommitAsync(ct);
+            await w.InsertAsync(message, token);
+            return UnitResult.Keep(true);
+        }, ct, durable: true); // The shopper is told the order is confirmed once this commits: it must survive a power loss.
+        if (confirmed)
+        {
+            payment.MarkCaptured(now);
             faults.At(CheckoutFaultPoint.ConfirmedNotDispatched, order.CheckoutSessionId);
             metrics.OrderConfirmed(order.TotalMinor, order.Currency);
             await events.PublishAsync(new OrderStatusChanged(order.Id, order.Number, OrderStatus.Confirmed));
             trail?.Moved(OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, payment);
-        }
-        else
-        {
-            await tx.RollbackAsync(ct);
         }
         return (null, confirmed);
     }
@@ -356,6 +368,15 @@ public sealed class PlaceOrderService(
             name = order.CustomerName,
             lines = order.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }),
         });
+
+    /// <summary>How recording an authorization ended; anything but <see cref="Recorded"/> wrote nothing.</summary>
+    private enum Authorization
+    {
+        Recorded,
+        OrderMoved,
+        CartOrdered,
+        HoldGone,
+    }
 
     private static Error HoldExpired() => new(ErrorCodes.HoldExpired, "The items in this checkout were released before payment; nothing was charged.");
 

@@ -21,12 +21,30 @@ namespace Checkout.Data.Persistence;
 /// <see cref="IDbContextFactory{TContext}"/> and keep each use case in one transaction; there is no repository layer.
 /// Each database provider has its own subclass so that it can carry its own migrations.
 /// </summary>
-public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbContext<IdentityUser>(options)
+public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
 {
-    private readonly List<CheckoutEvent> _raised = [];
+    protected CheckoutDbContext(DbContextOptions options)
+        : base(options)
+    {
+        Effects = _own;
+    }
+
+    private readonly UnitEffects _own = new();
+
+    /// <summary>
+    /// Where the use case running on this context records what it caused beyond its rows: its own, except while a
+    /// <see cref="SqliteWriter"/> runs another context's write unit on it.
+    /// </summary>
+    internal UnitEffects Effects { get; set; }
+
+    /// <summary>This context's own effects, which <see cref="Effects"/> returns to after a borrowed unit.</summary>
+    internal UnitEffects OwnEffects => _own;
 
     /// <summary>This context's open effects on the Redis counters of hot SKUs (see <see cref="RedisCounters"/>).</summary>
-    internal HotStockWork HotWork { get; } = new();
+    internal HotStockWork HotWork => Effects.HotWork;
+
+    /// <summary>Set on the writer's own context: its connection stays open, so its statements are kept prepared (<see cref="KeptStatements"/>).</summary>
+    internal bool KeepsStatements { get; set; }
 
     /// <summary>Where <see cref="HotWork"/> is settled; set when Redis is configured.</summary>
     internal RedisCounters? Counters { get; set; }
@@ -54,13 +72,13 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     /// <summary>Records an event that code deep in a transaction caused; the service publishes it after the commit.</summary>
-    internal void Raise(CheckoutEvent @event) => _raised.Add(@event);
+    internal void Raise(CheckoutEvent @event) => Effects.Raised.Add(@event);
 
     /// <summary>The events raised since the last call; call after a commit (a rollback's events are discarded with <see cref="TakeRaised"/> too).</summary>
     internal IReadOnlyList<CheckoutEvent> TakeRaised()
     {
-        var raised = _raised.ToList();
-        _raised.Clear();
+        var raised = Effects.Raised.ToList();
+        Effects.Raised.Clear();
         return raised;
     }
 
@@ -74,16 +92,20 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
     // and units a transaction took from Redis without ending (disposed without commit or rollback) go back.
     public override void Dispose()
     {
-        _raised.Clear();
+        Effects = _own;
+        _own.Raised.Clear();
         NextCommitDurable = false;
+        KeepsStatements = false;
         HotWork.Clear();
         base.Dispose();
     }
 
     public override async ValueTask DisposeAsync()
     {
-        _raised.Clear();
+        Effects = _own;
+        _own.Raised.Clear();
         NextCommitDurable = false;
+        KeepsStatements = false;
         if (Counters is not null && !HotWork.IsEmpty)
         {
             await Counters.UndoAsync(HotWork);
@@ -104,4 +126,11 @@ public abstract class CheckoutDbContext(DbContextOptions options) : IdentityDbCo
         base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);
     }
+}
+
+/// <summary>What a use case caused besides its rows: events to publish after its commit, and its Redis counter work.</summary>
+internal sealed class UnitEffects
+{
+    public List<CheckoutEvent> Raised { get; } = [];
+    public HotStockWork HotWork { get; } = new();
 }

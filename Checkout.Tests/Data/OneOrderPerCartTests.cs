@@ -342,7 +342,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         // The start reads the open checkout before its payment starts, then goes on once it has.
         var gate = new ReadGate("FROM checkout_sessions", participants: 2);
         var checkouts = new CheckoutService(
-            shop.GatedDbFactory(gate), shop.Clock, shop.Get<IOptions<CheckoutOptions>>(), shop.Get<CheckoutEvents>(), shop.Get<CheckoutMetrics>(),
+            shop.GatedDbFactory(gate), shop.Get<WriteUnits>(), shop.Clock, shop.Get<IOptions<CheckoutOptions>>(), shop.Get<CheckoutEvents>(), shop.Get<CheckoutMetrics>(),
             shop.Get<IWaitingDemand>());
         var start = Task.Run(() => checkouts.StartOrFindAsync(Request(cartId)));
         await Eventually.TrueAsync(() => Task.FromResult(gate.Arrived == 1), "the start read the open checkout");

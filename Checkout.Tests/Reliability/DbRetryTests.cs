@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Checkout.Tests.Reliability;
@@ -34,7 +35,7 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         var checkout = await OpenCheckoutAsync(shop);
         var busy = new FailConfirmation(TransientError(), times: 1);
 
-        var placed = ResultAssert.Success(await PlaceOrdersWith(shop, busy).PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
+        var placed = ResultAssert.Success(await PlaceWithAsync(shop, busy, checkout.CheckoutSessionId));
 
         Assert.Equal(1, busy.Failed);
         Assert.Equal((OrderStatus.Confirmed, false), (placed.Order.Status, placed.Replayed));
@@ -49,7 +50,7 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         var checkout = await OpenCheckoutAsync(shop);
         var busy = new FailConfirmation(TransientError(), times: int.MaxValue);
 
-        var error = ResultAssert.Failure(await PlaceOrdersWith(shop, busy).PlaceAsync(checkout.CheckoutSessionId, Cards.Approved), ErrorCodes.Busy);
+        var error = ResultAssert.Failure(await PlaceWithAsync(shop, busy, checkout.CheckoutSessionId), ErrorCodes.Busy);
 
         Assert.Contains("Try again", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, busy.Failed);
@@ -67,7 +68,7 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         var broken = new FailConfirmation(PermanentError(), times: int.MaxValue);
 
         // The confirmation is a plain statement: the provider's own error comes through, unwrapped and not retried.
-        await Assert.ThrowsAnyAsync<DbException>(() => PlaceOrdersWith(shop, broken).PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
+        await Assert.ThrowsAnyAsync<DbException>(() => PlaceWithAsync(shop, broken, checkout.CheckoutSessionId));
 
         Assert.Equal(1, broken.Failed);
     }
@@ -80,9 +81,20 @@ public abstract class DbRetryTests(DatabaseProvider provider) : ProviderTests(pr
         ? new SqliteException("CHECK constraint failed", 19)
         : new PostgresException("new row violates check constraint", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation);
 
-    /// <summary>A place-order service whose own database work goes through <paramref name="interceptor"/>.</summary>
-    private static PlaceOrderService PlaceOrdersWith(TestShop shop, IInterceptor interceptor) =>
-        ActivatorUtilities.CreateInstance<PlaceOrderService>(shop.Services, new InterceptedFactory(shop.Database, interceptor));
+    /// <summary>
+    /// Places the order with a place-order service whose own database work — its reads and its write units, on a writer
+    /// of its own on SQLite — goes through <paramref name="interceptor"/>.
+    /// </summary>
+    private static async Task<Result<PlacedOrder>> PlaceWithAsync(TestShop shop, IInterceptor interceptor, Guid checkoutSessionId)
+    {
+        var factory = new InterceptedFactory(shop.Database, interceptor);
+        await using var writer = shop.Database.Provider == DatabaseProvider.Sqlite
+            ? new SqliteWriter(factory, NullLogger<SqliteWriter>.Instance)
+            : null;
+        WriteUnits units = writer is null ? new TransactionWriteUnits() : writer;
+        var placeOrders = ActivatorUtilities.CreateInstance<PlaceOrderService>(shop.Services, factory, units);
+        return await placeOrders.PlaceAsync(checkoutSessionId, Cards.Approved);
+    }
 
     private static async Task<CheckoutView> OpenCheckoutAsync(TestShop shop)
     {

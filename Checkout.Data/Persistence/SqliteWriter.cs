@@ -1,0 +1,243 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Checkout.Data.Persistence;
+
+/// <summary>
+/// The one writer of the shop's SQLite file in this process. SQLite lets one transaction write at a time; instead of
+/// every request taking that lock in turn (each with its own connection, a cold page cache, statements parsed anew and
+/// a commit of its own), callers hand their write units to this writer, which owns one connection that stays open
+/// with its statements prepared (<see cref="KeptStatements"/>) and runs the units waiting at that moment as one batch:
+/// <c>BEGIN IMMEDIATE</c>, a <c>SAVEPOINT</c> per unit, one <c>COMMIT</c>. A unit that throws or asks to be undone rolls
+/// back to its savepoint alone; the others commit. Every caller of the batch is answered after that commit — so a
+/// caller never acts on writes that could still be lost — and the commit is <c>synchronous = FULL</c> when any unit of
+/// the batch asked to be durable: one disk flush then covers every order the batch confirms.
+/// <para>
+/// Units run strictly one after the other on the writer's context. They contain only statements: reads the use case
+/// needs before deciding, the gateway, Redis and events stay with the caller. Other writes of the process (the admin
+/// side, the sweeper) still begin their own transactions; <see cref="SqliteWriteGate"/> queues them and the writer's
+/// batches alike. The write-ahead log's checkpoints are SQLite's own, run by whichever commit crosses the threshold.
+/// </para>
+/// </summary>
+internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
+{
+    /// <summary>Enough units that a burst of callers shares one commit, few enough that none waits long behind the batch.</summary>
+    internal const int MaxBatch = 64;
+
+    private const string Savepoint = "unit";
+
+    private readonly IDbContextFactory<CheckoutDbContext> _dbFactory;
+    private readonly ILogger<SqliteWriter> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _loop;
+    private CheckoutDbContext? _db;
+
+    public SqliteWriter(IDbContextFactory<CheckoutDbContext> dbFactory, ILogger<SqliteWriter> logger)
+    {
+        _dbFactory = dbFactory;
+        _logger = logger;
+        _loop = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
+    }
+
+    /// <summary>How many batches have committed and how many units were in them: the batching, for tests and the benchmark.</summary>
+    public (long Batches, long Units) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _units));
+
+    private long _batches;
+    private long _units;
+
+    public override async Task<T> RunAsync<T>(CheckoutDbContext caller, WriteUnit<T> unit, CancellationToken ct, bool durable = false)
+    {
+        ct.ThrowIfCancellationRequested();
+        var pending = new Pending<T>(caller.Effects, unit, durable, ct);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriter));
+        }
+        _ = _loop.Value;
+        return await pending.Answer;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+            try
+            {
+                await RunBatchAsync(batch);
+            }
+            catch (Exception e)
+            {
+                // The batch could not commit (or its transaction broke): none of its writes stand, and every caller hears why.
+                LogBatchFailed(e, batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Fail(e);
+                }
+                await ResetAsync();
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(List<Pending> batch)
+    {
+        var db = _db ??= await OpenAsync();
+        db.NextCommitDurable = batch.Exists(p => p.Durable);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        foreach (var pending in batch)
+        {
+            if (pending.Cancelled)
+            {
+                continue;
+            }
+            await RunUnitAsync(db, tx, pending);
+        }
+        await tx.CommitAsync();
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _units, batch.Count);
+        foreach (var pending in batch)
+        {
+            pending.Complete();
+        }
+    }
+
+    /// <summary>Runs one unit inside its savepoint; keeps or undoes its writes and what it raised.</summary>
+    private static async Task RunUnitAsync(CheckoutDbContext db, IDbContextTransaction tx, Pending pending)
+    {
+        await tx.CreateSavepointAsync(Savepoint);
+        db.Effects = pending.Effects;
+        var raised = pending.Effects.Raised.Count;
+        var moves = pending.Effects.HotWork.Moves.Count;
+        bool keep;
+        try
+        {
+            keep = await pending.RunAsync(db);
+        }
+        catch (Exception e)
+        {
+            pending.Failed(e);
+            keep = false;
+        }
+        finally
+        {
+            db.Effects = db.OwnEffects;
+            db.ChangeTracker.Clear();
+        }
+        if (keep)
+        {
+            await tx.ReleaseSavepointAsync(Savepoint);
+            return;
+        }
+        await tx.RollbackToSavepointAsync(Savepoint);
+        await tx.ReleaseSavepointAsync(Savepoint);
+        pending.Effects.Raised.RemoveRange(raised, pending.Effects.Raised.Count - raised);
+        pending.Effects.HotWork.Moves.RemoveRange(moves, pending.Effects.HotWork.Moves.Count - moves);
+    }
+
+    private async Task<CheckoutDbContext> OpenAsync()
+    {
+        var db = await _dbFactory.CreateDbContextAsync();
+        db.KeepsStatements = true;
+        await db.Database.OpenConnectionAsync();
+        return db;
+    }
+
+    /// <summary>After a failed batch the connection's state is not trusted: the next batch starts on a fresh one.</summary>
+    private async Task ResetAsync()
+    {
+        if (_db is { } db)
+        {
+            _db = null;
+            try
+            {
+                await db.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                LogBatchFailed(e, 0);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop.IsValueCreated)
+        {
+            await _loop.Value;
+        }
+        await ResetAsync();
+    }
+
+    [LoggerMessage(LogLevel.Error, "A batch of {Units} write units failed as a whole; none of its writes stand and its callers were told")]
+    private partial void LogBatchFailed(Exception exception, int units);
+
+    /// <summary>A unit waiting for the writer, and its caller waiting for the answer.</summary>
+    private abstract class Pending(UnitEffects effects, bool durable, CancellationToken ct)
+    {
+        public UnitEffects Effects { get; } = effects;
+        public bool Durable { get; } = durable;
+
+        /// <summary>The caller gave up before the unit ran: it does not run.</summary>
+        public bool Cancelled => ct.IsCancellationRequested;
+
+        protected CancellationToken Token => ct;
+
+        /// <summary>Runs the unit; true when its writes stand.</summary>
+        public abstract Task<bool> RunAsync(CheckoutDbContext db);
+
+        /// <summary>The unit threw: its caller gets the exception once the batch has committed.</summary>
+        public abstract void Failed(Exception error);
+
+        /// <summary>After the batch committed: the caller gets its answer (or its unit's exception, or its cancellation).</summary>
+        public abstract void Complete();
+
+        /// <summary>The batch failed: the caller gets the batch's exception.</summary>
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class Pending<T>(UnitEffects effects, WriteUnit<T> unit, bool durable, CancellationToken ct) : Pending(effects, durable, ct)
+    {
+        private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _ran;
+        private T? _value;
+        private Exception? _error;
+
+        public Task<T> Answer => _answer.Task;
+
+        public override async Task<bool> RunAsync(CheckoutDbContext db)
+        {
+            _ran = true;
+            var result = await unit(db, Token);
+            _value = result.Value;
+            return result.Keep;
+        }
+
+        public override void Failed(Exception error) => _error = error;
+
+        public override void Complete()
+        {
+            if (_error is not null)
+            {
+                _answer.TrySetException(_error);
+            }
+            else if (!_ran)
+            {
+                _answer.TrySetCanceled(Token);
+            }
+            else
+            {
+                _answer.TrySetResult(_value!);
+            }
+        }
+
+        public override void Fail(Exception error) => _answer.TrySetException(error);
+    }
+}
