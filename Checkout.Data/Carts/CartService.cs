@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Carts;
 
-public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, WriteUnits units, TimeProvider clock)
 {
     /// <summary>Creates an empty cart; with <paramref name="cartId"/> given, idempotent on it (a repeat finds the cart made first).</summary>
     public async Task<Guid> CreateAsync(Guid? cartId = null, CancellationToken ct = default)
@@ -16,7 +16,7 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
         try
         {
             // A new cart has no lines: its row is all there is to write.
-            await db.InsertAsync(cart, ct);
+            await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.InsertAsync(cart, token)), ct);
         }
         catch (Exception e) when (cartId is not null && DbErrors.IsUniqueViolation(e))
         {
@@ -250,18 +250,11 @@ public sealed class CartService(IDbContextFactory<CheckoutDbContext> dbFactory, 
     }
 
     /// <summary>
-    /// Saves an edit of a cart that was open when read, in one transaction (<see cref="CartLedger.SaveEditAsync"/>):
+    /// Saves an edit of a cart that was open when read, as one write unit (<see cref="CartLedger.SaveEditAsync"/>):
     /// null when saved; the cart-closed error when an authorization closed it meanwhile, and then nothing changed.
     /// </summary>
-    private static async Task<Error?> SaveEditAsync(CheckoutDbContext db, Cart cart, IReadOnlyList<CartLedger.LineState> before, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await CartLedger.SaveEditAsync(db, cart, before, ct))
-        {
-            await tx.RollbackAsync(ct);
-            return Cart.Closed();
-        }
-        await tx.CommitAsync(ct);
-        return null;
-    }
+    private async Task<Error?> SaveEditAsync(CheckoutDbContext db, Cart cart, IReadOnlyList<CartLedger.LineState> before, CancellationToken ct) =>
+        await units.RunAsync(db, async (w, token) => await CartLedger.SaveEditAsync(w, cart, before, token) ? UnitResult.Keep(true) : UnitResult.Undo(false), ct)
+            ? null
+            : Cart.Closed();
 }

@@ -272,7 +272,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         var checkout = ResultAssert.Success(await shop.StartCheckoutAsync(cartId));
         // The edit reads the open cart, then waits until the order's authorization has closed it.
         var gate = new ReadGate("FROM carts", participants: 2);
-        var carts = new CartService(shop.GatedDbFactory(gate), shop.Clock);
+        var carts = new CartService(shop.GatedDbFactory(gate), shop.Get<WriteUnits>(), shop.Clock);
         // No time passes between the cart's last edit and this one: the guard must not depend on the clock moving.
         var edit = Task.Run(() => carts.SetQuantityAsync(cartId, "B", 1));
         await Eventually.TrueAsync(() => Task.FromResult(gate.Arrived == 1), "the edit read the cart");
@@ -322,7 +322,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         var cartId = await CartAsync(shop, ("A", 1));
         // Both edits read the cart without a B line, then both write one.
         var gate = new ReadGate("FROM carts", participants: 2);
-        var carts = new CartService(shop.GatedDbFactory(gate), shop.Clock);
+        var carts = new CartService(shop.GatedDbFactory(gate), shop.Get<WriteUnits>(), shop.Clock);
 
         var results = await Task.WhenAll(Task.Run(() => carts.SetQuantityAsync(cartId, "B", 2)), Task.Run(() => carts.SetQuantityAsync(cartId, "B", 3)));
 
