@@ -29,10 +29,12 @@ public static class ComponentTestSetup
     /// snackbar is in the markup at once, no timers to wait out), no popover-provider check (a card renders alone),
     /// and an interactive server renderer, as in the running app. <paramref name="addServices"/> registers the
     /// services of the components under test: setting the renderer info builds the service provider, so nothing
-    /// can be added after this call.
+    /// can be added after this call. Waits give up after ten seconds rather than bunit's one: on a busy two-core
+    /// machine running the suite in parallel, the renderer's dispatcher can be a second late without anything being wrong.
     /// </summary>
     public static BunitContext UseStorefrontDefaults(this BunitContext context, Action<IServiceCollection>? addServices = null)
     {
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices(options =>
         {
