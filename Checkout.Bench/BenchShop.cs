@@ -50,6 +50,15 @@ public sealed class BenchShop : IAsyncDisposable
 
     private RedisCounters Counters => _services.GetRequiredService<RedisCounters>();
 
+    /// <summary>How many commits the SQLite writer made and how many write units they held so far; null where units are transactions.</summary>
+    public (long Batches, long Units)? WriterCommits => _services.GetRequiredService<WriteUnits>() is SqliteWriter writer ? writer.Committed : null;
+
+    /// <summary>What the row's note says about the SQLite writer's batching between two readings of <see cref="WriterCommits"/>.</summary>
+    public static string? BatchingNote((long Batches, long Units)? before, (long Batches, long Units)? after) =>
+        before is { } b && after is { } a && a.Batches > b.Batches
+            ? $"writer: {a.Units - b.Units:N0} units in {a.Batches - b.Batches:N0} commits ({(double)(a.Units - b.Units) / (a.Batches - b.Batches):N1} per commit)"
+            : null;
+
     public static async Task<BenchShop> CreateAsync(BenchOptions options)
     {
         var database = await BenchDatabase.CreateAsync(options);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace Checkout.Bench;
 
@@ -18,7 +19,8 @@ public enum Outcome
 /// <summary>One timed phase: how many operations finished, their latencies, and the wall time they took.</summary>
 /// <param name="CpuTime">Processor time the whole process used during the phase (all threads, user + kernel).</param>
 /// <param name="Collections">Garbage collections during the phase, by generation (0, 1, 2).</param>
-public sealed record PhaseResult(long Ops, long Failed, long[] LatencyTicks, TimeSpan Elapsed, TimeSpan CpuTime, int[] Collections)
+/// <param name="JitTime">Time the JIT spent compiling during the phase (tiered compilation still promoting hot code): part of <paramref name="CpuTime"/>.</param>
+public sealed record PhaseResult(long Ops, long Failed, long[] LatencyTicks, TimeSpan Elapsed, TimeSpan CpuTime, int[] Collections, TimeSpan JitTime)
 {
     /// <summary>
     /// Processor time per operation: unlike ops/s it hardly moves when other programs compete for the cores, so it
@@ -123,14 +125,16 @@ public readonly struct PhaseMeter
 {
     private readonly TimeSpan _cpu;
     private readonly int[] _collections;
+    private readonly TimeSpan _jit;
 
-    private PhaseMeter(TimeSpan cpu, int[] collections)
+    private PhaseMeter(TimeSpan cpu, int[] collections, TimeSpan jit)
     {
         _cpu = cpu;
         _collections = collections;
+        _jit = jit;
     }
 
-    public static PhaseMeter Start() => new(Environment.CpuUsage.TotalTime, Collections());
+    public static PhaseMeter Start() => new(Environment.CpuUsage.TotalTime, Collections(), JitInfo.GetCompilationTime());
 
     /// <summary>The phase's result from its latency samples (sorted here), failures and wall time.</summary>
     public PhaseResult Stop(IEnumerable<long> latencyTicks, long failed, TimeSpan elapsed)
@@ -139,7 +143,9 @@ public readonly struct PhaseMeter
         var now = Collections();
         var all = latencyTicks.ToArray();
         Array.Sort(all);
-        return new PhaseResult(all.Length, failed, all, elapsed, cpu, [now[0] - _collections[0], now[1] - _collections[1], now[2] - _collections[2]]);
+        return new PhaseResult(
+            all.Length, failed, all, elapsed, cpu, [now[0] - _collections[0], now[1] - _collections[1], now[2] - _collections[2]],
+            JitInfo.GetCompilationTime() - _jit);
     }
 
     private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];

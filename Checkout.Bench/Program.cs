@@ -35,7 +35,7 @@ var report = new Report(options);
 void Done(RowResult row)
 {
     report.Rows.Add(row);
-    Console.WriteLine($"  {row.Name,-12} {row.OpsPerSecond,9:N0} ops/s  p50 {row.P50Ms:N2} ms  p99 {row.P99Ms:N2} ms  p99.9 {row.P999Ms:N2} ms  CPU {row.Measured.CpuMicrosPerOp:N0} µs/op{(row.AppCpuMicrosPerOp is { } app ? $"  app CPU {app:N0} µs/op" : "")}  GCs {string.Join('/', row.Measured.Collections)}" +
+    Console.WriteLine($"  {row.Name,-12} {row.OpsPerSecond,9:N0} ops/s  p50 {row.P50Ms:N2} ms  p99 {row.P99Ms:N2} ms  p99.9 {row.P999Ms:N2} ms  CPU {row.Measured.CpuMicrosPerOp:N0} µs/op{(row.AppCpuMicrosPerOp is { } app ? $"  app CPU {app:N0} µs/op" : "")}  GCs {string.Join('/', row.Measured.Collections)}  JIT {row.Measured.JitTime.TotalMilliseconds:N0} ms" +
                       $"{(row.Measured.Failed > 0 ? $"  ({row.Measured.Failed} failed)" : "")}{(row.Broken is { } broken ? $"  BROKEN: {broken}" : "")}");
 }
 

@@ -159,12 +159,13 @@ public static class Rows
         var skus = await shop.AddProductsAsync("CHK", SkuCount, DeepStock);
         var failures = new Failures();
         var n = 0L;
+        (long, long)? commitsBefore = null;
         var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
         {
             var i = Interlocked.Increment(ref n);
             return await BuyOneAsync(shop, skus[i % skus.Length], $"buyer{i}@example.com", failures, ct);
-        });
-        return new RowResult("checkout", result, Join(failures.Summary, shop.RedisNote));
+        }, measuring: () => commitsBefore = shop.WriterCommits);
+        return new RowResult("checkout", result, Join(failures.Summary, shop.RedisNote, BenchShop.BatchingNote(commitsBefore, shop.WriterCommits)));
     }
 
     /// <summary>One shopper's whole checkout of one unit; Ok only when the order ends CONFIRMED.</summary>

@@ -18,7 +18,8 @@ namespace Checkout.Data.Persistence;
 /// Units run strictly one after the other on the writer's context. They contain only statements: reads the use case
 /// needs before deciding, the gateway, Redis and events stay with the caller. Other writes of the process (the admin
 /// side, the sweeper) still begin their own transactions; <see cref="SqliteWriteGate"/> queues them and the writer's
-/// batches alike. The write-ahead log's checkpoints are SQLite's own, run by whichever commit crosses the threshold.
+/// batches alike. The writer's commits never checkpoint the write-ahead log: <see cref="SqliteCheckpoints"/> does,
+/// beside it.
 /// </para>
 /// </summary>
 internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
@@ -33,6 +34,7 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _loop;
     private CheckoutDbContext? _db;
+    private SqliteCheckpoints? _checkpoints;
 
     public SqliteWriter(IDbContextFactory<CheckoutDbContext> dbFactory, ILogger<SqliteWriter> logger)
     {
@@ -46,6 +48,9 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
 
     private long _batches;
     private long _units;
+
+    /// <summary>Checkpoints of the write-ahead log run beside the writer so far.</summary>
+    public long Checkpoints => _checkpoints?.Done ?? 0;
 
     public override async Task<T> RunAsync<T>(CheckoutDbContext caller, WriteUnit<T> unit, CancellationToken ct, bool durable = false)
     {
@@ -102,6 +107,7 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         await tx.CommitAsync();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _units, batch.Count);
+        _checkpoints?.Committed();
         foreach (var pending in batch)
         {
             pending.Complete();
@@ -146,6 +152,8 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         var db = await _dbFactory.CreateDbContextAsync();
         db.KeepsStatements = true;
         await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync(SqliteCheckpoints.WriterSettings);
+        _checkpoints ??= new SqliteCheckpoints(db.Database.GetConnectionString()!, _logger);
         return db;
     }
 
@@ -174,6 +182,10 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
             await _loop.Value;
         }
         await ResetAsync();
+        if (_checkpoints is not null)
+        {
+            await _checkpoints.DisposeAsync();
+        }
     }
 
     [LoggerMessage(LogLevel.Error, "A batch of {Units} write units failed as a whole; none of its writes stand and its callers were told")]

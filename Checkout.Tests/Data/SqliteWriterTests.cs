@@ -4,6 +4,7 @@ using Checkout.Tests.Builders;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Checkout.Tests.Data;
 
@@ -93,6 +94,32 @@ public class SqliteWriterTests
         Assert.Equal(10, (await shop.InventoryAsync("LOST")).Quantity);
         Assert.Equal(1, await writer.RunAsync(db, async (w, ct) => UnitResult.Keep(await TakeAsync(w, "LOST", ct)), CancellationToken.None));
         Assert.Equal(9, (await shop.InventoryAsync("LOST")).Quantity);
+    }
+
+    [Fact]
+    public async Task WritersCommits_NeverCheckpoint_TheCheckpointsRunBeside()
+    {
+        await using var shop = await TestShop.CreateAsync();
+        await shop.AddProductAsync("LOG", stock: 1_000);
+        var writer = shop.Get<SqliteWriter>();
+        await using var db = await shop.DbAsync();
+
+        // Each unit alone in its batch: enough batches for several checkpoints.
+        for (var i = 0; i < SqliteCheckpoints.BatchesPerCheckpoint * 3; i++)
+        {
+            Assert.Equal(1, await writer.RunAsync(db, async (w, ct) => UnitResult.Keep(await TakeAsync(w, "LOG", ct)), CancellationToken.None));
+        }
+        var autocheckpoint = await writer.RunAsync(db, async (w, ct) =>
+        {
+            await using var command = w.Database.GetDbConnection().CreateCommand();
+            command.Transaction = w.Database.CurrentTransaction!.GetDbTransaction();
+            command.CommandText = "PRAGMA wal_autocheckpoint";
+            return UnitResult.Keep((long)(await command.ExecuteScalarAsync(ct))!);
+        }, CancellationToken.None);
+
+        Assert.Equal(0, autocheckpoint);
+        await Eventually.TrueAsync(() => Task.FromResult(writer.Checkpoints >= 2), "the checkpoints beside the writer ran");
+        Assert.Equal(1_000 - (SqliteCheckpoints.BatchesPerCheckpoint * 3), (await shop.InventoryAsync("LOG")).Quantity);
     }
 
     /// <summary>Takes one unit of <paramref name="sku"/> when there is one; the rows it changed.</summary>
