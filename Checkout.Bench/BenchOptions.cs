@@ -16,7 +16,9 @@ public sealed record BenchOptions
           --json PATH           also write the results as one JSON object
           --concurrency N       concurrent workers per row (default 8)
           --duration S          measured seconds per row (default 15; 3 with --quick)
-          --warmup S            warm-up seconds per row before measuring (default 3; 1 with --quick)
+          --warmup S            warm-up seconds per row before measuring (default 15, long enough for tiered
+                                compilation to settle: each row's line shows the JIT time left in its
+                                measured phase; 1 with --quick)
           --rows LIST           comma-separated subset of raw-limit,raw-checkout,reserve,checkout,hot-sku, or none
                                 (then give --http: only the http rows run). raw-checkout is the product's minimal
                                 checkout written by hand (prepared statements, one connection per worker, the
@@ -36,6 +38,9 @@ public sealed record BenchOptions
                                 checkout start answers out of stock
           --max-duration S      the open loop's bound: arrivals stop at the first sold-out answer or after S seconds
                                 (default 60); buyers still in flight 10 s later are abandoned (cancelled, counted)
+          --max-in-flight N     the open loop's admission: at most N buyers are served at once (default 256), as a
+                                server admits at most so many requests; the others queue in arrival order, and
+                                their latency still runs from their scheduled arrival
           --profile             before the rows, run each use case alone and print its SQL commands, connection
                                 opens, transactions, commits, bytes allocated, methods JIT-compiled meanwhile and
                                 where the time goes. On PostgreSQL the commands are Npgsql's own count (plain ADO.NET
@@ -54,7 +59,7 @@ public sealed record BenchOptions
     public string? JsonPath { get; init; }
     public int Concurrency { get; init; } = 8;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(15);
     public IReadOnlySet<string> Rows { get; init; } = new HashSet<string>(AllRows);
     public bool Profile { get; init; }
     public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
@@ -70,6 +75,9 @@ public sealed record BenchOptions
 
     /// <summary>hot-sku's units, when given.</summary>
     public int? Units { get; init; }
+
+    /// <summary>The open loop's admission: buyers served at once; the others wait their turn (charged to their latency).</summary>
+    public int MaxInFlight { get; init; } = 256;
 
     /// <summary>The open loop's bound: arrivals stop after this at the latest.</summary>
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
@@ -147,6 +155,9 @@ public sealed record BenchOptions
                     break;
                 case "--units":
                     options = options with { Units = Positive(arg, Value(), max: 10_000_000) };
+                    break;
+                case "--max-in-flight":
+                    options = options with { MaxInFlight = Positive(arg, Value(), max: 100_000) };
                     break;
                 case "--max-duration":
                     options = options with { MaxDuration = Seconds(arg, Value()) };

@@ -38,13 +38,13 @@ public sealed record HotSkuResult(int Units, int Orders, int Oversold, bool Ledg
 /// </summary>
 public sealed record HotSkuTraffic(
     string Mode, int? Buyers = null, double? ArrivalsPerSecond = null, long? Arrivals = null, long Abandoned = 0, string? StoppedBecause = null,
-    long SoldOutAnswers = 0)
+    long SoldOutAnswers = 0, int? MaxInFlight = null)
 {
     public bool IsOpen => ArrivalsPerSecond is not null;
 
     /// <summary>The row's note: how the buyers came and where its latencies start.</summary>
     public string Describe() => IsOpen
-        ? $"open loop: {Arrivals:N0} buyers arrived at {ArrivalsPerSecond:N0}/s, latency from the scheduled arrival; arrivals stopped at {StoppedBecause}" +
+        ? $"open loop: {Arrivals:N0} buyers arrived at {ArrivalsPerSecond:N0}/s, at most {MaxInFlight:N0} served at once, latency from the scheduled arrival; arrivals stopped at {StoppedBecause}" +
           (Abandoned > 0 ? $"; {Abandoned:N0} still in flight {Rows.OpenLoopGrace.TotalSeconds:N0} s later were abandoned" : "")
         : $"closed loop: {Buyers} buyers, each until its start answered out of stock";
 }
@@ -222,7 +222,7 @@ public static class Rows
         var hot = (await shop.AddProductsAsync("HOT", 1, units))[0];
         var buyer = new HotBuyer(shop, failures);
         var (measured, traffic) = options.OpenLoop is { } rate
-            ? await OpenHotSkuAsync(buyer, hot, units, rate, options.MaxDuration)
+            ? await OpenHotSkuAsync(buyer, hot, units, rate, options.MaxDuration, options.MaxInFlight)
             : await ClosedHotSkuAsync(buyer, hot, units, buyers);
         var result = await CheckLedgerAsync(shop, hot, units) with { Traffic = traffic with { SoldOutAnswers = buyer.SoldOutAnswers } };
         var note = failures.Summary ?? (result.LedgerConsistent ? null : result.Ledger);
@@ -244,17 +244,30 @@ public static class Rows
     /// checkout's pace, each with a prepared cart, and buy one unit once; latency runs from the scheduled arrival.
     /// Arrivals stop at the first "out of stock" answer, when the prepared carts (the units and one second of arrivals
     /// more) run out, or after <paramref name="limit"/>; buyers still in flight <see cref="OpenLoopGrace"/> later are
-    /// cancelled (abandoned).
+    /// cancelled (abandoned). At most <paramref name="maxInFlight"/> buyers are served at once, as a server admits at
+    /// most so many requests: without that bound a shop that falls behind opens a connection per waiting buyer
+    /// until the process runs out of file handles.
     /// </summary>
-    private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(HotBuyer buyer, string hot, int units, double rate, TimeSpan limit)
+    private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(HotBuyer buyer, string hot, int units, double rate, TimeSpan limit, int maxInFlight)
     {
         var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + (int)Math.Ceiling(rate)));
+        using var admission = new SemaphoreSlim(maxInFlight, maxInFlight);
         var run = await OpenLoop.RunAsync(rate, limit, OpenLoopGrace, async (n, ct) =>
-            carts.TryTake(out var cartId, out _) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted, capacityHint: units * 2);
+        {
+            await admission.WaitAsync(ct);
+            try
+            {
+                return carts.TryTake(out var cartId, out _) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted;
+            }
+            finally
+            {
+                admission.Release();
+            }
+        }, capacityHint: units * 2);
         var stopped = run.HitLimit ? $"the limit ({limit.TotalSeconds:N0} s)"
             : buyer.SoldOutAnswers > 0 ? "the first sold-out answer"
             : "the end of the prepared carts";
-        return (run.Phase, new HotSkuTraffic("open", ArrivalsPerSecond: rate, Arrivals: run.Arrivals, Abandoned: run.Cancelled, StoppedBecause: stopped));
+        return (run.Phase, new HotSkuTraffic("open", ArrivalsPerSecond: rate, Arrivals: run.Arrivals, Abandoned: run.Cancelled, StoppedBecause: stopped, MaxInFlight: maxInFlight));
     }
 
     /// <summary>
