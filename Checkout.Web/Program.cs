@@ -28,6 +28,7 @@ var app = builder.Build();
 
 app.UseCheckoutSecurity();
 app.UseCheckoutErrorHandling();
+app.UseApiAdmission();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseIdempotencyKeys();

@@ -237,13 +237,7 @@ public class IdempotencyKeyTests
     public async Task Complete_WhileARequestWithTheSameKeyIsStillRunning_Is409InUseWithRetryAfter_AndRunsNothing()
     {
         var gate = new AuthorizationGate();
-        await using var api = new ApiFactory(web => web.ConfigureTestServices(services =>
-        {
-            // Outermost, in front of the app's own gateway (the resilient one around the simulator).
-            var registered = services.Last(d => d.ServiceType == typeof(IPaymentGateway) && !d.IsKeyedService);
-            services.Remove(registered);
-            services.Add(ServiceDescriptor.Describe(typeof(IPaymentGateway), sp => new GatedGateway(Build(sp, registered), gate), registered.Lifetime));
-        }));
+        await using var api = new ApiFactory(web => web.HoldAuthorizations(gate));
         using var shopper = api.Shopper();
         var checkout = await shopper.OpenCheckoutAsync(("COF-KETTLE", 1));
         var key = checkout.CheckoutSessionId.ToString();
@@ -510,41 +504,6 @@ public class IdempotencyKeyTests
 
         Assert.DoesNotContain(placed.OrderNumber, withoutOrderKey.Text, StringComparison.Ordinal);
         await withoutOrderKey.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
-    }
-
-    private static IPaymentGateway Build(IServiceProvider services, ServiceDescriptor registered) => (IPaymentGateway)(
-        registered.ImplementationInstance
-        ?? registered.ImplementationFactory?.Invoke(services)
-        ?? ActivatorUtilities.CreateInstance(services, registered.ImplementationType!));
-
-    /// <summary>Holds every authorization until the test releases it, and says when the first one arrived.</summary>
-    private sealed class AuthorizationGate
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _authorizations;
-
-        public int Authorizations => Volatile.Read(ref _authorizations);
-        public Task Entered => _entered.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        public async Task PassAsync(CancellationToken ct)
-        {
-            Interlocked.Increment(ref _authorizations);
-            _entered.TrySetResult();
-            // Bounded, so a test that never releases fails instead of hanging.
-            await _released.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
-        }
-    }
-
-    private sealed class GatedGateway(IPaymentGateway inner, AuthorizationGate gate) : DelegatingPaymentGateway(inner)
-    {
-        public override async Task<GatewayResult> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, CardDetails card, CancellationToken ct = default)
-        {
-            await gate.PassAsync(ct);
-            return await Inner.AuthorizeAsync(idempotencyKey, amountMinor, currency, card, ct);
-        }
     }
 
     /// <summary>Once armed, the next statement that stores a reply on a key fails, as a database gone at that moment would.</summary>

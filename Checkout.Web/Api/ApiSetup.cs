@@ -22,6 +22,7 @@ public static class ApiSetup
         builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddAdminAuthentication();
+        builder.Services.AddApiAdmission(builder.Configuration);
         // One instance, which keeps the last answer; the health check service would otherwise make one per request.
         builder.Services.AddSingleton<DatabaseHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
