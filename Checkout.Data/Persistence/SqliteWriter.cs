@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -10,10 +11,16 @@ namespace Checkout.Data.Persistence;
 /// every request taking that lock in turn (each with its own connection, a cold page cache, statements parsed anew and
 /// a commit of its own), callers hand their write units to this writer, which owns one connection that stays open
 /// with its statements prepared (<see cref="KeptStatements"/>) and runs the units waiting at that moment as one batch:
-/// <c>BEGIN IMMEDIATE</c>, a <c>SAVEPOINT</c> per unit, one <c>COMMIT</c>. A unit that throws or asks to be undone rolls
-/// back to its savepoint alone; the others commit. Every caller of the batch is answered after that commit — so a
-/// caller never acts on writes that could still be lost — and the commit is <c>synchronous = FULL</c> when any unit of
-/// the batch asked to be durable: one disk flush then covers every order the batch confirms.
+/// <c>BEGIN IMMEDIATE</c>, a <c>SAVEPOINT</c> per unit, one <c>COMMIT</c>. A unit that throws or asks to be undone
+/// rolls back to its savepoint alone; the others commit. Every caller of the batch is answered after that commit — so
+/// a caller never acts on writes that could still be lost — and the commit is <c>synchronous = FULL</c> when any unit
+/// of the batch asked to be durable: one disk flush then covers every order the batch confirms.
+/// <para>
+/// There is no writer thread. The caller that finds no batch running takes the turn and runs the batches itself, on
+/// its own thread (SQLite's calls are synchronous), until its own unit is answered; then it hands the turn to the
+/// first caller still waiting. A caller resumes on another thread only when someone else ran its unit, instead of
+/// twice per unit (over to a writer thread and back), and the thread-pool wake-ups that cost go with it.
+/// </para>
 /// <para>
 /// Units run strictly one after the other on the writer's context. They contain only statements: reads the use case
 /// needs before deciding, the gateway, Redis and events stay with the caller. Other writes of the process (the admin
@@ -31,8 +38,10 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
 
     private readonly IDbContextFactory<CheckoutDbContext> _dbFactory;
     private readonly ILogger<SqliteWriter> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lazy<Task> _loop;
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    /// <summary>1 while a caller runs batches: the one who may touch <see cref="_db"/> and take from the queue.</summary>
+    private int _leading;
+    private volatile bool _disposed;
     private CheckoutDbContext? _db;
     private SqliteCheckpoints? _checkpoints;
 
@@ -40,7 +49,6 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     {
         _dbFactory = dbFactory;
         _logger = logger;
-        _loop = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
     }
 
     /// <summary>How many batches have committed and how many units were in them: the batching, for tests and the benchmark.</summary>
@@ -55,22 +63,31 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     public override async Task<T> RunAsync<T>(CheckoutDbContext caller, WriteUnit<T> unit, CancellationToken ct, bool durable = false)
     {
         ct.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var pending = new Pending<T>(caller.Effects, unit, durable, ct);
-        if (!_queue.Writer.TryWrite(pending))
+        _queue.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
         {
-            throw new ObjectDisposedException(nameof(SqliteWriter));
+            pending.Lead();
         }
-        _ = _loop.Value;
-        return await pending.Answer;
+        if (await pending.Turn)
+        {
+            await LeadAsync(pending);
+        }
+        return pending.Result();
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Runs batches until <paramref name="own"/>'s unit is answered, then hands the turn to the first caller still
+    /// waiting, or gives it up when none is.
+    /// </summary>
+    private async Task LeadAsync(Pending own)
     {
         var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (!own.Answered)
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var pending))
             {
                 batch.Add(pending);
             }
@@ -87,6 +104,28 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
                     pending.Fail(e);
                 }
                 await ResetAsync();
+            }
+        }
+        HandOver();
+    }
+
+    /// <summary>
+    /// The turn goes to the first caller waiting; with none, it is given up — and taken back at once when a caller
+    /// arrived between the look and the release, since that caller saw the turn taken and waits to be handed it.
+    /// </summary>
+    private void HandOver()
+    {
+        while (true)
+        {
+            if (_queue.TryPeek(out var next))
+            {
+                next.Lead();
+                return;
+            }
+            Volatile.Write(ref _leading, 0);
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+            {
+                return;
             }
         }
     }
@@ -176,10 +215,11 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        if (_loop.IsValueCreated)
+        _disposed = true;
+        // Units already handed in still run: wait until their last batch gave up the turn.
+        while (Volatile.Read(ref _leading) == 1 || !_queue.IsEmpty)
         {
-            await _loop.Value;
+            await Task.Yield();
         }
         await ResetAsync();
         if (_checkpoints is not null)
@@ -191,9 +231,12 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     [LoggerMessage(LogLevel.Error, "A batch of {Units} write units failed as a whole; none of its writes stand and its callers were told")]
     private partial void LogBatchFailed(Exception exception, int units);
 
-    /// <summary>A unit waiting for the writer, and its caller waiting for the answer.</summary>
+    /// <summary>A unit waiting for its batch, and its caller waiting for the answer or for the turn to run batches.</summary>
     private abstract class Pending(UnitEffects effects, bool durable, CancellationToken ct)
     {
+        private readonly TaskCompletionSource<bool> _turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _answered;
+
         public UnitEffects Effects { get; } = effects;
         public bool Durable { get; } = durable;
 
@@ -202,6 +245,15 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
 
         protected CancellationToken Token => ct;
 
+        /// <summary>True when the caller is to run batches itself; false once its answer is there.</summary>
+        public Task<bool> Turn => _turn.Task;
+
+        /// <summary>The unit's outcome is settled (committed, undone, failed or cancelled).</summary>
+        public bool Answered => _answered;
+
+        /// <summary>The caller takes the turn: it runs the batches from here.</summary>
+        public void Lead() => _turn.TrySetResult(true);
+
         /// <summary>Runs the unit; true when its writes stand.</summary>
         public abstract Task<bool> RunAsync(CheckoutDbContext db);
 
@@ -209,20 +261,33 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         public abstract void Failed(Exception error);
 
         /// <summary>After the batch committed: the caller gets its answer (or its unit's exception, or its cancellation).</summary>
-        public abstract void Complete();
+        public void Complete()
+        {
+            Settle(batchError: null);
+            Answer();
+        }
 
         /// <summary>The batch failed: the caller gets the batch's exception.</summary>
-        public abstract void Fail(Exception error);
+        public void Fail(Exception error)
+        {
+            Settle(error);
+            Answer();
+        }
+
+        protected abstract void Settle(Exception? batchError);
+
+        private void Answer()
+        {
+            _answered = true;
+            _turn.TrySetResult(false);
+        }
     }
 
     private sealed class Pending<T>(UnitEffects effects, WriteUnit<T> unit, bool durable, CancellationToken ct) : Pending(effects, durable, ct)
     {
-        private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _ran;
         private T? _value;
         private Exception? _error;
-
-        public Task<T> Answer => _answer.Task;
 
         public override async Task<bool> RunAsync(CheckoutDbContext db)
         {
@@ -234,22 +299,26 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
 
         public override void Failed(Exception error) => _error = error;
 
-        public override void Complete()
+        protected override void Settle(Exception? batchError)
         {
-            if (_error is not null)
+            if (batchError is not null)
             {
-                _answer.TrySetException(_error);
+                _error = batchError;
             }
-            else if (!_ran)
+            else if (_error is null && !_ran)
             {
-                _answer.TrySetCanceled(Token);
-            }
-            else
-            {
-                _answer.TrySetResult(_value!);
+                _error = new TaskCanceledException(null, null, Token);
             }
         }
 
-        public override void Fail(Exception error) => _answer.TrySetException(error);
+        /// <summary>The unit's answer, or its exception (the unit's, the batch's, or its cancellation).</summary>
+        public T Result()
+        {
+            if (_error is not null)
+            {
+                ExceptionDispatchInfo.Throw(_error);
+            }
+            return _value!;
+        }
     }
 }
