@@ -20,9 +20,11 @@ public abstract record KeyClaimOutcome
 /// <summary>
 /// The Idempotency-Key records, in the shop's database so that every instance shares them and a restart keeps them.
 /// A key is claimed by inserting its row (the unique index on scope and key decides a race); the holder stores the
-/// reply at the end, or lets the key go when the request failed on the server's side.
+/// reply at the end, or lets the key go when the request failed on the server's side. Its writes are write units: on
+/// SQLite they share the one writer's commits with the checkout's own.
 /// </summary>
-public sealed class IdempotencyStore(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, IOptions<IdempotencyOptions> options)
+public sealed class IdempotencyStore(
+    IDbContextFactory<CheckoutDbContext> dbFactory, WriteUnits units, TimeProvider clock, IOptions<IdempotencyOptions> options)
 {
     /// <summary>
     /// Claims the key for <paramref name="request"/>, or says what holds it. <paramref name="isSameRequest"/> compares a
@@ -33,15 +35,14 @@ public sealed class IdempotencyStore(IDbContextFactory<CheckoutDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var record = new IdempotencyKey(request.Scope, request.Key, request.Fingerprint, now, options.Value.Lease);
-        db.IdempotencyKeys.Add(record);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.InsertAsync(record, token)), ct);
             return new KeyClaimOutcome.Claimed(new IdempotencyClaim(record.Id, record.LockToken, Resumed: false));
         }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
-            db.ChangeTracker.Clear();
+            // Used before (or by a request running now): what holds it answers below.
         }
         var existing = await db.IdempotencyKeys.AsNoTracking()
             .FirstOrDefaultAsync(k => k.Scope == request.Scope && k.Key == request.Key, ct);
@@ -61,12 +62,13 @@ public sealed class IdempotencyStore(IDbContextFactory<CheckoutDbContext> dbFact
         }
         // The request that held the key died before answering: resume it under the same id, so that what it already
         // created is found again, not made twice.
-        var token = Guid.NewGuid();
-        var takenOver = await db.IdempotencyKeys
+        var lockToken = Guid.NewGuid();
+        var lockedUntil = now + options.Value.Lease;
+        var takenOver = await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.IdempotencyKeys
             .Where(k => k.Id == existing.Id && k.Status == IdempotencyKeyStatus.Running && k.LockToken == existing.LockToken)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LockToken, token).SetProperty(k => k.LockedUntil, now + options.Value.Lease), ct) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LockToken, lockToken).SetProperty(k => k.LockedUntil, lockedUntil), token) == 1), ct);
         return takenOver
-            ? new KeyClaimOutcome.Claimed(new IdempotencyClaim(existing.Id, token, Resumed: true))
+            ? new KeyClaimOutcome.Claimed(new IdempotencyClaim(existing.Id, lockToken, Resumed: true))
             : await ClaimAsync(request, isSameRequest, ct);
     }
 
@@ -75,23 +77,24 @@ public sealed class IdempotencyStore(IDbContextFactory<CheckoutDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var headers = JsonSerializer.Serialize(reply.Headers);
-        return await db.IdempotencyKeys
+        var completedAt = clock.GetUtcNow();
+        return await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.IdempotencyKeys
             .Where(k => k.Id == claim.Id && k.Status == IdempotencyKeyStatus.Running && k.LockToken == claim.LockToken)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(k => k.Status, IdempotencyKeyStatus.Completed)
                 .SetProperty(k => k.ResponseStatus, reply.Status)
                 .SetProperty(k => k.ResponseHeaders, headers)
                 .SetProperty(k => k.ResponseBody, reply.Body)
-                .SetProperty(k => k.CompletedAt, clock.GetUtcNow()), ct) == 1;
+                .SetProperty(k => k.CompletedAt, completedAt), token) == 1), ct);
     }
 
     /// <summary>Lets the key go without a reply (the server failed): the next request with it runs again.</summary>
     public async Task ReleaseAsync(IdempotencyClaim claim, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.IdempotencyKeys
+        await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.IdempotencyKeys
             .Where(k => k.Id == claim.Id && k.Status == IdempotencyKeyStatus.Running && k.LockToken == claim.LockToken)
-            .ExecuteDeleteAsync(ct);
+            .ExecuteDeleteAsync(token)), ct);
     }
 
     /// <summary>Deletes the keys older than the retention that no request holds; returns how many.</summary>
