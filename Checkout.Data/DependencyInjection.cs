@@ -43,7 +43,9 @@ public static class DependencyInjection
         services.AddOptions<IdempotencyOptions>().Bind(builder.Configuration.GetSection(IdempotencyOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section));
+        services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section))
+            .Validate(o => o.CommandTimeout > TimeSpan.Zero, $"{RedisOptions.Section}:{nameof(RedisOptions.CommandTimeout)} must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<RedisCounters>();
         services.AddSingleton<HotStockInterceptor>();
         services.AddSingleton<HotStockReconciler>();

@@ -71,7 +71,7 @@ public sealed partial class RedisCounters : IDisposable
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2_000);
-        configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, 1_000);
+        configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, (int)options.Value.CommandTimeout.TotalMilliseconds);
         _redis = ConnectionMultiplexer.Connect(configuration);
         _redis.ConnectionFailed += (_, _) => Lost();
         _redis.ConnectionRestored += (_, _) => WantReseed();

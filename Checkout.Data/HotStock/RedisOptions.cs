@@ -13,4 +13,10 @@ public sealed class RedisOptions
 
     /// <summary>How often the counters of hot SKUs are re-seeded from the database (also done at start and on reconnect).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a Redis command may take before the counters are given up until the next re-seed and the database
+    /// answers alone (a connection string's own <c>asyncTimeout</c> can only shorten it).
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
