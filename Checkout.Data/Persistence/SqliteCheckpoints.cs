@@ -14,11 +14,14 @@ namespace Checkout.Data.Persistence;
 /// </summary>
 internal sealed partial class SqliteCheckpoints : IAsyncDisposable
 {
-    /// <summary>About SQLite's own threshold (1,000 pages) at the ten-odd pages a batch of the checkout writes.</summary>
+    /// <summary>Often enough that the log stays short, seldom enough that one checkpoint copies many commits at once.</summary>
     internal const int BatchesPerCheckpoint = 100;
 
     /// <summary>What the writer's connection runs once when it opens.</summary>
     internal const string WriterSettings = "PRAGMA wal_autocheckpoint = 0;";
+
+    /// <summary>SQLite's default, given back to the writer's connection before it returns to the connection pool.</summary>
+    internal const string PooledSettings = "PRAGMA wal_autocheckpoint = 1000;";
 
     private readonly string _connectionString;
     private readonly ILogger _logger;

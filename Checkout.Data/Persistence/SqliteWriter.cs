@@ -196,7 +196,10 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         return db;
     }
 
-    /// <summary>After a failed batch the connection's state is not trusted: the next batch starts on a fresh one.</summary>
+    /// <summary>
+    /// After a failed batch the connection's state is not trusted: the next batch starts on a fresh one. The native
+    /// connection goes back to SQLite's pool, so it first gets back the checkpoints every other connection has.
+    /// </summary>
     private async Task ResetAsync()
     {
         if (_db is { } db)
@@ -204,7 +207,14 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
             _db = null;
             try
             {
-                await db.DisposeAsync();
+                try
+                {
+                    await db.Database.ExecuteSqlRawAsync(SqliteCheckpoints.PooledSettings);
+                }
+                finally
+                {
+                    await db.DisposeAsync();
+                }
             }
             catch (Exception e)
             {

@@ -22,12 +22,23 @@ public class SqliteWriterTests
         await shop.AddProductAsync("RACE", stock: 100);
         var writer = shop.Get<SqliteWriter>();
         var before = writer.Committed;
+        // Another transaction holds the write lock until every racer has handed its unit in: on two cores the racers
+        // would otherwise often run one at a time, each finding the writer idle, and nothing would wait to share a commit.
+        await using var other = await shop.DbAsync();
+        var holding = await other.Database.BeginTransactionAsync();
+        var handedIn = 0;
 
-        var sold = await Race.RunAsync(150, async _ =>
+        var racing = Race.RunAsync(150, async _ =>
         {
             await using var db = await shop.DbAsync();
-            return await writer.RunAsync(db, async (w, ct) => TakeOne(await TakeAsync(w, "RACE", ct)), CancellationToken.None);
+            var answer = writer.RunAsync(db, async (w, ct) => TakeOne(await TakeAsync(w, "RACE", ct)), CancellationToken.None);
+            Interlocked.Increment(ref handedIn);
+            return await answer;
         });
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref handedIn) == 150), "every racer handed its unit in");
+        await holding.CommitAsync();
+        await holding.DisposeAsync();
+        var sold = await racing;
 
         Assert.Equal(100, sold.Count(s => s));
         Assert.Equal(0, (await shop.InventoryAsync("RACE")).Quantity);
