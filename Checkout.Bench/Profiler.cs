@@ -17,8 +17,8 @@ namespace Checkout.Bench;
 /// <para>
 /// Opens and transactions come from EF Core's diagnostic events. Commands come from the driver where it reports
 /// them — Npgsql's "Npgsql" ActivitySource, which sees every command on the connection, EF Core's or plain ADO.NET's —
-/// and otherwise from EF Core's events, which see only the commands EF Core issues: Microsoft.Data.Sqlite has no
-/// ActivitySource or DiagnosticSource. A commit is a transaction committed (one rolled back is none), or a write
+/// and otherwise from EF Core's events, which see the commands EF Core issues, plus the product's own statements
+/// (<see cref="Statements.SourceName"/>): Microsoft.Data.Sqlite has no ActivitySource or DiagnosticSource. A commit is a transaction committed (one rolled back is none), or a write
 /// command run outside any transaction (autocommit).
 /// </para>
 /// </summary>
@@ -28,7 +28,8 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
     private const string NpgsqlSource = "Npgsql";
 
     private readonly IDisposable _allListeners;
-    private readonly ActivityListener? _driver;
+    private readonly ActivityListener _driver;
+    private readonly bool _npgsql;
     private readonly List<IDisposable> _subscriptions = [];
     private long _commands, _writes, _opens, _transactions, _commits, _commandTicks, _lockTicks;
     private long _transactionStartedAt;
@@ -38,24 +39,23 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
     private Profiler(DatabaseProvider provider)
     {
         _allListeners = DiagnosticListener.AllListeners.Subscribe(this);
-        if (provider == DatabaseProvider.PostgreSQL)
+        _npgsql = provider == DatabaseProvider.PostgreSQL;
+        _driver = new ActivityListener
         {
-            _driver = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == NpgsqlSource,
-                // Npgsql tags a command with its SQL only when all data is requested.
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-                ActivityStopped = DriverCommand,
-            };
-            ActivitySource.AddActivityListener(_driver);
-        }
+            // Npgsql sees every command; elsewhere EF Core's events see its own and the product's statements report theirs.
+            ShouldListenTo = source => source.Name == (_npgsql ? NpgsqlSource : Statements.SourceName),
+            // Npgsql tags a command with its SQL only when all data is requested.
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = DriverCommand,
+        };
+        ActivitySource.AddActivityListener(_driver);
     }
 
     /// <summary>Whose commands the counts are, for the output.</summary>
-    private string CommandSource => _driver is not null
+    private string CommandSource => _npgsql
         ? "Commands are every command Npgsql ran (its \"Npgsql\" ActivitySource): EF Core's and plain ADO.NET's on its connections alike."
-        : "Commands are only those EF Core issued: Microsoft.Data.Sqlite has no ActivitySource or DiagnosticSource, so a statement run " +
-          "through plain ADO.NET (on EF Core's connection or another) is not counted, nor its autocommit.";
+        : "Commands are those EF Core issued and the product's own statements (their ActivitySource, Savepoints included): Microsoft.Data.Sqlite " +
+          "has no ActivitySource or DiagnosticSource, so other plain ADO.NET (the gateway's ledger) is not counted, nor its autocommit.";
 
     public static async Task RunAsync(BenchOptions options, int operations = 300)
     {
@@ -113,7 +113,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         var timeline = profiler._timeline;
         profiler._timeline = null;
         Console.WriteLine();
-        Console.WriteLine($"One full checkout, {Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds:N0} µs, as {(profiler._driver is null ? "EF Core" : "Npgsql")} ran it (offset µs, event):");
+        Console.WriteLine($"One full checkout, {Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds:N0} µs, as {(profiler._npgsql ? "Npgsql" : "EF Core and the product's statements")} ran it (offset µs, event):");
         foreach (var (at, what) in timeline.Skip(1))
         {
             Console.WriteLine($"  {Stopwatch.GetElapsedTime(t0, at).TotalMicroseconds,8:N0}  {what}");
@@ -180,7 +180,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         var now = Stopwatch.GetTimestamp();
         switch (value.Value)
         {
-            case CommandExecutedEventData executed when _driver is null:
+            case CommandExecutedEventData executed when !_npgsql:
                 Command(executed.Command.CommandText, executed.Duration, now);
                 break;
             case ConnectionEndEventData when value.Key == RelationalEventId.ConnectionOpened.Name:
@@ -208,7 +208,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         }
     }
 
-    /// <summary>A command Npgsql ran (its physical connection opens, which carry no SQL, are left out).</summary>
+    /// <summary>A command Npgsql or the product's statements ran (Npgsql's physical connection opens, which carry no SQL, are left out).</summary>
     private void DriverCommand(Activity activity)
     {
         if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement")) is string sql)
@@ -268,7 +268,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
 
     public void Dispose()
     {
-        _driver?.Dispose();
+        _driver.Dispose();
         _allListeners.Dispose();
         lock (_subscriptions)
         {

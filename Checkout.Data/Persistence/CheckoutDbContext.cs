@@ -13,6 +13,9 @@ using Checkout.Data.Waitlist;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Checkout.Data.Persistence;
 
@@ -45,6 +48,18 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
 
     /// <summary>Set on the writer's own context: its connection stays open, so its statements are kept prepared (<see cref="KeptStatements"/>).</summary>
     internal bool KeepsStatements { get; set; }
+
+    /// <summary>
+    /// True when someone asked to see every command of this context — a command interceptor of their own, or EF Core's
+    /// command log at Information or below — so that the product's own statements (<see cref="Statements"/>) go through
+    /// EF Core's pipeline as well, where they see them.
+    /// </summary>
+    internal bool CommandsWatched =>
+        (_ownCommandInterceptors ??= this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+            .Any(i => i is IDbCommandInterceptor and not KeptStatements) ?? false)
+        || this.GetService<IDiagnosticsLogger<DbLoggerCategory.Database.Command>>().Logger.IsEnabled(LogLevel.Information);
+
+    private bool? _ownCommandInterceptors;
 
     /// <summary>Where <see cref="HotWork"/> is settled; set when Redis is configured.</summary>
     internal RedisCounters? Counters { get; set; }

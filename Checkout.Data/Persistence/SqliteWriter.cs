@@ -34,7 +34,10 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     /// <summary>Enough units that a burst of callers shares one commit, few enough that none waits long behind the batch.</summary>
     internal const int MaxBatch = 64;
 
-    private const string Savepoint = "unit";
+    // A unit's savepoint, as statements kept prepared on the writer's connection (see Statements).
+    private const string CreateSavepoint = "SAVEPOINT \"unit\"";
+    private const string ReleaseSavepoint = "RELEASE SAVEPOINT \"unit\"";
+    private const string RollbackToSavepoint = "ROLLBACK TO SAVEPOINT \"unit\"";
 
     private readonly IDbContextFactory<CheckoutDbContext> _dbFactory;
     private readonly ILogger<SqliteWriter> _logger;
@@ -141,7 +144,7 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
             {
                 continue;
             }
-            await RunUnitAsync(db, tx, pending);
+            await RunUnitAsync(db, pending);
         }
         await tx.CommitAsync();
         Interlocked.Increment(ref _batches);
@@ -154,9 +157,9 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     }
 
     /// <summary>Runs one unit inside its savepoint; keeps or undoes its writes and what it raised.</summary>
-    private static async Task RunUnitAsync(CheckoutDbContext db, IDbContextTransaction tx, Pending pending)
+    private static async Task RunUnitAsync(CheckoutDbContext db, Pending pending)
     {
-        await tx.CreateSavepointAsync(Savepoint);
+        await db.ExecuteAsync(CreateSavepoint, CancellationToken.None);
         db.Effects = pending.Effects;
         var raised = pending.Effects.Raised.Count;
         var moves = pending.Effects.HotWork.Moves.Count;
@@ -177,11 +180,11 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         }
         if (keep)
         {
-            await tx.ReleaseSavepointAsync(Savepoint);
+            await db.ExecuteAsync(ReleaseSavepoint, CancellationToken.None);
             return;
         }
-        await tx.RollbackToSavepointAsync(Savepoint);
-        await tx.ReleaseSavepointAsync(Savepoint);
+        await db.ExecuteAsync(RollbackToSavepoint, CancellationToken.None);
+        await db.ExecuteAsync(ReleaseSavepoint, CancellationToken.None);
         pending.Effects.Raised.RemoveRange(raised, pending.Effects.Raised.Count - raised);
         pending.Effects.HotWork.Moves.RemoveRange(moves, pending.Effects.HotWork.Moves.Count - moves);
     }

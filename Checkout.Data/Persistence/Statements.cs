@@ -1,5 +1,10 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -7,9 +12,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Checkout.Data.Persistence;
 
 /// <summary>
-/// The checkout path's writes as plain SQL on the use case's connection and inside its transaction, through EF Core's
-/// raw-SQL door: no LINQ tree to walk and look up per call, no change tracker, yet the same interceptors (the SQLite
-/// write gate, the Redis counters' settlement), logging and diagnostics as every other command.
+/// The checkout path's writes as plain SQL on the use case's connection and inside its transaction. On SQLite, inside a
+/// transaction, they run as ADO.NET commands of their own, not through EF Core's command pipeline: none of the
+/// per-command work of EF Core's raw-SQL door (formatting the SQL, building a relational command, logging, command
+/// interceptors), which cost more CPU than SQLite spent running the statements. On a connection that stays open (the
+/// SQLite writer's, <see cref="CheckoutDbContext.KeepsStatements"/>) each SQL text also keeps its prepared command, so
+/// SQLite compiles it once rather than on every execution. Transactions stay EF Core's, so their interceptors (the
+/// write gate and durability, the Redis counters' settlement) still see every one; each such statement is reported on
+/// the ActivitySource <see cref="SourceName"/>. Elsewhere (other providers, a statement outside a transaction, a context
+/// whose commands someone watches: <see cref="CheckoutDbContext.CommandsWatched"/>) they go through EF Core's raw-SQL door.
 /// <para>
 /// Values are bound with the type mapping of the column they go to, taken from the model, so a raw statement stores
 /// exactly what EF Core would (a Guid as upper-case text and a timestamp as UTC ticks on SQLite, an enum as its name).
@@ -24,30 +35,19 @@ internal static class Statements
     /// Runs <paramref name="sql"/>, whose <c>{0}</c>, <c>{1}</c>… are <paramref name="columns"/>' values, each bound as
     /// the column it is compared with or written to. Returns the number of rows it changed.
     /// </summary>
-    public static Task<int> ExecuteAsync(this CheckoutDbContext db, string sql, CancellationToken ct, params Value[] columns)
-    {
-        using var factory = db.Database.GetDbConnection().CreateCommand();
-        var parameters = new object[columns.Length];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            parameters[i] = columns[i].Bind(db.Model, factory, i);
-        }
-        return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
-    }
+    public static Task<int> ExecuteAsync(this CheckoutDbContext db, string sql, CancellationToken ct, params Value[] columns) =>
+        RunAsync(db, sql, columns.Length, (command, i) => columns[i].Bind(db.Model, command, i), ct);
 
     /// <summary>Inserts <paramref name="entity"/>'s row (not its owned collections), as <c>SaveChanges</c> would for an added entity.</summary>
     public static Task<int> InsertAsync<TEntity>(this CheckoutDbContext db, TEntity entity, CancellationToken ct)
         where TEntity : class
     {
         var insert = Inserts.GetOrAdd((db.Model, typeof(TEntity)), key => Insert.For(key.Item1, key.Item2));
-        using var factory = db.Database.GetDbConnection().CreateCommand();
-        var parameters = new object[insert.Columns.Count];
-        for (var i = 0; i < parameters.Length; i++)
+        return RunAsync(db, insert.Sql, insert.Columns.Count, (command, i) =>
         {
             var property = insert.Columns[i];
-            parameters[i] = Value.Parameter(property, property.GetGetter().GetClrValue(entity), factory, i);
-        }
-        return db.Database.ExecuteSqlRawAsync(insert.Sql, parameters, ct);
+            return Value.Parameter(property, property.GetGetter().GetClrValue(entity), command, i);
+        }, ct);
     }
 
     /// <summary>Inserts every row of an owned collection (an order's or a checkout's lines) in one statement.</summary>
@@ -59,19 +59,78 @@ internal static class Statements
             return Task.FromResult(0);
         }
         var insert = Inserts.GetOrAdd((db.Model, typeof(TEntity)), key => Insert.For(key.Item1, key.Item2));
-        using var factory = db.Database.GetDbConnection().CreateCommand();
-        var parameters = new object[insert.Columns.Count * rows.Count];
-        for (var r = 0; r < rows.Count; r++)
+        var columns = insert.Columns.Count;
+        return RunAsync(db, insert.ForRows(rows.Count), columns * rows.Count, (command, i) =>
         {
-            for (var c = 0; c < insert.Columns.Count; c++)
+            var property = insert.Columns[i % columns];
+            return Value.Parameter(property, property.GetGetter().GetClrValue(rows[i / columns]), command, i);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Runs a statement on the context's open connection, in its transaction. On a context whose connection stays open
+    /// (<see cref="CheckoutDbContext.KeepsStatements"/>) the command is kept prepared for the next execution of the same SQL.
+    /// </summary>
+    private static async Task<int> RunAsync(CheckoutDbContext db, string sql, int count, Func<DbCommand, int, DbParameter> bind, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection is not SqliteConnection || connection.State != ConnectionState.Open || db.CommandsWatched)
+        {
+            // Other providers, a statement outside any transaction, and commands someone watches go through EF Core's raw-SQL door.
+            using var factory = connection.CreateCommand();
+            var parameters = new object[count];
+            for (var i = 0; i < count; i++)
             {
-                var property = insert.Columns[c];
-                var i = (r * insert.Columns.Count) + c;
-                parameters[i] = Value.Parameter(property, property.GetGetter().GetClrValue(rows[r]), factory, i);
+                parameters[i] = bind(factory, i);
+            }
+            return await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+        }
+        var text = Named.GetOrAdd(sql, (s, n) => string.Format(
+            CultureInfo.InvariantCulture, s, Enumerable.Range(0, n).Select(i => (object)$"@p{i}").ToArray()), count);
+        using var activity = Source.StartActivity("statement", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("db.system.name", "sqlite");
+            activity.SetTag("db.namespace", connection.DataSource);
+            activity.SetTag("db.query.text", text);
+        }
+        var kept = db.KeepsStatements ? KeptDirect.GetOrCreateValue(connection) : null;
+        DbCommand? command = null;
+        if (kept is null || !kept.Remove(text, out command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = text;
+        }
+        try
+        {
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            for (var i = 0; i < count; i++)
+            {
+                command.Parameters.Add(bind(command, i));
+            }
+            return await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            command.Parameters.Clear();
+            command.Transaction = null;
+            if (kept is null || !kept.TryAdd(text, command))
+            {
+                await command.DisposeAsync();
             }
         }
-        return db.Database.ExecuteSqlRawAsync(insert.ForRows(rows.Count), parameters, ct);
     }
+
+    /// <summary>The name of the ActivitySource that reports each statement run here, its SQL in <c>db.query.text</c>.</summary>
+    public const string SourceName = "Checkout.Statements";
+
+    private static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Each SQL text with its <c>{i}</c> placeholders named (<c>@p{i}</c>), made once.</summary>
+    private static readonly ConcurrentDictionary<string, string> Named = new();
+
+    /// <summary>The commands kept prepared on each connection that stays open, by SQL text; one taken out is in use.</summary>
+    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> KeptDirect = [];
 
     /// <summary>A value for a statement, bound with the type mapping of <c>Entity.Property</c>'s column.</summary>
     public readonly record struct Value(Type Entity, string Property, object? Given)
