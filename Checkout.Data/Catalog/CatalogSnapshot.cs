@@ -9,9 +9,11 @@ namespace Checkout.Data.Catalog;
 /// The active products with their stock, read from the database once and kept in memory, so that showing the catalog
 /// costs no query. When the shop announces a change (<see cref="Invalidate"/>: units moved on this instance or on
 /// another, through the event relay) the whole catalog is read again in the background, and readers keep the previous
-/// snapshot until the new one replaces it in one swap. A change nobody announces (a direct database edit, an instance
-/// without the relay) shows once the snapshot is <see cref="CheckoutOptions.CatalogMaxAge"/> old: the next read then
-/// waits for a new one.
+/// snapshot until the new one replaces it in one swap — unless nobody has read the snapshot since it was read: then
+/// the change only marks it stale, and its next reader waits for a new read. A shop that sells through its API while
+/// nobody browses therefore reads its catalog not once per stock move but not at all. A change nobody announces (a
+/// direct database edit, an instance without the relay) shows once the snapshot is
+/// <see cref="CheckoutOptions.CatalogMaxAge"/> old: the next read then waits for a new one.
 /// </summary>
 /// <remarks>
 /// For display only. The price a checkout charges and the units it holds are read from the database inside the
@@ -26,33 +28,53 @@ public sealed partial class CatalogSnapshot(
     // announced meanwhile, they share that one next read.
     private TaskCompletionSource<CatalogProducts>? _reading;
     private TaskCompletionSource<CatalogProducts>? _next;
+    // Whether a reader was answered from the current snapshot since it was read, and whether a change came since
+    // without a read (because nobody had looked): both start over with each new snapshot.
+    private volatile bool _served;
+    private volatile bool _stale;
 
     /// <summary>
-    /// The catalog was changed: reads it again in the background, or once more after the read in flight. Never waits,
-    /// so a publisher of events is never held up; a catalog nobody has read yet is left to its first reader.
+    /// The catalog was changed: reads it again in the background, or once more after the read in flight; a snapshot
+    /// nobody has read since it was read is only marked stale, for its next reader to read again. Never waits, so a
+    /// publisher of events is never held up; a catalog nobody has read yet is left to its first reader.
     /// </summary>
     public void Invalidate()
     {
         lock (_gate)
         {
-            if (_reading is not null || Volatile.Read(ref _current) is not null)
+            if (_reading is not null)
             {
                 _ = ReadAgain();
+            }
+            else if (Volatile.Read(ref _current) is not null)
+            {
+                if (_served)
+                {
+                    _ = Start();
+                }
+                else
+                {
+                    _stale = true;
+                }
             }
         }
     }
 
-    /// <summary>The snapshot to answer from; the first call, and the first once it is older than the maximum age, wait for a read.</summary>
+    /// <summary>
+    /// The snapshot to answer from; the first call, the first once it is older than the maximum age, and the first
+    /// after a change nobody had read, wait for a read.
+    /// </summary>
     internal ValueTask<CatalogProducts> CurrentAsync(CancellationToken ct)
     {
         var current = Volatile.Read(ref _current);
-        if (current is not null && clock.GetElapsedTime(current.ReadAt) < options.Value.CatalogMaxAge)
+        if (current is not null && !_stale && clock.GetElapsedTime(current.ReadAt) < options.Value.CatalogMaxAge)
         {
+            _served = true;
             return ValueTask.FromResult(current);
         }
         lock (_gate)
         {
-            return new ValueTask<CatalogProducts>((_reading?.Task ?? Start()).WaitAsync(ct));
+            return new ValueTask<CatalogProducts>(ServedAsync((_reading?.Task ?? Start()).WaitAsync(ct)));
         }
     }
 
@@ -61,8 +83,22 @@ public sealed partial class CatalogSnapshot(
     {
         lock (_gate)
         {
-            return ReadAgain().WaitAsync(ct);
+            return ServedAsync(ReadAgain().WaitAsync(ct));
         }
+    }
+
+    /// <summary>A read a reader waited for: once it is the current snapshot, it has been served.</summary>
+    private async Task<CatalogProducts> ServedAsync(Task<CatalogProducts> read)
+    {
+        var products = await read;
+        lock (_gate)
+        {
+            if (ReferenceEquals(Volatile.Read(ref _current), products))
+            {
+                _served = true;
+            }
+        }
+        return products;
     }
 
     /// <summary>A read that starts now, or right after the one in flight (which may have read before the change). Under the gate.</summary>
@@ -88,7 +124,12 @@ public sealed partial class CatalogSnapshot(
                 var readAt = clock.GetTimestamp();
                 await using var db = await dbFactory.CreateDbContextAsync();
                 var products = new CatalogProducts(await ProductViews(db).ToListAsync(), readAt);
-                Volatile.Write(ref _current, products);
+                lock (_gate)
+                {
+                    // A change announced during this read asked for the next one already.
+                    (_served, _stale) = (false, false);
+                    Volatile.Write(ref _current, products);
+                }
                 read.SetResult(products);
             }
             catch (Exception e)

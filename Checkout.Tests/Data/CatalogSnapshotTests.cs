@@ -124,6 +124,41 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     }
 
     [Fact]
+    public async Task StockEventsNobodyReads_CostNoRead_AndTheNextReaderWaitsForTheirRead()
+    {
+        var reads = new CatalogReads();
+        await using var shop = await CreateShopAsync(interceptors: [reads]);
+        await shop.AddProductAsync("MUG", stock: 5);
+        var catalog = shop.Get<CatalogService>();
+        var events = shop.Get<CheckoutEvents>();
+        Assert.Equal((5, 0), Stock(await catalog.FindAsync("MUG")));
+        await shop.SetStockAsync("MUG", 4);
+        // Read since it was read: a change reads again in the background, and readers keep the old one meanwhile.
+        await events.PublishAsync(new StockChanged("MUG", 4, 0));
+        await Eventually.TrueAsync(() => reads.Count == 2, "the change read the catalog again");
+        await shop.SetStockAsync("MUG", 1);
+
+        // Nobody has read the new snapshot: ten more changes only mark it stale. Had one of them started a read, the
+        // held read would be that one and the list below would answer from the old snapshot without waiting.
+        var held = reads.HoldNext();
+        for (var i = 0; i < 10; i++)
+        {
+            await events.PublishAsync(new StockChanged("MUG", 1, 0));
+        }
+        var listed = catalog.ListAsync();
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        reads.Release();
+
+        Assert.Equal((1, 0), Stock(Assert.Single(await listed.WaitAsync(TimeSpan.FromSeconds(10)))));
+        Assert.Equal(3, reads.Count);
+        // The reader was answered from the new read, so it counts as read: the next change reads in the background again.
+        await shop.SetStockAsync("MUG", 2);
+        await events.PublishAsync(new StockChanged("MUG", 2, 0));
+        await Eventually.MatchesAsync(async () => Stock(await catalog.FindAsync("MUG")), s => s == (2, 0), "the change read the catalog again");
+        Assert.Equal(4, reads.Count);
+    }
+
+    [Fact]
     public async Task ListAndFind_AnswerAsTheDatabaseQueryDid_InItsOrderAndWithItsFilters()
     {
         await using var shop = await CreateShopAsync();
