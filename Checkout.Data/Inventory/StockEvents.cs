@@ -1,3 +1,4 @@
+using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,6 +8,11 @@ public sealed record StockChanged(string Sku, int Available, int Reserved) : Che
 
 public static class StockEvents
 {
+    private static readonly CompiledQuery<Func<CheckoutDbContext, List<string>, IAsyncEnumerable<StockChanged>>> Stock = new(() =>
+        EF.CompileAsyncQuery((CheckoutDbContext db, List<string> skus) => db.Inventory.AsNoTracking()
+            .Where(i => skus.Contains(i.Sku))
+            .Select(i => new StockChanged(i.Sku, i.Quantity, i.Reserved))));
+
     /// <summary>Reads the current stock of the SKUs and publishes a <see cref="StockChanged"/> for each.</summary>
     public static async Task PublishStockAsync(this CheckoutEvents events, IEnumerable<string> skus, CancellationToken ct = default)
     {
@@ -15,9 +21,14 @@ public static class StockEvents
         {
             return;
         }
-        await using var db = await events.DbFactory.CreateDbContextAsync(ct);
-        var stock = await db.Inventory.AsNoTracking().Where(i => list.Contains(i.Sku))
-            .Select(i => new StockChanged(i.Sku, i.Quantity, i.Reserved)).ToListAsync(ct);
+        var stock = new List<StockChanged>(list.Count);
+        await using (var db = await events.DbFactory.CreateDbContextAsync(ct))
+        {
+            await foreach (var changed in Stock.For(db)(db, list).WithCancellation(ct))
+            {
+                stock.Add(changed);
+            }
+        }
         foreach (var changed in stock)
         {
             await events.PublishAsync(changed);
