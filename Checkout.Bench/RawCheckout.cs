@@ -34,6 +34,8 @@ namespace Checkout.Bench;
 /// outbox message, the payment captured.</item>
 /// </list>
 /// The gateway keeps its ledger apart from the shop: a SQLite file of its own beside the shop's (<see cref="GatewayFile"/>).
+/// On SQLite every worker's units run on the <see cref="RawWriter"/>'s connection and statements, in shared commits
+/// ("one transaction" above is then one savepoint of such a commit), as the product's units run on its writer.
 /// No retries, no replays, no events: it is the ceiling that the checkout row is measured against.
 /// </summary>
 internal sealed class RawCheckout : IAsyncDisposable
@@ -48,6 +50,9 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     private readonly RawConnection _db;
     private readonly RawConnection _gateway;
+
+    /// <summary>On SQLite, where every worker's units run in shared commits; null: each unit is a transaction of this worker's own.</summary>
+    private readonly RawWriter? _writer;
 
     private readonly DbCommand _cartLines;
     private readonly DbCommand _lockCart;
@@ -76,10 +81,11 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     private readonly DbCommand _recordOperation;
 
-    private RawCheckout(RawConnection db, RawConnection gateway)
+    private RawCheckout(RawConnection db, RawConnection gateway, RawWriter? writer)
     {
         _db = db;
         _gateway = gateway;
+        _writer = writer;
 
         _cartLines = db.Command("""
             SELECT l."Sku", l."Quantity", p."Name", p."PriceMinor", p."Currency"
@@ -213,38 +219,52 @@ internal sealed class RawCheckout : IAsyncDisposable
         return connectionString;
     }
 
-    /// <summary>Opens a worker's connections to the shop's database and the gateway's file, and prepares its statements.</summary>
-    public static async Task<RawCheckout> OpenAsync(BenchShop shop, string gatewayConnectionString)
+    /// <summary>
+    /// Opens a worker's connections to the shop's database and the gateway's file, and prepares its statements. With a
+    /// <paramref name="writer"/> its units run there, in shared commits.
+    /// </summary>
+    public static async Task<RawCheckout> OpenAsync(BenchShop shop, string gatewayConnectionString, RawWriter? writer = null)
     {
         var db = await RawConnection.OpenAsync(shop.Provider, shop.ConnectionString);
         var gateway = await RawConnection.OpenSqliteAsync(gatewayConnectionString);
-        var checkout = new RawCheckout(db, gateway);
+        var checkout = new RawCheckout(db, gateway, writer);
         await db.PrepareAsync();
         await gateway.PrepareAsync();
         return checkout;
+    }
+
+    /// <summary>The writer that runs every worker's units in shared commits on SQLite, on statements of its own; null on PostgreSQL.</summary>
+    public static async Task<RawWriter?> OpenWriterAsync(BenchShop shop, string gatewayConnectionString)
+    {
+        if (shop.Provider != DatabaseProvider.Sqlite)
+        {
+            return null;
+        }
+        var statements = await OpenAsync(shop, gatewayConnectionString);
+        return new RawWriter(statements, statements._db);
     }
 
     /// <summary>Checks out the prepared cart to a confirmed order; null when it was confirmed, else what stopped it.</summary>
     public async Task<string?> CheckOutAsync(Guid cartId, string email, CancellationToken ct)
     {
         var sessionId = Guid.CreateVersion7(DateTimeOffset.UtcNow);
-        if (await InTransactionAsync(() => StartAsync(sessionId, cartId, email, ct), ct) is { } notStarted)
+        if (await InTransactionAsync(w => w.StartAsync(sessionId, cartId, email, ct), ct) is { } notStarted)
         {
             return $"start: {notStarted}";
         }
         Placed? order = null;
-        async Task<string?> PlaceAsync() => (order = await CreateOrderAsync(sessionId, ct)) is null ? "the hold could not be extended" : null;
-        if (await InTransactionAsync(PlaceAsync, ct) is { } notPlaced)
+        if (await InTransactionAsync(async w => (order = await w.CreateOrderAsync(sessionId, ct)) is null ? "the hold could not be extended" : null, ct)
+            is { } notPlaced)
         {
             return $"place: {notPlaced}";
         }
         var authorization = await RecordAsync(GatewayOperationKind.Authorize, sessionId.ToString(), null, order!, Card, ct);
-        if (await InTransactionAsync(() => AuthorizedAsync(order!, authorization, ct), ct) is { } notAuthorized)
+        if (await InTransactionAsync(w => w.AuthorizedAsync(order!, authorization, ct), ct) is { } notAuthorized)
         {
             return $"authorize: {notAuthorized}";
         }
         await RecordAsync(GatewayOperationKind.Capture, $"capture-{order!.Id}", authorization, order, card: null, ct);
-        return await InTransactionAsync(() => ConfirmedAsync(order, ct), ct, durable: true) is { } notConfirmed ? $"capture: {notConfirmed}" : null;
+        return await InTransactionAsync(w => w.ConfirmedAsync(order, ct), ct, durable: true) is { } notConfirmed ? $"capture: {notConfirmed}" : null;
     }
 
     /// <summary>
@@ -316,13 +336,19 @@ internal sealed class RawCheckout : IAsyncDisposable
     }
 
     /// <summary>
-    /// One write unit: BEGIN; the work; COMMIT when it answers null, else ROLLBACK and its answer. A durable one (the
-    /// confirmation) commits as the product's does: on SQLite with <c>synchronous = FULL</c>, the connection set back after.
+    /// One write unit, with the writer's statements as <paramref name="work"/>'s argument: in the writer's next shared
+    /// commit, or else as a transaction of this worker's own — BEGIN; the work; COMMIT when it answers null, else
+    /// ROLLBACK and its answer. A durable one (the confirmation) commits as the product's does: on SQLite with
+    /// <c>synchronous = FULL</c>, the connection set back after.
     /// </summary>
-    private async Task<string?> InTransactionAsync(Func<Task<string?>> work, CancellationToken ct, bool durable = false)
+    private async Task<string?> InTransactionAsync(Func<RawCheckout, Task<string?>> work, CancellationToken ct, bool durable = false)
     {
+        if (_writer is not null)
+        {
+            return await _writer.RunAsync(work, durable);
+        }
         await (durable ? _db.DurableBegin : _db.Begin).ExecuteNonQueryAsync(ct);
-        var problem = await work();
+        var problem = await work(this);
         await (problem is null ? _db.Commit : _db.Rollback).ExecuteNonQueryAsync(ct);
         if (durable && _db.DurableEnd is { } end)
         {

@@ -32,6 +32,9 @@ internal abstract class RawConnection : IAsyncDisposable
         DurableEnd = durableEnd is null ? null : Command(durableEnd);
         Commit = Command("COMMIT;");
         Rollback = Command("ROLLBACK;");
+        Savepoint = Command("SAVEPOINT \"unit\";");
+        ReleaseSavepoint = Command("RELEASE SAVEPOINT \"unit\";");
+        RollbackToSavepoint = Command("ROLLBACK TO SAVEPOINT \"unit\";");
     }
 
     /// <summary>Begins a write transaction as the product's write transactions begin.</summary>
@@ -46,6 +49,13 @@ internal abstract class RawConnection : IAsyncDisposable
     public DbCommand Commit { get; }
 
     public DbCommand Rollback { get; }
+
+    /// <summary>A unit's savepoint inside a shared transaction, as the product's SQLite writer sets one per unit.</summary>
+    public DbCommand Savepoint { get; }
+
+    public DbCommand ReleaseSavepoint { get; }
+
+    public DbCommand RollbackToSavepoint { get; }
 
     /// <summary>Opens a connection on the row's database, with the product's settings.</summary>
     public static async Task<RawConnection> OpenAsync(DatabaseProvider provider, string connectionString) => provider switch

@@ -131,7 +131,8 @@ public static class Rows
     /// <summary>
     /// raw-checkout: the product's minimal checkout written by hand (<see cref="RawCheckout"/>: start and place, in the
     /// product's write units, on its schema) on prepared carts of one line, one open connection per worker to the shop's
-    /// database and one to the gateway's file: the ceiling of the checkout row. Afterwards the rows it wrote are checked
+    /// database and one to the gateway's file, and on SQLite the units of all workers in shared commits on the
+    /// <see cref="RawWriter"/>'s connection, as the product's: the ceiling of the checkout row. Afterwards the rows it wrote are checked
     /// through the product's model (<see cref="RawCheckout.CheckAsync"/>); a row that fails the check is broken and fails
     /// the run. It runs the SQL alone: with Redis, the hot path is not part of it.
     /// </summary>
@@ -143,7 +144,8 @@ public static class Rows
         var failures = new Failures();
         PhaseResult result;
         bool cartsRanOut;
-        await using (var workers = await Workers<RawCheckout>.OpenAsync(options.Concurrency, () => RawCheckout.OpenAsync(shop, gateway)))
+        await using (var writer = await RawCheckout.OpenWriterAsync(shop, gateway))
+        await using (var workers = await Workers<RawCheckout>.OpenAsync(options.Concurrency, () => RawCheckout.OpenAsync(shop, gateway, writer)))
         {
             (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (worker, cartId, n, ct) =>
                 await workers[worker].CheckOutAsync(cartId, $"buyer{n}@example.com", ct) is { } problem ? failures.Record(problem) : Outcome.Ok);
