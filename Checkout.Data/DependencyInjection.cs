@@ -177,12 +177,9 @@ public static class DependencyInjection
                     .UseSqlite(database)
                     .AddInterceptors([new SqlitePragmas(), new SqliteWriteGate(), new KeptStatements(), .. HotStockInterceptors(sp)]));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<SqliteCheckoutDbContext>>();
-                // One writer runs the use cases' writes, unless Redis counters are on: their copy of a commit's moves
-                // needs the transaction that makes them, which a shared batch would hold across Redis calls.
+                // One writer runs the use cases' writes; with Redis counters, their callers copy the moves after it.
                 services.AddSingleton<SqliteWriter>();
-                services.AddSingleton<WriteUnits>(sp => sp.GetRequiredService<RedisCounters>().Enabled
-                    ? new TransactionWriteUnits()
-                    : sp.GetRequiredService<SqliteWriter>());
+                services.AddSingleton<WriteUnits>(sp => sp.GetRequiredService<SqliteWriter>());
                 break;
         }
     }

@@ -10,7 +10,7 @@ namespace Checkout.Data.HotStock;
 /// Makes the Redis counters equal to the database: the available units of hot SKUs and the uses left of enabled
 /// promo codes with a usage limit. Runs at start, whenever Redis comes back or a command failed, and every
 /// <see cref="RedisOptions.ReconcileInterval"/>. Each counter is seeded inside a database transaction that holds its
-/// row, so no move can commit between the read and the seed. Safe to run on every instance at once.
+/// row, so no move can commit between the read and the seed, and after the moves committed before it are copied. Safe to run on every instance at once.
 /// </summary>
 public sealed class HotStockReconciler(IDbContextFactory<CheckoutDbContext> dbFactory, RedisCounters counters)
 {
@@ -25,6 +25,8 @@ public sealed class HotStockReconciler(IDbContextFactory<CheckoutDbContext> dbFa
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             // A write that changes nothing, to hold the row (PostgreSQL, SQL Server) or the database (SQLite) until the seed is in.
             await db.Inventory.Where(i => i.Sku == sku).ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity), ct);
+            // Moves committed before the lock but not copied yet (the SQLite writer's callers copy after the commit).
+            await counters.CommittedMovesCopiedAsync(ct);
             var available = await db.Inventory.Where(i => i.Sku == sku).Select(i => i.Quantity).SingleAsync(ct);
             await counters.SeedAsync(RedisCounters.StockName(sku), available);
             await tx.CommitAsync(ct);
@@ -46,6 +48,7 @@ public sealed class HotStockReconciler(IDbContextFactory<CheckoutDbContext> dbFa
     internal static async Task SeedPromoAsync(CheckoutDbContext db, RedisCounters counters, string code, CancellationToken ct)
     {
         await db.PromoCodes.Where(p => p.Code == code).ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used), ct);
+        await counters.CommittedMovesCopiedAsync(ct);
         var promo = await db.PromoCodes.AsNoTracking().Where(p => p.Code == code)
             .Select(p => new { p.Enabled, p.UsageLimit, p.Used }).SingleAsync(ct);
         if (promo is { Enabled: true, UsageLimit: { } limit })

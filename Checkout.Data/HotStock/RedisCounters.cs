@@ -23,9 +23,10 @@ public enum HotTake
 /// Staying equal to the database under races rests on three rules. (1) A seed copies the database's count while the
 /// inventory row is locked (<see cref="HotStockReconciler"/>) and starts a new epoch. (2) Every database move of a
 /// hot SKU's available units is copied to Redis at commit, while the transaction still holds the row
-/// (<see cref="HotStockInterceptor"/>); a rollback or failed commit gives back what was copied or taken, but only within
-/// the same epoch. (3) Units taken from Redis before the row was locked are counted again if a seed came in between,
-/// since that seed could not see them.
+/// (<see cref="HotStockInterceptor"/>) — or, for a unit of the SQLite writer, right after its commit, with every seed
+/// waiting for such copies before it counts (<see cref="MovesCommitting"/>); a rollback or failed commit gives back
+/// what was copied or taken, but only within the same epoch. (3) Units taken from Redis before the row was locked are
+/// counted again if a seed came in between, since that seed could not see them.
 /// </para>
 /// </summary>
 public sealed partial class RedisCounters : IDisposable
@@ -57,6 +58,9 @@ public sealed partial class RedisCounters : IDisposable
     private FrozenSet<string> _hot = FrozenSet<string>.Empty;
     private volatile bool _ready;
     private long _taken;
+    private readonly Lock _copyGate = new();
+    private int _uncopied;
+    private TaskCompletionSource _copied = Done();
 
     public RedisCounters(IOptions<RedisOptions> options, ILogger<RedisCounters> logger)
     {
@@ -155,6 +159,44 @@ public sealed partial class RedisCounters : IDisposable
         work.Moves.Clear();
     }
 
+    /// <summary>
+    /// A write unit of the SQLite writer is about to commit moves that its caller copies here only after the commit (no
+    /// Redis call runs inside the writer). Counted until <see cref="MovesCopied"/>, so that a seed, which holds the
+    /// write lock and so stops further commits, first waits for the copies of those already made
+    /// (<see cref="CommittedMovesCopiedAsync"/>): a seed can then never count a move that is copied after it.
+    /// </summary>
+    internal void MovesCommitting()
+    {
+        lock (_copyGate)
+        {
+            if (_uncopied++ == 0)
+            {
+                _copied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>The caller of a counted unit copied its moves (or gave up: the commit failed, or Redis did and a seed follows).</summary>
+    internal void MovesCopied()
+    {
+        lock (_copyGate)
+        {
+            if (--_uncopied == 0)
+            {
+                _copied.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Completes once every committed move counted by <see cref="MovesCommitting"/> has been copied.</summary>
+    internal Task CommittedMovesCopiedAsync(CancellationToken ct)
+    {
+        lock (_copyGate)
+        {
+            return _copied.Task.WaitAsync(ct);
+        }
+    }
+
     /// <summary>After a rollback or a failed commit: gives back what was taken or copied, within the epoch it was counted in.</summary>
     internal async Task UndoAsync(HotStockWork work)
     {
@@ -248,6 +290,13 @@ public sealed partial class RedisCounters : IDisposable
     private void WantReseed() => Volatile.Read(ref _reseedWanted).TrySetResult();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource Done()
+    {
+        var done = NewSignal();
+        done.SetResult();
+        return done;
+    }
 
     [LoggerMessage(LogLevel.Warning, "Redis failed for the counter {Counter}; using the database until the counters are seeded again")]
     private partial void LogFailed(Exception exception, string counter);

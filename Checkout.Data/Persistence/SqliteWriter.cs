@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using Checkout.Data.HotStock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -77,7 +78,42 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         {
             await LeadAsync(pending);
         }
-        return pending.Result();
+        try
+        {
+            return pending.Result();
+        }
+        finally
+        {
+            await CopyHotMovesAsync(caller.Counters, pending);
+        }
+    }
+
+    /// <summary>
+    /// With Redis counters, after the unit's batch ended and outside the writer: copies the moves of hot SKUs and promo
+    /// codes a committed unit made to their counters, or gives back what was taken ahead of a unit that did not stand.
+    /// </summary>
+    private static async Task CopyHotMovesAsync(RedisCounters? counters, Pending pending)
+    {
+        if (counters is null)
+        {
+            return;
+        }
+        var work = pending.Effects.HotWork;
+        try
+        {
+            if (!work.IsEmpty)
+            {
+                await (pending.Stood ? counters.CommitAsync(work) : counters.UndoAsync(work));
+                work.Clear();
+            }
+        }
+        finally
+        {
+            if (pending.MovesCounted)
+            {
+                counters.MovesCopied();
+            }
+        }
     }
 
     /// <summary>
@@ -146,6 +182,15 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
             }
             await RunUnitAsync(db, pending);
         }
+        if (db.Counters is { } counters)
+        {
+            // Their callers copy these moves to Redis once answered; a seed waits for that (see RedisCounters).
+            foreach (var pending in batch.Where(p => p.Kept && !p.Effects.HotWork.IsEmpty))
+            {
+                counters.MovesCommitting();
+                pending.MovesCounted = true;
+            }
+        }
         await tx.CommitAsync();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _units, batch.Count);
@@ -166,7 +211,7 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         bool keep;
         try
         {
-            keep = await pending.RunAsync(db);
+            keep = pending.Kept = await pending.RunAsync(db);
         }
         catch (Exception e)
         {
@@ -264,6 +309,17 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         /// <summary>The unit's outcome is settled (committed, undone, failed or cancelled).</summary>
         public bool Answered => _answered;
 
+        /// <summary>The unit ran and asked for its writes to stand.</summary>
+        public bool Kept { get; set; }
+
+        /// <summary>Its writes stand: it was kept and its batch committed.</summary>
+        public bool Stood => Kept && !Errored;
+
+        /// <summary>Its moves of Redis counters were counted as committed and not yet copied (<see cref="RedisCounters.MovesCommitting"/>).</summary>
+        public bool MovesCounted { get; set; }
+
+        protected abstract bool Errored { get; }
+
         /// <summary>The caller takes the turn: it runs the batches from here.</summary>
         public void Lead() => _turn.TrySetResult(true);
 
@@ -311,6 +367,8 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         }
 
         public override void Failed(Exception error) => _error = error;
+
+        protected override bool Errored => _error is not null;
 
         protected override void Settle(Exception? batchError)
         {

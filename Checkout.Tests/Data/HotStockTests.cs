@@ -76,6 +76,24 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
     }
 
     [Fact]
+    public async Task ASeed_WaitsUntilTheMovesCommittedBeforeItAreCopied()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 10);
+        var counters = shop.Get<RedisCounters>();
+
+        // A unit committed its moves and its caller has not copied them yet (on SQLite the writer's callers copy after
+        // the commit): a seed counting now would count them twice once the copy lands.
+        counters.MovesCommitting();
+        var seeding = shop.Get<HotStockReconciler>().ReconcileOnceAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(seeding.IsCompleted, "The seed went ahead while a committed move was still to be copied.");
+        counters.MovesCopied();
+
+        Assert.Equal(1, await seeding.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 10);
+    }
+
+    [Fact]
     public async Task RedisStoppedMidRun_CheckoutsGoOnThroughTheDatabase_AndTheCounterIsReseededBeforeItIsUsedAgain()
     {
         await using var redis = await RedisServer.StartAsync();
