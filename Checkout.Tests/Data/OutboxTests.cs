@@ -104,7 +104,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         await using var shop = await CreateShopAsync();
         await shop.PlaceConfirmedOrderAsync();
         var failing = new OutboxDispatcher(
-            shop.Get<IDbContextFactory<CheckoutDbContext>>(), new ThrowingPublisher(), shop.Clock, NullLogger<OutboxDispatcher>.Instance);
+            shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Get<WriteUnits>(), new ThrowingPublisher(), shop.Clock, NullLogger<OutboxDispatcher>.Instance);
 
         var sentWhileDown = await failing.DispatchOnceAsync();
         var afterFailure = await SingleMessageAsync(shop);
@@ -129,7 +129,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         }
         var counting = new CountingPublisher();
         var dispatchers = Enumerable.Range(0, 4).Select(_ => new OutboxDispatcher(
-            shop.Get<IDbContextFactory<CheckoutDbContext>>(), counting, shop.Clock, NullLogger<OutboxDispatcher>.Instance)).ToArray();
+            shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Get<WriteUnits>(), counting, shop.Clock, NullLogger<OutboxDispatcher>.Instance)).ToArray();
 
         var sent = await Race.RunAsync(4, i => dispatchers[i].DispatchOnceAsync());
 

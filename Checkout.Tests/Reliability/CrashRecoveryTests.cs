@@ -239,7 +239,7 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
         await using var shop = await CreateShopAsync();
         var checkout = await CrashAsync(shop, CheckoutFaultPoint.ConfirmedNotDispatched);
         var stopping = new OutboxDispatcher(
-            shop.Get<IDbContextFactory<CheckoutDbContext>>(), new StopsAfterPublishing(shop.Get<IFulfillmentPublisher>()), shop.Clock,
+            shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Get<WriteUnits>(), new StopsAfterPublishing(shop.Get<IFulfillmentPublisher>()), shop.Clock,
             NullLogger<OutboxDispatcher>.Instance);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.DispatchOnceAsync());
