@@ -12,15 +12,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Checkout.Data.Persistence;
 
 /// <summary>
-/// The checkout path's writes as plain SQL on the use case's connection and inside its transaction. On SQLite, inside a
-/// transaction, they run as ADO.NET commands of their own, not through EF Core's command pipeline: none of the
+/// The checkout path's writes as plain SQL on the use case's connection and inside its transaction. On SQLite, on an
+/// open connection, they run as ADO.NET commands of their own, not through EF Core's command pipeline: none of the
 /// per-command work of EF Core's raw-SQL door (formatting the SQL, building a relational command, logging, command
 /// interceptors), which cost more CPU than SQLite spent running the statements. On a connection that stays open (the
 /// SQLite writer's, <see cref="CheckoutDbContext.KeepsStatements"/>) each SQL text also keeps its prepared command, so
 /// SQLite compiles it once rather than on every execution. Transactions stay EF Core's, so their interceptors (the
 /// write gate and durability, the Redis counters' settlement) still see every one; each such statement is reported on
-/// the ActivitySource <see cref="SourceName"/>. Elsewhere (other providers, a statement outside a transaction, a context
-/// whose commands someone watches: <see cref="CheckoutDbContext.CommandsWatched"/>) they go through EF Core's raw-SQL door.
+/// the ActivitySource <see cref="SourceName"/>. Elsewhere (other providers, a connection not open yet, a context whose
+/// commands someone watches: <see cref="CheckoutDbContext.CommandsWatched"/>) they go through EF Core's raw-SQL door.
 /// <para>
 /// Values are bound with the type mapping of the column they go to, taken from the model, so a raw statement stores
 /// exactly what EF Core would (a Guid as upper-case text and a timestamp as UTC ticks on SQLite, an enum as its name).
@@ -76,7 +76,7 @@ internal static class Statements
         var connection = db.Database.GetDbConnection();
         if (connection is not SqliteConnection || connection.State != ConnectionState.Open || db.CommandsWatched)
         {
-            // Other providers, a statement outside any transaction, and commands someone watches go through EF Core's raw-SQL door.
+            // Other providers, a connection EF Core is to open for this statement alone, and commands someone watches.
             using var factory = connection.CreateCommand();
             var parameters = new object[count];
             for (var i = 0; i < count; i++)
