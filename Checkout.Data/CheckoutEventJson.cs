@@ -31,6 +31,7 @@ public static class CheckoutEventJson
             DerivedTypes =
             {
                 new JsonDerivedType(typeof(StockChanged), "stock"),
+                new JsonDerivedType(typeof(StockMoved), "stock-moved"),
                 new JsonDerivedType(typeof(HoldExtended), "hold-extended"),
                 new JsonDerivedType(typeof(HoldReleased), "hold-released"),
                 new JsonDerivedType(typeof(OrderStatusChanged), "order-status"),

@@ -91,15 +91,16 @@ public static class DependencyInjection
     /// The catalog snapshot, read again whenever an event of this instance or of another (through the relay) says units
     /// moved: stock held, released, restocked or adjusted (<see cref="StockChanged"/>, <see cref="HoldReleased"/>), a freed
     /// unit held for a waiting shopper (<see cref="WaitlistOffered"/>), or held units sold or returned with an order's
-    /// move (<see cref="OrderStatusChanged"/>). Only an extended hold moves nothing. It subscribes when the catalog is
-    /// first needed: an instance that never shows it never reads it again.
+    /// move (<see cref="OrderStatusChanged"/>). Only an extended hold moves nothing. It watches (<see cref="CheckoutEvents.Watch"/>)
+    /// when the catalog is first needed: an instance that never shows it never reads it again, and its watching alone
+    /// makes no stock move read the counts it does not need (<see cref="StockMoved"/>).
     /// </summary>
     private static CatalogSnapshot CatalogFollowingEvents(IServiceProvider sp)
     {
         var snapshot = ActivatorUtilities.CreateInstance<CatalogSnapshot>(sp);
-        sp.GetRequiredService<CheckoutEvents>().Subscribe(e =>
+        sp.GetRequiredService<CheckoutEvents>().Watch(e =>
         {
-            if (e is StockChanged or HoldReleased or WaitlistOffered or OrderStatusChanged)
+            if (e is StockChanged or StockMoved or HoldReleased or WaitlistOffered or OrderStatusChanged)
             {
                 snapshot.Invalidate();
             }

@@ -6,6 +6,9 @@ namespace Checkout.Data.Inventory;
 
 public sealed record StockChanged(string Sku, int Available, int Reserved) : CheckoutEvent;
 
+/// <summary>The stock of these SKUs moved; sent instead of <see cref="StockChanged"/> when nobody needs the counts (<see cref="CheckoutEvents.Watch"/>).</summary>
+public sealed record StockMoved(IReadOnlyList<string> Skus) : CheckoutEvent;
+
 public static class StockEvents
 {
     private static readonly CompiledQuery<Func<CheckoutDbContext, List<string>, IAsyncEnumerable<StockChanged>>> Stock = new(() =>
@@ -13,12 +16,23 @@ public static class StockEvents
             .Where(i => skus.Contains(i.Sku))
             .Select(i => new StockChanged(i.Sku, i.Quantity, i.Reserved))));
 
-    /// <summary>Reads the current stock of the SKUs and publishes a <see cref="StockChanged"/> for each.</summary>
+    /// <summary>
+    /// Reads the current stock of the SKUs and publishes a <see cref="StockChanged"/> for each; when nobody needs the
+    /// counts but someone watches for moves, publishes one <see cref="StockMoved"/> without reading.
+    /// </summary>
     public static async Task PublishStockAsync(this CheckoutEvents events, IEnumerable<string> skus, CancellationToken ct = default)
     {
         var list = skus.Distinct().ToList();
-        if (list.Count == 0 || !events.HasListeners)
+        if (list.Count == 0)
         {
+            return;
+        }
+        if (!events.HasListeners)
+        {
+            if (events.HasWatchers)
+            {
+                await events.PublishAsync(new StockMoved(list));
+            }
             return;
         }
         var stock = new List<StockChanged>(list.Count);

@@ -20,9 +20,18 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
     private readonly Lock _gate = new();
     private ImmutableSubscribers _subscribers = new([]);
 
-    public IDisposable Subscribe(Func<CheckoutEvent, Task> handler)
+    public IDisposable Subscribe(Func<CheckoutEvent, Task> handler) => Add(handler, watchesOnly: false);
+
+    /// <summary>
+    /// Subscribes a handler that only needs to know that something moved, not what it moved to (the catalog snapshot):
+    /// with only such subscribers, a publisher that would read what it sends may send <see cref="HasListeners"/>' cheaper
+    /// kind instead (stock: <c>StockMoved</c>, which names the SKUs only).
+    /// </summary>
+    public IDisposable Watch(Func<CheckoutEvent, Task> handler) => Add(handler, watchesOnly: true);
+
+    private Subscription Add(Func<CheckoutEvent, Task> handler, bool watchesOnly)
     {
-        var subscription = new Subscription(this, handler);
+        var subscription = new Subscription(this, handler, watchesOnly);
         lock (_gate)
         {
             _subscribers = new([.. _subscribers.Handlers, subscription]);
@@ -60,8 +69,11 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
         }
     }
 
-    /// <summary>False while nobody could receive an event: then a publisher may skip reading what it would send.</summary>
-    public bool HasListeners => FanOut is not null || _subscribers.Handlers.Length > 0;
+    /// <summary>False while nobody needs an event's contents: then a publisher may skip reading what it would send.</summary>
+    public bool HasListeners => FanOut is not null || _subscribers.Handlers.Any(s => !s.WatchesOnly);
+
+    /// <summary>True when someone watches for moves (<see cref="Watch"/>), whether or not anyone needs their contents.</summary>
+    public bool HasWatchers => _subscribers.Handlers.Any(s => s.WatchesOnly);
 
     /// <summary>For the areas' publishers that read what they send (current stock, a session's SKUs) after the commit.</summary>
     internal IDbContextFactory<CheckoutDbContext> DbFactory => dbFactory;
@@ -80,9 +92,11 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
     /// <summary>Copied on write so that publishing never locks.</summary>
     private sealed record ImmutableSubscribers(Subscription[] Handlers);
 
-    private sealed class Subscription(CheckoutEvents owner, Func<CheckoutEvent, Task> handler) : IDisposable
+    private sealed class Subscription(CheckoutEvents owner, Func<CheckoutEvent, Task> handler, bool watchesOnly) : IDisposable
     {
         public Func<CheckoutEvent, Task> Handler { get; } = handler;
+
+        public bool WatchesOnly { get; } = watchesOnly;
 
         public void Dispose() => owner.Remove(this);
     }

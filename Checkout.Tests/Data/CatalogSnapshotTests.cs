@@ -159,6 +159,41 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     }
 
     [Fact]
+    public async Task WithOnlyTheCatalogWatching_AStockMoveReadsNoCounts_AndTheCatalogStillShowsIt()
+    {
+        var reads = new StockReads();
+        await using var shop = await CreateShopAsync(interceptors: [reads]);
+        await shop.AddProductAsync("MUG", stock: 5);
+        var catalog = shop.Get<CatalogService>();
+        var events = shop.Get<CheckoutEvents>();
+        Assert.Equal((5, 0), Stock(await catalog.FindAsync("MUG")));
+        Assert.Equal((false, true), (events.HasListeners, events.HasWatchers));
+
+        await shop.OpenCheckoutAsync(lines: ("MUG", 3));
+
+        Assert.Equal(0, reads.Count);
+        await Eventually.MatchesAsync(async () => Stock(await catalog.FindAsync("MUG")), s => s == (2, 3), "the held units show in the catalog");
+        // Someone who needs the counts (a storefront page) gets them read again.
+        var counts = new List<StockChanged>();
+        using (events.Subscribe(e =>
+        {
+            if (e is StockChanged changed)
+            {
+                lock (counts)
+                {
+                    counts.Add(changed);
+                }
+            }
+            return Task.CompletedTask;
+        }))
+        {
+            await shop.OpenCheckoutAsync(lines: ("MUG", 1));
+        }
+        Assert.Equal(1, reads.Count);
+        Assert.Equal([new StockChanged("MUG", 1, 4)], counts);
+    }
+
+    [Fact]
     public async Task ListAndFind_AnswerAsTheDatabaseQueryDid_InItsOrderAndWithItsFilters()
     {
         await using var shop = await CreateShopAsync();
@@ -210,6 +245,25 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
 
     private static (int Available, int Reserved) Stock(ProductView? product) =>
         product is null ? throw new InvalidOperationException("The product is not in the catalog.") : (product.Available, product.Reserved);
+
+    /// <summary>Counts the reads of stock counts alone (what a stock event publishes), not the catalog's join.</summary>
+    private sealed class StockReads : DbCommandInterceptor
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            var sql = command.CommandText.Replace("\"", "", StringComparison.Ordinal);
+            if (sql.Contains("FROM inventory", StringComparison.Ordinal) && !sql.Contains("JOIN", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+            return ValueTask.FromResult(result);
+        }
+    }
 
     /// <summary>Counts the catalog's reads (products joined with their stock), and holds the next one when asked.</summary>
     private sealed class CatalogReads : DbCommandInterceptor
