@@ -127,11 +127,8 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     public async Task StockEventsNobodyReads_CostNoRead_AndTheNextReaderWaitsForTheirRead()
     {
         var reads = new CatalogReads();
-        await using var shop = await CreateShopAsync(interceptors: [reads]);
-        await shop.AddProductAsync("MUG", stock: 5);
-        var catalog = shop.Get<CatalogService>();
-        var events = shop.Get<CheckoutEvents>();
-        Assert.Equal((5, 0), Stock(await catalog.FindAsync("MUG")));
+        var (shop, catalog, events) = await MugShownAsync(reads);
+        await using var _ = shop;
         await shop.SetStockAsync("MUG", 4);
         // Read since it was read: a change reads again in the background, and readers keep the old one meanwhile.
         await events.PublishAsync(new StockChanged("MUG", 4, 0));
@@ -162,11 +159,8 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     public async Task WithOnlyTheCatalogWatching_AStockMoveReadsNoCounts_AndTheCatalogStillShowsIt()
     {
         var reads = new StockReads();
-        await using var shop = await CreateShopAsync(interceptors: [reads]);
-        await shop.AddProductAsync("MUG", stock: 5);
-        var catalog = shop.Get<CatalogService>();
-        var events = shop.Get<CheckoutEvents>();
-        Assert.Equal((5, 0), Stock(await catalog.FindAsync("MUG")));
+        var (shop, catalog, events) = await MugShownAsync(reads);
+        await using var _ = shop;
         Assert.Equal((false, true), (events.HasListeners, events.HasWatchers));
 
         await shop.OpenCheckoutAsync(lines: ("MUG", 3));
@@ -226,6 +220,16 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
         Assert.Equal((await FromTheDatabaseAsync(shop, null, "cup")).Single(), await catalog.FindAsync("COF-CUP"));
         Assert.Null(await catalog.FindAsync("cof-cup"));
         Assert.Null(await catalog.FindAsync("OLD-MUG"));
+    }
+
+    /// <summary>A shop whose commands go through <paramref name="interceptor"/>, with 5 MUGs that the catalog has shown once.</summary>
+    private async Task<(TestShop Shop, CatalogService Catalog, CheckoutEvents Events)> MugShownAsync(IInterceptor interceptor)
+    {
+        var shop = await CreateShopAsync(interceptors: [interceptor]);
+        await shop.AddProductAsync("MUG", stock: 5);
+        var catalog = shop.Get<CatalogService>();
+        Assert.Equal((5, 0), Stock(await catalog.FindAsync("MUG")));
+        return (shop, catalog, shop.Get<CheckoutEvents>());
     }
 
     /// <summary>The query the catalog answered every request with before it was kept in memory: the reference for its results.</summary>
