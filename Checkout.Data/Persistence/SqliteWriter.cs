@@ -208,22 +208,20 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
         db.Effects = pending.Effects;
         var raised = pending.Effects.Raised.Count;
         var moves = pending.Effects.HotWork.Moves.Count;
-        bool keep;
         try
         {
-            keep = pending.Kept = await pending.RunAsync(db);
+            pending.Kept = await pending.RunAsync(db);
         }
         catch (Exception e)
         {
             pending.Failed(e);
-            keep = false;
         }
         finally
         {
             db.Effects = db.OwnEffects;
             db.ChangeTracker.Clear();
         }
-        if (keep)
+        if (pending.Kept)
         {
             await db.ExecuteAsync(ReleaseSavepoint, CancellationToken.None);
             return;

@@ -149,8 +149,11 @@ internal static class Statements
     }
 
     /// <summary>The INSERT of one entity type: its table, its stored columns (not the database-generated ones), in order.</summary>
-    private sealed record Insert(string Table, IReadOnlyList<IProperty> Columns, string Sql)
+    private sealed record Insert(string Table, IReadOnlyList<IProperty> Columns)
     {
+        /// <summary>The statement's text for each number of rows asked for so far, made once.</summary>
+        private readonly ConcurrentDictionary<int, string> _texts = new();
+
         public static Insert For(IModel model, Type type)
         {
             var entity = model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
@@ -159,11 +162,14 @@ internal static class Statements
                 .Where(p => !p.IsShadowProperty())
                 .ToList();
             var table = entity.GetTableName() ?? throw new InvalidOperationException($"{type.Name} has no table.");
-            var insert = new Insert(table, columns, "");
-            return insert with { Sql = insert.ForRows(1) };
+            return new Insert(table, columns);
         }
 
-        public string ForRows(int rows)
+        public string Sql => ForRows(1);
+
+        public string ForRows(int rows) => _texts.GetOrAdd(rows, Build);
+
+        private string Build(int rows)
         {
             var names = string.Join(", ", Columns.Select(c => $"\"{c.GetColumnName()}\""));
             var values = Enumerable.Range(0, rows)

@@ -70,10 +70,10 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
     }
 
     /// <summary>False while nobody needs an event's contents: then a publisher may skip reading what it would send.</summary>
-    public bool HasListeners => FanOut is not null || _subscribers.Handlers.Any(s => !s.WatchesOnly);
+    public bool HasListeners => FanOut is not null || _subscribers.AnyListener;
 
     /// <summary>True when someone watches for moves (<see cref="Watch"/>), whether or not anyone needs their contents.</summary>
-    public bool HasWatchers => _subscribers.Handlers.Any(s => s.WatchesOnly);
+    public bool HasWatchers => _subscribers.AnyWatcher;
 
     /// <summary>For the areas' publishers that read what they send (current stock, a session's SKUs) after the commit.</summary>
     internal IDbContextFactory<CheckoutDbContext> DbFactory => dbFactory;
@@ -90,7 +90,14 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
     private partial void LogSubscriberFailed(Exception exception, string @event);
 
     /// <summary>Copied on write so that publishing never locks.</summary>
-    private sealed record ImmutableSubscribers(Subscription[] Handlers);
+    private sealed record ImmutableSubscribers(Subscription[] Handlers)
+    {
+        /// <summary>Some subscriber needs events' contents.</summary>
+        public bool AnyListener { get; } = Handlers.Any(s => !s.WatchesOnly);
+
+        /// <summary>Some subscriber only watches for moves.</summary>
+        public bool AnyWatcher { get; } = Handlers.Any(s => s.WatchesOnly);
+    }
 
     private sealed class Subscription(CheckoutEvents owner, Func<CheckoutEvent, Task> handler, bool watchesOnly) : IDisposable
     {

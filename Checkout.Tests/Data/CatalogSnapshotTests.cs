@@ -96,7 +96,7 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     [Fact]
     public async Task ABurstOfAThousandStockEvents_ReadsTheCatalogTwice_AndReadersKeepThePreviousSnapshotMeanwhile()
     {
-        var reads = new CatalogReads();
+        var reads = Reads.OfCatalog();
         await using var shop = await CreateShopAsync(interceptors: [reads]);
         await shop.AddProductAsync("MUG", stock: 5);
         var catalog = shop.Get<CatalogService>();
@@ -126,7 +126,7 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     [Fact]
     public async Task StockEventsNobodyReads_CostNoRead_AndTheNextReaderWaitsForTheirRead()
     {
-        var reads = new CatalogReads();
+        var reads = Reads.OfCatalog();
         var (shop, catalog, events) = await MugShownAsync(reads);
         await using var _ = shop;
         await shop.SetStockAsync("MUG", 4);
@@ -158,7 +158,7 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     [Fact]
     public async Task WithOnlyTheCatalogWatching_AStockMoveReadsNoCounts_AndTheCatalogStillShowsIt()
     {
-        var reads = new StockReads();
+        var reads = Reads.OfStockCounts();
         var (shop, catalog, events) = await MugShownAsync(reads);
         await using var _ = shop;
         Assert.Equal((false, true), (events.HasListeners, events.HasWatchers));
@@ -250,28 +250,17 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
     private static (int Available, int Reserved) Stock(ProductView? product) =>
         product is null ? throw new InvalidOperationException("The product is not in the catalog.") : (product.Available, product.Reserved);
 
-    /// <summary>Counts the reads of stock counts alone (what a stock event publishes), not the catalog's join.</summary>
-    private sealed class StockReads : DbCommandInterceptor
+    /// <summary>Counts the reads a predicate picks (by their SQL, without identifier quotes), and holds the next one when asked.</summary>
+    private sealed class Reads(Func<string, bool> counts) : DbCommandInterceptor
     {
-        private int _count;
+        /// <summary>The catalog's reads: products joined with their stock.</summary>
+        public static Reads OfCatalog() =>
+            new(sql => sql.Contains("FROM products", StringComparison.Ordinal) && sql.Contains("JOIN inventory", StringComparison.Ordinal));
 
-        public int Count => Volatile.Read(ref _count);
+        /// <summary>Reads of stock counts alone (what a stock event publishes), not the catalog's join.</summary>
+        public static Reads OfStockCounts() =>
+            new(sql => sql.Contains("FROM inventory", StringComparison.Ordinal) && !sql.Contains("JOIN", StringComparison.Ordinal));
 
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            var sql = command.CommandText.Replace("\"", "", StringComparison.Ordinal);
-            if (sql.Contains("FROM inventory", StringComparison.Ordinal) && !sql.Contains("JOIN", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _count);
-            }
-            return ValueTask.FromResult(result);
-        }
-    }
-
-    /// <summary>Counts the catalog's reads (products joined with their stock), and holds the next one when asked.</summary>
-    private sealed class CatalogReads : DbCommandInterceptor
-    {
         private TaskCompletionSource? _armed;
         private TaskCompletionSource? _release;
         private TaskCompletionSource? _held;
@@ -279,7 +268,7 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
 
         public int Count => Volatile.Read(ref _count);
 
-        /// <summary>Holds the next catalog read until <see cref="Release"/>; the task completes once that read is being held.</summary>
+        /// <summary>Holds the next counted read until <see cref="Release"/>; the task completes once that read is being held.</summary>
         public Task HoldNext()
         {
             _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -295,7 +284,7 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
         {
             // Without identifier quotes, which PostgreSQL's SQL leaves off lower-case names.
             var sql = command.CommandText.Replace("\"", "", StringComparison.Ordinal);
-            if (sql.Contains("FROM products", StringComparison.Ordinal) && sql.Contains("JOIN inventory", StringComparison.Ordinal))
+            if (counts(sql))
             {
                 Interlocked.Increment(ref _count);
                 if (Interlocked.Exchange(ref _armed, null) is { } hold)
