@@ -162,9 +162,9 @@ public static class DependencyInjection
             case DatabaseProvider.PostgreSQL:
                 services.AddPooledDbContextFactory<PostgresCheckoutDbContext>((sp, o) => o
                     .UseNpgsql(database)
-                    .AddInterceptors(HotStockInterceptors(sp)));
+                    .AddInterceptors([new StatementBatchGuard(), .. HotStockInterceptors(sp)]));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
-                services.AddSingleton<WriteUnits, TransactionWriteUnits>();
+                services.AddSingleton<WriteUnits>(_ => new BatchedWriteUnits(new TransactionWriteUnits()));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>((sp, o) => o

@@ -23,9 +23,9 @@ internal static class CartLedger
 {
     /// <summary>True while the cart is open; locks its row until the caller's transaction ends (the status is rewritten unchanged).</summary>
     public static async Task<bool> LockOpenAsync(CheckoutDbContext db, Guid cartId, CancellationToken ct) =>
-        await db.ExecuteAsync(
+        await db.ExpectAsync(
             """UPDATE "carts" SET "Status" = {1} WHERE "Id" = {0} AND "Status" = {1}""",
-            ct, Column(nameof(Cart.Id), cartId), Column(nameof(Cart.Status), CartStatus.Open)) == 1;
+            1, ct, Column(nameof(Cart.Id), cartId), Column(nameof(Cart.Status), CartStatus.Open));
 
     /// <summary>
     /// Open → CheckedOut for the cart's order, and what the order bought leaves the cart: what is left is what the
@@ -36,10 +36,10 @@ internal static class CartLedger
         CheckoutDbContext db, Guid cartId, IEnumerable<(string Sku, int Quantity)> ordered, DateTimeOffset now, CancellationToken ct)
     {
         CartTransitions.Table.Require(CartStatus.CheckedOut, CartStatus.Open);
-        var checkedOut = await db.ExecuteAsync(
+        var checkedOut = await db.ExpectAsync(
             """UPDATE "carts" SET "Status" = {1}, "UpdatedAt" = {2} WHERE "Id" = {0} AND "Status" = {3}""",
-            ct, Column(nameof(Cart.Id), cartId), Column(nameof(Cart.Status), CartStatus.CheckedOut),
-            Column(nameof(Cart.UpdatedAt), now), Column(nameof(Cart.Status), CartStatus.Open)) == 1;
+            1, ct, Column(nameof(Cart.Id), cartId), Column(nameof(Cart.Status), CartStatus.CheckedOut),
+            Column(nameof(Cart.UpdatedAt), now), Column(nameof(Cart.Status), CartStatus.Open));
         if (checkedOut)
         {
             foreach (var (sku, quantity) in ordered)
@@ -58,15 +58,15 @@ internal static class CartLedger
     /// </summary>
     public static async Task<bool> SaveEditAsync(CheckoutDbContext db, Cart cart, IReadOnlyList<LineState> before, CancellationToken ct)
     {
-        if (await db.ExecuteAsync(
+        if (!await db.ExpectAsync(
                 """UPDATE "carts" SET "UpdatedAt" = {2} WHERE "Id" = {0} AND "Status" = {1}""",
-                ct, Column(nameof(Cart.Id), cart.Id), Column(nameof(Cart.Status), CartStatus.Open), Column(nameof(Cart.UpdatedAt), cart.UpdatedAt)) == 0)
+                1, ct, Column(nameof(Cart.Id), cart.Id), Column(nameof(Cart.Status), CartStatus.Open), Column(nameof(Cart.UpdatedAt), cart.UpdatedAt)))
         {
             return false;
         }
         foreach (var gone in before.Where(b => cart.Lines.All(l => l.Sku != b.Sku)))
         {
-            await db.ExecuteAsync("""DELETE FROM "cart_lines" WHERE "CartId" = {0} AND "Sku" = {1}""",
+            await db.WriteAsync("""DELETE FROM "cart_lines" WHERE "CartId" = {0} AND "Sku" = {1}""",
                 ct, Line(nameof(CartLine.CartId), cart.Id), Line(nameof(CartLine.Sku), gone.Sku));
         }
         foreach (var line in cart.Lines.Where(l => !before.Contains(LineState.Of(l))))
@@ -91,14 +91,15 @@ internal static class CartLedger
             .Where(c => c.Id == cartId && c.Status == CartStatus.CheckedOut && c.NextCartId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.NextCartId, nextCartId), ct) == 1;
 
-    /// <summary>The line goes, or (when the shopper added more since) keeps what is over the ordered quantity.</summary>
+    /// <summary>
+    /// The line goes, or (when the shopper added more since) keeps what is over the ordered quantity: the UPDATE finds
+    /// the line only when the DELETE left it, so neither needs the other's count.
+    /// </summary>
     private static async Task TakeOutAsync(CheckoutDbContext db, Guid cartId, string sku, int quantity, CancellationToken ct)
     {
         Statements.Value[] line = [Line(nameof(CartLine.CartId), cartId), Line(nameof(CartLine.Sku), sku), Line(nameof(CartLine.Quantity), quantity)];
-        if (await db.ExecuteAsync("""DELETE FROM "cart_lines" WHERE "CartId" = {0} AND "Sku" = {1} AND "Quantity" <= {2}""", ct, line) == 0)
-        {
-            await db.ExecuteAsync("""UPDATE "cart_lines" SET "Quantity" = "Quantity" - {2} WHERE "CartId" = {0} AND "Sku" = {1}""", ct, line);
-        }
+        await db.WriteAsync("""DELETE FROM "cart_lines" WHERE "CartId" = {0} AND "Sku" = {1} AND "Quantity" <= {2}""", ct, line);
+        await db.WriteAsync("""UPDATE "cart_lines" SET "Quantity" = "Quantity" - {2} WHERE "CartId" = {0} AND "Sku" = {1}""", ct, line);
     }
 
     /// <summary>A line as it was read, to tell what an edit changed.</summary>

@@ -34,14 +34,14 @@ internal static class SessionLedger
     /// </summary>
     public static async Task<bool> ExtendForPaymentAsync(CheckoutDbContext db, Guid sessionId, DateTimeOffset now, DateTimeOffset to, CancellationToken ct)
     {
-        var extended = await db.ExecuteAsync(
+        var extended = await db.ExpectAsync(
             """
             UPDATE "checkout_sessions" SET "HoldExpiresAt" = {3}, "HoldExtended" = {4}
             WHERE "Id" = {0} AND "Status" = {1} AND "HoldExtended" = {5} AND "HoldExpiresAt" > {2}
             """,
-            ct, Column(nameof(CheckoutSession.Id), sessionId), Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Open),
+            1, ct, Column(nameof(CheckoutSession.Id), sessionId), Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Open),
             Column(nameof(CheckoutSession.HoldExpiresAt), now), Column(nameof(CheckoutSession.HoldExpiresAt), to),
-            Column(nameof(CheckoutSession.HoldExtended), true), Column(nameof(CheckoutSession.HoldExtended), false)) == 1;
+            Column(nameof(CheckoutSession.HoldExtended), true), Column(nameof(CheckoutSession.HoldExtended), false));
         if (extended)
         {
             await HoldLedger.ExtendAsync(db, sessionId, to, ct);
@@ -66,10 +66,10 @@ internal static class SessionLedger
     public static async Task<bool> CompleteAsync(CheckoutDbContext db, CheckoutSession session, DateTimeOffset now, CancellationToken ct)
     {
         CheckoutSessionTransitions.Table.Require(CheckoutSessionStatus.Completed, CheckoutSessionStatus.Open);
-        var completed = await db.ExecuteAsync(
+        var completed = await db.ExpectAsync(
             """UPDATE "checkout_sessions" SET "Status" = {2} WHERE "Id" = {0} AND "Status" = {1}""",
-            ct, Column(nameof(CheckoutSession.Id), session.Id), Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Open),
-            Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Completed)) == 1;
+            1, ct, Column(nameof(CheckoutSession.Id), session.Id), Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Open),
+            Column(nameof(CheckoutSession.Status), CheckoutSessionStatus.Completed));
         if (!completed || !await HoldLedger.ConvertAsync(db, session.Id, session.Lines.Select(l => (l.Sku, l.Quantity)), now, ct))
         {
             return false;

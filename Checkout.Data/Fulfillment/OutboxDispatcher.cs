@@ -67,9 +67,13 @@ public sealed partial class OutboxDispatcher(
             {
                 LogPublishFailed(e, message.Id);
                 var error = e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
-                await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.ExecuteAsync(
-                    """UPDATE "outbox_messages" SET "LastError" = {1}, "ClaimedUntil" = NULL WHERE "Id" = {0}""",
-                    token, Column(nameof(OutboxMessage.Id), message.Id), Column(nameof(OutboxMessage.LastError), error))), ct);
+                await units.RunAsync(db, async (w, token) =>
+                {
+                    await w.WriteAsync(
+                        """UPDATE "outbox_messages" SET "LastError" = {1}, "ClaimedUntil" = NULL WHERE "Id" = {0}""",
+                        token, Column(nameof(OutboxMessage.Id), message.Id), Column(nameof(OutboxMessage.LastError), error));
+                    return UnitResult.Keep(true);
+                }, ct);
             }
         }
         if (published.Count == 0)

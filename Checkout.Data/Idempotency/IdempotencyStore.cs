@@ -64,11 +64,11 @@ public sealed class IdempotencyStore(
         // created is found again, not made twice.
         var lockToken = Guid.NewGuid();
         var lockedUntil = now + options.Value.Lease;
-        var takenOver = await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.ExecuteAsync(
+        var takenOver = await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.ExpectAsync(
             """UPDATE "idempotency_keys" SET "LockToken" = {3}, "LockedUntil" = {4} WHERE "Id" = {0} AND "Status" = {1} AND "LockToken" = {2}""",
-            token, Column(nameof(IdempotencyKey.Id), existing.Id), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Running),
+            1, token, Column(nameof(IdempotencyKey.Id), existing.Id), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Running),
             Column(nameof(IdempotencyKey.LockToken), existing.LockToken), Column(nameof(IdempotencyKey.LockToken), lockToken),
-            Column(nameof(IdempotencyKey.LockedUntil), lockedUntil)) == 1), ct);
+            Column(nameof(IdempotencyKey.LockedUntil), lockedUntil))), ct);
         return takenOver
             ? new KeyClaimOutcome.Claimed(new IdempotencyClaim(existing.Id, lockToken, Resumed: true))
             : await ClaimAsync(request, isSameRequest, ct);
@@ -80,26 +80,30 @@ public sealed class IdempotencyStore(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var headers = JsonSerializer.Serialize(reply.Headers);
         var completedAt = clock.GetUtcNow();
-        return await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.ExecuteAsync(
+        return await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.ExpectAsync(
             """
             UPDATE "idempotency_keys"
             SET "Status" = {3}, "ResponseStatus" = {4}, "ResponseHeaders" = {5}, "ResponseBody" = {6}, "CompletedAt" = {7}
             WHERE "Id" = {0} AND "Status" = {1} AND "LockToken" = {2}
             """,
-            token, Column(nameof(IdempotencyKey.Id), claim.Id), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Running),
+            1, token, Column(nameof(IdempotencyKey.Id), claim.Id), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Running),
             Column(nameof(IdempotencyKey.LockToken), claim.LockToken), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Completed),
             Column(nameof(IdempotencyKey.ResponseStatus), reply.Status), Column(nameof(IdempotencyKey.ResponseHeaders), headers),
-            Column(nameof(IdempotencyKey.ResponseBody), reply.Body), Column(nameof(IdempotencyKey.CompletedAt), completedAt)) == 1), ct);
+            Column(nameof(IdempotencyKey.ResponseBody), reply.Body), Column(nameof(IdempotencyKey.CompletedAt), completedAt))), ct);
     }
 
     /// <summary>Lets the key go without a reply (the server failed): the next request with it runs again.</summary>
     public async Task ReleaseAsync(IdempotencyClaim claim, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.ExecuteAsync(
-            """DELETE FROM "idempotency_keys" WHERE "Id" = {0} AND "Status" = {1} AND "LockToken" = {2}""",
-            token, Column(nameof(IdempotencyKey.Id), claim.Id), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Running),
-            Column(nameof(IdempotencyKey.LockToken), claim.LockToken))), ct);
+        await units.RunAsync(db, async (w, token) =>
+        {
+            await w.WriteAsync(
+                """DELETE FROM "idempotency_keys" WHERE "Id" = {0} AND "Status" = {1} AND "LockToken" = {2}""",
+                token, Column(nameof(IdempotencyKey.Id), claim.Id), Column(nameof(IdempotencyKey.Status), IdempotencyKeyStatus.Running),
+                Column(nameof(IdempotencyKey.LockToken), claim.LockToken));
+            return UnitResult.Keep(true);
+        }, ct);
     }
 
     /// <summary>Deletes the keys older than the retention that no request holds; returns how many.</summary>

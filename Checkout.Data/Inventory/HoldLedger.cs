@@ -87,7 +87,7 @@ internal static class HoldLedger
 
     /// <summary>Moves the expiry of the checkout's active holds to <paramref name="to"/> and marks them extended (payment started).</summary>
     public static Task ExtendAsync(CheckoutDbContext db, Guid checkoutSessionId, DateTimeOffset to, CancellationToken ct) =>
-        db.ExecuteAsync(
+        db.WriteAsync(
             """UPDATE "holds" SET "ExpiresAt" = {1}, "Extended" = {2} WHERE "CheckoutSessionId" = {0} AND "Status" = {3}""",
             ct, Column(nameof(Hold.CheckoutSessionId), checkoutSessionId), Column(nameof(Hold.ExpiresAt), to),
             Column(nameof(Hold.Extended), true), Column(nameof(Hold.Status), HoldStatus.Active));
@@ -130,11 +130,11 @@ internal static class HoldLedger
         var ordered = lines.OrderBy(l => l.Sku, StringComparer.Ordinal).ToList();
         // One statement for all of them: a checkout holds each SKU once (a unique index), so every line's hold moved or the
         // caller rolls back.
-        var converted = await db.ExecuteAsync(
+        var converted = await db.ExpectAsync(
             """UPDATE "holds" SET "Status" = {1}, "ClosedAt" = {2} WHERE "CheckoutSessionId" = {0} AND "Status" = {3}""",
-            ct, Column(nameof(Hold.CheckoutSessionId), checkoutSessionId), Column(nameof(Hold.Status), HoldStatus.Converted),
+            ordered.Count, ct, Column(nameof(Hold.CheckoutSessionId), checkoutSessionId), Column(nameof(Hold.Status), HoldStatus.Converted),
             Column(nameof(Hold.ClosedAt), now), Column(nameof(Hold.Status), HoldStatus.Active));
-        if (converted != ordered.Count)
+        if (!converted)
         {
             return false;
         }

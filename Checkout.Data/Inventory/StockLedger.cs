@@ -11,9 +11,9 @@ internal static class StockLedger
     /// <summary><c>UPDATE inventory SET quantity = quantity - n, reserved = reserved + n WHERE sku = s AND quantity &gt;= n</c>.</summary>
     public static async Task<bool> TryReserveAsync(CheckoutDbContext db, string sku, int quantity, CancellationToken ct)
     {
-        var reserved = await db.ExecuteAsync(
+        var reserved = await db.ExpectAsync(
             """UPDATE "inventory" SET "Quantity" = "Quantity" - {1}, "Reserved" = "Reserved" + {1} WHERE "Sku" = {0} AND "Quantity" >= {1}""",
-            ct, Sku(sku), Units(quantity)) == 1;
+            1, ct, Sku(sku), Units(quantity));
         if (reserved)
         {
             db.AvailableMoved(sku, -quantity);
@@ -44,7 +44,7 @@ internal static class StockLedger
         {
             return;
         }
-        await db.ExecuteAsync(
+        await db.WriteAsync(
             """UPDATE "inventory" SET "Quantity" = "Quantity" + {1}, "Reserved" = "Reserved" + {2}, "Sold" = "Sold" + {3} WHERE "Sku" = {0}""",
             ct, Sku(sku), Units(availableDelta), Units(reservedDelta), Units(soldDelta));
         if (availableDelta != 0)

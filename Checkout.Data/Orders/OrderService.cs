@@ -239,13 +239,13 @@ internal static class OrderLedger
     {
         OrderTransitions.Table.Require(to, from);
         var tracking = to == OrderStatus.Shipped ? request.TrackingNumber : null;
-        var changed = await db.ExecuteAsync(
+        var changed = await db.ExpectAsync(
             """
             UPDATE "orders" SET "Status" = {2}, "Version" = "Version" + 1, "UpdatedAt" = {3}, "TrackingNumber" = COALESCE({4}, "TrackingNumber")
             WHERE "Id" = {0} AND "Status" = {1}
             """,
-            ct, Column(nameof(Order.Id), orderId), Column(nameof(Order.Status), from), Column(nameof(Order.Status), to),
-            Column(nameof(Order.UpdatedAt), now), Column(nameof(Order.TrackingNumber), tracking)) == 1;
+            1, ct, Column(nameof(Order.Id), orderId), Column(nameof(Order.Status), from), Column(nameof(Order.Status), to),
+            Column(nameof(Order.UpdatedAt), now), Column(nameof(Order.TrackingNumber), tracking));
         if (changed)
         {
             await db.InsertAsync(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason, request.RequestId), ct);

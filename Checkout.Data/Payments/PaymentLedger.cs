@@ -10,10 +10,10 @@ internal static class PaymentLedger
     public static async Task<bool> RecordCaptureAsync(CheckoutDbContext db, Guid orderId, DateTimeOffset now, CancellationToken ct)
     {
         PaymentTransitions.Table.Require(PaymentStatus.Captured, PaymentStatus.Authorized);
-        return await db.ExecuteAsync(
+        return await db.ExpectAsync(
             """UPDATE "payments" SET "Status" = {2}, "CapturedMinor" = "AmountMinor", "UpdatedAt" = {3} WHERE "OrderId" = {0} AND "Status" = {1}""",
-            ct, Column(nameof(Payment.OrderId), orderId), Column(nameof(Payment.Status), PaymentStatus.Authorized),
-            Column(nameof(Payment.Status), PaymentStatus.Captured), Column(nameof(Payment.UpdatedAt), now)) == 1;
+            1, ct, Column(nameof(Payment.OrderId), orderId), Column(nameof(Payment.Status), PaymentStatus.Authorized),
+            Column(nameof(Payment.Status), PaymentStatus.Captured), Column(nameof(Payment.UpdatedAt), now));
     }
 
     /// <summary>Records the gateway's authorization of an order's payment.</summary>

@@ -56,10 +56,13 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
     /// </summary>
     internal bool CommandsWatched =>
         (_ownCommandInterceptors ??= this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
-            .Any(i => i is IDbCommandInterceptor and not KeptStatements) ?? false)
+            .Any(i => i is IDbCommandInterceptor and not KeptStatements and not StatementBatchGuard) ?? false)
         || this.GetService<IDiagnosticsLogger<DbLoggerCategory.Database.Command>>().Logger.IsEnabled(LogLevel.Information);
 
     private bool? _ownCommandInterceptors;
+
+    /// <summary>While a write unit of this context is being batched (<see cref="BatchedWriteUnits"/>): its queued statements.</summary>
+    internal StatementBatch? Batch { get; set; }
 
     /// <summary>Where <see cref="HotWork"/> is settled; set when Redis is configured.</summary>
     internal RedisCounters? Counters { get; set; }
@@ -111,6 +114,7 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
         _own.Raised.Clear();
         NextCommitDurable = false;
         KeepsStatements = false;
+        Batch = null;
         HotWork.Clear();
         base.Dispose();
     }
@@ -121,6 +125,7 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
         _own.Raised.Clear();
         NextCommitDurable = false;
         KeepsStatements = false;
+        Batch = null;
         if (Counters is not null && !HotWork.IsEmpty)
         {
             await Counters.UndoAsync(HotWork);

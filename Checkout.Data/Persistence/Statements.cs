@@ -33,17 +33,48 @@ internal static class Statements
 
     /// <summary>
     /// Runs <paramref name="sql"/>, whose <c>{0}</c>, <c>{1}</c>… are <paramref name="columns"/>' values, each bound as
-    /// the column it is compared with or written to. Returns the number of rows it changed.
+    /// the column it is compared with or written to. Returns the number of rows it changed. A unit that runs as one
+    /// batch (<see cref="StatementBatch"/>) cannot have that answer before its end: it runs again statement by statement.
     /// </summary>
     public static Task<int> ExecuteAsync(this CheckoutDbContext db, string sql, CancellationToken ct, params Value[] columns) =>
-        RunAsync(db, sql, columns.Length, (command, i) => columns[i].Bind(db.Model, command, i), ct);
+        db.Batch is null
+            ? RunAsync(db, sql, columns.Length, Binder(db, columns), ct)
+            : Task.FromException<int>(new StatementBatch.AnswerNeeded());
+
+    /// <summary>
+    /// A conditional statement: true when it changed exactly <paramref name="rows"/> rows. In a unit that runs as one
+    /// batch it is taken to, and the batch fails (nothing of it stays) when it does not.
+    /// </summary>
+    public static async Task<bool> ExpectAsync(this CheckoutDbContext db, string sql, int rows, CancellationToken ct, params Value[] columns)
+    {
+        if (db.Batch is { } batch)
+        {
+            batch.Add(Text(sql, columns.Length), columns.Length, Binder(db, columns), rows);
+            return true;
+        }
+        return await RunAsync(db, sql, columns.Length, Binder(db, columns), ct) == rows;
+    }
+
+    /// <summary>A statement whose count of changed rows nobody needs.</summary>
+    public static Task WriteAsync(this CheckoutDbContext db, string sql, CancellationToken ct, params Value[] columns)
+    {
+        if (db.Batch is { } batch)
+        {
+            batch.Add(Text(sql, columns.Length), columns.Length, Binder(db, columns), expectedRows: null);
+            return Task.CompletedTask;
+        }
+        return RunAsync(db, sql, columns.Length, Binder(db, columns), ct);
+    }
+
+    private static Func<DbCommand, int, DbParameter> Binder(CheckoutDbContext db, Value[] columns) =>
+        (command, i) => columns[i].Bind(db.Model, command, i);
 
     /// <summary>Inserts <paramref name="entity"/>'s row (not its owned collections), as <c>SaveChanges</c> would for an added entity.</summary>
     public static Task<int> InsertAsync<TEntity>(this CheckoutDbContext db, TEntity entity, CancellationToken ct)
         where TEntity : class
     {
         var insert = Inserts.GetOrAdd((db.Model, typeof(TEntity)), key => Insert.For(key.Item1, key.Item2));
-        return RunAsync(db, insert.Sql, insert.Columns.Count, (command, i) =>
+        return InsertRowsAsync(db, insert.Sql, 1, insert.Columns.Count, (command, i) =>
         {
             var property = insert.Columns[i];
             return Value.Parameter(property, property.GetGetter().GetClrValue(entity), command, i);
@@ -60,11 +91,22 @@ internal static class Statements
         }
         var insert = Inserts.GetOrAdd((db.Model, typeof(TEntity)), key => Insert.For(key.Item1, key.Item2));
         var columns = insert.Columns.Count;
-        return RunAsync(db, insert.ForRows(rows.Count), columns * rows.Count, (command, i) =>
+        return InsertRowsAsync(db, insert.ForRows(rows.Count), rows.Count, columns * rows.Count, (command, i) =>
         {
             var property = insert.Columns[i % columns];
             return Value.Parameter(property, property.GetGetter().GetClrValue(rows[i / columns]), command, i);
         }, ct);
+    }
+
+    /// <summary>An INSERT of <paramref name="rows"/> rows, run now or, in a unit that runs as one batch, queued (an INSERT needs no guard: it adds its rows or fails).</summary>
+    private static Task<int> InsertRowsAsync(CheckoutDbContext db, string sql, int rows, int count, Func<DbCommand, int, DbParameter> bind, CancellationToken ct)
+    {
+        if (db.Batch is { } batch)
+        {
+            batch.Add(Text(sql, count), count, bind, expectedRows: null);
+            return Task.FromResult(rows);
+        }
+        return RunAsync(db, sql, count, bind, ct);
     }
 
     /// <summary>
@@ -85,8 +127,7 @@ internal static class Statements
             }
             return await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
         }
-        var text = Named.GetOrAdd(sql, (s, n) => string.Format(
-            CultureInfo.InvariantCulture, s, Enumerable.Range(0, n).Select(i => (object)$"@p{i}").ToArray()), count);
+        var text = Text(sql, count);
         using var activity = Source.StartActivity("statement", ActivityKind.Client);
         if (activity is not null)
         {
@@ -120,6 +161,10 @@ internal static class Statements
             }
         }
     }
+
+    /// <summary>The SQL text with its <c>{i}</c> placeholders named as its parameters are (<c>@p{i}</c>).</summary>
+    private static string Text(string sql, int count) => Named.GetOrAdd(sql, (s, n) => string.Format(
+        CultureInfo.InvariantCulture, s, Enumerable.Range(0, n).Select(i => (object)$"@p{i}").ToArray()), count);
 
     /// <summary>The name of the ActivitySource that reports each statement run here, its SQL in <c>db.query.text</c>.</summary>
     public const string SourceName = "Checkout.Statements";

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Orders;
+using Checkout.Data.Persistence;
+using Checkout.Tests.Builders;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Checkout.Tests.Data;
+
+/// <summary>
+/// On PostgreSQL each write unit is one round trip: its statements go as one batch, all or nothing, each conditional
+/// one guarded. A guard that fails, or a unit that needs an answer before its end, runs the unit again statement by
+/// statement, and nothing of the batched attempt stays.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BatchedWriteUnitsTests
+{
+    [Fact]
+    public async Task StartingAndPlacingAnOrder_WriteEachStepInOneRoundTrip()
+    {
+        await using var shop = await TestShop.CreateAsync(provider: DatabaseProvider.PostgreSQL);
+        using var trips = new RoundTrips(shop);
+        await shop.AddProductAsync("BATCH-1", stock: 5);
+        var cartId = await shop.CartWithAsync(("BATCH-1", 2));
+
+        trips.Clear();
+        var started = ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cartId, "batch@example.com", "Bo Batch", null)));
+        var start = Assert.Single(trips.Writes());
+        Assert.Contains("""UPDATE "carts" """, start);
+        Assert.Contains("""UPDATE "inventory" """, start);
+        Assert.Contains("""INSERT INTO "holds" """, start);
+        Assert.Contains("""INSERT INTO "checkout_sessions" """, start);
+
+        trips.Clear();
+        ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(started.CheckoutSessionId, Cards.Approved));
+        var steps = trips.Writes().Where(w => !w.Contains("sim_gateway_operations", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, steps.Count);
+        var (open, authorize, capture) = (steps[0], steps[1], steps[2]);
+        Assert.Contains("""INSERT INTO "orders" """, open);
+        Assert.Contains("""UPDATE "holds" """, open);
+        Assert.Contains("""UPDATE "inventory" """, authorize);
+        Assert.Contains("""INSERT INTO "payments" """, authorize);
+        Assert.Contains("""INSERT INTO "outbox_messages" """, capture);
+
+        var stock = await shop.InventoryAsync("BATCH-1");
+        Assert.Equal((3, 0, 2), (stock.Quantity, stock.Reserved, stock.Sold));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AFailedGuard_LeavesNothingOfTheBatch_AndTheUnitAnswersAsStatementByStatement(bool keepsAnyway)
+    {
+        await using var shop = await TestShop.CreateAsync(provider: DatabaseProvider.PostgreSQL);
+        var units = shop.Get<WriteUnits>();
+        var message = new OutboxMessage(OutboxTypes.OrderConfirmed, Guid.NewGuid(), "{}", TestShop.Start);
+        await using var db = await shop.DbAsync();
+
+        // The insert comes first, so the batched attempt has written it when the guard of the unknown order fails.
+        var moved = await units.RunAsync(db, async (w, ct) =>
+        {
+            await w.InsertAsync(message, ct);
+            var movedHere = await OrderLedger.TryTransitionAsync(
+                w, Guid.NewGuid(), OrderStatus.Confirmed, OrderStatus.Shipped, TestShop.Start, new TransitionRequest("test"), ct);
+            return movedHere || keepsAnyway ? UnitResult.Keep(movedHere) : UnitResult.Undo(movedHere);
+        }, CancellationToken.None);
+
+        Assert.False(moved);
+        await using var check = await shop.DbAsync();
+        Assert.Equal(keepsAnyway ? 1 : 0, await check.OutboxMessages.CountAsync(m => m.Id == message.Id));
+        Assert.Equal(0, await check.OrderStatusChanges.CountAsync());
+    }
+
+    [Fact]
+    public async Task AUnitThatNeedsAnAnswerBeforeItsEnd_RunsStatementByStatement_AndWritesOnce()
+    {
+        await using var shop = await TestShop.CreateAsync(provider: DatabaseProvider.PostgreSQL);
+        using var trips = new RoundTrips(shop);
+        var units = shop.Get<WriteUnits>();
+        var message = new OutboxMessage(OutboxTypes.OrderConfirmed, Guid.NewGuid(), "{}", TestShop.Start);
+        await using var db = await shop.DbAsync();
+
+        trips.Clear();
+        var (claimed, seen) = await units.RunAsync(db, async (w, ct) =>
+        {
+            await w.InsertAsync(message, ct);
+            var claimedHere = await w.ExecuteAsync(
+                """UPDATE "outbox_messages" SET "Attempts" = "Attempts" + 1 WHERE "Id" = {0}""",
+                ct, Statements.Value.Of<OutboxMessage>(nameof(OutboxMessage.Id), message.Id));
+            var seenHere = await w.OutboxMessages.AnyAsync(m => m.Id == message.Id, ct);
+            return UnitResult.Keep((claimedHere, seenHere));
+        }, CancellationToken.None);
+
+        Assert.Equal((1, true), (claimed, seen));
+        Assert.DoesNotContain(trips.Writes(), w => w.Contains("WITH g AS"));
+        await using var check = await shop.DbAsync();
+        var stored = await check.OutboxMessages.SingleAsync();
+        Assert.Equal((message.Id, 1), (stored.Id, stored.Attempts));
+    }
+
+    /// <summary>
+    /// Every command and batch Npgsql sends to the shop's database, by its SQL (a batch's statements joined), from the
+    /// "Npgsql" ActivitySource.
+    /// </summary>
+    private sealed class RoundTrips : IDisposable
+    {
+        private readonly ConcurrentQueue<string> _sent = new();
+        private readonly ActivityListener _listener;
+
+        public RoundTrips(TestShop shop)
+        {
+            var database = new NpgsqlConnectionStringBuilder(shop.Database.ConnectionString).Database;
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    if (activity.GetTagItem("db.query.text") is string sql && Equals(activity.GetTagItem("db.namespace"), database))
+                    {
+                        _sent.Enqueue(sql);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public void Clear() => _sent.Clear();
+
+        /// <summary>The round trips that changed rows, in the order they were sent.</summary>
+        public IReadOnlyList<string> Writes() =>
+            [.. _sent.Where(sql => sql.Contains("INSERT ", StringComparison.Ordinal) || sql.Contains("UPDATE ", StringComparison.Ordinal)
+                || sql.Contains("DELETE ", StringComparison.Ordinal))];
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
