@@ -19,18 +19,24 @@ public sealed record BenchOptions
           --warmup S            warm-up seconds per row before measuring (default 15, long enough for tiered
                                 compilation to settle: each row's line shows the JIT time left in its
                                 measured phase; 1 with --quick)
-          --rows LIST           comma-separated subset of raw-limit,raw-checkout,reserve,checkout,hot-sku, or none
-                                (then give --http: only the http rows run). raw-checkout is the product's minimal
+          --rows LIST           comma-separated subset of raw-limit,raw-take,raw-checkout,reserve,checkout,hot-sku, or
+                                none (then give --http: only the http rows run). raw-checkout is the product's minimal
                                 checkout written by hand (prepared statements, one connection per worker, the
                                 gateway's ledger in a SQLite file of its own): the ceiling checkout is compared with;
-                                the rows it wrote are checked afterwards, and a failed check fails the run
+                                the rows it wrote are checked afterwards, and a failed check fails the run. On SQLite
+                                its units share commits as the product's do; on PostgreSQL each unit is one round trip
+                                (one NpgsqlBatch, an implicit transaction, its conditional statements guarded so that
+                                a wrong row count fails it all), and the cart's and the session's reads one each.
+                                raw-take needs --redis (without it the default rows leave it out)
           --provider NAME       Sqlite (default: a fresh file per row) or PostgreSQL (a fresh database per row
                                 on the --postgres server, dropped at the end of the row)
           --postgres CONN       the PostgreSQL server (default Host=127.0.0.1;Port=5433;Username=postgres;
                                 Database=postgres); an error without --provider PostgreSQL
           --redis CONN          StackExchange.Redis configuration, e.g. 127.0.0.1:6390: the bench's products are
                                 hot, so holds take from Redis counters first (a key prefix of their own per row),
-                                and raw-limit becomes the bare DECR(BY 1) loop on a Redis key (raw-checkout stays SQL)
+                                raw-limit becomes the bare DECR(BY 1) loop on a Redis key, and raw-take runs the
+                                product's own take (its Lua script on a counter with an epoch) bare, in the same
+                                closed loop (raw-checkout stays SQL)
           --units N             hot-sku's units (default 1,000; 20,000 with --open-loop)
           --open-loop RATE      hot-sku as an open loop: RATE buyers per second arrive on a fixed schedule whatever
                                 the checkout's pace, each buying one unit once; latency runs from the scheduled
@@ -48,11 +54,17 @@ public sealed record BenchOptions
           --http URL[,URL...]   add the http row: the checkout through the JSON API of running instances
                                 (loopback addresses only). With several URLs (instances sharing one database)
                                 the clients are spread round-robin over them, and the row runs twice: http-1
-                                on the first URL alone, then http-N on all, with the ratio http-N/http-1. The
-                                instances' own CPU per order is read from their processes (found by port in /proc)
+                                on the first URL alone, then http-N on all, with the ratio http-N/http-1 and each
+                                instance's share of http-N's orders. The instances' own CPU per order is read
+                                from their processes (found by port in /proc)
           --clients N           concurrent HTTP clients (default: --concurrency)
           --admin-key KEY       restock the chosen SKU through the admin API of the first URL first (X-Admin-Key)
           -h, --help            this text
+
+        With PostgreSQL or Redis, every row also reports the processor time per operation that the servers spent in
+        its measured phase — db: PostgreSQL's postmaster and all its children; redis: the Redis server — found by the
+        port they listen on (Linux /proc), and the total with the bench process's own (the instances' on the http
+        rows). Whatever else those servers serve meanwhile counts too.
         """;
 
     public bool Quick { get; init; }
@@ -87,7 +99,10 @@ public sealed record BenchOptions
 
     public const string DefaultPostgresServer = "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
 
-    public static readonly string[] AllRows = ["raw-limit", "raw-checkout", "reserve", "checkout", "hot-sku"];
+    /// <summary>The row that exists only with Redis: the product's take from a Redis counter, bare.</summary>
+    public const string RawTake = "raw-take";
+
+    public static readonly string[] AllRows = ["raw-limit", RawTake, "raw-checkout", "reserve", "checkout", "hot-sku"];
 
     public int HttpClients => Clients ?? Concurrency;
 
@@ -97,6 +112,7 @@ public sealed record BenchOptions
         var options = new BenchOptions();
         TimeSpan? duration = null, warmup = null;
         string? postgres = null;
+        var rowsGiven = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -127,6 +143,7 @@ public sealed record BenchOptions
                         throw new ArgumentException($"Unknown row '{unknown}'; the rows are {string.Join(", ", AllRows)}.");
                     }
                     options = options with { Rows = rows };
+                    rowsGiven = true;
                     break;
                 case "--profile":
                     options = options with { Profile = true };
@@ -174,6 +191,12 @@ public sealed record BenchOptions
             options = options.Provider == DatabaseProvider.PostgreSQL
                 ? options with { PostgresServer = PostgresConnection(postgres) }
                 : throw new ArgumentException("--postgres needs --provider PostgreSQL.");
+        }
+        if (options.Redis is null && options.Rows.Contains(RawTake))
+        {
+            options = rowsGiven
+                ? throw new ArgumentException($"{RawTake} needs --redis: it takes from a Redis counter.")
+                : options with { Rows = options.Rows.Where(r => r != RawTake).ToHashSet() };
         }
         if (options.Rows.Count == 0 && options.HttpUrls.Count == 0 && !options.Help)
         {

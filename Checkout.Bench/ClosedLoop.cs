@@ -28,6 +28,15 @@ public sealed record PhaseResult(long Ops, long Failed, long[] LatencyTicks, Tim
     /// </summary>
     public double CpuMicrosPerOp => Ops > 0 ? CpuTime.TotalMicroseconds / Ops : 0;
 
+    /// <summary>A closed loop's counted operations by worker (empty for an open loop).</summary>
+    public long[] OpsByWorker { get; init; } = [];
+
+    /// <summary>What the run's database and Redis servers spent during the phase; null when the phase did not measure them.</summary>
+    public ServerCpu? Servers { get; init; }
+
+    /// <summary><paramref name="time"/> per operation; null when there is no time or no operation.</summary>
+    public double? PerOp(TimeSpan? time) => time is { } t && Ops > 0 ? t.TotalMicroseconds / Ops : null;
+
     public double OpsPerSecond => Elapsed > TimeSpan.Zero ? Ops / Elapsed.TotalSeconds : 0;
 
     public double PercentileMs(double p)
@@ -51,12 +60,13 @@ public static class ClosedLoop
 {
     public delegate ValueTask<Outcome> Operation(int worker, CancellationToken ct);
 
-    public static async Task<PhaseResult> RunAsync(int workers, TimeSpan length, Operation operation, int capacityHint = 4096)
+    /// <summary>Runs the phase; with <paramref name="servers"/>, also takes what they spent meanwhile.</summary>
+    public static async Task<PhaseResult> RunAsync(int workers, TimeSpan length, Operation operation, int capacityHint = 4096, RunServers? servers = null)
     {
         using var stop = new CancellationTokenSource();
         var samples = new List<long>[workers];
         var failed = new long[workers];
-        var meter = PhaseMeter.Start();
+        var meter = PhaseMeter.Start(servers);
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(length.TotalSeconds * Stopwatch.Frequency);
         var tasks = new Task[workers];
@@ -97,12 +107,16 @@ public static class ClosedLoop
             await stop.CancelAsync();
         }
         var ended = Math.Min(Stopwatch.GetTimestamp(), deadline);
-        return meter.Stop(samples.SelectMany(s => s), failed.Sum(), Stopwatch.GetElapsedTime(started, ended));
+        return meter.Stop(samples.SelectMany(s => s), failed.Sum(), Stopwatch.GetElapsedTime(started, ended)) with
+        {
+            OpsByWorker = [.. samples.Select(s => (long)s.Count)],
+        };
     }
 
     /// <summary>
     /// Runs a warm-up phase (not reported), then <paramref name="between"/> with its result, then
-    /// <paramref name="measuring"/> just as the measured phase starts, and then the measured phase.
+    /// <paramref name="measuring"/> just as the measured phase starts, and then the measured phase, with the processor
+    /// time of the run's servers (<see cref="RunServers"/>) taken around it.
     /// </summary>
     public static async Task<PhaseResult> WarmThenMeasureAsync(
         BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null, Action? measuring = null)
@@ -115,26 +129,33 @@ public static class ClosedLoop
                 await between(warm);
             }
         }
+        var servers = RunServers.Find(options);
         measuring?.Invoke();
-        return await RunAsync(workers, options.Duration, operation, capacityHint: 16_384);
+        return await RunAsync(workers, options.Duration, operation, capacityHint: 16_384, servers);
     }
 }
 
-/// <summary>The process's processor time and garbage collections over a phase, taken around it.</summary>
+/// <summary>The process's processor time and garbage collections over a phase, and the servers' processor time when given, taken around it.</summary>
 public readonly struct PhaseMeter
 {
     private readonly TimeSpan _cpu;
     private readonly int[] _collections;
     private readonly TimeSpan _jit;
+    private readonly RunServers? _servers;
+    private readonly (TimeSpan? Db, TimeSpan? Redis) _serversCpu;
 
-    private PhaseMeter(TimeSpan cpu, int[] collections, TimeSpan jit)
+    private PhaseMeter(RunServers? servers, (TimeSpan? Db, TimeSpan? Redis) serversCpu, TimeSpan cpu, int[] collections, TimeSpan jit)
     {
+        _servers = servers;
+        _serversCpu = serversCpu;
         _cpu = cpu;
         _collections = collections;
         _jit = jit;
     }
 
-    public static PhaseMeter Start() => new(Environment.CpuUsage.TotalTime, Collections(), JitInfo.GetCompilationTime());
+    /// <summary>Starts the meter; the servers are read first, so that reading them is not the phase's processor time.</summary>
+    public static PhaseMeter Start(RunServers? servers = null) =>
+        new(servers, servers?.CpuTime() ?? default, Environment.CpuUsage.TotalTime, Collections(), JitInfo.GetCompilationTime());
 
     /// <summary>The phase's result from its latency samples (sorted here), failures and wall time.</summary>
     public PhaseResult Stop(IEnumerable<long> latencyTicks, long failed, TimeSpan elapsed)
@@ -145,7 +166,10 @@ public readonly struct PhaseMeter
         Array.Sort(all);
         return new PhaseResult(
             all.Length, failed, all, elapsed, cpu, [now[0] - _collections[0], now[1] - _collections[1], now[2] - _collections[2]],
-            JitInfo.GetCompilationTime() - _jit);
+            JitInfo.GetCompilationTime() - _jit)
+        {
+            Servers = _servers?.Since(_serversCpu),
+        };
     }
 
     private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];

@@ -10,7 +10,8 @@ namespace Checkout.Bench;
 /// concurrent clients spread round-robin over the instances, each request timed as part of one operation. The
 /// instances share one database: the row buys the SKU with the most units available on the first (restocked first
 /// through its admin API when <c>--admin-key</c> is given); selling out ends the row early. The instances' own
-/// processor time over the measured phase (<see cref="AppProcesses"/>, summed over them) is reported per order.
+/// processor time over the measured phase (<see cref="ServerProcesses"/>, summed over them) is reported per order, and
+/// over several instances each one's share of the orders placed in that phase.
 /// </summary>
 public static class HttpRow
 {
@@ -63,7 +64,7 @@ public static class HttpRow
         var failures = new Failures();
         var soldOut = 0;
         var n = 0L;
-        var app = AppProcesses.Find(instances.Select(i => i.BaseAddress!));
+        var app = ServerProcesses.Find("app", instances.Select(i => i.BaseAddress!.Port));
         TimeSpan? appCpuBefore = null;
         var result = await ClosedLoop.WarmThenMeasureAsync(options, options.HttpClients, async (worker, ct) =>
         {
@@ -72,7 +73,7 @@ public static class HttpRow
                 return Outcome.Exhausted;
             }
             var i = Interlocked.Increment(ref n);
-            var outcome = await BuyOneAsync(instances[worker % instances.Count], sku, $"http{i}@example.com", failures, ct);
+            var outcome = await BuyOneAsync(instances[Instance(worker, instances)], sku, $"http{i}@example.com", failures, ct);
             if (outcome == Outcome.Exhausted)
             {
                 Volatile.Write(ref soldOut, 1);
@@ -83,8 +84,25 @@ public static class HttpRow
         var note = failures.Summary ?? (soldOut == 1 ? $"{sku} sold out before the phase ended (give --admin-key to restock it first)" : null);
         return new RowResult(name, result, Rows.Join(note, app.Missing))
         {
-            AppCpuMicrosPerOp = appCpu is { } cpu && result.Ops > 0 ? cpu.TotalMicroseconds / result.Ops : null,
+            AppCpuMicrosPerOp = result.PerOp(appCpu),
+            OverHttp = true,
+            Shares = instances.Count > 1 ? Shares(instances, result.OpsByWorker) : null,
         };
+    }
+
+    /// <summary>The instance a client sends its requests to: round-robin over them.</summary>
+    private static int Instance(int worker, IReadOnlyList<HttpClient> instances) => worker % instances.Count;
+
+    /// <summary>Each instance's orders in the measured phase (its clients'), and their percentage of all the row's.</summary>
+    private static InstanceShare[] Shares(IReadOnlyList<HttpClient> instances, long[] ordersByClient)
+    {
+        var placed = new long[instances.Count];
+        for (var worker = 0; worker < ordersByClient.Length; worker++)
+        {
+            placed[Instance(worker, instances)] += ordersByClient[worker];
+        }
+        var all = placed.Sum();
+        return [.. instances.Select((instance, i) => new InstanceShare(instance.BaseAddress!, placed[i], all > 0 ? 100.0 * placed[i] / all : 0))];
     }
 
     private static async ValueTask<Outcome> BuyOneAsync(HttpClient http, string sku, string email, Failures failures, CancellationToken ct)

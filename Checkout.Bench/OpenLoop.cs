@@ -21,14 +21,15 @@ public static class OpenLoop
 {
     public delegate ValueTask<Outcome> Arrival(long n, CancellationToken ct);
 
-    public static async Task<OpenLoopResult> RunAsync(double perSecond, TimeSpan limit, TimeSpan grace, Arrival arrival, int capacityHint = 4096)
+    /// <summary>Runs the loop; with <paramref name="servers"/>, also takes what they spent meanwhile.</summary>
+    public static async Task<OpenLoopResult> RunAsync(double perSecond, TimeSpan limit, TimeSpan grace, Arrival arrival, int capacityHint = 4096, RunServers? servers = null)
     {
         using var cancel = new CancellationTokenSource();
         var samples = new ConcurrentQueue<long>();
         var running = new List<Task>(capacityHint);
         long failed = 0, cancelled = 0;
         var exhausted = 0;
-        var meter = PhaseMeter.Start();
+        var meter = PhaseMeter.Start(servers);
         var started = Stopwatch.GetTimestamp();
         var period = Stopwatch.Frequency / perSecond;
         var deadline = started + (long)(limit.TotalSeconds * Stopwatch.Frequency);

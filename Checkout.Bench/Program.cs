@@ -35,7 +35,9 @@ var report = new Report(options);
 void Done(RowResult row)
 {
     report.Rows.Add(row);
-    Console.WriteLine($"  {row.Name,-12} {row.OpsPerSecond,9:N0} ops/s  p50 {row.P50Ms:N2} ms  p99 {row.P99Ms:N2} ms  p99.9 {row.P999Ms:N2} ms  CPU {row.Measured.CpuMicrosPerOp:N0} µs/op{(row.AppCpuMicrosPerOp is { } app ? $"  app CPU {app:N0} µs/op" : "")}  GCs {string.Join('/', row.Measured.Collections)}  JIT {row.Measured.JitTime.TotalMilliseconds:N0} ms" +
+    var servers = row.Measured.Servers is null ? ""
+        : $"  db CPU {Report.Micros(row.DbCpuMicrosPerOp)}  redis CPU {Report.Micros(row.RedisCpuMicrosPerOp)}  total CPU {Report.Micros(row.TotalCpuMicrosPerOp)} µs/op";
+    Console.WriteLine($"  {row.Name,-12} {row.OpsPerSecond,9:N0} ops/s  p50 {row.P50Ms:N2} ms  p99 {row.P99Ms:N2} ms  p99.9 {row.P999Ms:N2} ms  CPU {row.Measured.CpuMicrosPerOp:N0} µs/op{(row.AppCpuMicrosPerOp is { } app ? $"  app CPU {app:N0} µs/op" : "")}{servers}  GCs {string.Join('/', row.Measured.Collections)}  JIT {row.Measured.JitTime.TotalMilliseconds:N0} ms" +
                       $"{(row.Measured.Failed > 0 ? $"  ({row.Measured.Failed} failed)" : "")}{(row.Broken is { } broken ? $"  BROKEN: {broken}" : "")}");
 }
 
@@ -52,6 +54,10 @@ Console.WriteLine($"Running {string.Join(", ", rowNames)} on {report.Setup} " +
 if (options.Rows.Contains("raw-limit"))
 {
     Done(await Rows.RawLimitAsync(options));
+}
+if (options.Rows.Contains(BenchOptions.RawTake))
+{
+    Done(await Rows.RawTakeAsync(options));
 }
 if (options.Rows.Contains("raw-checkout"))
 {

@@ -35,13 +35,21 @@ namespace Checkout.Bench;
 /// </list>
 /// The gateway keeps its ledger apart from the shop: a SQLite file of its own beside the shop's (<see cref="GatewayFile"/>).
 /// On SQLite every worker's units run on the <see cref="RawWriter"/>'s connection and statements, in shared commits
-/// ("one transaction" above is then one savepoint of such a commit), as the product's units run on its writer.
+/// ("one transaction" above is then one savepoint of such a commit), as the product's units run on its writer. On
+/// PostgreSQL each unit is one round trip, as the product's are there (<see cref="RawBatch"/>): its statements go as one
+/// batch, PostgreSQL's implicit transaction, those whose count decides the unit guarded; the reads a unit needs (the
+/// cart's lines, the session) are a round trip each before its batch is sent.
 /// No retries, no replays, no events: it is the ceiling that the checkout row is measured against.
 /// </summary>
 internal sealed class RawCheckout : IAsyncDisposable
 {
     private const string BuyerName = "Raw Buyer";
     private const string NumberAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private const string NotExtended = "the hold could not be extended";
+
+    /// <summary>What the row's report says of its units on PostgreSQL.</summary>
+    public const string OneRoundTripNote =
+        "one round trip per write unit (one NpgsqlBatch, an implicit transaction, its conditional statements guarded), and one per read (the cart, the session)";
 
     /// <summary>The product's defaults (hold time, payment grace, shipping), which the bench's shops run with.</summary>
     private static readonly CheckoutOptions Defaults = new();
@@ -51,8 +59,11 @@ internal sealed class RawCheckout : IAsyncDisposable
     private readonly RawConnection _db;
     private readonly RawConnection _gateway;
 
-    /// <summary>On SQLite, where every worker's units run in shared commits; null: each unit is a transaction of this worker's own.</summary>
+    /// <summary>On SQLite, where every worker's units run in shared commits; null elsewhere.</summary>
     private readonly RawWriter? _writer;
+
+    /// <summary>On PostgreSQL, where each of this worker's units is one batch; null elsewhere (its statements then run one by one).</summary>
+    private readonly RawBatch? _batch;
 
     private readonly DbCommand _cartLines;
     private readonly DbCommand _lockCart;
@@ -81,11 +92,12 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     private readonly DbCommand _recordOperation;
 
-    private RawCheckout(RawConnection db, RawConnection gateway, RawWriter? writer)
+    private RawCheckout(RawConnection db, RawConnection gateway, RawWriter? writer, RawBatch? batch)
     {
         _db = db;
         _gateway = gateway;
         _writer = writer;
+        _batch = batch;
 
         _cartLines = db.Command("""
             SELECT l."Sku", l."Quantity", p."Name", p."PriceMinor", p."Currency"
@@ -221,13 +233,13 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     /// <summary>
     /// Opens a worker's connections to the shop's database and the gateway's file, and prepares its statements. With a
-    /// <paramref name="writer"/> its units run there, in shared commits.
+    /// <paramref name="writer"/> its units run there, in shared commits; on PostgreSQL each is one batch of its own.
     /// </summary>
     public static async Task<RawCheckout> OpenAsync(BenchShop shop, string gatewayConnectionString, RawWriter? writer = null)
     {
         var db = await RawConnection.OpenAsync(shop.Provider, shop.ConnectionString);
         var gateway = await RawConnection.OpenSqliteAsync(gatewayConnectionString);
-        var checkout = new RawCheckout(db, gateway, writer);
+        var checkout = new RawCheckout(db, gateway, writer, shop.Provider == DatabaseProvider.PostgreSQL ? new RawBatch(db) : null);
         await db.PrepareAsync();
         await gateway.PrepareAsync();
         return checkout;
@@ -253,7 +265,7 @@ internal sealed class RawCheckout : IAsyncDisposable
             return $"start: {notStarted}";
         }
         Placed? order = null;
-        if (await InTransactionAsync(async w => (order = await w.CreateOrderAsync(sessionId, ct)) is null ? "the hold could not be extended" : null, ct)
+        if (await InTransactionAsync(async w => (order = await w.CreateOrderAsync(sessionId, ct)) is null ? NotExtended : null, ct)
             is { } notPlaced)
         {
             return $"place: {notPlaced}";
@@ -331,30 +343,49 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_batch is not null)
+        {
+            await _batch.DisposeAsync();
+        }
         await _db.DisposeAsync();
         await _gateway.DisposeAsync();
     }
 
     /// <summary>
-    /// One write unit, with the writer's statements as <paramref name="work"/>'s argument: in the writer's next shared
-    /// commit, or else as a transaction of this worker's own — BEGIN; the work; COMMIT when it answers null, else
-    /// ROLLBACK and its answer. A durable one (the confirmation) commits as the product's does: on SQLite with
-    /// <c>synchronous = FULL</c>, the connection set back after.
+    /// One write unit: on SQLite in the writer's next shared commit, with the writer's statements as
+    /// <paramref name="work"/>'s argument, a durable one (the confirmation) with <c>synchronous = FULL</c> as the
+    /// product's; on PostgreSQL as one batch of this worker's own (<see cref="RawBatch"/>), which commits as durably as
+    /// the server makes every commit, as the product's do there. Null when its writes stand, else its refusal.
     /// </summary>
-    private async Task<string?> InTransactionAsync(Func<RawCheckout, Task<string?>> work, CancellationToken ct, bool durable = false)
+    private Task<string?> InTransactionAsync(Func<RawCheckout, Task<string?>> work, CancellationToken ct, bool durable = false) =>
+        _writer is not null ? _writer.RunAsync(work, durable)
+        : _batch is not null ? _batch.RunAsync(() => work(this), ct)
+        : throw new InvalidOperationException("A worker's units run on the writer (SQLite) or as batches (PostgreSQL).");
+
+    /// <summary>
+    /// A statement whose count of changed rows decides the unit: null when it changed one row, else
+    /// <paramref name="refusal"/>, the unit's answer. In a batched unit it is queued, guarded and taken to change one:
+    /// the batch fails, and the unit answers <paramref name="refusal"/>, when it does not.
+    /// </summary>
+    private async Task<string?> ExpectOneAsync(string refusal, DbCommand statement, CancellationToken ct, params object?[] values)
     {
-        if (_writer is not null)
+        if (_batch is not null)
         {
-            return await _writer.RunAsync(work, durable);
+            _batch.Add(statement, values, rows: 1, refusal);
+            return null;
         }
-        await (durable ? _db.DurableBegin : _db.Begin).ExecuteNonQueryAsync(ct);
-        var problem = await work(this);
-        await (problem is null ? _db.Commit : _db.Rollback).ExecuteNonQueryAsync(ct);
-        if (durable && _db.DurableEnd is { } end)
+        return await statement.RunAsync(ct, values) == 1 ? null : refusal;
+    }
+
+    /// <summary>A statement whose count of changed rows nobody needs: run now, or queued in a batched unit.</summary>
+    private Task WriteAsync(DbCommand statement, CancellationToken ct, params object?[] values)
+    {
+        if (_batch is null)
         {
-            await end.ExecuteNonQueryAsync(ct);
+            return statement.RunAsync(ct, values);
         }
-        return problem;
+        _batch.Add(statement, values);
+        return Task.CompletedTask;
     }
 
     private async Task<string?> StartAsync(Guid sessionId, Guid cartId, string email, CancellationToken ct)
@@ -367,24 +398,24 @@ internal sealed class RawCheckout : IAsyncDisposable
         {
             return "the cart is empty";
         }
-        if (await _lockCart.RunAsync(ct, cart) != 1)
+        if (await ExpectOneAsync("the cart is closed", _lockCart, ct, cart) is { } closed)
         {
-            return "the cart is closed";
+            return closed;
         }
         foreach (var line in lines)
         {
-            if (await _reserve.RunAsync(ct, line.Quantity, line.Sku) != 1)
+            if (await ExpectOneAsync($"{line.Sku} is out of stock", _reserve, ct, line.Quantity, line.Sku) is { } soldOut)
             {
-                return $"{line.Sku} is out of stock";
+                return soldOut;
             }
-            await _insertHold.RunAsync(ct, _db.Id(Guid.CreateVersion7(now)), session, line.Sku, line.Quantity, _db.Time(now), _db.Time(expires));
+            await WriteAsync(_insertHold, ct, _db.Id(Guid.CreateVersion7(now)), session, line.Sku, line.Quantity, _db.Time(now), _db.Time(expires));
         }
         var subtotal = lines.Sum(l => l.UnitPriceMinor * l.Quantity);
         var shipping = Shipping.PriceMinor(subtotal, freeShipping: false, Defaults);
-        await _insertSession.RunAsync(ct, session, cart, email, BuyerName, subtotal, shipping, subtotal + shipping, lines[0].Currency, _db.Time(now), _db.Time(expires));
+        await WriteAsync(_insertSession, ct, session, cart, email, BuyerName, subtotal, shipping, subtotal + shipping, lines[0].Currency, _db.Time(now), _db.Time(expires));
         foreach (var line in lines)
         {
-            await _insertSessionLine.RunAsync(ct, session, line.Sku, line.Name, line.Quantity, line.UnitPriceMinor);
+            await WriteAsync(_insertSessionLine, ct, session, line.Sku, line.Name, line.Quantity, line.UnitPriceMinor);
         }
         return null;
     }
@@ -409,19 +440,20 @@ internal sealed class RawCheckout : IAsyncDisposable
     {
         var now = DateTimeOffset.UtcNow;
         var (session, grace) = (_db.Id(sessionId), _db.Time(now + Defaults.PaymentGrace));
-        if (await _extendSession.RunAsync(ct, grace, session, _db.Time(now)) != 1)
+        if (await ExpectOneAsync(NotExtended, _extendSession, ct, grace, session, _db.Time(now)) is not null)
         {
             return null;
         }
-        await _extendHolds.RunAsync(ct, grace, session);
+        await WriteAsync(_extendHolds, ct, grace, session);
+        // In a batched unit the extension is not sent yet: the read goes first, as the product's does.
         var order = await ReadSessionAsync(sessionId, now, ct);
-        await _insertOrder.RunAsync(ct, order.Key, order.Number, session, order.Email, order.Name, order.SubtotalMinor, order.DiscountMinor,
+        await WriteAsync(_insertOrder, ct, order.Key, order.Number, session, order.Email, order.Name, order.SubtotalMinor, order.DiscountMinor,
             order.ShippingMinor, order.TotalMinor, order.Currency, _db.Time(now));
         foreach (var line in order.Lines)
         {
-            await _insertOrderLine.RunAsync(ct, order.Key, line.Sku, line.Name, line.Quantity, line.UnitPriceMinor);
+            await WriteAsync(_insertOrderLine, ct, order.Key, line.Sku, line.Name, line.Quantity, line.UnitPriceMinor);
         }
-        await _insertStatusChange.RunAsync(ct, order.Key, null, nameof(OrderStatus.Pending), _db.Time(now), "shopper", "Order placed");
+        await WriteAsync(_insertStatusChange, ct, order.Key, null, nameof(OrderStatus.Pending), _db.Time(now), "shopper", "Order placed");
         return order;
     }
 
@@ -445,31 +477,31 @@ internal sealed class RawCheckout : IAsyncDisposable
     {
         var now = _db.Time(DateTimeOffset.UtcNow);
         var session = _db.Id(order.SessionId);
-        if (!await MoveOrderAsync(order, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, ct))
+        if (await MoveOrderAsync(order, OrderStatus.Pending, OrderStatus.PaymentAuthorized, now, "the order was no longer pending", ct) is { } notPending)
         {
-            return "the order was no longer pending";
+            return notPending;
         }
-        if (await _checkOutCart.RunAsync(ct, now, order.CartKey) != 1)
+        if (await ExpectOneAsync("the cart was closed already", _checkOutCart, ct, now, order.CartKey) is { } closed)
         {
-            return "the cart was closed already";
+            return closed;
         }
-        if (await _completeSession.RunAsync(ct, session) != 1)
+        if (await ExpectOneAsync("the session was no longer open", _completeSession, ct, session) is { } notOpen)
         {
-            return "the session was no longer open";
+            return notOpen;
         }
         foreach (var line in order.Lines)
         {
-            if (await _convertHold.RunAsync(ct, now, session, line.Sku) != 1)
+            if (await ExpectOneAsync($"the hold of {line.Sku} was gone", _convertHold, ct, now, session, line.Sku) is { } gone)
             {
-                return $"the hold of {line.Sku} was gone";
+                return gone;
             }
-            await _sellReserved.RunAsync(ct, line.Quantity, line.Sku);
+            await WriteAsync(_sellReserved, ct, line.Quantity, line.Sku);
         }
         foreach (var line in order.Lines)
         {
-            await _takeOutOfCart.RunAsync(ct, order.CartKey, line.Sku);
+            await WriteAsync(_takeOutOfCart, ct, order.CartKey, line.Sku);
         }
-        await _insertPayment.RunAsync(ct, _db.Id(Guid.CreateVersion7(DateTimeOffset.UtcNow)), order.Key, authorization, order.TotalMinor, order.Currency,
+        await WriteAsync(_insertPayment, ct, _db.Id(Guid.CreateVersion7(DateTimeOffset.UtcNow)), order.Key, authorization, order.TotalMinor, order.Currency,
             Card.Brand, Card.Last4, now);
         return null;
     }
@@ -479,24 +511,23 @@ internal sealed class RawCheckout : IAsyncDisposable
     {
         var at = DateTimeOffset.UtcNow;
         var now = _db.Time(at);
-        if (!await MoveOrderAsync(order, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, ct))
+        if (await MoveOrderAsync(order, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, "the order was no longer authorized", ct) is { } notAuthorized)
         {
-            return "the order was no longer authorized";
+            return notAuthorized;
         }
-        await _insertOutbox.RunAsync(ct, _db.Id(Guid.CreateVersion7(at)), order.Key, ConfirmedPayload(order), now);
-        await _capturePayment.RunAsync(ct, now, order.Key);
-        return null;
+        await WriteAsync(_insertOutbox, ct, _db.Id(Guid.CreateVersion7(at)), order.Key, ConfirmedPayload(order), now);
+        return await ExpectOneAsync("the payment was not authorized", _capturePayment, ct, now, order.Key);
     }
 
-    /// <summary>The product's compare-and-set of an order's status, with its history row.</summary>
-    private async Task<bool> MoveOrderAsync(Placed order, OrderStatus from, OrderStatus to, object now, CancellationToken ct)
+    /// <summary>The product's compare-and-set of an order's status, with its history row; <paramref name="refusal"/> when the order had moved on.</summary>
+    private async Task<string?> MoveOrderAsync(Placed order, OrderStatus from, OrderStatus to, object now, string refusal, CancellationToken ct)
     {
-        if (await _moveOrder.RunAsync(ct, to.ToString(), now, order.Key, from.ToString()) != 1)
+        if (await ExpectOneAsync(refusal, _moveOrder, ct, to.ToString(), now, order.Key, from.ToString()) is { } movedOn)
         {
-            return false;
+            return movedOn;
         }
-        await _insertStatusChange.RunAsync(ct, order.Key, from.ToString(), to.ToString(), now, "checkout", null);
-        return true;
+        await WriteAsync(_insertStatusChange, ct, order.Key, from.ToString(), to.ToString(), now, "checkout", null);
+        return null;
     }
 
     /// <summary>

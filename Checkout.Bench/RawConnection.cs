@@ -61,7 +61,9 @@ internal abstract class RawConnection : IAsyncDisposable
     public static async Task<RawConnection> OpenAsync(DatabaseProvider provider, string connectionString) => provider switch
     {
         DatabaseProvider.Sqlite => await OpenSqliteAsync(connectionString),
-        DatabaseProvider.PostgreSQL => new PostgresRawConnection(await OpenedAsync(new NpgsqlConnection(connectionString))),
+        // A batch that fails says which of its commands failed (PostgresException.BatchCommand), which Npgsql leaves out unless asked.
+        DatabaseProvider.PostgreSQL => new PostgresRawConnection(await OpenedAsync(new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(connectionString) { IncludeFailedBatchedCommand = true }.ConnectionString))),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "The bench runs on SQLite or PostgreSQL."),
     };
 
@@ -103,6 +105,9 @@ internal abstract class RawConnection : IAsyncDisposable
         _commands.Add(command);
         return command;
     }
+
+    /// <summary>A batch on this connection, for statements sent in one round trip (<see cref="RawBatch"/>).</summary>
+    public DbBatch CreateBatch() => _connection.CreateBatch();
 
     /// <summary>Prepares every statement made so far.</summary>
     public async Task PrepareAsync()
@@ -172,26 +177,27 @@ internal static class RawCommands
     /// <summary>Runs the statement with these values (null for SQL NULL); returns the rows it changed.</summary>
     public static Task<int> RunAsync(this DbCommand command, CancellationToken ct, params object?[] values)
     {
-        Bind(command, values);
+        Bind(command.CommandText, command.Parameters, values);
         return command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Runs the query with these values.</summary>
     public static Task<DbDataReader> ReadAsync(this DbCommand command, CancellationToken ct, params object?[] values)
     {
-        Bind(command, values);
+        Bind(command.CommandText, command.Parameters, values);
         return command.ExecuteReaderAsync(ct);
     }
 
-    private static void Bind(DbCommand command, object?[] values)
+    /// <summary>Sets the parameters of <paramref name="sql"/> to these values (null for SQL NULL), in the order they were declared.</summary>
+    public static void Bind(string sql, DbParameterCollection parameters, object?[] values)
     {
-        if (values.Length != command.Parameters.Count)
+        if (values.Length != parameters.Count)
         {
-            throw new ArgumentException($"{command.CommandText} takes {command.Parameters.Count} values, not {values.Length}.", nameof(values));
+            throw new ArgumentException($"{sql} takes {parameters.Count} values, not {values.Length}.", nameof(values));
         }
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            parameters[i].Value = values[i] ?? DBNull.Value;
         }
     }
 }

@@ -100,17 +100,24 @@ public sealed class Report(BenchOptions options)
         o.WriteLine($"Checkout.Bench — {Setup}; {Environment.ProcessorCount} cores, " +
                     $"warm-up {options.Warmup.TotalSeconds:0.#} s + {options.Duration.TotalSeconds:0.#} s measured per row");
         o.WriteLine();
-        // The instances' own CPU is a column only where http rows ran.
+        // The instances' own CPU is a column only where http rows ran, the servers' only where the run has servers.
         var app = options.HttpUrls.Count > 0;
-        o.WriteLine($"| {"row",-12} | {"ops/s",9} | {"p50 ms",8} | {"p99 ms",8} | {"p99.9 ms",8} | {"CPU µs/op",9} |{(app ? $" {"app CPU µs/op",13} |" : "")} {"ops",8} | {"failed",6} |");
+        var servers = Rows.Any(r => r.Measured.Servers is not null);
+        o.WriteLine($"| {"row",-12} | {"ops/s",9} | {"p50 ms",8} | {"p99 ms",8} | {"p99.9 ms",8} | {"CPU µs/op",9} |{(app ? $" {"app CPU µs/op",13} |" : "")}" +
+                    $"{(servers ? $" {"db CPU µs/op",12} | {"redis CPU µs/op",15} | {"total CPU µs/op",15} |" : "")} {"ops",8} | {"failed",6} |");
         o.WriteLine($"|{new string('-', 14)}|{new string('-', 10)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 9)}:|{new string('-', 10)}:|" +
-                    $"{(app ? $"{new string('-', 14)}:|" : "")}{new string('-', 9)}:|{new string('-', 7)}:|");
+                    $"{(app ? $"{new string('-', 14)}:|" : "")}{(servers ? $"{new string('-', 13)}:|{new string('-', 16)}:|{new string('-', 16)}:|" : "")}{new string('-', 9)}:|{new string('-', 7)}:|");
         foreach (var r in Rows)
         {
-            var appCpu = app ? $" {(r.AppCpuMicrosPerOp is { } micros ? micros.ToString("N0", CultureInfo.CurrentCulture) : "–"),13} |" : "";
-            o.WriteLine($"| {r.Name,-12} | {r.OpsPerSecond,9:N0} | {r.P50Ms,8:N2} | {r.P99Ms,8:N2} | {r.P999Ms,8:N2} | {r.Measured.CpuMicrosPerOp,9:N0} |{appCpu} {r.Measured.Ops,8:N0} | {r.Measured.Failed,6:N0} |");
+            var appCpu = app ? $" {Micros(r.AppCpuMicrosPerOp),13} |" : "";
+            var serversCpu = servers ? $" {Micros(r.DbCpuMicrosPerOp),12} | {Micros(r.RedisCpuMicrosPerOp),15} | {Micros(r.TotalCpuMicrosPerOp),15} |" : "";
+            o.WriteLine($"| {r.Name,-12} | {r.OpsPerSecond,9:N0} | {r.P50Ms,8:N2} | {r.P99Ms,8:N2} | {r.P999Ms,8:N2} | {r.Measured.CpuMicrosPerOp,9:N0} |{appCpu}{serversCpu} {r.Measured.Ops,8:N0} | {r.Measured.Failed,6:N0} |");
         }
         o.WriteLine();
+        foreach (var missing in Rows.Select(r => r.Measured.Servers?.Missing).OfType<string>().Distinct())
+        {
+            o.WriteLine($"  {missing}");
+        }
         foreach (var r in BrokenRows)
         {
             o.WriteLine($"  BROKEN, {r.Name}: {r.Broken}");
@@ -124,6 +131,14 @@ public sealed class Report(BenchOptions options)
             var arrivals = hot.Traffic.IsOpen ? $"{hot.Traffic.Arrivals:N0} arrivals at {hot.Traffic.ArrivalsPerSecond:N0}/s, " : "";
             o.WriteLine($"  hot-sku: {hot.Units:N0} units, {arrivals}{hot.Orders:N0} orders, {hot.Traffic.SoldOutAnswers:N0} sold-out answers, oversold {hot.Oversold}; " +
                         $"ledger {(hot.LedgerConsistent ? "consistent" : "INCONSISTENT")} ({hot.Ledger})");
+        }
+        foreach (var r in Rows.Where(r => r.Shares is not null))
+        {
+            o.WriteLine($"  {r.Name} orders by instance: {string.Join(", ", r.Shares!.Select(s => $"{s.Url} {s.Orders:N0} ({s.Percent:N1} %)"))}");
+        }
+        if (Ratio(BenchOptions.RawTake) is { } takeToRaw)
+        {
+            o.WriteLine($"  {BenchOptions.RawTake}/raw-limit {takeToRaw:P1} (the product's Lua take beside the bare DECR)");
         }
         if (Ratio("reserve") is { } reserveToRaw)
         {
@@ -209,6 +224,10 @@ public sealed class Report(BenchOptions options)
                 p999Ms = Round(r.P999Ms, 3),
                 cpuUsPerOp = Round(r.Measured.CpuMicrosPerOp, 0),
                 appCpuUsPerOp = Round(r.AppCpuMicrosPerOp, 0),
+                dbCpuUsPerOp = Round(r.DbCpuMicrosPerOp, 0),
+                redisCpuUsPerOp = Round(r.RedisCpuMicrosPerOp, 0),
+                totalCpuUsPerOp = Round(r.TotalCpuMicrosPerOp, 0),
+                shares = r.Shares?.Select(s => new { url = s.Url, orders = s.Orders, percent = Round(s.Percent, 1) }),
                 ops = r.Measured.Ops,
                 failed = r.Measured.Failed,
                 note = r.Note,
@@ -233,6 +252,7 @@ public sealed class Report(BenchOptions options)
                 : null,
             ratios = new
             {
+                rawTakeToRaw = Round(Ratio(BenchOptions.RawTake), 4),
                 reserveToRaw = Round(Ratio("reserve"), 4),
                 checkoutToRaw = Round(Ratio("checkout"), 4),
                 checkoutToRawCheckout = Round(Ratio("checkout", "raw-checkout"), 4),
@@ -251,6 +271,9 @@ public sealed class Report(BenchOptions options)
         }
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json) + Environment.NewLine);
     }
+
+    /// <summary>Microseconds per operation as the table shows them; a dash for none.</summary>
+    public static string Micros(double? value) => value is { } micros ? micros.ToString("N0", CultureInfo.CurrentCulture) : "–";
 
     private static double? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
 

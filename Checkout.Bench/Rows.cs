@@ -1,9 +1,12 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.HotStock;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Checkout.Bench;
@@ -21,7 +24,31 @@ public sealed record RowResult(string Name, PhaseResult Measured, string? Note =
 
     /// <summary>The instances' own processor time per operation (the http rows, when their processes were found).</summary>
     public double? AppCpuMicrosPerOp { get; init; }
+
+    /// <summary>True on the http rows: the product runs in the instances (<see cref="AppCpuMicrosPerOp"/>), the bench process is their clients.</summary>
+    public bool OverHttp { get; init; }
+
+    /// <summary>The http row spread over several instances: the orders each placed in the measured phase.</summary>
+    public IReadOnlyList<InstanceShare>? Shares { get; init; }
+
+    /// <summary>The PostgreSQL server's processor time per operation (its postmaster and backends), when the run has one and it was measured.</summary>
+    public double? DbCpuMicrosPerOp => Measured.PerOp(Measured.Servers?.Db);
+
+    /// <summary>The Redis server's processor time per operation, when the run has one and it was measured.</summary>
+    public double? RedisCpuMicrosPerOp => Measured.PerOp(Measured.Servers?.Redis);
+
+    /// <summary>
+    /// The processor time per operation of the product and its servers: the bench process's (the instances' on the http
+    /// rows) plus the database's and Redis's; null when the run has no server or one of them was not measured.
+    /// </summary>
+    public double? TotalCpuMicrosPerOp =>
+        Measured.Servers is { Missing: null } && (OverHttp ? AppCpuMicrosPerOp : Measured.CpuMicrosPerOp) is { } app
+            ? app + (DbCpuMicrosPerOp ?? 0) + (RedisCpuMicrosPerOp ?? 0)
+            : null;
 }
+
+/// <summary>One instance's part of the orders of an http row spread over several: how many it placed, and their percentage of all.</summary>
+public sealed record InstanceShare(Uri Url, long Orders, double Percent);
 
 /// <param name="Orders">Confirmed orders of the hot SKU.</param>
 /// <param name="Ledger">The stock row and the units in paid orders, for the report.</param>
@@ -113,6 +140,38 @@ public static class Rows
         }
     }
 
+    /// <summary>
+    /// raw-take (with Redis): the product's own take of hot stock, bare — <see cref="RedisCounters"/>' Lua script taking one
+    /// unit from a counter that also answers its seed's epoch, on the product's connection settings — by N workers on one
+    /// counter of the row's own, seeded with deep stock. No database is involved: beside raw-limit's bare decrement, it
+    /// shows what the script costs over a DECR.
+    /// </summary>
+    public static async Task<RowResult> RawTakeAsync(BenchOptions options)
+    {
+        const string sku = "RAW-TAKE";
+        var configuration = options.Redis ?? throw new ArgumentException($"{BenchOptions.RawTake} needs --redis.", nameof(options));
+        var redis = new RedisOptions { ConnectionString = configuration, KeyPrefix = $"checkout-bench:{Guid.NewGuid():N}:" };
+        using var counters = new RedisCounters(Options.Create(redis), NullLogger<RedisCounters>.Instance);
+        await counters.SeedAsync(RedisCounters.StockName(sku), DeepStock);
+        try
+        {
+            // What a take records for its transaction, one per worker and cleared after each take: no transaction settles it here.
+            var works = Enumerable.Range(0, options.Concurrency).Select(_ => new HotStockWork()).ToArray();
+            var failures = new Failures();
+            var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
+            {
+                var (taken, _) = await counters.TryTakeAsync(works[worker], sku, 1);
+                works[worker].Clear();
+                return taken == HotTake.Taken ? Outcome.Ok : failures.Record($"take answered {taken}");
+            });
+            return new RowResult(BenchOptions.RawTake, result, failures.Summary ?? "the product's Lua take (RedisCounters) on one counter, no database");
+        }
+        finally
+        {
+            await counters.DropAsync(RedisCounters.StockName(sku));
+        }
+    }
+
     /// <summary>reserve: <see cref="CheckoutService.StartAsync"/> (validation, pricing, holds) on carts prepared before the timed part.</summary>
     public static async Task<RowResult> ReserveAsync(BenchOptions options)
     {
@@ -150,7 +209,9 @@ public static class Rows
             (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (worker, cartId, n, ct) =>
                 await workers[worker].CheckOutAsync(cartId, $"buyer{n}@example.com", ct) is { } problem ? failures.Record(problem) : Outcome.Ok);
         }
-        var note = Note(failures, cartsRanOut, options.Redis is null ? null : "SQL alone: the Redis hot path is not part of this row");
+        var note = Note(failures, cartsRanOut, Join(
+            shop.Provider == DatabaseProvider.PostgreSQL ? RawCheckout.OneRoundTripNote : null,
+            options.Redis is null ? null : "SQL alone: the Redis hot path is not part of this row"));
         return new RowResult("raw-checkout", result, note) { Broken = await RawCheckout.CheckAsync(shop, skus, gateway) };
     }
 
@@ -223,21 +284,22 @@ public static class Rows
 
         var hot = (await shop.AddProductsAsync("HOT", 1, units))[0];
         var buyer = new HotBuyer(shop, failures);
+        var servers = RunServers.Find(options);
         var (measured, traffic) = options.OpenLoop is { } rate
-            ? await OpenHotSkuAsync(buyer, hot, units, rate, options.MaxDuration, options.MaxInFlight)
-            : await ClosedHotSkuAsync(buyer, hot, units, buyers);
+            ? await OpenHotSkuAsync(buyer, hot, units, rate, options.MaxDuration, options.MaxInFlight, servers)
+            : await ClosedHotSkuAsync(buyer, hot, units, buyers, servers);
         var result = await CheckLedgerAsync(shop, hot, units) with { Traffic = traffic with { SoldOutAnswers = buyer.SoldOutAnswers } };
         var note = failures.Summary ?? (result.LedgerConsistent ? null : result.Ledger);
         return (new RowResult("hot-sku", measured, Join(note, traffic.Describe(), shop.RedisNote)), result);
     }
 
     /// <summary>The closed loop: <paramref name="buyers"/> buy back to back, each until its start answers out of stock.</summary>
-    private static async Task<(PhaseResult, HotSkuTraffic)> ClosedHotSkuAsync(HotBuyer buyer, string hot, int units, int buyers)
+    private static async Task<(PhaseResult, HotSkuTraffic)> ClosedHotSkuAsync(HotBuyer buyer, string hot, int units, int buyers, RunServers? servers)
     {
         // Every unit is bought once and every buyer hears "out of stock" once.
         var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + buyers));
         var measured = await ClosedLoop.RunAsync(buyers, TimeSpan.FromMinutes(5), async (worker, ct) =>
-            carts.TryTake(out var cartId, out var n) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted, capacityHint: units);
+            carts.TryTake(out var cartId, out var n) ? await buyer.BuyAsync(cartId, n, ct) : Outcome.Exhausted, capacityHint: units, servers);
         return (measured, new HotSkuTraffic("closed", Buyers: buyers));
     }
 
@@ -250,7 +312,8 @@ public static class Rows
     /// most so many requests: without that bound a shop that falls behind opens a connection per waiting buyer
     /// until the process runs out of file handles.
     /// </summary>
-    private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(HotBuyer buyer, string hot, int units, double rate, TimeSpan limit, int maxInFlight)
+    private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(
+        HotBuyer buyer, string hot, int units, double rate, TimeSpan limit, int maxInFlight, RunServers? servers)
     {
         var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + (int)Math.Ceiling(rate)));
         using var admission = new SemaphoreSlim(maxInFlight, maxInFlight);
@@ -265,7 +328,7 @@ public static class Rows
             {
                 admission.Release();
             }
-        }, capacityHint: units * 2);
+        }, capacityHint: units * 2, servers);
         var stopped = run.HitLimit ? $"the limit ({limit.TotalSeconds:N0} s)"
             : buyer.SoldOutAnswers > 0 ? "the first sold-out answer"
             : "the end of the prepared carts";
