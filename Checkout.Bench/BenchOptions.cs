@@ -58,7 +58,12 @@ public sealed record BenchOptions
                                 instance's share of http-N's orders. The instances' own CPU per order is read
                                 from their processes (found by port in /proc)
           --clients N           concurrent HTTP clients (default: --concurrency)
-          --admin-key KEY       restock the chosen SKU through the admin API of the first URL first (X-Admin-Key)
+          --admin-key KEY       the instances' admin key (X-Admin-Key): the http row restocks the chosen SKU through
+                                the admin API of the first URL first, and reads each instance's .NET runtime meter
+                                from its /metrics before and after the measured phase: the app's CPU µs per order
+                                as the runtime counts it (beside the figure from /proc), KB allocated per order,
+                                GCs by generation and working set after the phase (the row's note and the JSON
+                                row). Without it the row's note says that these need the key
           -h, --help            this text
 
         With PostgreSQL or Redis, every row also reports the processor time per operation that the servers spent in

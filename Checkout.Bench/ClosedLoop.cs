@@ -115,11 +115,11 @@ public static class ClosedLoop
 
     /// <summary>
     /// Runs a warm-up phase (not reported), then <paramref name="between"/> with its result, then
-    /// <paramref name="measuring"/> just as the measured phase starts, and then the measured phase, with the processor
-    /// time of the run's servers (<see cref="RunServers"/>) taken around it.
+    /// <paramref name="measuring"/> (awaited) just as the measured phase starts, and then the measured phase, with the
+    /// processor time of the run's servers (<see cref="RunServers"/>) taken around it.
     /// </summary>
     public static async Task<PhaseResult> WarmThenMeasureAsync(
-        BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null, Action? measuring = null)
+        BenchOptions options, int workers, Operation operation, Func<PhaseResult, Task>? between = null, Func<Task>? measuring = null)
     {
         if (options.Warmup > TimeSpan.Zero)
         {
@@ -130,7 +130,10 @@ public static class ClosedLoop
             }
         }
         var servers = RunServers.Find(options);
-        measuring?.Invoke();
+        if (measuring is not null)
+        {
+            await measuring();
+        }
         return await RunAsync(workers, options.Duration, operation, capacityHint: 16_384, servers);
     }
 }

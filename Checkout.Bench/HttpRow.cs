@@ -11,11 +11,16 @@ namespace Checkout.Bench;
 /// instances share one database: the row buys the SKU with the most units available on the first (restocked first
 /// through its admin API when <c>--admin-key</c> is given); selling out ends the row early. The instances' own
 /// processor time over the measured phase (<see cref="ServerProcesses"/>, summed over them) is reported per order, and
-/// over several instances each one's share of the orders placed in that phase.
+/// over several instances each one's share of the orders placed in that phase. With the key, the row also reads the
+/// instances' runtime figures from their /metrics around the phase (<see cref="AppMetrics"/>): processor time per order
+/// as the runtime counts it, KB allocated per order, garbage collections and working set.
 /// </summary>
 public static class HttpRow
 {
     private const int Restock = 100_000;
+
+    /// <summary>The header the instances' admin API and /metrics take <c>--admin-key</c> in.</summary>
+    internal const string AdminKeyHeader = "X-Admin-Key";
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -53,7 +58,7 @@ public static class HttpRow
             {
                 Content = JsonContent.Create(new { quantity = Restock, reason = "Checkout.Bench http row" }),
             };
-            restock.Headers.Add("X-Admin-Key", key);
+            restock.Headers.Add(AdminKeyHeader, key);
             using var restocked = await first.SendAsync(restock);
             if (!restocked.IsSuccessStatusCode)
             {
@@ -65,7 +70,9 @@ public static class HttpRow
         var soldOut = 0;
         var n = 0L;
         var app = ServerProcesses.Find("app", instances.Select(i => i.BaseAddress!.Port));
+        var metrics = new AppMetrics(instances, options.AdminKey);
         TimeSpan? appCpuBefore = null;
+        RuntimeFigures? runtimeBefore = null;
         var result = await ClosedLoop.WarmThenMeasureAsync(options, options.HttpClients, async (worker, ct) =>
         {
             if (Volatile.Read(ref soldOut) == 1)
@@ -79,16 +86,31 @@ public static class HttpRow
                 Volatile.Write(ref soldOut, 1);
             }
             return outcome;
-        }, measuring: () => appCpuBefore = app.CpuTime());
+        }, measuring: async () =>
+        {
+            // Scraped outside the /proc reading: the scrapes' own work is not the phase's.
+            runtimeBefore = await metrics.ReadAsync();
+            appCpuBefore = app.CpuTime();
+        });
         var appCpu = app.CpuTime() - appCpuBefore;
+        var runtime = runtimeBefore is { } start && await metrics.ReadAsync() is { } end ? end.Since(start) : null;
         var note = failures.Summary ?? (soldOut == 1 ? $"{sku} sold out before the phase ended (give --admin-key to restock it first)" : null);
-        return new RowResult(name, result, Rows.Join(note, app.Missing))
+        var row = new RowResult(name, result)
         {
             AppCpuMicrosPerOp = result.PerOp(appCpu),
+            AppRuntime = runtime,
             OverHttp = true,
             Shares = instances.Count > 1 ? Shares(instances, result.OpsByWorker) : null,
         };
+        return row with { Note = Rows.Join(note, app.Missing, metrics.Missing, RuntimeNote(row, instances.Count)) };
     }
+
+    /// <summary>The row's note on the instances' runtime figures, their processor time beside the one from /proc; null without them.</summary>
+    private static string? RuntimeNote(RowResult row, int instances) => row.AppRuntime is { } app
+        ? $"app from {AppMetrics.Path}: CPU {Report.Micros(row.AppCpuMicrosPerOpFromMetrics)} µs/op (from /proc {Report.Micros(row.AppCpuMicrosPerOp)}), " +
+          $"alloc {row.AppAllocKbPerOp:N1} KB/op, GCs gen0/gen1/gen2 {string.Join('/', app.Collections)}, " +
+          $"working set {row.AppWorkingSetMb:N0} MiB after the phase{(instances > 1 ? $" (all {instances} instances)" : "")}"
+        : null;
 
     /// <summary>The instance a client sends its requests to: round-robin over them.</summary>
     private static int Instance(int worker, IReadOnlyList<HttpClient> instances) => worker % instances.Count;

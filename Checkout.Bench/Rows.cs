@@ -25,6 +25,18 @@ public sealed record RowResult(string Name, PhaseResult Measured, string? Note =
     /// <summary>The instances' own processor time per operation (the http rows, when their processes were found).</summary>
     public double? AppCpuMicrosPerOp { get; init; }
 
+    /// <summary>The instances' runtime figures over the measured phase, read from their /metrics (the http rows, with <c>--admin-key</c>).</summary>
+    public RuntimeFigures? AppRuntime { get; init; }
+
+    /// <summary>The instances' processor time per operation as their runtime counts it (<see cref="AppRuntime"/>), beside <see cref="AppCpuMicrosPerOp"/> from /proc.</summary>
+    public double? AppCpuMicrosPerOpFromMetrics => Measured.PerOp(AppRuntime?.CpuTime);
+
+    /// <summary>The KB the instances allocated per operation (<see cref="AppRuntime"/>).</summary>
+    public double? AppAllocKbPerOp => AppRuntime is { } app && Measured.Ops > 0 ? app.AllocatedBytes / 1024.0 / Measured.Ops : null;
+
+    /// <summary>The instances' working set after the measured phase, summed (<see cref="AppRuntime"/>).</summary>
+    public double? AppWorkingSetMb => AppRuntime?.WorkingSetBytes / (1024.0 * 1024);
+
     /// <summary>True on the http rows: the product runs in the instances (<see cref="AppCpuMicrosPerOp"/>), the bench process is their clients.</summary>
     public bool OverHttp { get; init; }
 
@@ -227,7 +239,11 @@ public static class Rows
         {
             var i = Interlocked.Increment(ref n);
             return await BuyOneAsync(shop, skus[i % skus.Length], $"buyer{i}@example.com", failures, ct);
-        }, measuring: () => commitsBefore = shop.WriterCommits);
+        }, measuring: () =>
+        {
+            commitsBefore = shop.WriterCommits;
+            return Task.CompletedTask;
+        });
         return new RowResult("checkout", result, Join(failures.Summary, shop.RedisNote, BenchShop.BatchingNote(commitsBefore, shop.WriterCommits)));
     }
 
