@@ -6,6 +6,7 @@ using Checkout.Web.Orders;
 using Checkout.Web.ScaleOut;
 using Checkout.Web.Security;
 using Checkout.Web.State;
+using Checkout.Web.Telemetry;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddCheckoutSecurity();
 builder.AddCheckoutData();
 builder.AddCheckoutApi();
 builder.AddCheckoutAdmin();
+builder.AddCheckoutTelemetry();
 builder.AddCheckoutScaleOut();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<OrderLinks>();
@@ -38,6 +40,7 @@ app.UseCartCookie();
 app.MapStaticAssets();
 app.MapCheckoutApi();
 app.MapCheckoutAdmin();
+app.MapCheckoutTelemetry();
 app.MapOrdersCsv();
 app.MapCheckoutScaleOut();
 app.MapRazorComponents<App>()

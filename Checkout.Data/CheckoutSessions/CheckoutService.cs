@@ -63,6 +63,10 @@ public sealed class CheckoutService(
         var email = InputRules.NormalizeEmail(request.Email);
         var name = request.CustomerName.Trim();
         var sessionId = request.CheckoutSessionId ?? Guid.CreateVersion7(clock.GetUtcNow());
+        using var span = CheckoutTracing.Span("checkout.start");
+        span?.SetTag("checkout.session_id", sessionId);
+        using var steps = CheckoutTracing.StepsOf();
+        steps.Next("checkout.validate");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for the whole use case, its reads and its transaction.
@@ -96,6 +100,7 @@ public sealed class CheckoutService(
 
         // Redis first, before any transaction: a hot SKU sold out there costs no table at all. A claim's unit comes from
         // its offer's hold, which Redis counted out when the offer was made: a claiming start asks the database alone.
+        steps.Next("checkout.hold");
         var lines = quote.Lines.Select(l => (l.Sku, l.Quantity)).ToList();
         if (request.WaitlistEntryId is null && await HoldLedger.TakeHotAsync(db, lines) is { Count: > 0 } soldOut)
         {

@@ -1,5 +1,6 @@
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
+using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,8 @@ public sealed partial class OutboxDispatcher(
         {
             return 0;
         }
+        using var span = CheckoutTracing.Span("outbox.dispatch");
+        span?.SetTag("outbox.messages", pending.Count);
         var claimUntil = claimedAt + ClaimFor;
         // Each claim is conditional: a message another dispatcher claimed since the read is left to it.
         var claimed = await units.RunAsync(db, async (w, token) =>

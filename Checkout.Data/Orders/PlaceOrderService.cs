@@ -11,6 +11,7 @@ using Checkout.Data.Realtime;
 using Checkout.Data.Reliability;
 using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Orders;
@@ -20,7 +21,7 @@ namespace Checkout.Data.Orders;
 /// whole checkout — or twenty at once — resumes from where the order is and ends with one order, one authorization
 /// and one capture: the order row is unique per session, and the gateway keys are derived from the session and order.
 /// </summary>
-public sealed class PlaceOrderService(
+public sealed partial class PlaceOrderService(
     IDbContextFactory<CheckoutDbContext> dbFactory,
     WriteUnits units,
     IPaymentGateway gateway,
@@ -31,9 +32,13 @@ public sealed class PlaceOrderService(
     CheckoutMetrics metrics,
     ICheckoutFaults faults,
     DbRetry dbRetry,
-    IWaitingDemand waiting)
+    IWaitingDemand waiting,
+    ILogger<PlaceOrderService> logger)
 {
     private static readonly TransitionRequest Checkout = new("checkout");
+
+    [LoggerMessage(LogLevel.Information, "Order {OrderNumber} confirmed: {TotalMinor} {Currency} captured")]
+    private partial void LogConfirmed(string orderNumber, long totalMinor, string currency);
 
     /// <summary>
     /// Idempotent on <paramref name="checkoutSessionId"/>: every call returns the same order; exactly one call — the one
@@ -57,6 +62,8 @@ public sealed class PlaceOrderService(
 
     private async Task<Result<PlacedOrder>> PlaceOnceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct)
     {
+        using var span = CheckoutTracing.Span("checkout.place");
+        span?.SetTag("checkout.session_id", checkoutSessionId);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for every read and transaction of the call.
         await db.Database.OpenConnectionAsync(ct);
@@ -109,6 +116,7 @@ public sealed class PlaceOrderService(
     /// </summary>
     private async Task<Result<Order>> OpenAsync(CheckoutDbContext db, CheckoutSession session, Trail trail, CancellationToken ct)
     {
+        using var step = CheckoutTracing.Span("checkout.open");
         var now = clock.GetUtcNow();
         if (session.Status != CheckoutSessionStatus.Open || session.HoldExpiresAt <= now)
         {
@@ -209,6 +217,7 @@ public sealed class PlaceOrderService(
     /// <summary>Authorizes and records it; says PAYMENT_AUTHORIZED when this call made that step, null when someone else moved the order.</summary>
     private async Task<(Error? Stop, OrderStatus? MovedTo)> AuthorizeAsync(CheckoutDbContext db, Order order, CardDetails card, Trail trail, CancellationToken ct)
     {
+        using var step = CheckoutTracing.Span("payment.authorize");
         faults.At(CheckoutFaultPoint.BeforeAuthorize, order.CheckoutSessionId);
         var result = await gateway.AuthorizeAsync(order.CheckoutSessionId.ToString(), order.TotalMinor, order.Currency, card, ct);
         var now = clock.GetUtcNow();
@@ -306,6 +315,8 @@ public sealed class PlaceOrderService(
     /// <summary>Captures the recorded authorization (this call's, else the one on record) and confirms the order.</summary>
     private async Task<(Error? Stop, bool Confirmed)> CaptureAsync(CheckoutDbContext db, Order order, Trail? trail, CancellationToken ct)
     {
+        using var steps = CheckoutTracing.StepsOf();
+        steps.Next("payment.capture");
         faults.At(CheckoutFaultPoint.RecordedNotCaptured, order.CheckoutSessionId);
         var payment = trail?.Payment ?? await db.Payments.AsNoTracking().SingleAsync(p => p.OrderId == order.Id, ct);
         var result = await gateway.CaptureAsync($"capture-{order.Id}", payment.AuthorizationId, payment.AmountMinor, ct);
@@ -316,6 +327,7 @@ public sealed class PlaceOrderService(
         faults.At(CheckoutFaultPoint.CapturedNotConfirmed, order.CheckoutSessionId);
         var now = clock.GetUtcNow();
         var message = new OutboxMessage(OutboxTypes.OrderConfirmed, order.Id, ConfirmedPayload(order), now);
+        steps.Next("order.confirm");
         var confirmed = await units.RunAsync(db, async (w, token) =>
         {
             if (!await OrderLedger.TryTransitionAsync(w, order.Id, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, Checkout, token))
@@ -331,6 +343,8 @@ public sealed class PlaceOrderService(
         }, ct, durable: true); // The shopper is told the order is confirmed once this commits: it must survive a power loss.
         if (confirmed)
         {
+            steps.Next("order.publish");
+            LogConfirmed(order.Number, order.TotalMinor, order.Currency);
             payment.MarkCaptured(now);
             faults.At(CheckoutFaultPoint.ConfirmedNotDispatched, order.CheckoutSessionId);
             metrics.OrderConfirmed(order.TotalMinor, order.Currency);

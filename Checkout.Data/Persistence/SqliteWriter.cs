@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Checkout.Data.HotStock;
 using Microsoft.EntityFrameworkCore;
@@ -204,6 +205,8 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
     /// <summary>Runs one unit inside its savepoint; keeps or undoes its writes and what it raised.</summary>
     private static async Task RunUnitAsync(CheckoutDbContext db, Pending pending)
     {
+        // The unit's statements belong to its caller's trace, whichever caller's thread runs the batch.
+        Activity.Current = pending.Caller;
         await db.ExecuteAsync(CreateSavepoint, CancellationToken.None);
         db.Effects = pending.Effects;
         var raised = pending.Effects.Raised.Count;
@@ -295,6 +298,9 @@ internal sealed partial class SqliteWriter : WriteUnits, IAsyncDisposable
 
         public UnitEffects Effects { get; } = effects;
         public bool Durable { get; } = durable;
+
+        /// <summary>The span the caller was in when it queued the unit.</summary>
+        public Activity? Caller { get; } = Activity.Current;
 
         /// <summary>The caller gave up before the unit ran: it does not run.</summary>
         public bool Cancelled => ct.IsCancellationRequested;

@@ -12,6 +12,7 @@ using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
 using Checkout.Web.Api;
 using Checkout.Web.Orders;
+using Checkout.Web.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,9 @@ public sealed class Shop : IDisposable
         _adminApi = new HttpClient { BaseAddress = baseAddress };
         _adminApi.DefaultRequestHeaders.Add(AdminApiKeyHandler.Header, configuration["Admin:ApiKey"]);
     }
+
+    /// <summary>The app's metrics as a Prometheus scraper reads them, with the admin key.</summary>
+    public Task<string> MetricsAsync() => _adminApi.GetStringAsync(TelemetrySetup.MetricsPath);
 
     /// <summary>The door in front of the gateway's authorizations: shut it to keep a payment in flight.</summary>
     public GatedPaymentGateway Gateway => Service<GatedPaymentGateway>();

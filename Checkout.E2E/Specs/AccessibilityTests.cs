@@ -121,6 +121,11 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
         await Expect(inventory.Row("GEAR-TOTE")).ToBeVisibleAsync();
         await audit.CheckAsync(page, "admin: inventory");
 
+        var operations = new OperationsPage(page);
+        await operations.OpenAsync();
+        await Expect(operations.Figure("shoppers-online")).Not.ToBeEmptyAsync();
+        await audit.CheckAsync(page, "admin: operations");
+
         audit.AssertNoSeriousViolations();
     }, $"{nameof(Admin_SignInDashboardOrdersOrderPromosEditorsAndInventory_HaveNoSeriousViolations)}.{scheme}");
 }

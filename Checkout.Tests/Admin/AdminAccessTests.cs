@@ -7,6 +7,7 @@ using Checkout.Data.Payments;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.State;
+using Checkout.Web.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
@@ -75,7 +76,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
     /// <summary>Every admin page but the sign-in page, as routed.</summary>
     private static readonly string[] Pages =
     [
-        "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory",
+        "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory", "/admin/operations",
     ];
 
     public static TheoryData<string> ApiRouteData() => [.. ApiRoutes];
@@ -282,9 +283,9 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
     [InlineData("anonymous", OrdersCsvEndpoint.Path, HttpStatusCode.Redirect)]
     [InlineData("cart shopper", OrdersCsvEndpoint.Path, HttpStatusCode.Redirect)]
     [InlineData("account without the role", OrdersCsvEndpoint.Path, HttpStatusCode.Redirect)]
-    [InlineData("anonymous", AdminSetup.MetricsPath, HttpStatusCode.Unauthorized)]
-    [InlineData("cart shopper", AdminSetup.MetricsPath, HttpStatusCode.Unauthorized)]
-    [InlineData("account without the role", AdminSetup.MetricsPath, HttpStatusCode.Forbidden)]
+    [InlineData("anonymous", TelemetrySetup.MetricsPath, HttpStatusCode.Unauthorized)]
+    [InlineData("cart shopper", TelemetrySetup.MetricsPath, HttpStatusCode.Unauthorized)]
+    [InlineData("account without the role", TelemetrySetup.MetricsPath, HttpStatusCode.Forbidden)]
     public async Task ExportsAndMetrics_AreRefusedToNonAdmins(string who, string path, HttpStatusCode status)
     {
         using var anonymous = shop.App.Browser();

@@ -7,21 +7,18 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using OpenTelemetry.Metrics;
-using Checkout.Data.Telemetry;
 
 namespace Checkout.Web.Admin;
 
 /// <summary>
 /// The back office: admin accounts (ASP.NET Core Identity over the shop's database), the cookie that signs them in,
-/// the sign-in and sign-out endpoints, and the Prometheus scrape of the "Checkout" meter. The admin API's key scheme
+/// the sign-in and sign-out endpoints. The admin API's key scheme
 /// and the "Admin" policy that accepts either the cookie or the key are in <see cref="AdminAuthentication"/>.
 /// </summary>
 public static class AdminSetup
 {
     public const string SignInPath = "/admin/sign-in";
     public const string SignOutPath = "/admin/sign-out";
-    public const string MetricsPath = "/metrics";
 
     public static WebApplicationBuilder AddCheckoutAdmin(this WebApplicationBuilder builder)
     {
@@ -65,20 +62,12 @@ public static class AdminSetup
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, AdminRevalidatingAuthenticationStateProvider>();
         services.AddHostedService<AdminAccountSeeder>();
-
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(CheckoutMetrics.MeterName)
-            .AddPrometheusExporter());
         return builder;
     }
 
     public static WebApplication MapCheckoutAdmin(this WebApplication app)
     {
         app.MapAdminAccount();
-        // Revenue and order counts are business data: scrapers send the admin key.
-        app.MapPrometheusScrapingEndpoint(MetricsPath)
-            .RequireAuthorization(AdminAuthentication.Policy)
-            .WithMetadata(new SkipStatusCodePagesAttribute());
         return app;
     }
 

@@ -1,0 +1,41 @@
+using Checkout.E2E.Infrastructure;
+using Checkout.E2E.Pages;
+using Checkout.E2E.Pages.Admin;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Checkout.E2E.Specs;
+
+/// <summary>What operators see of shoppers' open pages: circuits and connections on <c>/metrics</c> and live in the admin.</summary>
+public sealed class OperationsTests(StorefrontFixture fixture, ITestOutputHelper output)
+    : BrowserTest<StorefrontFixture>(fixture, output)
+{
+    [Fact]
+    public Task AShoppersOpenPage_IsAnOpenCircuitAndConnectionOnTheMetrics_AndOnTheOperationsView() => JourneyAsync(async journey =>
+    {
+        var catalog = new CatalogPage(await journey.NewPageAsync("shopper"));
+        await catalog.OpenAsync();
+        // The cart answers once the page is interactive, that is once its circuit runs.
+        await catalog.AddFirstInStockAsync();
+        await Expect(catalog.CartSummary).ToHaveTextAsync("Cart (1)");
+
+        var metrics = await Shop.MetricsAsync();
+
+        Assert.Matches(@"(?m)^aspnetcore_components_circuit_active\{[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^signalr_server_active_connections\{[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^kestrel_active_connections\{[^}]*\} [1-9]", metrics);
+
+        var adminPage = await journey.NewPageAsync("admin");
+        journey.FinalPage = adminPage;
+        await SignInPage.SignInAsAdminAsync(adminPage, Shop.AdminEmail, Shop.AdminPassword);
+        var operations = new OperationsPage(adminPage);
+        await operations.OpenAsync();
+
+        // The shopper's circuit and the admin's own; the figures refresh every second.
+        await Expect(operations.Figure("shoppers-online")).ToHaveTextAsync("2", new() { Timeout = Journey.TimeoutMs });
+        await Expect(operations.Figure("requests-per-second")).Not.ToHaveTextAsync("0.0", new() { Timeout = Journey.TimeoutMs });
+
+        await catalog.Page.CloseAsync();
+        await Expect(operations.Figure("shoppers-online")).ToHaveTextAsync("1", new() { Timeout = Journey.TimeoutMs });
+    });
+}
