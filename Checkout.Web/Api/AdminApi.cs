@@ -10,39 +10,80 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags("Admin");
+        var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags(ApiTags.Admin);
 
-        admin.MapGet("/orders", ListOrdersAsync).WithName("AdminListOrders").Produces<OrderPageResponse>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapGet("/orders", ListOrdersAsync).WithName("AdminListOrders")
+            .WithSummary("List orders")
+            .WithDescription(
+                $"A page of orders (`page` from 1, `pageSize` up to {OrderQueries.MaxPageSize}), newest first unless `sort` says " +
+                "otherwise, filtered by status, creation time (`from`, `to`), email and order number.")
+            .Produces<OrderPageResponse>().ProducesProblems(Problems.BadRequest, ErrorCodes.Validation);
         admin.MapGet("/orders/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("AdminGetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            StorefrontApi.Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("AdminGetOrder")
+            .WithSummary("Read an order")
+            .WithDescription("Any order with its lines, payment and history, without its key.")
+            .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound);
         admin.MapPost("/orders/{orderId:guid}/ship", (Guid orderId, ShipRequest body, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.ShipAsync(orderId, Actor(http, "Shipped", body.TrackingNumber), ct))).WithName("AdminShipOrder").ProducesTransition();
+            StorefrontApi.TransitionAsync(service.ShipAsync(orderId, Actor(http, "Shipped", body.TrackingNumber), ct))).WithName("AdminShipOrder")
+            .WithSummary("Ship an order")
+            .WithDescription("Marks a confirmed order shipped with its tracking number; the order's history names the admin.")
+            .ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/deliver", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.DeliverAsync(orderId, Actor(http, "Delivered"), ct))).WithName("AdminDeliverOrder").ProducesTransition();
+            StorefrontApi.TransitionAsync(service.DeliverAsync(orderId, Actor(http, "Delivered"), ct))).WithName("AdminDeliverOrder")
+            .WithSummary("Mark an order delivered")
+            .WithDescription("Marks a shipped order delivered; the order's history names the admin.")
+            .ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/cancel", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.CancelAsync(orderId, Actor(http, "Cancelled by the shop"), ct))).WithName("AdminCancelOrder").ProducesTransition();
+            StorefrontApi.TransitionAsync(service.CancelAsync(orderId, Actor(http, "Cancelled by the shop"), ct))).WithName("AdminCancelOrder")
+            .WithSummary("Cancel an order")
+            .WithDescription("Cancels the order while its status allows it: its items go back on sale and the payment is voided or refunded.")
+            .ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/complete-return", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.CompleteReturnAsync(orderId, Actor(http, "Return received"), ct))).WithName("AdminCompleteReturn").ProducesTransition();
+            StorefrontApi.TransitionAsync(service.CompleteReturnAsync(orderId, Actor(http, "Return received"), ct))).WithName("AdminCompleteReturn")
+            .WithSummary("Complete an order's return")
+            .WithDescription("Records that the returned goods arrived: they go back on sale and the payment is refunded.")
+            .ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/refund", (Guid orderId, OrderService service, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ct))).WithName("AdminRefundOrder").ProducesTransition();
+            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ct))).WithName("AdminRefundOrder")
+            .WithSummary("Retry an order's refund")
+            .WithDescription(
+                "Gives the money back again for a cancelled or returned order whose void or refund did not go through (the " +
+                "payment provider refused or did not answer). Never pays back twice.")
+            .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.IllegalTransition, ErrorCodes.Conflict);
 
-        admin.MapGet("/promos", async (PromoAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListPromos");
+        admin.MapGet("/promos", async (PromoAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListPromos")
+            .WithSummary("List promo codes")
+            .WithDescription("Every promo code with its terms and the uses taken.");
         admin.MapPost("/promos", async (PromoTerms body, PromoAdminService service, HttpContext http, CancellationToken ct) =>
         {
             var result = await service.CreateAsync(body, http.CreatedId(), ct);
             return result.IsSuccess ? TypedResults.Created($"/api/admin/promos/{result.Value.Code}", result.Value) : Problems.From(result.Error);
-        }).WithName("AdminCreatePromo");
+        }).WithName("AdminCreatePromo")
+            .WithSummary("Create a promo code")
+            .WithDescription("Creates a promo code with its terms; a code that exists already is refused (`conflict`).")
+            .Produces<PromoView>(StatusCodes.Status201Created).ProducesProblems(ErrorCodes.Validation, ErrorCodes.Conflict);
         admin.MapPut("/promos/{code}", async (string code, PromoTerms body, PromoAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.UpdateAsync(code, body, ct), p => p)).WithName("AdminUpdatePromo");
+            StorefrontApi.Respond(await service.UpdateAsync(code, body, ct), p => p)).WithName("AdminUpdatePromo")
+            .WithSummary("Change a promo code's terms")
+            .WithDescription("Replaces the code's terms (its code stays); the usage limit cannot go below the uses already taken.")
+            .Produces<PromoView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
         admin.MapPost("/promos/{code}/disable", async (string code, PromoAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.DisableAsync(code, ct), p => p)).WithName("AdminDisablePromo");
+            StorefrontApi.Respond(await service.DisableAsync(code, ct), p => p)).WithName("AdminDisablePromo")
+            .WithSummary("Disable a promo code")
+            .WithDescription("Stops the code from applying to new checkouts.")
+            .Produces<PromoView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
 
-        admin.MapGet("/inventory", async (InventoryAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListInventory");
+        admin.MapGet("/inventory", async (InventoryAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListInventory")
+            .WithSummary("List stock levels")
+            .WithDescription("Every product's stock: units available, held by checkouts (`reserved`) and sold.");
         admin.MapPost("/inventory/{sku}/restock", async (string sku, RestockRequest body, InventoryAdminService service, HttpContext http, CancellationToken ct) =>
             body.Quantity < 1
                 ? Problems.From(Error.Validation($"A restock adds 1 to {InventoryAdminService.MaxAdjustment:N0} units."))
                 : StorefrontApi.Respond(await service.AdjustAsync(sku, body.Quantity, body.Reason ?? "", ActorName(http), http.CreatedId(), ct), s => s))
-            .WithName("AdminRestock");
+            .WithName("AdminRestock")
+            .WithSummary("Restock a product")
+            .WithDescription($"Adds 1 to {InventoryAdminService.MaxAdjustment:N0} units to the product's stock, audited with the reason and the admin's name.")
+            .Produces<StockView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
         return api;
     }
 

@@ -20,7 +20,7 @@ public static class ApiSetup
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(ApiDocument.Describe);
         builder.Services.AddAdminAuthentication();
         builder.Services.AddApiAdmission(builder.Configuration);
         // One instance, which keeps the last answer; the health check service would otherwise make one per request.
@@ -56,7 +56,7 @@ public static class ApiSetup
 
     public static WebApplication MapCheckoutApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api").WithMetadata(new RequestSizeLimitMetadata(MaxBodyBytes)).WithIdempotencyKeys();
+        var api = app.MapGroup("/api").WithMetadata(new RequestSizeLimitMetadata(MaxBodyBytes)).WithIdempotencyKeys().WithCommonProblems();
         api.MapStorefrontApi();
         api.MapAdminApi();
         app.MapOpenApi();
@@ -93,8 +93,6 @@ public static class ApiSetup
     /// </summary>
     private sealed class StoreUnavailableExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
     {
-        public const string Code = "service-unavailable";
-
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             if (!IsOutage(exception))
@@ -105,12 +103,12 @@ public static class ApiSetup
             httpContext.Response.Headers.RetryAfter = "1";
             var problem = new ProblemDetails
             {
-                Type = Problems.TypeBase + Code,
+                Type = Problems.TypeBase + Problems.ServiceUnavailable,
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The shop's database did not answer.",
                 Detail = "Nothing was lost: try again in a moment. A retried payment resumes where it stopped and never charges twice.",
             };
-            problem.Extensions["code"] = Code;
+            problem.Extensions["code"] = Problems.ServiceUnavailable;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
         }
 

@@ -30,8 +30,14 @@ public static partial class IdempotencyKeys
 
     /// <summary>True when <paramref name="endpoint"/> is under the contract: a mutating method on a route marked by <see cref="WithIdempotencyKeys"/>.</summary>
     public static bool Covers(Endpoint endpoint, string method) =>
-        endpoint.Metadata.GetMetadata<IdempotentRoute>() is not null
-        && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method);
+        endpoint.Metadata.GetMetadata<IdempotentRoute>() is not null && IsMutating(method);
+
+    /// <summary>The same, for a route described by its metadata (before it is built, or in the OpenAPI document).</summary>
+    public static bool Covers(IEnumerable<object> metadata, string method) =>
+        metadata.OfType<IdempotentRoute>().Any() && IsMutating(method);
+
+    private static bool IsMutating(string method) =>
+        !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method);
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.UseMiddleware<Middleware>();
 

@@ -12,16 +12,35 @@ public static class Problems
 {
     public const string TypeBase = "https://checkout.example/problems/";
 
+    // The codes of the problems the framework and the API's middleware answer, beside the use cases' ErrorCodes.
+    public const string BadRequest = "bad-request";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string MethodNotAllowed = "method-not-allowed";
+    public const string PayloadTooLarge = "payload-too-large";
+    public const string UnsupportedMediaType = "unsupported-media-type";
+    public const string ServiceUnavailable = "service-unavailable";
+    public const string ServerError = "server-error";
+
+    /// <summary>The status of every problem with this code, whoever answers it.</summary>
     public static int StatusFor(string code) => code switch
     {
+        BadRequest or IdempotencyKeys.InvalidCode => StatusCodes.Status400BadRequest,
+        Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCodes.PaymentDeclined => StatusCodes.Status402PaymentRequired,
+        Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCodes.OutOfStock or ErrorCodes.PriceChanged or ErrorCodes.Conflict
             or ErrorCodes.IllegalTransition or ErrorCodes.CheckoutClosed
-            or ErrorCodes.CartClosed or ErrorCodes.AlreadyPaid => StatusCodes.Status409Conflict,
+            or ErrorCodes.CartClosed or ErrorCodes.AlreadyPaid or IdempotencyKeys.InUseCode => StatusCodes.Status409Conflict,
         ErrorCodes.HoldExpired => StatusCodes.Status410Gone,
-        ErrorCodes.PaymentDeclined => StatusCodes.Status402PaymentRequired,
+        PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        RateLimits.ProblemCode => StatusCodes.Status429TooManyRequests,
+        ServerError => StatusCodes.Status500InternalServerError,
+        ErrorCodes.Busy or ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.PaymentPending => StatusCodes.Status504GatewayTimeout,
-        ErrorCodes.Busy => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -47,15 +66,15 @@ public static class Problems
     {
         var code = problem.Status switch
         {
-            StatusCodes.Status400BadRequest => "bad-request",
-            StatusCodes.Status401Unauthorized => "unauthorized",
-            StatusCodes.Status403Forbidden => "forbidden",
+            StatusCodes.Status400BadRequest => BadRequest,
+            StatusCodes.Status401Unauthorized => Unauthorized,
+            StatusCodes.Status403Forbidden => Forbidden,
             StatusCodes.Status404NotFound => ErrorCodes.NotFound,
-            StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
-            StatusCodes.Status413PayloadTooLarge => "payload-too-large",
-            StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+            StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+            StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+            StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
             StatusCodes.Status429TooManyRequests => RateLimits.ProblemCode,
-            _ => "server-error",
+            _ => ServerError,
         };
         if (problem.Type is null || !problem.Type.StartsWith(TypeBase, StringComparison.Ordinal))
         {

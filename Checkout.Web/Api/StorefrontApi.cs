@@ -16,63 +16,117 @@ public static class StorefrontApi
 {
     public static RouteGroupBuilder MapStorefrontApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/products", async (CatalogService catalog, string? category, string? search, CancellationToken ct) =>
-            (await catalog.ListAsync(category, search, ct))
-                .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available)))
-            .WithName("ListProducts").Produces<IEnumerable<ProductResponse>>();
+        api.MapGet("/products", ListProductsAsync).WithName("ListProducts").WithTags(ApiTags.Catalog)
+            .WithSummary("List the products")
+            .WithDescription(
+                "The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old " +
+                "(`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps " +
+                "the products whose name or SKU contains it, case aside.")
+            .Produces<IEnumerable<ProductResponse>>().ProducesProblems(ErrorCodes.Validation);
 
-        var carts = api.MapGroup("/carts").WithTags("Carts");
+        var carts = api.MapGroup("/carts").WithTags(ApiTags.Carts);
         carts.MapPost("/", async (CartService service, HttpContext http, CancellationToken ct) =>
         {
             var cartId = await service.CreateAsync(http.CreatedId(), ct);
             return TypedResults.Created($"/api/carts/{cartId}", new CartCreatedResponse(cartId));
-        }).WithName("CreateCart").Produces<CartCreatedResponse>(StatusCodes.Status201Created);
+        }).WithName("CreateCart")
+            .WithSummary("Create a cart")
+            .WithDescription("Creates an empty cart, kept on the server, and answers its id.")
+            .Produces<CartCreatedResponse>(StatusCodes.Status201Created);
         carts.MapGet("/{cartId:guid}", async (Guid cartId, CartService service, CancellationToken ct) =>
-            Respond(await service.GetAsync(cartId, ct), CartResponse.From)).WithName("GetCart").Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            Respond(await service.GetAsync(cartId, ct), CartResponse.From)).WithName("GetCart")
+            .WithSummary("Read a cart")
+            .WithDescription(
+                "The cart with every line priced from the catalog and checked for stock. `problems` lists what changed since a " +
+                "line was added (a new price, too little or no stock): a price the shopper has not seen is never charged.")
+            .Produces<CartResponse>().ProducesProblems(ErrorCodes.NotFound);
         carts.MapPut("/{cartId:guid}/items/{sku}", async (Guid cartId, string sku, SetQuantityRequest body, CartService service, CancellationToken ct) =>
             Respond(await service.SetQuantityAsync(cartId, sku, body.Quantity, ct), CartResponse.From)).WithName("SetCartItem")
-            .Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithSummary("Set an item's quantity")
+            .WithDescription(
+                "Sets how many units of the SKU the cart holds (0 removes it) and answers the cart. More than the stock " +
+                "available is refused (`out-of-stock`); a cart whose order was placed no longer changes (`cart-closed`): create a new one.")
+            .Produces<CartResponse>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.CartClosed, ErrorCodes.OutOfStock);
         carts.MapPost("/{cartId:guid}/accept-changes", async (Guid cartId, CartService service, CancellationToken ct) =>
-            Respond(await service.AcceptChangesAsync(cartId, ct), CartResponse.From)).WithName("AcceptCartChanges").Produces<CartResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            Respond(await service.AcceptChangesAsync(cartId, ct), CartResponse.From)).WithName("AcceptCartChanges")
+            .WithSummary("Accept the cart's changes")
+            .WithDescription(
+                "Takes every fix the cart's `problems` offer: the current prices, quantities cut to the stock left, unavailable " +
+                "items removed. Answers the cart.")
+            .Produces<CartResponse>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.CartClosed);
 
-        var checkouts = api.MapGroup("/checkouts").WithTags("Checkout");
+        var checkouts = api.MapGroup("/checkouts").WithTags(ApiTags.Checkout);
         // Starting checkout is where a promo code is checked: its limit throttles guessing codes.
         checkouts.MapPost("/", StartCheckoutAsync).WithName("StartCheckout")
+            .WithSummary("Start a checkout")
+            .WithDescription(
+                "Holds every line of the cart (all or nothing) for `Checkout:HoldTtl`, takes a use of the promo code and stores " +
+                "a price-locked quote. 201 when this request started the checkout; 200 with the cart's open checkout when there " +
+                "is one (a retry, a second tab). `checkoutSessionId` is an optional id the client mints for the checkout; naming " +
+                "one whose hold ran out starts a new checkout. Limited per client (`RateLimits:Checkout`).")
             .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.CheckoutPolicy);
+            .ProducesProblems([ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.CartClosed, ErrorCodes.Conflict, ErrorCodes.InvalidCart,
+                ErrorCodes.PriceChanged, ErrorCodes.OutOfStock, .. ErrorCodes.PromoRefusals])
+            .RequireRateLimiting(RateLimits.CheckoutPolicy);
         checkouts.MapGet("/{checkoutSessionId:guid}", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
-            Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout")
+            .WithSummary("Read a checkout")
+            .WithDescription("The checkout's quote and status, with `holdExpiresAt`: when its hold on the items ends.")
+            .Produces<CheckoutResponse>().ProducesProblems(ErrorCodes.NotFound);
         checkouts.MapPost("/{checkoutSessionId:guid}/complete", CompleteCheckoutAsync).WithName("CompleteCheckout")
+            .WithSummary("Pay a checkout and place its order")
+            .WithDescription(
+                "Authorizes and captures the card and confirms the order. Idempotent on the checkout: 201 for the call that " +
+                "placed the order, 200 with the same order for every replay, each with an `orderKey` for the order routes. An " +
+                "`Idempotency-Key`, when sent, must equal the checkout session id. A declined card (402) names in " +
+                "`retryCheckoutSessionId` the new checkout that holds the items again, for another card; 504 means the payment " +
+                "provider did not answer: retry, nothing is charged twice. Limited per client (`RateLimits:Payment`).")
             .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).Produces<PlacedOrderResponse>()
-            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status504GatewayTimeout)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.PaymentPolicy);
+            .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.PaymentDeclined, ErrorCodes.AlreadyPaid,
+                ErrorCodes.CheckoutClosed, ErrorCodes.CartClosed, ErrorCodes.HoldExpired, ErrorCodes.PaymentPending)
+            .RequireRateLimiting(RateLimits.PaymentPolicy);
         // After a hold was released (expired, cancelled, declined): hold what is still in stock under a new checkout.
         checkouts.MapPost("/{checkoutSessionId:guid}/start-again", StartAgainAsync).WithName("StartCheckoutAgain")
+            .WithSummary("Start a checkout again")
+            .WithDescription(
+                "After the checkout's hold was released (expired, cancelled, declined): the cart takes every fix on offer and " +
+                "what is still in stock is held under a new checkout with the same contact and promo code. 201 with the new " +
+                "checkout (`promoRefused` says why when the code no longer applies); 200 when the cart's open checkout holds the " +
+                "items already; `invalid-cart` when nothing is left. Limited per client (`RateLimits:Checkout`).")
             .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).RequireRateLimiting(RateLimits.CheckoutPolicy);
+            .ProducesProblems(ErrorCodes.NotFound, ErrorCodes.CartClosed, ErrorCodes.InvalidCart, ErrorCodes.PriceChanged, ErrorCodes.OutOfStock)
+            .RequireRateLimiting(RateLimits.CheckoutPolicy);
         checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
-            Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout").Produces<CheckoutResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout")
+            .WithSummary("Cancel a checkout")
+            .WithDescription("Releases the checkout's hold and its promo use. Once its payment started, a checkout is no longer cancelled here.")
+            .Produces<CheckoutResponse>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.HoldExpired, ErrorCodes.CheckoutClosed);
 
         // An order id or number is no proof of being its shopper: every order route needs the order's key.
-        var orders = api.MapGroup("/orders").WithTags("Orders").WithDescription(
-            $"Needs the order's key, the orderKey of the response that placed it, in the {OrderLinks.Header} header. " +
-            "A missing, wrong or other order's key gets the same 404 problem as an unknown order, and changes nothing.");
+        var orders = api.MapGroup("/orders").WithTags(ApiTags.Orders);
         orders.MapGet("/{orderId:guid}", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
-            WithOrderKeyAsync(links, orderId, orderKey, () => service.GetAsync(orderId, ct))).WithName("GetOrder").Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.GetAsync(orderId, ct))).WithName("GetOrder")
+            .WithSummary("Read an order")
+            .WithDescription($"The order with its lines, payment and history. Needs the order's key in `{OrderLinks.Header}`; without it the order is not found.")
+            .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound);
         orders.MapPost("/{orderId:guid}/cancel", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, HttpContext http, CancellationToken ct) =>
-            WithOrderKeyAsync(links, orderId, orderKey, () => service.CancelAsync(orderId, Shopper(http, "Cancelled by the shopper"), ct))).WithName("CancelOrder").ProducesTransition();
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.CancelAsync(orderId, Shopper(http, "Cancelled by the shopper"), ct))).WithName("CancelOrder")
+            .WithSummary("Cancel an order")
+            .WithDescription(
+                "Cancels the order while its status allows it: its items go back on sale and the payment is voided or refunded. " +
+                $"Needs the order's key in `{OrderLinks.Header}`.")
+            .ProducesTransition();
         orders.MapPost("/{orderId:guid}/return", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, HttpContext http, CancellationToken ct) =>
-            WithOrderKeyAsync(links, orderId, orderKey, () => service.InitiateReturnAsync(orderId, Shopper(http, "Return requested by the shopper"), ct))).WithName("ReturnOrder").ProducesTransition();
+            WithOrderKeyAsync(links, orderId, orderKey, () => service.InitiateReturnAsync(orderId, Shopper(http, "Return requested by the shopper"), ct))).WithName("ReturnOrder")
+            .WithSummary("Return an order")
+            .WithDescription($"Starts the return of a delivered order; the shop refunds it once the goods are back. Needs the order's key in `{OrderLinks.Header}`.")
+            .ProducesTransition();
         return api;
     }
 
     /// <summary>The responses of an order status change: the order, or the state machine's refusal.</summary>
     public static RouteHandlerBuilder ProducesTransition(this RouteHandlerBuilder endpoint) =>
-        endpoint.Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        endpoint.Produces<OrderResponse>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.IllegalTransition, ErrorCodes.Conflict);
 
     public static IResult Respond<T, TResponse>(Result<T> result, Func<T, TResponse> map)
         where T : notnull =>
@@ -80,6 +134,17 @@ public static class StorefrontApi
 
     public static async Task<IResult> TransitionAsync(Task<Result<OrderView>> transition) =>
         Respond(await transition, OrderResponse.From);
+
+    /// <summary>The products matching the filters; filters too long to match anything are refused, not searched for.</summary>
+    private static async Task<IResult> ListProductsAsync(CatalogService catalog, string? category, string? search, CancellationToken ct)
+    {
+        if (!InputRules.IsText(category, 50, required: false) || !InputRules.IsText(search, 100, required: false))
+        {
+            return Problems.From(Error.Validation("A category is at most 50 and a search at most 100 printable characters."));
+        }
+        return TypedResults.Ok((await catalog.ListAsync(category, search, ct))
+            .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available)));
+    }
 
     private static TransitionRequest Shopper(HttpContext http, string reason) => new("shopper", reason, RequestId: http.CreatedId());
 
