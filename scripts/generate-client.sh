@@ -29,8 +29,8 @@ dotnet tool restore >/dev/null
 dotnet kiota generate --language CSharp --openapi "$work/openapi.json" --output "$output" \
     --namespace-name Checkout.Tests.Generated --class-name CheckoutClient --exclude-backward-compatible \
     --clean-output --log-level Warning >"$work/kiota.log" 2>&1 || { cat "$work/kiota.log" >&2; exit 1; }
-# Kiota's lock file records where the document was read from (a temp folder): not part of the client.
-rm -f "$output/kiota-lock.json"
+# Kiota's lock file records where the document was read from (a temp folder), its log what it said: not the client.
+rm -f "$output/kiota-lock.json" "$output/.kiota.log"
 
 if [ "$check" -eq 1 ]; then
     if ! diff -r "$client" "$output" >"$work/client.diff"; then
