@@ -19,12 +19,19 @@ namespace Checkout.Tests.Data;
 public sealed class BatchedWriteUnitsTests
 {
     [Fact]
-    public async Task StartingAndPlacingAnOrder_WriteEachStepInOneRoundTrip()
+    public async Task EditingACartStartingAndPlacingAnOrder_WriteEachStepInOneRoundTrip()
     {
         await using var shop = await TestShop.CreateAsync(provider: DatabaseProvider.PostgreSQL);
         using var trips = new RoundTrips(shop);
         await shop.AddProductAsync("BATCH-1", stock: 5);
+
+        trips.Clear();
         var cartId = await shop.CartWithAsync(("BATCH-1", 2));
+        var (create, edit) = (trips.Writes()[0], trips.Writes()[1]);
+        Assert.Equal(2, trips.Writes().Count);
+        Assert.Contains("""INSERT INTO "carts" """, create);
+        Assert.Contains("""UPDATE "carts" """, edit);
+        Assert.Contains("""INSERT INTO "cart_lines" """, edit);
 
         trips.Clear();
         var started = ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cartId, "batch@example.com", "Bo Batch", null)));
