@@ -111,7 +111,7 @@ public sealed class CheckoutService(
 
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
-        var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt);
+        var session = new CheckoutSession(sessionId, cart.Id, email, name, promo?.Code, quote, now, expiresAt, span?.Id);
         StartWrite written;
         try
         {

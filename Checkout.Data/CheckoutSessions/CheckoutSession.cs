@@ -34,9 +34,10 @@ public sealed class CheckoutSession
 
     internal CheckoutSession(
         Guid id, Guid cartId, string email, string customerName, string? promoCode, Quote quote,
-        DateTimeOffset now, DateTimeOffset holdExpiresAt)
+        DateTimeOffset now, DateTimeOffset holdExpiresAt, string? traceParent = null)
     {
         Id = id;
+        TraceParent = traceParent;
         CartId = cartId;
         Email = email;
         CustomerName = customerName;
@@ -66,6 +67,12 @@ public sealed class CheckoutSession
     public DateTimeOffset HoldExpiresAt { get; private set; }
     public bool HoldExtended { get; private set; }
     public CheckoutSessionStatus Status { get; private set; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that started the checkout, when it was traced: its payment's spans join
+    /// that trace, so one checkout is one trace however many requests it takes.
+    /// </summary>
+    public string? TraceParent { get; private set; }
     public IReadOnlyList<CheckoutSessionLine> Lines => _lines;
 }
 

@@ -62,16 +62,17 @@ public sealed partial class PlaceOrderService(
 
     private async Task<Result<PlacedOrder>> PlaceOnceAsync(Guid checkoutSessionId, CardDetails card, CancellationToken ct)
     {
-        using var span = CheckoutTracing.Span("checkout.place");
-        span?.SetTag("checkout.session_id", checkoutSessionId);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for every read and transaction of the call.
         await db.Database.OpenConnectionAsync(ct);
         var trail = new Trail();
         var order = await OfSession(db, checkoutSessionId, ct);
+        var session = order is null ? await SessionQueries.ById(db, checkoutSessionId, ct) : null;
+        // The payment joins its checkout's trace, begun when the checkout started.
+        using var span = CheckoutTracing.Continue("checkout.place", session?.TraceParent);
+        span?.SetTag("checkout.session_id", checkoutSessionId);
         if (order is null)
         {
-            var session = await SessionQueries.ById(db, checkoutSessionId, ct);
             if (session is null)
             {
                 return Error.NotFound("The checkout");

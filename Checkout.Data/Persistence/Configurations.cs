@@ -119,6 +119,7 @@ internal sealed class CheckoutSessionConfiguration : IEntityTypeConfiguration<Ch
         b.HasIndex(s => s.CartId).IsUnique().HasFilter("\"Status\" = 'Open'").HasDatabaseName("IX_checkout_sessions_CartId_Open");
         b.Property(s => s.Currency).HasMaxLength(3);
         b.Property(s => s.PromoCode).HasMaxLength(32);
+        b.Property(s => s.TraceParent).HasMaxLength(55);
         b.OwnsMany(s => s.Lines, l =>
         {
             l.ToTable("checkout_session_lines");

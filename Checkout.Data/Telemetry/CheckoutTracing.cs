@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Persistence;
 
 namespace Checkout.Data.Telemetry;
@@ -19,6 +20,21 @@ public static class CheckoutTracing
 
     /// <summary>A span for a use case, or for a step that is a whole method; null when nobody listens.</summary>
     internal static Activity? Span(string name) => Source.StartActivity(name);
+
+    /// <summary>
+    /// A span in the trace of <paramref name="traceParent"/> (the checkout's start, <see cref="CheckoutSession.TraceParent"/>),
+    /// linked to the current one (the request that runs it), so that one checkout is one trace across its requests;
+    /// without a trace to join, a span under the current one.
+    /// </summary>
+    internal static Activity? Continue(string name, string? traceParent)
+    {
+        if (traceParent is null || !ActivityContext.TryParse(traceParent, traceState: null, out var started))
+        {
+            return Span(name);
+        }
+        ActivityLink[]? request = Activity.Current is { } current ? [new ActivityLink(current.Context)] : null;
+        return Source.StartActivity(name, ActivityKind.Internal, started, links: request);
+    }
 
     /// <summary>Steps that follow each other under the current span (see <see cref="Steps"/>).</summary>
     internal static Steps StepsOf() => new();

@@ -11,8 +11,8 @@ namespace Checkout.Tests.Telemetry;
 
 /// <summary>
 /// What operators see: the built-in meters on <c>/metrics</c> beside the shop's own, and with tracing on, one trace per
-/// request in which the checkout's use case and its steps are spans, the database calls nest under the steps, and the
-/// logs written meanwhile carry the trace's id.
+/// request, and one trace per checkout across its requests, in which its use cases and steps are spans, the database
+/// calls nest under the steps, and the logs written meanwhile carry the trace's id.
 /// </summary>
 public sealed class TelemetryTests
 {
@@ -37,7 +37,7 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task ACheckout_IsTracedStepByStep_WithItsDatabaseCallsUnderTheSteps_AndItsLogsCarryTheTraceId()
+    public async Task ACheckout_IsOneTraceStepByStep_WithItsDatabaseCallsUnderTheSteps_AndItsLogsCarryTheTraceId()
     {
         var spans = new List<Activity>();
         var logs = new List<LogRecord>();
@@ -49,21 +49,27 @@ public sealed class TelemetryTests
                 .ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(logs))));
         using var shopper = app.Shopper();
 
-        var placed = await shopper.ConfirmedOrderAsync(("COF-KETTLE", 1));
+        var checkout = await shopper.OpenCheckoutAsync(("COF-KETTLE", 1));
+        var placed = await shopper.PayAsync(checkout.CheckoutSessionId);
 
+        // Other tests in this process trace too: this checkout's spans are those of its session and their children.
         // A request's own span ends just after its answer is sent: wait for the payment's.
-        var finished = await FinishedAsync(spans, all => all.Count(s => s.Kind == ActivityKind.Server && s.GetTagItem("http.route") is string route
-            && route.StartsWith("/api/checkouts", StringComparison.Ordinal)) >= 2);
-        var start = Assert.Single(finished, s => s.OperationName == "checkout.start");
-        Assert.Equal(["checkout.validate", "checkout.hold"], ChildrenOf(finished, start));
+        bool Ours(Activity span, string name) => span.OperationName == name && Equals(span.GetTagItem("checkout.session_id"), checkout.CheckoutSessionId);
+        var finished = await FinishedAsync(spans, all => all.FirstOrDefault(s => Ours(s, "checkout.place")) is { } place
+            && all.Any(s => place.Links.Any(l => l.Context.SpanId == s.SpanId)));
+        var start = Assert.Single(finished, s => Ours(s, "checkout.start"));
+        Assert.Equal(["checkout.validate", "checkout.hold", "checkout.place"], ChildrenOf(finished, start));
         Assert.Equal(ActivityKind.Server, ParentOf(finished, start)?.Kind);
 
-        var place = Assert.Single(finished, s => s.OperationName == "checkout.place");
-        var request = ParentOf(finished, place);
-        Assert.Equal(ActivityKind.Server, request?.Kind);
-        Assert.Equal("POST", request!.GetTagItem("http.request.method"));
+        // The payment is another request, and the same trace: its span continues the start's and links its request.
+        var place = Assert.Single(finished, s => Ours(s, "checkout.place"));
+        Assert.Equal((start.TraceId, start.SpanId), (place.TraceId, place.ParentSpanId));
+        var request = Assert.Single(finished, s => s.SpanId == Assert.Single(place.Links).Context.SpanId);
+        Assert.Equal(ActivityKind.Server, request.Kind);
+        Assert.EndsWith("/complete", request.GetTagItem("http.route") as string, StringComparison.Ordinal);
+        Assert.NotEqual(start.TraceId, request.TraceId);
         Assert.Equal(["checkout.open", "payment.authorize", "payment.capture", "order.confirm", "order.publish"], ChildrenOf(finished, place));
-        var confirm = Assert.Single(finished, s => s.OperationName == "order.confirm");
+        var confirm = Assert.Single(finished, s => s.OperationName == "order.confirm" && s.ParentSpanId == place.SpanId);
         Assert.Contains(finished, s => s.ParentSpanId == confirm.SpanId && s.Kind == ActivityKind.Client
             && (s.GetTagItem("db.query.text") ?? s.GetTagItem("db.statement")) is string sql && sql.Contains("outbox_messages", StringComparison.Ordinal));
 

@@ -144,6 +144,10 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CartId")

@@ -144,6 +144,10 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("nvarchar(55)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CartId")
