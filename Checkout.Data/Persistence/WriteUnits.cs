@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Checkout.Data.HotStock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -83,6 +84,7 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
         }
         var raised = caller.Effects.Raised.Count;
         var moves = caller.HotWork.Moves.Count;
+        var taken = caller.HotWork.Taken.Count;
         var batch = new StatementBatch();
         UnitResult<T> result;
         caller.Batch = batch;
@@ -112,7 +114,25 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
         }
         Forget(caller.Effects.Raised, raised);
         Forget(caller.HotWork.Moves, moves);
+        await GiveBackAsync(caller, taken);
         return await oneByOne.RunAsync(caller, unit, ct, durable);
+    }
+
+    /// <summary>
+    /// Gives back to Redis what the batched run of a unit took there itself (a promo code's use), which the run again
+    /// takes anew: kept, they would count one use twice until the commit settles them.
+    /// </summary>
+    private static async Task GiveBackAsync(CheckoutDbContext db, int before)
+    {
+        var work = db.HotWork;
+        if (db.Counters is not { } counters || work.Taken.Count <= before)
+        {
+            return;
+        }
+        var batched = new HotStockWork();
+        batched.Taken.AddRange(work.Taken.Skip(before));
+        work.Taken.RemoveRange(before, work.Taken.Count - before);
+        await counters.UndoAsync(batched);
     }
 
     /// <summary>Sends the batch: on its own (one implicit transaction) or, with Redis moves to copy, in a transaction whose commit copies them.</summary>

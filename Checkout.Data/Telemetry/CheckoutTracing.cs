@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Persistence;
 
 namespace Checkout.Data.Telemetry;
@@ -22,7 +21,7 @@ public static class CheckoutTracing
     internal static Activity? Span(string name) => Source.StartActivity(name);
 
     /// <summary>
-    /// A span in the trace of <paramref name="traceParent"/> (the checkout's start, <see cref="CheckoutSession.TraceParent"/>),
+    /// A span in the trace of <paramref name="traceParent"/> (the checkout's start, as the checkout keeps it),
     /// linked to the current one (the request that runs it), so that one checkout is one trace across its requests;
     /// without a trace to join, a span under the current one.
     /// </summary>
