@@ -108,6 +108,12 @@ public sealed class CheckoutService(
             metrics.OversellRejected();
             return CartValidator.OutOfStock([.. soldOut.Select(s => new StockShortage(s.Sku, s.Quantity, s.Left))]);
         }
+        if (promo is not null && await PromoLedger.TakeHotAsync(db, promo) is { } usedUp)
+        {
+            // A concurrent start of this cart may have taken the last use: then its checkout is the answer.
+            await HoldLedger.GiveBackHotAsync(db);
+            return await OpenOrExistingAsync(db, cart.Id, sessionId, ct) is { } started ? Found(started) : usedUp;
+        }
 
         var now = clock.GetUtcNow();
         var expiresAt = now + _options.HoldTtl;
@@ -246,6 +252,10 @@ public sealed class CheckoutService(
         }
         var (quote, promo) = priced.Value;
 
+        if (promo is not null && await PromoLedger.TakeHotAsync(db, promo) is { } usedUp)
+        {
+            return usedUp;
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await PromoLedger.ReleaseAsync(db, session.Id, ct);
         if (promo is not null)

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
-using Checkout.Data.HotStock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -76,6 +76,9 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
     /// <summary>The SQLSTATE a failed guard raises (<c>division_by_zero</c>); no statement of a unit divides otherwise.</summary>
     private const string GuardFailed = "22012";
 
+    /// <summary>Each conditional statement's guarded text, for each number of rows it must change, made once.</summary>
+    private static readonly ConcurrentDictionary<(string Sql, int Rows), string> Guarded = new();
+
     public override async Task<T> RunAsync<T>(CheckoutDbContext caller, WriteUnit<T> unit, CancellationToken ct, bool durable = false)
     {
         if (caller.CommandsWatched)
@@ -84,7 +87,6 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
         }
         var raised = caller.Effects.Raised.Count;
         var moves = caller.HotWork.Moves.Count;
-        var taken = caller.HotWork.Taken.Count;
         var batch = new StatementBatch();
         UnitResult<T> result;
         caller.Batch = batch;
@@ -114,25 +116,7 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
         }
         Forget(caller.Effects.Raised, raised);
         Forget(caller.HotWork.Moves, moves);
-        await GiveBackAsync(caller, taken);
         return await oneByOne.RunAsync(caller, unit, ct, durable);
-    }
-
-    /// <summary>
-    /// Gives back to Redis what the batched run of a unit took there itself (a promo code's use), which the run again
-    /// takes anew: kept, they would count one use twice until the commit settles them.
-    /// </summary>
-    private static async Task GiveBackAsync(CheckoutDbContext db, int before)
-    {
-        var work = db.HotWork;
-        if (db.Counters is not { } counters || work.Taken.Count <= before)
-        {
-            return;
-        }
-        var batched = new HotStockWork();
-        batched.Taken.AddRange(work.Taken.Skip(before));
-        work.Taken.RemoveRange(before, work.Taken.Count - before);
-        await counters.UndoAsync(batched);
     }
 
     /// <summary>Sends the batch: on its own (one implicit transaction) or, with Redis moves to copy, in a transaction whose commit copies them.</summary>
@@ -151,7 +135,7 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
             {
                 var command = batch.CreateBatchCommand();
                 command.CommandText = statement.ExpectedRows is { } rows
-                    ? $"WITH g AS ({statement.Sql} RETURNING 1) SELECT 1 / (count(*) = {rows})::int FROM g"
+                    ? Guarded.GetOrAdd((statement.Sql, rows), key => $"WITH g AS ({key.Sql} RETURNING 1) SELECT 1 / (count(*) = {key.Rows})::int FROM g")
                     : statement.Sql;
                 for (var i = 0; i < statement.Parameters; i++)
                 {

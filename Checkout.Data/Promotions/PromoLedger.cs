@@ -31,12 +31,6 @@ internal static class PromoLedger
     /// </summary>
     public static async Task<Error?> TryRedeemAsync(CheckoutDbContext db, PromoCode promo, Guid sessionId, string email, DateTimeOffset now, CancellationToken ct)
     {
-        // With Redis, a code whose uses are counted there answers a used-up code without writing the database.
-        if (db.Counters is { } counters && counters.TracksPromo(promo.Code)
-            && await counters.TryTakePromoAsync(db.HotWork, promo.Code) == HotTake.SoldOut)
-        {
-            return PromoRules.LimitReached(promo.Code);
-        }
         var taken = await db.PromoCodes
             .Where(p => p.Code == promo.Code && p.Enabled && (p.UsageLimit == null || p.Used < p.UsageLimit))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used + 1), ct) == 1;
@@ -53,6 +47,16 @@ internal static class PromoLedger
         await db.InsertAsync(new PromoRedemption(promo.Code, sessionId, email, now), ct);
         return null;
     }
+
+    /// <summary>
+    /// With Redis, before any transaction: takes one use of a code whose uses are counted there, ahead of
+    /// <see cref="TryRedeemAsync"/>'s update (recorded on the caller's work, settled or given back with its commit), and
+    /// answers a used-up code without touching the database. Null when the code may be redeemed.
+    /// </summary>
+    public static async Task<Error?> TakeHotAsync(CheckoutDbContext db, PromoCode promo) =>
+        db.Counters is { } counters && counters.TracksPromo(promo.Code) && await counters.TryTakePromoAsync(db.HotWork, promo.Code) == HotTake.SoldOut
+            ? PromoRules.LimitReached(promo.Code)
+            : null;
 
     /// <summary>Reserved → Consumed: the session's order took its use for good; false when it had none reserved.</summary>
     public static async Task<bool> ConsumeAsync(CheckoutDbContext db, Guid sessionId, CancellationToken ct)
