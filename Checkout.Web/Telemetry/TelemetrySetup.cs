@@ -63,8 +63,7 @@ public static class TelemetrySetup
         if (otlp || builder.Configuration.GetValue<bool>(TracingKey))
         {
             telemetry.WithTracing(tracing => tracing
-                // Blazor's own spans (a circuit's start, a page change, a click's handler): a checkout started or
-                // paid on the storefront's pages is traced under the click that did it.
+                // Blazor's own spans: a circuit's start, a page change, a click's handler.
                 .AddSource([.. CheckoutTracing.Sources, "Microsoft.AspNetCore.Components"])
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
                 // EF Core's spans for SQLite; on PostgreSQL Npgsql's own are the database calls (both would be twins).
