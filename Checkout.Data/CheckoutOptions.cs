@@ -1,3 +1,5 @@
+using Checkout.Data.Tax;
+
 namespace Checkout.Data;
 
 /// <summary>The <c>Checkout</c> configuration section. Operators and scripts rely on these names.</summary>
@@ -27,11 +29,8 @@ public sealed class CheckoutOptions
     /// </summary>
     public TimeSpan CatalogMaxAge { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Flat shipping in minor units below <see cref="FreeShippingFromMinor"/>.</summary>
-    public long ShippingMinor { get; set; } = 499;
-
-    /// <summary>Subtotal (after discount) from which shipping is free.</summary>
-    public long FreeShippingFromMinor { get; set; } = 10_000;
+    /// <summary>Whether the shop's prices exclude tax (added at checkout) or include it (ADR 11).</summary>
+    public TaxMode TaxMode { get; set; } = TaxMode.Exclusive;
 
     /// <summary>Latency the simulated gateway adds to every call.</summary>
     public TimeSpan SimulatedGatewayLatency { get; set; } = TimeSpan.Zero;

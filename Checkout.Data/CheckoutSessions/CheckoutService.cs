@@ -2,8 +2,10 @@ using Checkout.Data.Carts;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
+using Checkout.Data.Pricing;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Shipping;
 using Checkout.Data.Telemetry;
 using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
@@ -13,13 +15,20 @@ namespace Checkout.Data.CheckoutSessions;
 
 /// <param name="CheckoutSessionId">Minted by the client when the checkout form is created; a repeat reuses the session.</param>
 /// <param name="WaitlistEntryId">An offered waitlist entry whose unit this checkout claims.</param>
+/// <param name="ShippingAddress">Where the order goes, when known at the start; else given later (<see cref="CheckoutService.SetShippingAsync"/>).</param>
+/// <param name="DeliveryMethodId">The delivery method asked for; without one the cheapest that reaches the address.</param>
 public sealed record StartCheckout(
-    Guid CartId, string Email, string CustomerName, string? PromoCode = null, Guid? CheckoutSessionId = null, Guid? WaitlistEntryId = null);
+    Guid CartId, string Email, string CustomerName, string? PromoCode = null, Guid? CheckoutSessionId = null, Guid? WaitlistEntryId = null,
+    ShippingAddressInput? ShippingAddress = null, Guid? DeliveryMethodId = null);
 
 public sealed record CheckoutView(
     Guid CheckoutSessionId, CheckoutSessionStatus Status, IReadOnlyList<CheckoutLineView> Lines, long SubtotalMinor,
     long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode, string Email,
-    DateTimeOffset HoldExpiresAt, bool HoldExtended, string CustomerName = "", Guid CartId = default);
+    DateTimeOffset HoldExpiresAt, bool HoldExtended, string CustomerName = "", Guid CartId = default,
+    QuoteDelivery? Delivery = null, QuoteTax? Tax = null)
+{
+    public long TaxMinor => Tax?.AmountMinor ?? 0;
+}
 
 /// <param name="Created">True for the start that made the checkout; false when an existing one answered.</param>
 public sealed record StartedCheckout(CheckoutView Checkout, bool Created);
@@ -60,6 +69,10 @@ public sealed class CheckoutService(
             return promoError;
         }
         promoCode = promoCode is null ? null : InputRules.NormalizeCode(promoCode);
+        if (DestinationOf(request.ShippingAddress, request.DeliveryMethodId, out var destination) is { } destinationError)
+        {
+            return destinationError;
+        }
         var email = InputRules.NormalizeEmail(request.Email);
         var name = request.CustomerName.Trim();
         var sessionId = request.CheckoutSessionId ?? Guid.CreateVersion7(clock.GetUtcNow());
@@ -87,11 +100,11 @@ public sealed class CheckoutService(
             return Cart.Closed();
         }
         var open = await SessionQueries.OpenOfCart(db, cart.Id, ct);
-        if (open is not null && open.HoldExpiresAt > clock.GetUtcNow() && (open.HoldExtended || IsSameRequest(open, cart, email, name, promoCode)))
+        if (open is not null && open.HoldExpiresAt > clock.GetUtcNow() && (open.HoldExtended || IsSameRequest(open, cart, email, name, promoCode, destination)))
         {
             return new StartedCheckout(ToView(open), Created: false);
         }
-        var quoteResult = await _quotes.QuoteAsync(db, cart, promoCode, ct);
+        var quoteResult = await _quotes.QuoteAsync(db, cart, promoCode, destination, ct);
         if (!quoteResult.IsSuccess)
         {
             return quoteResult.Error;
@@ -202,9 +215,14 @@ public sealed class CheckoutService(
         return await SessionLedger.CancelAsync(db, open.Id, now, waiting: null, ct, unlessPaying: true) ? CheckoutSessionStatus.Cancelled : null;
     }
 
-    /// <summary>The open checkout answers a start when it was made from the same items, contact and promo code.</summary>
-    private static bool IsSameRequest(CheckoutSession open, Cart cart, string email, string name, string? promoCode) =>
+    /// <summary>
+    /// The open checkout answers a start when it was made from the same items, contact and promo code, and, when the
+    /// start names a destination, the same address (and method, if it names one).
+    /// </summary>
+    private static bool IsSameRequest(CheckoutSession open, Cart cart, string email, string name, string? promoCode, Destination? destination) =>
         open.Email == email && open.CustomerName == name && open.PromoCode == promoCode
+        && (destination is null || (open.Delivery is { } delivery && delivery.Address == destination.Address
+            && (destination.MethodId is null || destination.MethodId == delivery.MethodId)))
         && open.Lines.Count == cart.Lines.Count
         && cart.Lines.All(c => open.Lines.Any(l => l.Sku == c.Sku && l.Quantity == c.Quantity));
 
@@ -245,7 +263,7 @@ public sealed class CheckoutService(
             return ToView(session);
         }
         var lines = await Quotes.LinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
-        var priced = await _quotes.PriceAsync(db, lines, session.Currency, promoCode, ct);
+        var priced = await _quotes.PriceAsync(db, lines, session.Currency, promoCode, DestinationOf(session), ct);
         if (!priced.IsSuccess)
         {
             return priced.Error;
@@ -275,6 +293,86 @@ public sealed class CheckoutService(
         await tx.CommitAsync(ct);
         return await GetAsync(session.Id, ct);
     }
+
+    /// <summary>
+    /// Sets or changes where an open checkout goes, before payment starts: the address, and the delivery method (else
+    /// the cheapest that reaches it). Its lines and discount stay as quoted; shipping and tax are priced for the new
+    /// destination. A refused address or method changes nothing.
+    /// </summary>
+    public async Task<Result<CheckoutView>> SetShippingAsync(
+        Guid checkoutSessionId, ShippingAddressInput? address, Guid? deliveryMethodId, CancellationToken ct = default)
+    {
+        var accepted = AddressRules.Validate(address);
+        if (!accepted.IsSuccess)
+        {
+            return accepted.Error;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var session = await SessionQueries.ById(db, checkoutSessionId, ct);
+        if (session is null)
+        {
+            return Error.NotFound("The checkout");
+        }
+        if (OpenForChanges(session) is { } closed)
+        {
+            return closed;
+        }
+        var destination = new Destination(accepted.Value, deliveryMethodId);
+        var freeShipping = session.PromoCode is { } code
+            && await db.PromoCodes.AsNoTracking().AnyAsync(p => p.Code == code && p.Kind == PromoKind.FreeShipping, ct);
+        var lines = await Quotes.LinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
+        var quote = new Quote(lines, session.SubtotalMinor, session.DiscountMinor, session.ShippingMinor, session.Currency);
+        var delivered = await _quotes.DeliverAsync(db, quote, freeShipping, destination, ct);
+        if (!delivered.IsSuccess)
+        {
+            return delivered.Error;
+        }
+        if (!await SessionLedger.RepriceAsync(db, session.Id, session.PromoCode, delivered.Value, clock.GetUtcNow(), ct))
+        {
+            return new Error(ErrorCodes.CheckoutClosed, "This checkout can no longer change; its payment has started or its hold expired.");
+        }
+        return await GetAsync(session.Id, ct);
+    }
+
+    /// <summary>The delivery methods that reach <paramref name="country"/>, priced for the open checkout's amount and promo.</summary>
+    public async Task<Result<IReadOnlyList<DeliveryOption>>> DeliveryOptionsAsync(Guid checkoutSessionId, string country, CancellationToken ct = default)
+    {
+        country = country.Trim().ToUpperInvariant();
+        if (Countries.Find(country) is null)
+        {
+            return Error.Validation("Choose a country we ship to.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var session = await db.CheckoutSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == checkoutSessionId, ct);
+        if (session is null)
+        {
+            return Error.NotFound("The checkout");
+        }
+        var freeShipping = session.PromoCode is { } code
+            && await db.PromoCodes.AsNoTracking().AnyAsync(p => p.Code == code && p.Kind == PromoKind.FreeShipping, ct);
+        return Result<IReadOnlyList<DeliveryOption>>.Success(
+            await DeliveryOptions.ForAsync(db, country, session.SubtotalMinor - session.DiscountMinor, freeShipping, ct));
+    }
+
+    /// <summary>A start's destination, when it names an address; a method without an address is refused.</summary>
+    private static Error? DestinationOf(ShippingAddressInput? address, Guid? methodId, out Destination? destination)
+    {
+        destination = null;
+        if (address is null)
+        {
+            return methodId is null ? null : Error.Validation("A delivery method needs a shipping address.");
+        }
+        var accepted = AddressRules.Validate(address);
+        if (!accepted.IsSuccess)
+        {
+            return accepted.Error;
+        }
+        destination = new Destination(accepted.Value, methodId);
+        return null;
+    }
+
+    private static Destination? DestinationOf(CheckoutSession session) =>
+        session.Delivery is { } delivery ? new Destination(delivery.Address, delivery.MethodId) : null;
 
     /// <summary>The cart's open checkout whose hold is still running, if it has one.</summary>
     public async Task<CheckoutView?> OpenOfCartAsync(Guid cartId, CancellationToken ct = default)
@@ -326,7 +424,7 @@ public sealed class CheckoutService(
         s.Id, s.Status,
         [.. s.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new CheckoutLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
         s.SubtotalMinor, s.DiscountMinor, s.ShippingMinor, s.TotalMinor, s.Currency, s.PromoCode, s.Email, s.HoldExpiresAt, s.HoldExtended,
-        s.CustomerName, s.CartId);
+        s.CustomerName, s.CartId, s.Delivery, s.Tax);
 
     private async Task<Result<CheckoutView>?> ExistingAsync(CheckoutDbContext db, Guid sessionId, Guid cartId, CancellationToken ct)
     {

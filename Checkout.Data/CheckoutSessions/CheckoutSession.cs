@@ -47,6 +47,8 @@ public sealed class CheckoutSession
         ShippingMinor = quote.ShippingMinor;
         TotalMinor = quote.TotalMinor;
         Currency = quote.Currency;
+        Delivery = quote.Delivery;
+        Tax = quote.Tax;
         CreatedAt = now;
         HoldExpiresAt = holdExpiresAt;
         Status = CheckoutSessionStatus.Open;
@@ -63,6 +65,12 @@ public sealed class CheckoutSession
     public long ShippingMinor { get; private set; }
     public long TotalMinor { get; private set; }
     public string Currency { get; private set; } = "";
+
+    /// <summary>Where and how the order goes; null until the shopper gave an address, and then it cannot be paid.</summary>
+    public QuoteDelivery? Delivery { get; private set; }
+
+    /// <summary>The quote's tax, priced with <see cref="Delivery"/>; null while there is none.</summary>
+    public QuoteTax? Tax { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset HoldExpiresAt { get; private set; }
     public bool HoldExtended { get; private set; }

@@ -3,18 +3,20 @@ using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Checkout.Data.Pricing;
 using Checkout.Data.Promotions;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.CheckoutSessions;
 
 /// <summary>
-/// Prices a checkout: the cart checked against server prices, the promo code's effect and shipping. Reads only; what
+/// Prices a checkout: the cart checked against server prices, the promo code's effect, delivery and tax. Reads only; what
 /// a quote reserves is taken by the ledgers in the transaction that starts the checkout.
 /// </summary>
 internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
 {
     /// <summary>The cart's quote, or why it cannot be checked out (empty, unavailable items, changed prices, a promo refused).</summary>
-    public async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, CancellationToken ct)
+    public async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, Destination? destination, CancellationToken ct)
     {
         var (view, categories) = await CartValidator.PriceWithCategoriesAsync(db, cart, ct);
         if (view.IsEmpty && view.Problems.Count == 0)
@@ -34,7 +36,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
         }
 
         List<QuoteLine> lines = [.. view.Lines.Select(l => new QuoteLine(l.Sku, l.Name, categories[l.Sku], l.Quantity, l.UnitPriceMinor))];
-        return await PriceAsync(db, lines, view.Currency, promoCode, ct);
+        return await PriceAsync(db, lines, view.Currency, promoCode, destination, ct);
     }
 
     /// <summary>Quote lines at the prices given, with each product's category (what promo scopes match).</summary>
@@ -47,9 +49,12 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
         return [.. list.Select(l => new QuoteLine(l.Sku, l.Name, categories.GetValueOrDefault(l.Sku, ""), l.Quantity, l.UnitPriceMinor))];
     }
 
-    /// <summary>Prices lines (at the prices given) with an optional promo code and the shipping rule.</summary>
+    /// <summary>
+    /// Prices lines (at the prices given) with an optional promo code and, once the shopper said where the order goes,
+    /// its delivery and tax.
+    /// </summary>
     public async Task<Result<(Quote Quote, PromoCode? Promo)>> PriceAsync(
-        CheckoutDbContext db, IReadOnlyList<QuoteLine> lines, string currency, string? promoCode, CancellationToken ct)
+        CheckoutDbContext db, IReadOnlyList<QuoteLine> lines, string currency, string? promoCode, Destination? destination, CancellationToken ct)
     {
         var subtotal = lines.Sum(l => l.LineTotalMinor);
         PromoEffect effect = new(0, FreeShipping: false);
@@ -68,7 +73,45 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
             }
             effect = evaluated.Value;
         }
-        var shipping = Shipping.PriceMinor(subtotal - effect.DiscountMinor, effect.FreeShipping, options);
-        return (new Quote(lines, subtotal, effect.DiscountMinor, shipping, currency), promo);
+        var quote = await DeliverAsync(db, new Quote(lines, subtotal, effect.DiscountMinor, 0, currency), effect.FreeShipping, destination, ct);
+        return quote.IsSuccess ? (quote.Value, promo) : quote.Error;
+    }
+
+    /// <summary>
+    /// The quote (its lines and discount as they are) sent to <paramref name="destination"/>: the delivery method's price
+    /// for the amount after discount (free with a free-shipping code), and the destination's tax on the lines and the
+    /// shipping. Without a destination: no shipping, no tax. Refused when no method, or not the one asked for, reaches it.
+    /// </summary>
+    public async Task<Result<Quote>> DeliverAsync(CheckoutDbContext db, Quote quote, bool freeShipping, Destination? destination, CancellationToken ct)
+    {
+        if (destination is null)
+        {
+            return quote with { ShippingMinor = 0, Delivery = null, Tax = null };
+        }
+        var address = destination.Address;
+        var offered = await DeliveryOptions.ForAsync(db, address.Country, quote.SubtotalMinor - quote.DiscountMinor, freeShipping, ct);
+        var country = Countries.Find(address.Country)?.Name ?? address.Country;
+        if (offered.Count == 0)
+        {
+            return new Error(ErrorCodes.NoDeliveryMethod, $"We don't deliver to {country} yet; choose another address.");
+        }
+        var chosen = destination.MethodId is { } asked ? offered.FirstOrDefault(o => o.MethodId == asked) : offered[0];
+        if (chosen is null)
+        {
+            return new Error(ErrorCodes.DeliveryMethodUnavailable, $"That delivery method does not deliver to {country}; choose one of the methods offered.",
+                new Dictionary<string, object?> { ["deliveryMethods"] = offered });
+        }
+        var tax = await TaxRates.ForAsync(db, address.Country, address.Region, ct);
+        var included = options.TaxMode == TaxMode.Inclusive;
+        var computed = TaxCalculator.Compute([.. quote.Lines.Select(l => l.LineTotalMinor)], quote.DiscountMinor, chosen.PriceMinor, tax.RatePercent, included);
+        return quote with
+        {
+            ShippingMinor = chosen.PriceMinor,
+            Delivery = new QuoteDelivery(address, chosen.MethodId, chosen.Name),
+            Tax = new QuoteTax(computed.TaxMinor, tax.RatePercent, tax.Name, included),
+        };
     }
 }
+
+/// <summary>Where a quote is to go: an accepted address and, optionally, the delivery method asked for (else the cheapest).</summary>
+public sealed record Destination(ShippingAddress Address, Guid? MethodId);

@@ -49,7 +49,7 @@ internal static class SessionLedger
         return extended;
     }
 
-    /// <summary>Writes a re-priced quote (another promo code) while the session is open, unpaid and its hold live.</summary>
+    /// <summary>Writes a re-priced quote (another promo code or destination) while the session is open, unpaid and its hold live.</summary>
     public static async Task<bool> RepriceAsync(CheckoutDbContext db, Guid sessionId, string? promoCode, Quote quote, DateTimeOffset now, CancellationToken ct) =>
         await db.CheckoutSessions
             .Where(s => s.Id == sessionId && s.Status == CheckoutSessionStatus.Open && !s.HoldExtended && s.HoldExpiresAt > now)
@@ -57,6 +57,8 @@ internal static class SessionLedger
                 .SetProperty(x => x.PromoCode, promoCode)
                 .SetProperty(x => x.DiscountMinor, quote.DiscountMinor)
                 .SetProperty(x => x.ShippingMinor, quote.ShippingMinor)
+                .SetProperty(x => x.Delivery, quote.Delivery)
+                .SetProperty(x => x.Tax, quote.Tax)
                 .SetProperty(x => x.TotalMinor, quote.TotalMinor), ct) == 1;
 
     /// <summary>

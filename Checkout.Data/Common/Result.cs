@@ -25,6 +25,15 @@ public static class ErrorCodes
     public const string HoldExpired = "hold-expired";
     public const string CheckoutClosed = "checkout-closed";
 
+    /// <summary>The checkout has no shipping address (and so no delivery method) yet: it cannot be paid.</summary>
+    public const string ShippingAddressRequired = "shipping-address-required";
+
+    /// <summary>No delivery method reaches the address's country.</summary>
+    public const string NoDeliveryMethod = "no-delivery-method";
+
+    /// <summary>The delivery method asked for is not offered to the address (another zone's, or switched off).</summary>
+    public const string DeliveryMethodUnavailable = "delivery-method-unavailable";
+
     /// <summary>The cart's order was placed: the cart no longer changes and cannot be checked out again.</summary>
     public const string CartClosed = "cart-closed";
 

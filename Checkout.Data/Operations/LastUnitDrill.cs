@@ -9,6 +9,7 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Payments.Simulator;
 using Checkout.Data.Persistence;
+using Checkout.Data.Shipping;
 using Checkout.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,9 @@ public sealed class LastUnitDrill(
     public const int MaxUnits = 100;
     public const int MaxBuyers = 200;
     private static readonly CardDetails DrillCard = new(SimulatedPaymentGateway.ApprovedCard, "12/99", "123");
+
+    /// <summary>Where the drill's orders would go: a delivery address is part of every order.</summary>
+    private static readonly ShippingAddressInput DrillAddress = new("Drill buyer", "1 Test Street", null, "Portland", "OR", "97201", "US", null);
 
     public async Task<Result<DrillResult>> RunAsync(int units = 1, int buyers = 50, CancellationToken ct = default)
     {
@@ -61,7 +65,7 @@ public sealed class LastUnitDrill(
             var outcomes = cartIds.Select((cartId, i) => Task.Run(async () =>
             {
                 await go.Task;
-                var checkout = await checkouts.StartAsync(new StartCheckout(cartId, $"drill{i}@example.invalid", $"Drill buyer {i}"), ct);
+                var checkout = await checkouts.StartAsync(new StartCheckout(cartId, $"drill{i}@example.invalid", $"Drill buyer {i}", ShippingAddress: DrillAddress), ct);
                 if (!checkout.IsSuccess)
                 {
                     return checkout.Error.Code;

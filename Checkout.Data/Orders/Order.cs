@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Checkout.Data.CheckoutSessions;
+using Checkout.Data.Pricing;
 
 namespace Checkout.Data.Orders;
 
@@ -30,6 +31,8 @@ public sealed class Order
         ShippingMinor = session.ShippingMinor;
         TotalMinor = session.TotalMinor;
         Currency = session.Currency;
+        Delivery = session.Delivery ?? throw new InvalidOperationException("An order is placed only for a checkout that knows where it goes.");
+        Tax = session.Tax;
         Status = OrderStatus.Pending;
         CreatedAt = now;
         UpdatedAt = now;
@@ -51,6 +54,10 @@ public sealed class Order
     public long ShippingMinor { get; private set; }
     public long TotalMinor { get; private set; }
     public string Currency { get; private set; } = "";
+
+    /// <summary>The address and delivery method the order ships with (null only on orders placed before addresses were asked for).</summary>
+    public QuoteDelivery? Delivery { get; private set; }
+    public QuoteTax? Tax { get; private set; }
     public OrderStatus Status { get; private set; }
     public int Version { get; private set; }
     public string? TrackingNumber { get; private set; }

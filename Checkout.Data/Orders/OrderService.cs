@@ -227,7 +227,7 @@ public sealed class OrderService(
         order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor, order.TotalMinor, order.Currency, order.PromoCode,
         order.TrackingNumber, order.CreatedAt,
         payment is null ? null : new PaymentView(payment.Status, payment.AmountMinor, payment.CapturedMinor, payment.RefundedMinor, payment.CardBrand, payment.CardLast4),
-        history);
+        history, order.Delivery, order.Tax);
 }
 
 /// <summary>The compare-and-set write of a status change, shared by placement and later transitions.</summary>

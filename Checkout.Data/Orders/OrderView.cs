@@ -1,4 +1,5 @@
 using Checkout.Data.Payments;
+using Checkout.Data.Pricing;
 
 namespace Checkout.Data.Orders;
 
@@ -6,8 +7,10 @@ public sealed record OrderView(
     Guid OrderId, string OrderNumber, Guid CheckoutSessionId, OrderStatus Status, int Version, string Email,
     IReadOnlyList<OrderLineView> Lines, long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor,
     string Currency, string? PromoCode, string? TrackingNumber, DateTimeOffset CreatedAt, PaymentView? Payment,
-    IReadOnlyList<OrderHistoryView> History)
+    IReadOnlyList<OrderHistoryView> History, QuoteDelivery? Delivery = null, QuoteTax? Tax = null)
 {
+    public long TaxMinor => Tax?.AmountMinor ?? 0;
+
     /// <summary>The transitions a person may ask for now (payment steps belong to the checkout).</summary>
     public IReadOnlyList<OrderStatus> AllowedNext => [.. OrderTransitions.From(Status).Where(to => !OrderTransitions.IsPaymentStep(Status, to))];
 }

@@ -77,6 +77,10 @@ public sealed partial class PlaceOrderService(
             {
                 return Error.NotFound("The checkout");
             }
+            if (session.Delivery is null)
+            {
+                return new Error(ErrorCodes.ShippingAddressRequired, "Add a shipping address before paying; nothing was charged.");
+            }
             if (card.Validate(clock.GetUtcNow()) is { } cardError)
             {
                 return cardError;
@@ -382,7 +386,11 @@ public sealed partial class PlaceOrderService(
             email = order.Email,
             name = order.CustomerName,
             lines = order.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }),
-        });
+            shipTo = order.Delivery?.Address,
+            deliveryMethod = order.Delivery is { } delivery ? new { id = delivery.MethodId, name = delivery.MethodName } : null,
+        }, PayloadJson);
+
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>How recording an authorization ended; anything but <see cref="Recorded"/> wrote nothing.</summary>
     private enum Authorization

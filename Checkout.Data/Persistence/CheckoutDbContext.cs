@@ -9,6 +9,8 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Data.Waitlist;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -88,6 +90,9 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
     public DbSet<ShipmentRequest> ShipmentRequests => Set<ShipmentRequest>();
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+    public DbSet<ShippingZone> ShippingZones => Set<ShippingZone>();
+    public DbSet<DeliveryMethod> DeliveryMethods => Set<DeliveryMethod>();
+    public DbSet<TaxRate> TaxRates => Set<TaxRate>();
 
     /// <summary>Records an event that code deep in a transaction caused; the service publishes it after the commit.</summary>
     internal void Raise(CheckoutEvent @event) => Effects.Raised.Add(@event);

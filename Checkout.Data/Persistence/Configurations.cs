@@ -8,7 +8,9 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
 using Checkout.Data.Waitlist;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Checkout.Data.Persistence;
@@ -120,6 +122,8 @@ internal sealed class CheckoutSessionConfiguration : IEntityTypeConfiguration<Ch
         b.Property(s => s.Currency).HasMaxLength(3);
         b.Property(s => s.PromoCode).HasMaxLength(32);
         b.Property(s => s.TraceParent).HasMaxLength(55);
+        b.Property(s => s.Delivery).AsJson(1000);
+        b.Property(s => s.Tax).AsJson(200);
         b.OwnsMany(s => s.Lines, l =>
         {
             l.ToTable("checkout_session_lines");
@@ -168,6 +172,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.Currency).HasMaxLength(3);
         b.Property(o => o.PromoCode).HasMaxLength(32);
         b.Property(o => o.TrackingNumber).HasMaxLength(64);
+        b.Property(o => o.Delivery).AsJson(1000);
+        b.Property(o => o.Tax).AsJson(200);
         b.Property(o => o.Version).IsConcurrencyToken();
         b.HasIndex(o => o.CheckoutSessionId).IsUnique();
         b.HasIndex(o => o.Number).IsUnique();
@@ -252,4 +258,21 @@ internal sealed class IdempotencyKeyConfiguration : IEntityTypeConfiguration<Ide
         b.HasIndex(k => new { k.Scope, k.Key }).IsUnique();
         b.HasIndex(k => k.CreatedAt);
     }
+}
+
+internal static class JsonColumns
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Stores a small immutable record as one JSON text column: it is read and written whole, never queried by its
+    /// parts, and a single column keeps every hand-written INSERT of its entity unchanged.
+    /// </summary>
+    public static PropertyBuilder<T?> AsJson<T>(this PropertyBuilder<T?> property, int maxLength)
+        where T : class =>
+        property.HasConversion(
+                v => JsonSerializer.Serialize(v, Options),
+                s => JsonSerializer.Deserialize<T>(s, Options),
+                new ValueComparer<T?>((a, b) => Equals(a, b), v => v == null ? 0 : v.GetHashCode(), v => v))
+            .HasMaxLength(maxLength);
 }

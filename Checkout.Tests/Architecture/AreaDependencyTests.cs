@@ -21,7 +21,9 @@ public sealed partial class AreaDependencyTests
     private static readonly (string Area, string[] MayUse)[] Direction =
     [
         ("Catalog",          []),
-        ("Pricing",          []),
+        ("Shipping",         []),
+        ("Tax",              []),
+        ("Pricing",          ["Shipping", "Tax"]),
         ("Payments",         []),
         ("HotStock",         []),
         ("Idempotency",      []),
@@ -33,8 +35,8 @@ public sealed partial class AreaDependencyTests
         ("Promotions",       ["Pricing", "HotStock"]),
         ("Inventory",        ["HotStock", "Realtime"]),
         ("Waitlist",         ["Inventory", "Realtime"]),
-        ("CheckoutSessions", ["Carts", "Catalog", "Inventory", "Pricing", "Promotions", "Realtime", "Telemetry", "Waitlist", "HotStock"]),
-        ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Promotions", "Realtime", "Reliability", "Telemetry"]),
+        ("CheckoutSessions", ["Carts", "Catalog", "Inventory", "Pricing", "Promotions", "Realtime", "Shipping", "Tax", "Telemetry", "Waitlist", "HotStock"]),
+        ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Pricing", "Promotions", "Realtime", "Reliability", "Shipping", "Telemetry"]),
         ("Operations",       [AnythingBelow]),
     ];
 

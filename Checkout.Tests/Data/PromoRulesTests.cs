@@ -13,15 +13,6 @@ public abstract class PromoRulesTests(DatabaseProvider provider) : ProviderTests
 {
     private const string Shopper = "shopper@example.com";
 
-    [Fact]
-    public void CheckoutOptions_Defaults_ChargeShippingBelow100Dollars()
-    {
-        var options = new CheckoutOptions();
-
-        Assert.Equal(499, options.ShippingMinor);
-        Assert.Equal(10_000, options.FreeShippingFromMinor);
-    }
-
     [Theory]
     [InlineData(9_999, 499)]
     [InlineData(10_000, 0)]

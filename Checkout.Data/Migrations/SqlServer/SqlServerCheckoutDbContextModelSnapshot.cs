@@ -112,6 +112,10 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<string>("Delivery")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<long>("DiscountMinor")
                         .HasColumnType("bigint");
 
@@ -140,6 +144,10 @@ namespace Checkout.Data.Migrations.SqlServer
 
                     b.Property<long>("SubtotalMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Tax")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint");
@@ -432,6 +440,10 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<string>("Delivery")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<long>("DiscountMinor")
                         .HasColumnType("bigint");
 
@@ -459,6 +471,10 @@ namespace Checkout.Data.Migrations.SqlServer
 
                     b.Property<long>("SubtotalMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Tax")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint");
@@ -678,6 +694,275 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.HasIndex("Code", "Email", "Status");
 
                     b.ToTable("promo_redemptions", (string)null);
+                });
+
+            modelBuilder.Entity("Checkout.Data.Shipping.DeliveryMethod", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long?>("FreeFromMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<long>("RateMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ZoneId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("delivery_methods", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0002-4000-8000-000000000001"),
+                            Active = true,
+                            Description = "5–7 business days",
+                            FreeFromMinor = 10000L,
+                            Name = "Standard",
+                            RateMinor = 499L,
+                            SortOrder = 1,
+                            ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0002-4000-8000-000000000002"),
+                            Active = true,
+                            Description = "1–2 business days",
+                            Name = "Express",
+                            RateMinor = 1499L,
+                            SortOrder = 2,
+                            ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0002-4000-8000-000000000003"),
+                            Active = true,
+                            Description = "6–10 business days",
+                            FreeFromMinor = 15000L,
+                            Name = "Standard",
+                            RateMinor = 999L,
+                            SortOrder = 1,
+                            ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000002")
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0002-4000-8000-000000000004"),
+                            Active = true,
+                            Description = "7–12 business days",
+                            FreeFromMinor = 25000L,
+                            Name = "International",
+                            RateMinor = 1999L,
+                            SortOrder = 1,
+                            ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000003")
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0002-4000-8000-000000000005"),
+                            Active = true,
+                            Description = "10–15 business days",
+                            Name = "International",
+                            RateMinor = 2499L,
+                            SortOrder = 1,
+                            ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000004")
+                        });
+                });
+
+            modelBuilder.Entity("Checkout.Data.Shipping.ShippingZone", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("CountryCodes")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("shipping_zones", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0001-4000-8000-000000000001"),
+                            CountryCodes = "US",
+                            Name = "United States"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0001-4000-8000-000000000002"),
+                            CountryCodes = "CA",
+                            Name = "Canada"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0001-4000-8000-000000000003"),
+                            CountryCodes = "DE,FR,GB,NL",
+                            Name = "United Kingdom and Europe"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0001-4000-8000-000000000004"),
+                            CountryCodes = "AU",
+                            Name = "Australia"
+                        });
+                });
+
+            modelBuilder.Entity("Checkout.Data.Tax.TaxRate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("nvarchar(2)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<decimal>("RatePercent")
+                        .HasPrecision(6, 3)
+                        .HasColumnType("decimal(6,3)");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Country")
+                        .IsUnique()
+                        .HasDatabaseName("IX_tax_rates_Country_Whole")
+                        .HasFilter("\"Region\" IS NULL");
+
+                    b.HasIndex("Country", "Region")
+                        .IsUnique()
+                        .HasFilter("\"Region\" IS NOT NULL");
+
+                    b.ToTable("tax_rates", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000001"),
+                            Country = "US",
+                            Name = "Sales tax",
+                            RatePercent = 7.25m,
+                            Region = "CA"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000002"),
+                            Country = "US",
+                            Name = "Sales tax",
+                            RatePercent = 4m,
+                            Region = "NY"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000003"),
+                            Country = "US",
+                            Name = "Sales tax",
+                            RatePercent = 6.25m,
+                            Region = "TX"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000004"),
+                            Country = "US",
+                            Name = "Sales tax",
+                            RatePercent = 6.5m,
+                            Region = "WA"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000005"),
+                            Country = "CA",
+                            Name = "GST",
+                            RatePercent = 5m
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000006"),
+                            Country = "CA",
+                            Name = "HST",
+                            RatePercent = 13m,
+                            Region = "ON"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000007"),
+                            Country = "CA",
+                            Name = "GST + QST",
+                            RatePercent = 14.975m,
+                            Region = "QC"
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000008"),
+                            Country = "GB",
+                            Name = "VAT",
+                            RatePercent = 20m
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000009"),
+                            Country = "DE",
+                            Name = "VAT",
+                            RatePercent = 19m
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000010"),
+                            Country = "FR",
+                            Name = "VAT",
+                            RatePercent = 20m
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000011"),
+                            Country = "NL",
+                            Name = "VAT",
+                            RatePercent = 21m
+                        },
+                        new
+                        {
+                            Id = new Guid("6f1a1c52-0003-4000-8000-000000000012"),
+                            Country = "AU",
+                            Name = "GST",
+                            RatePercent = 10m
+                        });
                 });
 
             modelBuilder.Entity("Checkout.Data.Waitlist.WaitlistEntry", b =>
@@ -1066,6 +1351,15 @@ namespace Checkout.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("Code")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Checkout.Data.Shipping.DeliveryMethod", b =>
+                {
+                    b.HasOne("Checkout.Data.Shipping.ShippingZone", null)
+                        .WithMany()
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
