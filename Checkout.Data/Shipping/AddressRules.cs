@@ -93,7 +93,7 @@ public static partial class AddressRules
     }
 
     private static bool IsRefused(Rune rune) =>
-        rune.Value is '{' or '}' or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069)
+        rune.Value is '<' or '>' or '{' or '}' or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069)
         || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     private static IRuleBuilderOptions<ShippingAddressInput, string?> Plain(this IRuleBuilder<ShippingAddressInput, string?> rule, string label) =>

@@ -10,19 +10,16 @@ public sealed record DeliveryOption(Guid MethodId, string Name, string? Descript
 public static class DeliveryOptions
 {
     /// <summary>
-    /// The active methods of the zone that holds <paramref name="country"/>, cheapest first (then the admin's order);
-    /// empty when no zone delivers there.
+    /// The active methods of the zone that holds <paramref name="country"/> (a supported two-letter code), cheapest
+    /// first (then the admin's order); empty when no zone delivers there. One query.
     /// </summary>
     public static async Task<IReadOnlyList<DeliveryOption>> ForAsync(
         CheckoutDbContext db, string country, long afterDiscountMinor, bool freeShipping, CancellationToken ct)
     {
-        // A zone lists a country as one of its comma-separated codes; zones are few, so they are read whole.
-        var zones = await db.ShippingZones.AsNoTracking().ToListAsync(ct);
-        if (zones.FirstOrDefault(z => z.Countries.Contains(country, StringComparer.Ordinal)) is not { } zone)
-        {
-            return [];
-        }
-        var methods = await db.DeliveryMethods.AsNoTracking().Where(m => m.ZoneId == zone.Id && m.Active).ToListAsync(ct);
+        // A zone's codes are two letters each, comma-separated: a two-letter code found in them is one of them.
+        var methods = await db.DeliveryMethods.AsNoTracking()
+            .Where(m => m.Active && db.ShippingZones.Any(z => z.Id == m.ZoneId && z.CountryCodes.Contains(country)))
+            .ToListAsync(ct);
         return [.. methods
             .Select(m => (Method: m, Price: m.PriceFor(afterDiscountMinor, freeShipping)))
             .OrderBy(m => m.Price).ThenBy(m => m.Method.SortOrder).ThenBy(m => m.Method.Name, StringComparer.Ordinal)

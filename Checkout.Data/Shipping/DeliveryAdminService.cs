@@ -1,0 +1,239 @@
+using System.Text.Json;
+using Checkout.Data.Common;
+using Checkout.Data.Persistence;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Data.Shipping;
+
+/// <summary>A zone as an admin sets it: its name and its countries' two-letter codes.</summary>
+public sealed record ShippingZoneInput(string? Name, IReadOnlyList<string>? Countries);
+
+/// <summary>A delivery method as an admin sets it, amounts in minor units.</summary>
+/// <param name="FreeFromMinor">The order amount (after discounts) from which it is free; null = never free.</param>
+/// <param name="Active">Whether checkouts are offered it; an inactive method stays for the orders that used it.</param>
+public sealed record DeliveryMethodInput(
+    string? Name, string? Description, long RateMinor, long? FreeFromMinor = null, int SortOrder = 0, bool Active = true);
+
+public sealed record DeliveryMethodView(
+    Guid Id, Guid ZoneId, string Name, string? Description, long RateMinor, long? FreeFromMinor, int SortOrder, bool Active);
+
+/// <param name="Methods">Active and inactive, in the admin's sort order.</param>
+public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string> Countries, IReadOnlyList<DeliveryMethodView> Methods);
+
+/// <summary>
+/// Store admins set which countries each zone holds and the delivery methods of each. A change applies to the next
+/// quote: checkouts read zones and methods afresh. Refusals carry each field's messages in
+/// <see cref="Error.Details"/> under <c>errors</c>, by the field's JSON name.
+/// </summary>
+public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>The highest rate or free-from amount (100,000.00): anything above is a typo, and would overflow no total.</summary>
+    public const long MaxAmountMinor = 10_000_000;
+
+    private static readonly ZoneRules ZoneChecks = new();
+    private static readonly MethodRules MethodChecks = new();
+
+    /// <summary>Every zone by name, each with all its methods.</summary>
+    public async Task<IReadOnlyList<ShippingZoneView>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var zones = await db.ShippingZones.AsNoTracking().ToListAsync(ct);
+        var methods = (await db.DeliveryMethods.AsNoTracking().ToListAsync(ct)).ToLookup(m => m.ZoneId);
+        return [.. zones.OrderBy(z => z.Name, StringComparer.OrdinalIgnoreCase).Select(z => ToView(z, methods[z.Id]))];
+    }
+
+    /// <param name="requestId">The new zone's id when given: the same request run again answers with the zone it made.</param>
+    public async Task<Result<ShippingZoneView>> CreateZoneAsync(ShippingZoneInput input, Guid? requestId = null, CancellationToken ct = default)
+    {
+        if (Check(ZoneChecks, input, "the zone") is { } invalid)
+        {
+            return invalid;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = requestId ?? Guid.CreateVersion7(clock.GetUtcNow());
+        if (await db.ShippingZones.AsNoTracking().FirstOrDefaultAsync(z => z.Id == id, ct) is { } made)
+        {
+            return await ViewAsync(db, made, ct);
+        }
+        if (await CountriesTakenAsync(db, input.Countries!, zoneId: null, ct) is { } taken)
+        {
+            return taken;
+        }
+        var zone = new ShippingZone(id, input.Name!, input.Countries!);
+        db.ShippingZones.Add(zone);
+        await db.SaveChangesAsync(ct);
+        return ToView(zone, []);
+    }
+
+    /// <summary>Renames the zone and replaces its countries.</summary>
+    public async Task<Result<ShippingZoneView>> ChangeZoneAsync(Guid zoneId, ShippingZoneInput input, CancellationToken ct = default)
+    {
+        if (Check(ZoneChecks, input, "the zone") is { } invalid)
+        {
+            return invalid;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.ShippingZones.FirstOrDefaultAsync(z => z.Id == zoneId, ct) is not { } zone)
+        {
+            return Error.NotFound("The shipping zone");
+        }
+        if (await CountriesTakenAsync(db, input.Countries!, zone.Id, ct) is { } taken)
+        {
+            return taken;
+        }
+        zone.Rename(input.Name!);
+        zone.ChangeCountries(input.Countries!);
+        await db.SaveChangesAsync(ct);
+        return await ViewAsync(db, zone, ct);
+    }
+
+    /// <summary>Deletes a zone that never had a method; one with methods keeps them for the orders that used them.</summary>
+    /// <returns>The zone as it was.</returns>
+    public async Task<Result<ShippingZoneView>> DeleteZoneAsync(Guid zoneId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.ShippingZones.FirstOrDefaultAsync(z => z.Id == zoneId, ct) is not { } zone)
+        {
+            return Error.NotFound("The shipping zone");
+        }
+        if (await db.DeliveryMethods.AnyAsync(m => m.ZoneId == zoneId, ct))
+        {
+            return new Error(
+                ErrorCodes.Conflict,
+                $"The zone “{zone.Name}” has delivery methods, which are kept for the orders that used them: deactivate them to stop delivering there.");
+        }
+        db.ShippingZones.Remove(zone);
+        await db.SaveChangesAsync(ct);
+        return ToView(zone, []);
+    }
+
+    /// <param name="requestId">The new method's id when given: the same request run again answers with the method it made.</param>
+    public async Task<Result<DeliveryMethodView>> AddMethodAsync(Guid zoneId, DeliveryMethodInput input, Guid? requestId = null, CancellationToken ct = default)
+    {
+        if (Check(MethodChecks, input, "the delivery method") is { } invalid)
+        {
+            return invalid;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = requestId ?? Guid.CreateVersion7(clock.GetUtcNow());
+        if (await db.DeliveryMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } made)
+        {
+            return ToView(made);
+        }
+        if (!await db.ShippingZones.AnyAsync(z => z.Id == zoneId, ct))
+        {
+            return Error.NotFound("The shipping zone");
+        }
+        var method = new DeliveryMethod(id, zoneId, input.Name!, input.Description, input.RateMinor, input.FreeFromMinor, input.SortOrder);
+        method.Activate(input.Active);
+        db.DeliveryMethods.Add(method);
+        await db.SaveChangesAsync(ct);
+        return ToView(method);
+    }
+
+    /// <summary>Replaces the method's terms, active or not included; orders placed with it keep what they paid.</summary>
+    public async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, DeliveryMethodInput input, CancellationToken ct = default) =>
+        Check(MethodChecks, input, "the delivery method") is { } invalid
+            ? invalid
+            : await ChangeMethodAsync(methodId, method =>
+            {
+                method.Change(input.Name!, input.Description, input.RateMinor, input.FreeFromMinor, input.SortOrder);
+                method.Activate(input.Active);
+            }, ct);
+
+    /// <summary>Offers the method to checkouts again, or stops offering it (it is never deleted: orders name it).</summary>
+    public Task<Result<DeliveryMethodView>> SetMethodActiveAsync(Guid methodId, bool active, CancellationToken ct = default) =>
+        ChangeMethodAsync(methodId, method => method.Activate(active), ct);
+
+    private async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, Action<DeliveryMethod> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.DeliveryMethods.FirstOrDefaultAsync(m => m.Id == methodId, ct) is not { } method)
+        {
+            return Error.NotFound("The delivery method");
+        }
+        change(method);
+        await db.SaveChangesAsync(ct);
+        return ToView(method);
+    }
+
+    /// <summary>
+    /// The refusal when another zone than <paramref name="zoneId"/> holds one of <paramref name="countries"/>: a
+    /// destination is offered the methods of one zone. Zones are few, so they are read whole.
+    /// </summary>
+    private static async Task<Error?> CountriesTakenAsync(CheckoutDbContext db, IEnumerable<string> countries, Guid? zoneId, CancellationToken ct)
+    {
+        var others = await db.ShippingZones.AsNoTracking().Where(z => z.Id != zoneId).ToListAsync(ct);
+        string[] clashes =
+        [
+            .. from code in countries.Select(c => c.Trim().ToUpperInvariant()).Distinct()
+               from other in others
+               where other.Countries.Contains(code)
+               select $"{Countries.Find(code)!.Name} is in the zone “{other.Name}” already: take it out of that zone first.",
+        ];
+        return clashes.Length == 0 ? null : Refusal(ErrorCodes.Conflict, string.Join(" ", clashes), [("Countries", clashes)]);
+    }
+
+    private static async Task<ShippingZoneView> ViewAsync(CheckoutDbContext db, ShippingZone zone, CancellationToken ct) =>
+        ToView(zone, await db.DeliveryMethods.AsNoTracking().Where(m => m.ZoneId == zone.Id).ToListAsync(ct));
+
+    private static ShippingZoneView ToView(ShippingZone zone, IEnumerable<DeliveryMethod> methods) => new(
+        zone.Id, zone.Name, zone.Countries,
+        [.. methods.OrderBy(m => m.SortOrder).ThenBy(m => m.Name, StringComparer.OrdinalIgnoreCase).Select(ToView)]);
+
+    private static DeliveryMethodView ToView(DeliveryMethod m) =>
+        new(m.Id, m.ZoneId, m.Name, m.Description, m.RateMinor, m.FreeFromMinor, m.SortOrder, m.Active);
+
+    private static Error? Check<T>(IValidator<T> rules, T input, string subject) =>
+        rules.Validate(input).Errors is { Count: > 0 } failures
+            ? Refusal(
+                ErrorCodes.Validation, $"Check {subject}: {failures[0].ErrorMessage}",
+                [.. failures.GroupBy(f => f.PropertyName, f => f.ErrorMessage).Select(g => (g.Key, g.ToArray()))])
+            : null;
+
+    /// <summary>A refusal with the messages of each field by the field's JSON name, as <see cref="AddressRules"/> gives them.</summary>
+    private static Error Refusal(string code, string message, IReadOnlyList<(string Field, string[] Messages)> fields) => new(
+        code, message,
+        new Dictionary<string, object?>
+        {
+            ["errors"] = fields.ToDictionary(f => JsonNamingPolicy.CamelCase.ConvertName(f.Field), f => f.Messages, StringComparer.Ordinal),
+        });
+
+    private sealed class ZoneRules : AbstractValidator<ShippingZoneInput>
+    {
+        public ZoneRules()
+        {
+            RuleLevelCascadeMode = CascadeMode.Stop;
+            RuleFor(x => x.Name)
+                .Must(name => InputRules.IsText(name, ShippingZone.MaxNameLength, required: true))
+                .WithMessage($"Name the zone in 1–{ShippingZone.MaxNameLength} printable characters.");
+            RuleFor(x => x.Countries)
+                .NotEmpty().WithMessage("Choose at least one country.")
+                .Must(codes => Unsupported(codes!).Count == 0)
+                .WithMessage(x => $"The shop does not ship to {string.Join(", ", Unsupported(x.Countries!))}; choose among the countries it ships to.");
+        }
+
+        private static List<string> Unsupported(IEnumerable<string?> codes) =>
+            [.. codes.Where(code => code is null || Countries.Find(code.Trim()) is null).Select(code => string.IsNullOrWhiteSpace(code) ? "(blank)" : code)];
+    }
+
+    private sealed class MethodRules : AbstractValidator<DeliveryMethodInput>
+    {
+        public MethodRules()
+        {
+            RuleFor(x => x.Name)
+                .Must(name => InputRules.IsText(name, DeliveryMethod.MaxNameLength, required: true))
+                .WithMessage($"Name the method in 1–{DeliveryMethod.MaxNameLength} printable characters.");
+            RuleFor(x => x.Description)
+                .Must(text => InputRules.IsText(text, DeliveryMethod.MaxDescriptionLength, required: false))
+                .WithMessage($"A description is at most {DeliveryMethod.MaxDescriptionLength} printable characters.");
+            RuleFor(x => x.RateMinor)
+                .InclusiveBetween(0, MaxAmountMinor)
+                .WithMessage($"The rate is 0 (free) up to {Money.Format(MaxAmountMinor, Money.DefaultCurrency)}.");
+            RuleFor(x => x.FreeFromMinor)
+                .InclusiveBetween(0, MaxAmountMinor)
+                .WithMessage($"Free from is an amount from 0 up to {Money.Format(MaxAmountMinor, Money.DefaultCurrency)}, or empty for never free.");
+        }
+    }
+}
