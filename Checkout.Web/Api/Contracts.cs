@@ -2,6 +2,8 @@ using Checkout.Data.Carts;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Pricing;
+using Checkout.Data.Shipping;
 
 namespace Checkout.Web.Api;
 
@@ -16,17 +18,34 @@ public sealed record CartResponse(Guid CartId, IReadOnlyList<CartLineView> Lines
     public static CartResponse From(CartView c) => new(c.CartId, c.Lines, c.SubtotalMinor, c.Currency, c.Problems);
 }
 
-public sealed record StartCheckoutRequest(Guid CartId, string? Email, string? PromoCode = null, string? Name = null, Guid? CheckoutSessionId = null);
+/// <param name="ShippingAddress">Where the order goes; may also be given later with <c>PUT /api/checkouts/{id}/shipping</c>.</param>
+/// <param name="DeliveryMethodId">One of the methods that reach the address; without it the cheapest.</param>
+public sealed record StartCheckoutRequest(
+    Guid CartId, string? Email, string? PromoCode = null, string? Name = null, Guid? CheckoutSessionId = null,
+    ShippingAddressInput? ShippingAddress = null, Guid? DeliveryMethodId = null);
 
+/// <param name="DeliveryMethodId">One of the methods that reach the address; without it the cheapest.</param>
+public sealed record SetShippingRequest(ShippingAddressInput? ShippingAddress, Guid? DeliveryMethodId = null);
+
+/// <summary>The delivery method an order ships with.</summary>
+public sealed record DeliveryMethodResponse(Guid Id, string Name)
+{
+    public static DeliveryMethodResponse? From(QuoteDelivery? delivery) => delivery is null ? null : new(delivery.MethodId, delivery.MethodName);
+}
+
+/// <param name="ShippingAddress">Null until the shopper said where the order goes; until then there is no shipping or tax and it cannot be paid.</param>
+/// <param name="TaxMinor">The tax: added to the total, or contained in it when <c>tax.included</c>.</param>
 /// <param name="PromoRefused">Only after starting again: why the new checkout goes on without the earlier one's promo code.</param>
 public sealed record CheckoutResponse(
     Guid CheckoutSessionId, string Status, DateTimeOffset HoldExpiresAt, IReadOnlyList<CheckoutLineView> Lines,
     long SubtotalMinor, long DiscountMinor, long ShippingMinor, long TotalMinor, string Currency, string? PromoCode,
+    ShippingAddress? ShippingAddress, DeliveryMethodResponse? DeliveryMethod, long TaxMinor, QuoteTax? Tax,
     string? PromoRefused = null)
 {
     public static CheckoutResponse From(CheckoutView v) => new(
         v.CheckoutSessionId, v.Status.ToString().ToUpperInvariant(), v.HoldExpiresAt, v.Lines, v.SubtotalMinor,
-        v.DiscountMinor, v.ShippingMinor, v.TotalMinor, v.Currency, v.PromoCode);
+        v.DiscountMinor, v.ShippingMinor, v.TotalMinor, v.Currency, v.PromoCode,
+        v.Delivery?.Address, DeliveryMethodResponse.From(v.Delivery), v.TaxMinor, v.Tax);
 
     public static CheckoutResponse From(StartedFlow started) => From(started.Checkout) with { PromoRefused = started.PromoRefused?.Message };
 }
@@ -39,13 +58,15 @@ public sealed record PlacedOrderResponse(Guid OrderId, string OrderNumber, strin
 public sealed record OrderResponse(
     Guid OrderId, string OrderNumber, string Status, long SubtotalMinor, long DiscountMinor, long ShippingMinor,
     long TotalMinor, string Currency, string? PromoCode, string? TrackingNumber, DateTimeOffset CreatedAt,
-    IReadOnlyList<OrderLineView> Lines, PaymentResponse? Payment, IReadOnlyList<HistoryResponse> History)
+    IReadOnlyList<OrderLineView> Lines, PaymentResponse? Payment, IReadOnlyList<HistoryResponse> History,
+    ShippingAddress? ShippingAddress, DeliveryMethodResponse? DeliveryMethod, long TaxMinor, QuoteTax? Tax)
 {
     public static OrderResponse From(OrderView o) => new(
         o.OrderId, o.OrderNumber, o.Status.WireName(), o.SubtotalMinor, o.DiscountMinor, o.ShippingMinor, o.TotalMinor,
         o.Currency, o.PromoCode, o.TrackingNumber, o.CreatedAt, o.Lines,
         o.Payment is { } p ? new PaymentResponse(Wire(p.Status), p.AmountMinor, p.CapturedMinor, p.RefundedMinor, p.CardBrand, p.CardLast4) : null,
-        [.. o.History.Select(h => new HistoryResponse(h.From?.WireName(), h.To.WireName(), h.At, h.Actor, h.Reason))]);
+        [.. o.History.Select(h => new HistoryResponse(h.From?.WireName(), h.To.WireName(), h.At, h.Actor, h.Reason))],
+        o.Delivery?.Address, DeliveryMethodResponse.From(o.Delivery), o.TaxMinor, o.Tax);
 
     public static string Wire(PaymentStatus status) => status.ToString().ToUpperInvariant();
 }

@@ -4,6 +4,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Shipping;
 using Checkout.Web.Orders;
 using Checkout.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,11 +64,34 @@ public static class StorefrontApi
                 "Holds every line of the cart (all or nothing) for `Checkout:HoldTtl`, takes a use of the promo code and stores " +
                 "a price-locked quote. 201 when this request started the checkout; 200 with the cart's open checkout when there " +
                 "is one (a retry, a second tab). `checkoutSessionId` is an optional id the client mints for the checkout; naming " +
-                "one whose hold ran out starts a new checkout. Limited per client (`RateLimits:Checkout`).")
+                "one whose hold ran out starts a new checkout. `shippingAddress` (and `deliveryMethodId`) may come here or later " +
+                "through `PUT …/shipping`; a checkout without one cannot be paid. Limited per client (`RateLimits:Checkout`).")
             .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
             .ProducesProblems([ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.CartClosed, ErrorCodes.Conflict, ErrorCodes.InvalidCart,
-                ErrorCodes.PriceChanged, ErrorCodes.OutOfStock, .. ErrorCodes.PromoRefusals])
+                ErrorCodes.PriceChanged, ErrorCodes.OutOfStock, ErrorCodes.NoDeliveryMethod, ErrorCodes.DeliveryMethodUnavailable, .. ErrorCodes.PromoRefusals])
             .RequireRateLimiting(RateLimits.CheckoutPolicy);
+        checkouts.MapPut("/{checkoutSessionId:guid}/shipping", async (Guid checkoutSessionId, SetShippingRequest body, CheckoutService service, CancellationToken ct) =>
+            Respond(await service.SetShippingAsync(checkoutSessionId, body.ShippingAddress, body.DeliveryMethodId, ct), CheckoutResponse.From))
+            .WithName("SetCheckoutShipping")
+            .WithSummary("Set where a checkout goes")
+            .WithDescription(
+                "Sets or changes the shipping address and the delivery method (without `deliveryMethodId`, the cheapest that " +
+                "reaches the address) of an open checkout before its payment starts. The lines and discount stay as quoted; " +
+                "shipping and tax are priced for the destination. A refused address answers 422 with `errors`: each field's " +
+                "messages, keyed `name`, `line1`, `line2`, `city`, `region`, `postalCode`, `country`, `phone`; nothing changes.")
+            .Produces<CheckoutResponse>()
+            .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.HoldExpired, ErrorCodes.CheckoutClosed,
+                ErrorCodes.NoDeliveryMethod, ErrorCodes.DeliveryMethodUnavailable);
+        checkouts.MapGet("/{checkoutSessionId:guid}/delivery-options", async (Guid checkoutSessionId, string? country, CheckoutService service, CancellationToken ct) =>
+            country is not { Length: 2 }
+                ? Problems.From(Error.Validation("Name the destination's country by its two-letter code, such as US."))
+                : Respond(await service.DeliveryOptionsAsync(checkoutSessionId, country, ct), options => options))
+            .WithName("ListDeliveryOptions")
+            .WithSummary("List the delivery methods to a country")
+            .WithDescription(
+                "The delivery methods that reach `country` (ISO 3166-1 alpha-2), cheapest first, each priced for this checkout " +
+                "(free above its threshold or with a free-shipping code). Empty when the shop does not deliver there.")
+            .Produces<IReadOnlyList<DeliveryOption>>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
         checkouts.MapGet("/{checkoutSessionId:guid}", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
             Respond(await service.GetAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("GetCheckout")
             .WithSummary("Read a checkout")
@@ -82,7 +106,7 @@ public static class StorefrontApi
                 "`retryCheckoutSessionId` the new checkout that holds the items again, for another card; 504 means the payment " +
                 "provider did not answer: retry, nothing is charged twice. Limited per client (`RateLimits:Payment`).")
             .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).Produces<PlacedOrderResponse>()
-            .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.PaymentDeclined, ErrorCodes.AlreadyPaid,
+            .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.ShippingAddressRequired, ErrorCodes.PaymentDeclined, ErrorCodes.AlreadyPaid,
                 ErrorCodes.CheckoutClosed, ErrorCodes.CartClosed, ErrorCodes.HoldExpired, ErrorCodes.PaymentPending)
             .RequireRateLimiting(RateLimits.PaymentPolicy);
         // After a hold was released (expired, cancelled, declined): hold what is still in stock under a new checkout.
@@ -167,7 +191,8 @@ public static class StorefrontApi
         }
         var name = string.IsNullOrWhiteSpace(body.Name) ? body.Email.Split('@')[0] : body.Name;
         return Started(await flow.StartAsync(
-            new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId ?? http.CreatedId()), ct: ct));
+            new StartCheckout(body.CartId, body.Email, name, body.PromoCode, body.CheckoutSessionId ?? http.CreatedId(),
+                ShippingAddress: body.ShippingAddress, DeliveryMethodId: body.DeliveryMethodId), ct: ct));
     }
 
     /// <summary>201 with the new checkout holding what is still in stock; 200 when the cart's open checkout already does.</summary>
