@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Checkout.Testing;
 
 namespace Checkout.Bench;
 
@@ -142,7 +143,7 @@ public static class HttpRow
             return await OutOfStockAsync(line, ct) ? Outcome.Exhausted : failures.Record($"PUT item {(int)line.StatusCode}");
         }
 
-        using var started = await http.PostAsJsonAsync("/api/checkouts", new { cartId, email, name = "Http Buyer" }, Web, ct);
+        using var started = await http.PostAsJsonAsync("/api/checkouts", new { cartId, email, name = "Http Buyer", shippingAddress = TestAddresses.PortlandJson }, Web, ct);
         if (started.StatusCode != HttpStatusCode.Created)
         {
             return await OutOfStockAsync(started, ct) ? Outcome.Exhausted : failures.Record($"POST /api/checkouts {(int)started.StatusCode}");

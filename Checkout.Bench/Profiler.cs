@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Persistence;
+using Checkout.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -88,7 +89,7 @@ public sealed class Profiler : IObserver<DiagnosticListener>, IObserver<KeyValue
         var sessions = new Queue<Guid>();
         await profiler.CaseAsync("checkout start (reserve)", operations, _ => Task.FromResult(prepared.Dequeue()), async cartId =>
         {
-            var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"p{n++}@example.com", "Profile Buyer"));
+            var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"p{n++}@example.com", "Profile Buyer", ShippingAddress: TestAddresses.Portland));
             sessions.Enqueue(started.IsSuccess ? started.Value!.CheckoutSessionId : throw new InvalidOperationException(started.Error!.Message));
         });
         await profiler.CaseAsync("place order", Math.Min(operations, sessions.Count - 100), _ => Task.FromResult(sessions.Dequeue()), async sessionId =>

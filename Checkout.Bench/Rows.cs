@@ -4,6 +4,7 @@ using Checkout.Data.HotStock;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -193,7 +194,7 @@ public static class Rows
         var checkouts = shop.Checkouts;
         var (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (_, cartId, n, ct) =>
         {
-            var started = await checkouts.StartAsync(new StartCheckout(cartId, $"buyer{n}@example.com", "Bench Buyer"), ct);
+            var started = await checkouts.StartAsync(new StartCheckout(cartId, $"buyer{n}@example.com", "Bench Buyer", ShippingAddress: TestAddresses.Portland), ct);
             return started.IsSuccess ? Outcome.Ok : failures.Record($"{started.Error!.Code}: {started.Error.Message}");
         });
         return new RowResult("reserve", result, Note(failures, cartsRanOut, shop.RedisNote));
@@ -256,7 +257,7 @@ public static class Rows
         {
             return failures.Record($"cart {cart.Error!.Code}: {cart.Error.Message}");
         }
-        var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, email, "Bench Buyer"), ct);
+        var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, email, "Bench Buyer", ShippingAddress: TestAddresses.Portland), ct);
         if (!started.IsSuccess)
         {
             return failures.Record($"start {started.Error!.Code}: {started.Error.Message}");
@@ -387,7 +388,7 @@ public static class Rows
 
         public async ValueTask<Outcome> BuyAsync(Guid cartId, long n, CancellationToken ct)
         {
-            var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"hot{n}@example.com", "Hot Buyer"), ct);
+            var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"hot{n}@example.com", "Hot Buyer", ShippingAddress: TestAddresses.Portland), ct);
             if (started.IsSuccess)
             {
                 return await PlaceAsync(shop, started.Value!.CheckoutSessionId, failures, ct);

@@ -95,7 +95,7 @@ public sealed class Shop : IDisposable
         var cartId = await carts.CreateAsync();
         var added = await carts.SetQuantityAsync(cartId, sku, quantity);
         Assert.True(added.IsSuccess, added.Error?.Message);
-        var started = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, email, "E2E Shopper", promoCode));
+        var started = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, email, "E2E Shopper", promoCode, ShippingAddress: TestAddresses.Portland));
         Assert.True(started.IsSuccess, started.Error?.Message);
         var placed = await Service<PlaceOrderService>().PlaceAsync(started.Value!.CheckoutSessionId, Cards.Approved);
         Assert.True(placed.IsSuccess, placed.Error?.Message);

@@ -120,7 +120,7 @@ public sealed partial class AdminFactory(Action<IWebHostBuilder>? configure = nu
         var carts = Services.GetRequiredService<CartService>();
         var cartId = await carts.CreateAsync();
         Assert.True((await carts.SetQuantityAsync(cartId, sku, 1)).IsSuccess);
-        var checkout = await Services.GetRequiredService<CheckoutService>().StartAsync(new StartCheckout(cartId, "shopper@example.com", "Sam Shopper"));
+        var checkout = await Services.GetRequiredService<CheckoutService>().StartAsync(new StartCheckout(cartId, "shopper@example.com", "Sam Shopper", ShippingAddress: TestAddresses.Portland));
         Assert.True(checkout.IsSuccess, checkout.Error?.Message);
         var placed = await Services.GetRequiredService<PlaceOrderService>().PlaceAsync(checkout.Value!.CheckoutSessionId, Cards.Approved);
         Assert.True(placed.IsSuccess, placed.Error?.Message);

@@ -67,8 +67,9 @@ public sealed class ApiClient(HttpClient http) : IDisposable
         return cartId;
     }
 
+    /// <summary>Starts checkout shipping to <see cref="TestAddresses.Portland"/>, so that the checkout can be paid.</summary>
     public Task<HttpResponseMessage> StartCheckoutAsync(Guid cartId, string email = ShopperEmail, string? promoCode = null, Guid? checkoutSessionId = null) =>
-        PostAsync("/api/checkouts", new { cartId, email, promoCode, name = "Sam Shopper", checkoutSessionId });
+        PostAsync("/api/checkouts", new { cartId, email, promoCode, name = "Sam Shopper", checkoutSessionId, shippingAddress = TestAddresses.PortlandJson });
 
     public async Task<CheckoutDto> CheckoutAsync(Guid cartId, string email = ShopperEmail, string? promoCode = null) =>
         await ReadAsync<CheckoutDto>(await StartCheckoutAsync(cartId, email, promoCode), HttpStatusCode.Created);

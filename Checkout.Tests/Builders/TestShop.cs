@@ -115,11 +115,11 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
         return cartId;
     }
 
-    /// <summary>A cart with the lines and an open checkout for it.</summary>
+    /// <summary>A cart with the lines and an open checkout for it, shipping to <see cref="TestAddresses.Portland"/> so that it can be paid.</summary>
     public async Task<CheckoutView> OpenCheckoutAsync(string email = "shopper@example.com", string? promo = null, params (string Sku, int Quantity)[] lines)
     {
         var cartId = await CartWithAsync(lines);
-        var started = await Checkouts.StartAsync(new StartCheckout(cartId, email, "Sam Shopper", promo));
+        var started = await Checkouts.StartAsync(new StartCheckout(cartId, email, "Sam Shopper", promo, ShippingAddress: TestAddresses.Portland));
         Assert.True(started.IsSuccess, started.Error?.Message);
         return started.Value!;
     }

@@ -28,10 +28,13 @@ public static class TestShopExtras
         return error;
     }
 
-    /// <summary>Starts checkout for a cart with a valid shopper unless told otherwise; the result is returned, not asserted.</summary>
+    /// <summary>
+    /// Starts checkout for a cart with a valid shopper unless told otherwise, shipping to <see cref="TestAddresses.Portland"/>
+    /// so that it can be paid; the result is returned, not asserted.
+    /// </summary>
     public static Task<Result<CheckoutView>> StartCheckoutAsync(
         this TestShop shop, Guid cartId, string? promo = null, string email = "shopper@example.com", string name = "Sam Shopper") =>
-        shop.Checkouts.StartAsync(new StartCheckout(cartId, email, name, promo));
+        shop.Checkouts.StartAsync(new StartCheckout(cartId, email, name, promo, ShippingAddress: TestAddresses.Portland));
 
     /// <summary>A product, a checkout for <paramref name="quantity"/> of it and an order paid with the approved card: CONFIRMED.</summary>
     public static async Task<OrderView> PlaceConfirmedOrderAsync(this TestShop shop, string sku = "ORDERED", int quantity = 2, int stock = 10)

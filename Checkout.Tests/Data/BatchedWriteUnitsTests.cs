@@ -34,7 +34,7 @@ public sealed class BatchedWriteUnitsTests
         Assert.Contains("""INSERT INTO "cart_lines" """, edit);
 
         trips.Clear();
-        var started = ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cartId, "batch@example.com", "Bo Batch", null)));
+        var started = ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cartId, "batch@example.com", "Bo Batch", null, ShippingAddress: TestAddresses.Portland)));
         var start = Assert.Single(trips.Writes());
         Assert.Contains("""UPDATE "carts" """, start);
         Assert.Contains("""UPDATE "inventory" """, start);

@@ -19,7 +19,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG", stock: 3);
         var cartId = await shop.CartWithAsync(("MUG", 2));
-        var request = new StartCheckout(cartId, "sam@example.com", "Sam Shopper", CheckoutSessionId: Guid.NewGuid());
+        var request = new StartCheckout(cartId, "sam@example.com", "Sam Shopper", CheckoutSessionId: Guid.NewGuid(), ShippingAddress: TestAddresses.Portland);
         ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(request));
         shop.Clock.Advance(TimeSpan.FromMinutes(16));
         if (sweptFirst)
@@ -60,7 +60,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         await shop.AddProductAsync("MUG", stock: 3);
         await shop.AddProductAsync("TOTE", stock: 2);
         var cartId = await shop.CartWithAsync(("MUG", 2), ("TOTE", 1));
-        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper")));
+        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", ShippingAddress: TestAddresses.Portland)));
         shop.Clock.Advance(TimeSpan.FromMinutes(16));
         await shop.Get<HoldSweeper>().SweepOnceAsync();
         // Meanwhile someone else bought two of the three mugs and every tote.
@@ -88,7 +88,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG", stock: 1);
         var cartId = await shop.CartWithAsync(("MUG", 1));
-        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper")));
+        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", ShippingAddress: TestAddresses.Portland)));
         ResultAssert.Success(await shop.Checkouts.CancelAsync(first.Checkout.CheckoutSessionId));
         await using (var db = await shop.DbAsync())
         {
@@ -108,7 +108,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         await shop.AddProductAsync("MUG", priceMinor: 20_000, stock: 1);
         await shop.AddPromoAsync(new PromoCode("ONCE", PromoKind.Percentage, 10, usageLimit: 1));
         var cartId = await shop.CartWithAsync(("MUG", 1));
-        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", "ONCE")));
+        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", "ONCE", ShippingAddress: TestAddresses.Portland)));
 
         var declined = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);
         var replayed = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);
@@ -133,7 +133,7 @@ public abstract class CheckoutFlowTests(DatabaseProvider provider) : ProviderTes
         await shop.AddProductAsync("MUG", priceMinor: 20_000, stock: 2);
         await shop.AddPromoAsync(new PromoCode("BRIEF", PromoKind.Percentage, 10, endsAt: shop.Clock.GetUtcNow().AddMinutes(10)));
         var cartId = await shop.CartWithAsync(("MUG", 1));
-        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", "BRIEF")));
+        var first = ResultAssert.Success(await shop.Get<CheckoutFlow>().StartAsync(new StartCheckout(cartId, "sam@example.com", "Sam Shopper", "BRIEF", ShippingAddress: TestAddresses.Portland)));
         shop.Clock.Advance(TimeSpan.FromMinutes(11));
 
         var declined = ResultAssert.Failure(await shop.Get<CheckoutFlow>().PayAsync(first.Checkout.CheckoutSessionId, Cards.Declined), ErrorCodes.PaymentDeclined);

@@ -30,7 +30,7 @@ public sealed class DatabaseRestartTests
         Task<Exception?> BuyAsync(int i) => CatchAsync(async () =>
         {
             var (cart, session) = shoppers[i];
-            ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cart, $"s{i}@example.com", "Shopper", CheckoutSessionId: session)));
+            ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cart, $"s{i}@example.com", "Shopper", CheckoutSessionId: session, ShippingAddress: TestAddresses.Portland)));
             Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(session, Cards.Approved)).Order.Status);
         });
 

@@ -20,7 +20,7 @@ public abstract class HoldRaceTests(DatabaseProvider provider) : ProviderTests(p
             carts.Add(await shop.CartWithAsync(("LAST-TEN", 1)));
         }
 
-        var results = await Race.RunAsync(64, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"buyer{i}@example.com", $"Buyer {i}")));
+        var results = await Race.RunAsync(64, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"buyer{i}@example.com", $"Buyer {i}", ShippingAddress: TestAddresses.Portland)));
 
         Assert.Equal(10, results.Count(r => r.IsSuccess));
         Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.OutOfStock, r.Error!.Code));
@@ -60,7 +60,7 @@ public abstract class HoldRaceTests(DatabaseProvider provider) : ProviderTests(p
         await shop.AddProductAsync("ONCE-ONLY", stock: 10);
         var cartId = await shop.CartWithAsync(("ONCE-ONLY", 3));
         var sessionId = Guid.NewGuid();
-        var request = new StartCheckout(cartId, "a@example.com", "A Shopper", CheckoutSessionId: sessionId);
+        var request = new StartCheckout(cartId, "a@example.com", "A Shopper", CheckoutSessionId: sessionId, ShippingAddress: TestAddresses.Portland);
 
         var results = await Race.RunAsync(10, _ => shop.Checkouts.StartAsync(request));
 

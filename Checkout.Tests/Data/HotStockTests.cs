@@ -23,7 +23,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         await using var shop = await HotShopAsync(RedisServer.Shared(), units: 20);
         var carts = await CartsAsync(shop, 64);
 
-        var results = await Race.RunAsync(64, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"b{i}@example.com", "Buyer")));
+        var results = await Race.RunAsync(64, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"b{i}@example.com", "Buyer", ShippingAddress: TestAddresses.Portland)));
 
         Assert.Equal(20, results.Count(r => r.IsSuccess));
         Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.OutOfStock, r.Error!.Code));
@@ -53,7 +53,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
             {
                 case < 48:
                     // Every third buyer changes their mind at once.
-                    var started = await shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"b{i}@example.com", "Buyer"));
+                    var started = await shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"b{i}@example.com", "Buyer", ShippingAddress: TestAddresses.Portland));
                     if (started.IsSuccess && i % 3 == 0)
                     {
                         await shop.Checkouts.CancelAsync(started.Value!.CheckoutSessionId);
@@ -101,7 +101,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         var carts = await CartsAsync(shop, 30);
         var counters = shop.Get<RedisCounters>();
         Task<Result<CheckoutView>[]> BuyAsync(int from) =>
-            Race.RunAsync(10, i => shop.Checkouts.StartAsync(new StartCheckout(carts[from + i], $"b{from + i}@example.com", "Buyer")));
+            Race.RunAsync(10, i => shop.Checkouts.StartAsync(new StartCheckout(carts[from + i], $"b{from + i}@example.com", "Buyer", ShippingAddress: TestAddresses.Portland)));
 
         Assert.All(await BuyAsync(0), r => Assert.True(r.IsSuccess));
         Assert.Equal(10, counters.Taken);
@@ -137,7 +137,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
     {
         await using var shop = await HotShopAsync(RedisServer.Shared(), units: 1);
         var crowd = await CartsAsync(shop, 16);
-        ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(await shop.CartWithAsync(("HOT", 1)), "first@example.com", "First")));
+        ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(await shop.CartWithAsync(("HOT", 1)), "first@example.com", "First", ShippingAddress: TestAddresses.Portland)));
         var waitlist = shop.Get<WaitlistService>();
         var entry = ResultAssert.Success(await waitlist.JoinAsync("HOT", "waiter@example.com"));
         shop.Clock.Advance(TimeSpan.FromMinutes(15));
@@ -148,8 +148,8 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
 
         // The claimer and a crowd start at once: the counter says 0, yet the offered unit is the claimer's.
         var results = await Race.RunAsync(17, i => i == 16
-            ? shop.Checkouts.StartAsync(new StartCheckout(claimerCart, "waiter@example.com", "Waiter", WaitlistEntryId: entry.EntryId))
-            : shop.Checkouts.StartAsync(new StartCheckout(crowd[i], $"c{i}@example.com", "Crowd")));
+            ? shop.Checkouts.StartAsync(new StartCheckout(claimerCart, "waiter@example.com", "Waiter", WaitlistEntryId: entry.EntryId, ShippingAddress: TestAddresses.Portland))
+            : shop.Checkouts.StartAsync(new StartCheckout(crowd[i], $"c{i}@example.com", "Crowd", ShippingAddress: TestAddresses.Portland)));
 
         ResultAssert.Success(results[16]);
         Assert.All(results.Take(16), r => Assert.Equal(ErrorCodes.OutOfStock, r.Error!.Code));
@@ -162,12 +162,12 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
     {
         await using var shop = await HotShopAsync(RedisServer.Shared(), units: 1);
         var crowd = await CartsAsync(shop, 12);
-        ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(await shop.CartWithAsync(("HOT", 1)), "first@example.com", "First")));
+        ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(await shop.CartWithAsync(("HOT", 1)), "first@example.com", "First", ShippingAddress: TestAddresses.Portland)));
 
         // Someone holds the stock row (on SQLite, the whole write lock) for as long as the crowd is answered: a start
         // that went to the database would wait behind it.
         await using var holder = await HoldStockRowAsync(shop);
-        var results = await Race.RunAsync(12, i => shop.Checkouts.StartAsync(new StartCheckout(crowd[i], $"c{i}@example.com", "Crowd")))
+        var results = await Race.RunAsync(12, i => shop.Checkouts.StartAsync(new StartCheckout(crowd[i], $"c{i}@example.com", "Crowd", ShippingAddress: TestAddresses.Portland)))
             .WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(results, r =>
@@ -206,7 +206,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         Assert.True(counters.TracksPromo("RUSH5"));
         var carts = await CartsAsync(shop, 30);
 
-        var results = await Race.RunAsync(30, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"p{i}@example.com", "Buyer", "RUSH5")));
+        var results = await Race.RunAsync(30, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"p{i}@example.com", "Buyer", "RUSH5", ShippingAddress: TestAddresses.Portland)));
 
         Assert.Equal(5, results.Count(r => r.IsSuccess));
         Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.PromoLimitReached, r.Error!.Code));

@@ -358,7 +358,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         Assert.Equal(OrderStatus.Confirmed, ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, Cards.TimesOutOnce)).Order.Status);
     }
 
-    private static StartCheckout Request(Guid cartId) => new(cartId, "shopper@example.com", "Sam Shopper");
+    private static StartCheckout Request(Guid cartId) => new(cartId, "shopper@example.com", "Sam Shopper", ShippingAddress: TestAddresses.Portland);
 
     /// <summary>Products A, B and C, 10 in stock each, and a cart with the lines.</summary>
     private static async Task<Guid> CartAsync(TestShop shop, params (string Sku, int Quantity)[] lines)

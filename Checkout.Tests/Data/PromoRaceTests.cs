@@ -23,7 +23,7 @@ public abstract class PromoRaceTests(DatabaseProvider provider) : ProviderTests(
             carts.Add(await shop.CartWithAsync(("PROMO-ITEM", 1)));
         }
 
-        var results = await Race.RunAsync(20, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"p{i}@example.com", "P", "onlyone")));
+        var results = await Race.RunAsync(20, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], $"p{i}@example.com", "P", "onlyone", ShippingAddress: TestAddresses.Portland)));
 
         Assert.Single(results, r => r.IsSuccess);
         Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.PromoLimitReached, r.Error!.Code));
@@ -47,7 +47,7 @@ public abstract class PromoRaceTests(DatabaseProvider provider) : ProviderTests(
             carts.Add(await shop.CartWithAsync(($"ITEM-{i}", 1)));
         }
 
-        var results = await Race.RunAsync(12, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], "same@example.com", "Sam", "ONCEEACH")));
+        var results = await Race.RunAsync(12, i => shop.Checkouts.StartAsync(new StartCheckout(carts[i], "same@example.com", "Sam", "ONCEEACH", ShippingAddress: TestAddresses.Portland)));
 
         Assert.Single(results, r => r.IsSuccess);
         Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.PromoCustomerLimitReached, r.Error!.Code));
@@ -67,12 +67,12 @@ public abstract class PromoRaceTests(DatabaseProvider provider) : ProviderTests(
         await shop.OpenCheckoutAsync("first@example.com", "SINGLE", ("ABANDON", 1));
         var cart = await shop.CartWithAsync(("ABANDON", 1));
         ResultAssert.Failure(
-            await shop.Checkouts.StartAsync(new StartCheckout(cart, "second@example.com", "Second", "SINGLE")), ErrorCodes.PromoLimitReached);
+            await shop.Checkouts.StartAsync(new StartCheckout(cart, "second@example.com", "Second", "SINGLE", ShippingAddress: TestAddresses.Portland)), ErrorCodes.PromoLimitReached);
 
         shop.Clock.Advance(TimeSpan.FromMinutes(15));
         await shop.Get<HoldSweeper>().SweepOnceAsync();
 
-        var second = ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cart, "second@example.com", "Second", "SINGLE")));
+        var second = ResultAssert.Success(await shop.Checkouts.StartAsync(new StartCheckout(cart, "second@example.com", "Second", "SINGLE", ShippingAddress: TestAddresses.Portland)));
         Assert.Equal(300, second.DiscountMinor);
         await using var db = await shop.DbAsync();
         Assert.Equal(1, (await db.PromoCodes.SingleAsync()).Used);

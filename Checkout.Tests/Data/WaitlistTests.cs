@@ -76,7 +76,7 @@ public abstract class WaitlistTests(DatabaseProvider provider) : ProviderTests(p
         ResultAssert.Failure(await shop.Carts.SetQuantityAsync(cart, "CLAIM", 1), ErrorCodes.OutOfStock);
         Assert.Equal(1, ResultAssert.Success(await shop.Carts.AddOfferedAsync(cart, entry.EntryId)).ItemCount);
 
-        var started = await shop.Checkouts.StartAsync(new StartCheckout(cart, "claimer@example.com", "Claimer", WaitlistEntryId: entry.EntryId));
+        var started = await shop.Checkouts.StartAsync(new StartCheckout(cart, "claimer@example.com", "Claimer", WaitlistEntryId: entry.EntryId, ShippingAddress: TestAddresses.Portland));
 
         ResultAssert.Success(started);
         Assert.Equal(WaitlistStatus.Claimed, ResultAssert.Success(await Waitlist(shop).GetAsync(entry.EntryId)).Status);

@@ -99,7 +99,7 @@ public class WriterCrashTests
                 var cartId = (await created.Content.ReadFromJsonAsync<CartCreated>(Web, ct))!.CartId;
                 using var line = await http.PutAsJsonAsync($"/api/carts/{cartId}/items/{sku}", new { quantity = 1 }, Web, ct);
                 using var started = await http.PostAsJsonAsync(
-                    "/api/checkouts", new { cartId, email = $"crash{buyer}-{n}@example.com", name = "Crash Buyer" }, Web, ct);
+                    "/api/checkouts", new { cartId, email = $"crash{buyer}-{n}@example.com", name = "Crash Buyer", shippingAddress = TestAddresses.PortlandJson }, Web, ct);
                 var sessionId = (await started.Content.ReadFromJsonAsync<CheckoutStarted>(Web, ct))!.CheckoutSessionId;
                 using var complete = new HttpRequestMessage(HttpMethod.Post, $"/api/checkouts/{sessionId}/complete")
                 {

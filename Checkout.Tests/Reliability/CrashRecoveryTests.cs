@@ -274,7 +274,7 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
     }
 
     private static StartCheckout StartRequest(CrashedCheckout checkout, string? promo = Promo) =>
-        new(checkout.CartId, "shopper@example.com", "Sam Shopper", promo, checkout.SessionId);
+        new(checkout.CartId, "shopper@example.com", "Sam Shopper", promo, checkout.SessionId, ShippingAddress: TestAddresses.Portland);
 
     private static async Task DispatchTwiceAsync(TestShop shop)
     {

@@ -43,7 +43,7 @@ public sealed class PublicApp : IAsyncLifetime
         var carts = App.Services.GetRequiredService<CartService>();
         var cartId = await carts.CreateAsync();
         Assert.True((await carts.SetQuantityAsync(cartId, sku, 1)).IsSuccess);
-        var checkout = await App.Services.GetRequiredService<CheckoutService>().StartAsync(new StartCheckout(cartId, "shopper@example.com", "Sam Shopper"));
+        var checkout = await App.Services.GetRequiredService<CheckoutService>().StartAsync(new StartCheckout(cartId, "shopper@example.com", "Sam Shopper", ShippingAddress: TestAddresses.Portland));
         SessionId = checkout.Value!.CheckoutSessionId;
     }
 
