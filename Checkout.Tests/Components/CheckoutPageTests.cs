@@ -19,8 +19,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Checkout.Tests.Components;
 
 /// <summary>
-/// The checkout page takes a cart through contact, promo code, payment and review to a confirmed order, over the real
-/// services: the hold is placed when the contact step is left, a decline starts a new checkout, and Pay pays once.
+/// The checkout page takes a cart through contact, shipping, promo code, payment and review to a confirmed order, over
+/// the real services: the hold is placed when the contact step is left, a decline starts a new checkout, and Pay pays once.
 /// </summary>
 public class CheckoutPageTests : CheckoutTestContext
 {
@@ -41,6 +41,9 @@ public class CheckoutPageTests : CheckoutTestContext
         Assert.Equal(2, (await Shop.InventoryAsync("MUG")).Reserved);
         cut.WaitForAssertion(() => Assert.Equal("15:00", cut.Find("[role=timer]").TextContent.Trim()));
         Assert.Equal($"http://localhost/checkout?session={session.Id}", Navigation.Uri);
+
+        // Shipping: to Portland, by the US Standard method, with no sales tax.
+        await ShippingForm.ShipAsync(cut);
 
         // Promo: the totals follow the code.
         await InputAsync(cut, "Promo code", "welcome10");
@@ -132,14 +135,14 @@ public class CheckoutPageTests : CheckoutTestContext
         var cut = await RenderCheckoutAsync();
         await FillContactAsync(cut);
         await ClickAsync(cut, "Continue");
-        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(ShippingForm.Heading, StepHeading(cut)));
 
         await ClickAsync(cut, "Back");
         cut.WaitForAssertion(() => Assert.Equal("Contact details", StepHeading(cut)));
         Assert.True(InputLabelled(cut, "Email").HasAttribute("readonly"));
         await ClickAsync(cut, "Continue");
 
-        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(ShippingForm.Heading, StepHeading(cut)));
         Assert.Equal(1, await Shop.CountAsync(db => db.CheckoutSessions));
         Assert.Equal(2, (await Shop.InventoryAsync("MUG")).Reserved);
     }
@@ -158,7 +161,7 @@ public class CheckoutPageTests : CheckoutTestContext
 
         await FillContactAsync(cut);
         await ClickAsync(cut, "Continue");
-        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(ShippingForm.Heading, StepHeading(cut)));
         await StepHeader(cut, "Contact").ClickAsync(new MouseEventArgs());
 
         cut.WaitForAssertion(() => Assert.Equal("Contact details", StepHeading(cut)));
@@ -286,6 +289,7 @@ public class CheckoutPageTests : CheckoutTestContext
         var cut = await RenderCheckoutAsync();
         await FillContactAsync(cut);
         await ClickAsync(cut, "Continue");
+        await ShippingForm.ShipAsync(cut);
         var first = await SingleSessionAsync();
 
         Shop.Clock.Advance(first.HoldExpiresAt - Shop.Clock.GetUtcNow());
@@ -360,12 +364,69 @@ public class CheckoutPageTests : CheckoutTestContext
         Assert.Equal(1, Cart.QuantityOf("LAST"));
         await ChangeAsync(cut, "Full name", "Sam Shopper");
         await ClickAsync(cut, "Continue");
-        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(ShippingForm.Heading, StepHeading(cut)));
         var session = await SingleOpenSessionAsync();
         Assert.Equal(ShopperEmail, session.Email);
         Assert.Equal(WaitlistStatus.Claimed, ResultAssert.Success(await Shop.Get<WaitlistService>().GetAsync(entry.EntryId)).Status);
         var stock = await Shop.InventoryAsync("LAST");
         Assert.Equal((0, 1), (stock.Quantity, stock.Reserved));
+    }
+
+    [Fact]
+    public async Task Review_ShowsWhereTheOrderGoes_AndSoDoesTheConfirmation()
+    {
+        await Shop.AddProductAsync("MUG", priceMinor: 2500, stock: 5);
+        await Cart.OpenAsync(await Shop.CartWithAsync(("MUG", 1)));
+        var cut = await RenderCheckoutAsync();
+
+        await GoToReviewAsync(cut);
+
+        Assert.Equal("Ship to Sam Shopper 1 Main Street Portland, OR 97201 United States Delivery: Standard",
+            ShippingForm.Text(cut.Find("[data-testid=ship-to]")));
+        Assert.Equal("Pay USD 29.99", PayButton(cut).TextContent.Trim());
+
+        await PayButton(cut).ClickAsync(new MouseEventArgs());
+        var order = await SingleOrderAsync();
+        var confirmation = Render<Confirmation>(p => p.Add(c => c.OrderNumber, order.Number));
+
+        confirmation.WaitForAssertion(() => Assert.Equal("Ship to Sam Shopper 1 Main Street Portland, OR 97201 United States Delivery: Standard",
+            ShippingForm.Text(confirmation.Find("[data-testid=ship-to]"))));
+        Assert.Empty(confirmation.FindAll("[data-testid=tax]"));
+    }
+
+    [Fact]
+    public async Task Reload_OfACheckoutWithNoAddressYet_ResumesOnTheShippingStep()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        var checkout = ResultAssert.Success(await Shop.Checkouts.StartAsync(new StartCheckout(await Shop.CartWithAsync(("MUG", 1)), ShopperEmail, "Sam Shopper")));
+
+        Navigation.NavigateTo($"checkout?session={checkout.CheckoutSessionId}");
+        var cut = Render<CheckoutPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(ShippingForm.Heading, StepHeading(cut)));
+        Assert.Equal("Sam Shopper", ShippingForm.Field(cut, "name").GetAttribute("value"));
+        Assert.Null(ShippingForm.Field(cut, "line1").GetAttribute("value"));
+        // Nothing past this step until the checkout knows where it goes.
+        await StepHeader(cut, "Promo code").ClickAsync(new MouseEventArgs());
+        Assert.Equal(ShippingForm.Heading, StepHeading(cut));
+    }
+
+    [Fact]
+    public async Task Reload_OfACheckoutWithAnAddress_ShowsThatAddressOnTheShippingStep()
+    {
+        await Shop.AddProductAsync("MUG", stock: 5);
+        var checkout = await Shop.OpenCheckoutAsync(email: ShopperEmail, lines: ("MUG", 1));
+        Navigation.NavigateTo($"checkout?session={checkout.CheckoutSessionId}");
+        var cut = Render<CheckoutPage>();
+        cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
+
+        await StepHeader(cut, "Shipping").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Equal(ShippingForm.Heading, StepHeading(cut)));
+        Assert.Equal(["1 Main Street", "Portland", "97201"],
+            new[] { "line1", "city", "postalCode" }.Select(field => ShippingForm.Field(cut, field).GetAttribute("value")));
+        Assert.Equal("Oregon", ShippingForm.Field(cut, "region").TextContent.Trim());
+        cut.WaitForAssertion(() => Assert.Equal("Standard", ShippingForm.ChosenMethod(cut)));
     }
 
     [Fact]
@@ -476,11 +537,15 @@ public abstract class CheckoutTestContext : ComponentTestContext, IAsyncLifetime
         await ChangeAsync(cut, "Security code (CVC)", "123");
     }
 
-    /// <summary>Contact, promo code and payment with <paramref name="card"/> (by default one the simulated gateway approves), up to Pay.</summary>
+    /// <summary>
+    /// Contact, shipping to <see cref="TestAddresses.Portland"/>, promo code and payment with <paramref name="card"/> (by
+    /// default one the simulated gateway approves), up to Pay.
+    /// </summary>
     protected static async Task GoToReviewAsync(IRenderedComponent<CheckoutPage> cut, string card = "4242 4242 4242 4242")
     {
         await FillContactAsync(cut);
         await ClickAsync(cut, "Continue");
+        await ShippingForm.ShipAsync(cut);
         cut.WaitForAssertion(() => Assert.Equal("Promo code", StepHeading(cut)));
         await ClickAsync(cut, "Continue to payment");
         await EnterCardAsync(cut, card);

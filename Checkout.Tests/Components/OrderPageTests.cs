@@ -1,6 +1,9 @@
 using AngleSharp.Dom;
 using Bunit;
+using Checkout.Data;
 using Checkout.Data.Orders;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Storefront;
 using Checkout.Web.Orders;
@@ -8,6 +11,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Checkout.Tests.Components;
 
@@ -33,6 +37,35 @@ public class OrderPageTests : ComponentTestContext
             cut.FindAll(".order-totals > div").Select(row => Text(row)));
         Assert.Equal("Visa card ending in 4242", Spoken(cut.Find(".order-card")));
         Assert.Equal("USD 49.99 charged.", Text(cut.Find(".order-payment")));
+    }
+
+    [Fact]
+    public async Task Page_ShowsWhereTheOrderGoes_AndTheSalesTaxAddedToItsTotal()
+    {
+        var order = await PlaceOrderShippedToAsync(new ShippingAddressInput("Sam Shopper", "1 Market Street", null, "San Francisco", "CA", "94105", "US", null));
+
+        var cut = await RenderOrderAsync(order);
+
+        Assert.Equal("Ship to Sam Shopper 1 Market Street San Francisco, CA 94105 United States Delivery: Standard", Text(cut.Find("[data-testid=ship-to]")));
+        // California's 7.25 %: 181.25 on the mugs rounds to 181, 36.18 on the shipping to 36.
+        Assert.Equal(["Subtotal USD 25.00", "Shipping USD 4.99", "Sales tax USD 2.17", "Total USD 32.16"],
+            cut.FindAll(".order-totals > div").Select(row => Text(row)));
+        Assert.Equal("Sales tax USD 2.17", Text(cut.Find("[data-testid=tax]")));
+    }
+
+    [Fact]
+    public async Task Page_OfAShopWhosePricesIncludeTax_NotesTheTaxUnderTheTotal_WithoutAddingIt()
+    {
+        // The shop's Checkout:TaxMode, as an operator sets it for prices that include VAT.
+        Shop.Get<IOptions<CheckoutOptions>>().Value.TaxMode = TaxMode.Inclusive;
+        var order = await PlaceOrderShippedToAsync(new ShippingAddressInput("Sam Shopper", "10 Downing Street", null, "London", null, "sw1a2aa", "GB", null));
+
+        var cut = await RenderOrderAsync(order);
+
+        Assert.Equal("Ship to Sam Shopper 10 Downing Street London SW1A 2AA United Kingdom Delivery: International", Text(cut.Find("[data-testid=ship-to]")));
+        Assert.Equal(["Subtotal USD 25.00", "Shipping USD 19.99", "Total USD 44.99"], cut.FindAll(".order-totals > div").Select(row => Text(row)));
+        // A sixth of each amount: 416.67 of the mugs rounds to 417, 333.17 of the shipping to 333.
+        Assert.Equal("Includes VAT 20% of USD 7.50", Text(cut.Find("[data-testid=tax]")));
     }
 
     [Fact]
@@ -209,6 +242,15 @@ public class OrderPageTests : ComponentTestContext
         var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
         return placed.Order;
+    }
+
+    /// <summary>Two mugs through the real checkout, shipped to <paramref name="address"/> by its cheapest method and paid: CONFIRMED.</summary>
+    private async Task<OrderView> PlaceOrderShippedToAsync(ShippingAddressInput address)
+    {
+        await Shop.AddProductAsync("MUG", priceMinor: 1250);
+        var checkout = await Shop.OpenCheckoutAsync(lines: [("MUG", 2)]);
+        ResultAssert.Success(await Shop.Checkouts.SetShippingAsync(checkout.CheckoutSessionId, address, deliveryMethodId: null));
+        return ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved)).Order;
     }
 
     /// <summary>The order page as the confirmation's link opens it: the number, and a key for the order in the query.</summary>

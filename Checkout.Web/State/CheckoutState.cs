@@ -2,6 +2,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Shipping;
 using Checkout.Web.Components.Shared;
 using Checkout.Web.Orders;
 using Checkout.Web.Security;
@@ -13,6 +14,30 @@ namespace Checkout.Web.State;
 /// <summary>Something the checkout tells the shopper above its steps; <see cref="OfferRestart"/> adds the start-again button.</summary>
 public sealed record CheckoutNotice(Severity Severity, string Text, bool OfferRestart = false);
 
+/// <summary>The shipping address as the shopper types it: any field may be blank or wrong until the checkout accepts it.</summary>
+public sealed class AddressEntry
+{
+    public string? Name { get; set; }
+    public string? Line1 { get; set; }
+    public string? Line2 { get; set; }
+    public string? City { get; set; }
+    public string? Region { get; set; }
+    public string? PostalCode { get; set; }
+
+    /// <summary>The United States until the shopper chooses another: the shop sells in US dollars.</summary>
+    public string? Country { get; set; } = "US";
+
+    public string? Phone { get; set; }
+
+    public ShippingAddressInput ToInput() => new(Name, Line1, Line2, City, Region, PostalCode, Country, Phone);
+
+    public static AddressEntry From(ShippingAddress address) => new()
+    {
+        Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City,
+        Region = address.Region, PostalCode = address.PostalCode, Country = address.Country, Phone = address.Phone,
+    };
+}
+
 /// <summary>
 /// The storefront's checkout in one circuit: which step the shopper is on, the held checkout, the card entered, and
 /// what to tell the shopper. The page and its step components render it and forward the shopper's intents to it; the
@@ -23,9 +48,10 @@ public sealed class CheckoutState(
     NavigationManager navigation, TimeProvider clock)
 {
     public const int ContactStep = 0;
-    public const int PromoStep = 1;
-    public const int PaymentStep = 2;
-    public const int ReviewStep = 3;
+    public const int ShippingStep = 1;
+    public const int PromoStep = 2;
+    public const int PaymentStep = 3;
+    public const int ReviewStep = 4;
 
     // The idempotency key of the checkout: minted once per page (and again only for a new hold after a release), so
     // a double submit of the contact step reuses the same session and never holds twice.
@@ -37,6 +63,21 @@ public sealed class CheckoutState(
     public CardForm.Entry CardEntry { get; } = new();
 
     public CardDetails? Card { get; private set; }
+
+    /// <summary>The address on the shipping step: the checkout's own once it has one, else what the shopper has typed so far.</summary>
+    public AddressEntry Address { get; private set; } = new();
+
+    /// <summary>The delivery method chosen on the shipping step; null lets the checkout take the cheapest.</summary>
+    public Guid? DeliveryMethodId { get; set; }
+
+    /// <summary>The delivery methods to the address's country, cheapest first, as last listed; null before the first listing.</summary>
+    public IReadOnlyList<DeliveryOption>? DeliveryOptions { get; private set; }
+
+    /// <summary>Why the checkout refused the address or method; a validation error's details name each field's messages.</summary>
+    public Error? ShippingError { get; private set; }
+
+    public bool SavingShipping { get; private set; }
+
     public string? Email { get; set; }
     public string? Name { get; set; }
     public int Step { get; private set; }
@@ -65,6 +106,7 @@ public sealed class CheckoutState(
         (Checkout, Card, Email, Name, Step, Loaded, Starting, Paying, Paid, Released, StartError, Notice, Claim) =
             (null, null, null, null, ContactStep, false, false, false, false, false, null, null, null);
         (CardEntry.Number, CardEntry.Expiry, CardEntry.Cvc) = (null, null, null);
+        (Address, DeliveryMethodId, DeliveryOptions, ShippingError, SavingShipping) = (new(), null, null, null, false);
         _sessionId = NewSessionId();
         await cart.RefreshAsync();
         if (session is { } sessionId)
@@ -78,8 +120,12 @@ public sealed class CheckoutState(
         Loaded = true;
     }
 
-    /// <summary>The step headers go back to a finished step; forward only through each step's own button.</summary>
-    public bool MayGoTo(int step) => step <= Step && !Paying && !Starting;
+    /// <summary>
+    /// The step headers go back to a finished step; forward only through each step's own button, and never past
+    /// Shipping while the checkout has nowhere to go.
+    /// </summary>
+    public bool MayGoTo(int step) =>
+        step <= Step && (step <= ShippingStep || Checkout?.Delivery is not null) && !Paying && !Starting && !SavingShipping;
 
     public void GoTo(int step)
     {
@@ -104,7 +150,62 @@ public sealed class CheckoutState(
         }
         if ((Checkout is not null && !Released) || await StartAsync(_sessionId, Checkout?.PromoCode))
         {
+            GoTo(ShippingStep);
+        }
+    }
+
+    /// <summary>Lists the delivery methods to <paramref name="country"/>, keeping the chosen one if it is among them, else the cheapest.</summary>
+    public async Task DeliveryOptionsAsync(string country)
+    {
+        if (Checkout is null)
+        {
+            return;
+        }
+        var listed = await checkouts.DeliveryOptionsAsync(Checkout.CheckoutSessionId, country);
+        // The shopper may have chosen another country while this one was being listed.
+        if (!string.Equals(Address.Country, country, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        if (listed.IsSuccess)
+        {
+            Offer(listed.Value);
+        }
+        else
+        {
+            ShippingError = listed.Error;
+        }
+    }
+
+    /// <summary>Sends the address and method to the checkout, which prices shipping and tax for them; on to the promo code once it accepts them.</summary>
+    public async Task SaveShippingAsync()
+    {
+        if (SavingShipping || Checkout is null)
+        {
+            return;
+        }
+        SavingShipping = true;
+        ShippingError = null;
+        try
+        {
+            var saved = await checkouts.SetShippingAsync(Checkout.CheckoutSessionId, Address.ToInput(), DeliveryMethodId);
+            if (!saved.IsSuccess)
+            {
+                ShippingError = saved.Error;
+                // The method asked for no longer reaches the address: its refusal lists the ones that do.
+                if (saved.Error.Details?.GetValueOrDefault("deliveryMethods") is IReadOnlyList<DeliveryOption> offered)
+                {
+                    Offer(offered);
+                }
+                return;
+            }
+            Checkout = saved.Value;
+            ShowDestination(saved.Value);
             GoTo(PromoStep);
+        }
+        finally
+        {
+            SavingShipping = false;
         }
     }
 
@@ -129,7 +230,7 @@ public sealed class CheckoutState(
         }
         else if (await StartAsync(_sessionId, Checkout?.PromoCode))
         {
-            GoTo(PromoStep);
+            GoTo(ShippingStep);
         }
     }
 
@@ -243,6 +344,10 @@ public sealed class CheckoutState(
                 Released = true;
                 Notice = new CheckoutNotice(Severity.Error, error.Message, OfferRestart: true);
                 break;
+            case ErrorCodes.ShippingAddressRequired:
+                GoTo(ShippingStep);
+                Notice = new CheckoutNotice(Severity.Error, error.Message);
+                break;
             case ErrorCodes.Validation:
                 Card = null;
                 GoTo(PaymentStep);
@@ -298,6 +403,7 @@ public sealed class CheckoutState(
     private void Adopt(CheckoutView view)
     {
         Checkout = view;
+        ShowDestination(view);
         _sessionId = view.CheckoutSessionId;
         Released = false;
         var target = navigation.GetUriWithQueryParameter("session", view.CheckoutSessionId.ToString());
@@ -334,12 +440,36 @@ public sealed class CheckoutState(
         {
             _sessionId = view.CheckoutSessionId;
             Checkout = view;
+            ShowDestination(view);
             Name = view.CustomerName;
-            Step = PromoStep;
+            Step = view.Delivery is null ? ShippingStep : PromoStep;
         }
         else if (view.Status == CheckoutSessionStatus.Completed)
         {
             Notice = new CheckoutNotice(Severity.Info, "That checkout is already paid. Anything in your cart now starts a new checkout.");
+        }
+    }
+
+    /// <summary>The shipping step shows where the checkout goes once it has a destination; until then the order is for the contact's name.</summary>
+    private void ShowDestination(CheckoutView view)
+    {
+        if (view.Delivery is { } delivery)
+        {
+            Address = AddressEntry.From(delivery.Address);
+            DeliveryMethodId = delivery.MethodId;
+        }
+        else
+        {
+            Address.Name ??= view.CustomerName;
+        }
+    }
+
+    private void Offer(IReadOnlyList<DeliveryOption> options)
+    {
+        DeliveryOptions = options;
+        if (options.All(o => o.MethodId != DeliveryMethodId))
+        {
+            DeliveryMethodId = options.FirstOrDefault()?.MethodId;
         }
     }
 
