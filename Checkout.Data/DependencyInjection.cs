@@ -13,6 +13,8 @@ using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Reliability;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Data.Telemetry;
 using Checkout.Data.Waitlist;
 using Microsoft.Data.Sqlite;
@@ -71,6 +73,10 @@ public static class DependencyInjection
         services.AddSingleton<CheckoutFlow>();
         services.AddSingleton<OrderQueries>();
         services.AddSingleton<PromoAdminService>();
+        services.AddSingleton<DeliveryAdminService>();
+        // Tax uses no other area (ADR 6): the countries it may tax come from Shipping's list here.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TaxAdminService>(
+            sp, Countries.Supported.Select(c => new TaxCountry(c.Code, c.Name, [.. c.Regions.Select(r => r.Code)])).ToList()));
         services.AddSingleton<InventoryAdminService>();
         services.AddSingleton<WaitlistService>();
         services.AddSingleton<IWaitingDemand, WaitlistDemand>();

@@ -10,10 +10,14 @@ namespace Checkout.Data.Shipping;
 public sealed record ShippingZoneInput(string? Name, IReadOnlyList<string>? Countries);
 
 /// <summary>A delivery method as an admin sets it, amounts in minor units.</summary>
+/// <param name="RateMinor">Required: 0 is a free method, and a missing rate must not pass for one.</param>
 /// <param name="FreeFromMinor">The order amount (after discounts) from which it is free; null = never free.</param>
-/// <param name="Active">Whether checkouts are offered it; an inactive method stays for the orders that used it.</param>
+/// <param name="Active">
+/// Whether checkouts are offered it (an inactive method stays for the orders that used it); null leaves a method as
+/// it is, and a new one active.
+/// </param>
 public sealed record DeliveryMethodInput(
-    string? Name, string? Description, long RateMinor, long? FreeFromMinor = null, int SortOrder = 0, bool Active = true);
+    string? Name, string? Description, long? RateMinor, long? FreeFromMinor = null, int SortOrder = 0, bool? Active = null);
 
 public sealed record DeliveryMethodView(
     Guid Id, Guid ZoneId, string Name, string? Description, long RateMinor, long? FreeFromMinor, int SortOrder, bool Active);
@@ -28,7 +32,7 @@ public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string
 /// </summary>
 public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
 {
-    /// <summary>The highest rate or free-from amount (100,000.00): anything above is a typo, and would overflow no total.</summary>
+    /// <summary>The highest rate or free-from amount (100,000.00): a larger one is a typo, and totals stay far from overflowing.</summary>
     public const long MaxAmountMinor = 10_000_000;
 
     private static readonly ZoneRules ZoneChecks = new();
@@ -51,8 +55,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             return invalid;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var id = requestId ?? Guid.CreateVersion7(clock.GetUtcNow());
-        if (await db.ShippingZones.AsNoTracking().FirstOrDefaultAsync(z => z.Id == id, ct) is { } made)
+        if (requestId is not null && await db.ShippingZones.AsNoTracking().FirstOrDefaultAsync(z => z.Id == requestId, ct) is { } made)
         {
             return await ViewAsync(db, made, ct);
         }
@@ -60,7 +63,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         {
             return taken;
         }
-        var zone = new ShippingZone(id, input.Name!, input.Countries!);
+        var zone = new ShippingZone(requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), input.Name!, input.Countries!);
         db.ShippingZones.Add(zone);
         await db.SaveChangesAsync(ct);
         return ToView(zone, []);
@@ -116,8 +119,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             return invalid;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var id = requestId ?? Guid.CreateVersion7(clock.GetUtcNow());
-        if (await db.DeliveryMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct) is { } made)
+        if (requestId is not null && await db.DeliveryMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == requestId, ct) is { } made)
         {
             return ToView(made);
         }
@@ -125,21 +127,25 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         {
             return Error.NotFound("The shipping zone");
         }
-        var method = new DeliveryMethod(id, zoneId, input.Name!, input.Description, input.RateMinor, input.FreeFromMinor, input.SortOrder);
-        method.Activate(input.Active);
+        var method = new DeliveryMethod(
+            requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), zoneId, input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor, input.SortOrder);
+        method.Activate(input.Active ?? true);
         db.DeliveryMethods.Add(method);
         await db.SaveChangesAsync(ct);
         return ToView(method);
     }
 
-    /// <summary>Replaces the method's terms, active or not included; orders placed with it keep what they paid.</summary>
+    /// <summary>Replaces the method's terms (and whether it is active, when said); orders placed with it keep what they paid.</summary>
     public async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, DeliveryMethodInput input, CancellationToken ct = default) =>
         Check(MethodChecks, input, "the delivery method") is { } invalid
             ? invalid
             : await ChangeMethodAsync(methodId, method =>
             {
-                method.Change(input.Name!, input.Description, input.RateMinor, input.FreeFromMinor, input.SortOrder);
-                method.Activate(input.Active);
+                method.Change(input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor, input.SortOrder);
+                if (input.Active is { } active)
+                {
+                    method.Activate(active);
+                }
             }, ct);
 
     /// <summary>Offers the method to checkouts again, or stops offering it (it is never deleted: orders name it).</summary>
@@ -222,6 +228,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
     {
         public MethodRules()
         {
+            RuleLevelCascadeMode = CascadeMode.Stop;
             RuleFor(x => x.Name)
                 .Must(name => InputRules.IsText(name, DeliveryMethod.MaxNameLength, required: true))
                 .WithMessage($"Name the method in 1–{DeliveryMethod.MaxNameLength} printable characters.");
@@ -229,6 +236,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
                 .Must(text => InputRules.IsText(text, DeliveryMethod.MaxDescriptionLength, required: false))
                 .WithMessage($"A description is at most {DeliveryMethod.MaxDescriptionLength} printable characters.");
             RuleFor(x => x.RateMinor)
+                .NotNull().WithMessage("Enter the rate (0 for free delivery).")
                 .InclusiveBetween(0, MaxAmountMinor)
                 .WithMessage($"The rate is 0 (free) up to {Money.Format(MaxAmountMinor, Money.DefaultCurrency)}.");
             RuleFor(x => x.FreeFromMinor)

@@ -13,10 +13,10 @@ namespace Checkout.Data.Tax;
 public sealed record TaxCountry(string Code, string Name, IReadOnlyList<string> Regions);
 
 /// <param name="Region">A listed region's code for a region's own rate; null for the whole country.</param>
-/// <param name="RatePercent">Percent, up to three decimals (8.875 for 8.875 %).</param>
-public sealed record TaxRateInput(string? Country, string? Region, decimal RatePercent, string? Name);
+/// <param name="RatePercent">Percent, up to three decimals (8.875 for 8.875 %); required, as 0 is a rate too.</param>
+public sealed record TaxRateInput(string? Country, string? Region, decimal? RatePercent, string? Name);
 
-public sealed record TaxRateChange(decimal RatePercent, string? Name);
+public sealed record TaxRateChange(decimal? RatePercent, string? Name);
 
 public sealed record TaxRateView(Guid Id, string Country, string? Region, decimal RatePercent, string Name);
 
@@ -51,11 +51,11 @@ public sealed class TaxAdminService(
             return invalid;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = new TaxRate(requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), input.Country!, input.Region, input.RatePercent, input.Name!);
-        if (await db.TaxRates.AsNoTracking().FirstOrDefaultAsync(r => r.Id == row.Id, ct) is { } made)
+        if (requestId is not null && await db.TaxRates.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct) is { } made)
         {
             return ToView(made);
         }
+        var row = new TaxRate(requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), input.Country!, input.Region, input.RatePercent!.Value, input.Name!);
         if (await DuplicateAsync(db, row, ct) is { } duplicate)
         {
             return duplicate;
@@ -86,7 +86,7 @@ public sealed class TaxAdminService(
         {
             return Error.NotFound("The tax rate");
         }
-        row.Change(change.RatePercent, change.Name!);
+        row.Change(change.RatePercent!.Value, change.Name!);
         await db.SaveChangesAsync(ct);
         return ToView(row);
     }
@@ -139,12 +139,13 @@ public sealed class TaxAdminService(
     /// <summary>The rules of a rate and its name, which a new row and a change share.</summary>
     private abstract class RateRules<T> : AbstractValidator<T>
     {
-        protected RateRules(Expression<Func<T, decimal>> rate, Expression<Func<T, string?>> name)
+        protected RateRules(Expression<Func<T, decimal?>> rate, Expression<Func<T, string?>> name)
         {
             RuleLevelCascadeMode = CascadeMode.Stop;
             RuleFor(rate)
+                .NotNull().WithMessage("Enter the rate in percent (0 for none).")
                 .InclusiveBetween(0m, 100m).WithMessage("A rate is between 0 and 100 %.")
-                .Must(percent => decimal.Round(percent, 3) == percent).WithMessage("A rate has at most three decimals, like 8.875.");
+                .Must(percent => decimal.Round(percent!.Value, 3) == percent).WithMessage("A rate has at most three decimals, like 8.875.");
             RuleFor(name)
                 .Must(text => InputRules.IsText(text, TaxRate.MaxNameLength, required: true))
                 .WithMessage($"Name the tax as the receipt shows it (Sales tax, VAT, GST…) in 1–{TaxRate.MaxNameLength} printable characters.");
@@ -167,7 +168,7 @@ public sealed class TaxAdminService(
             RuleFor(x => x.Region)
                 .Must((x, region) => string.IsNullOrWhiteSpace(region) || CountryOf(x)!.Regions.Contains(region.Trim(), StringComparer.OrdinalIgnoreCase))
                 .WithMessage(x => CountryOf(x)!.Regions is [var first, ..]
-                    ? $"Choose one of {CountryOf(x)!.Name}'s regions by its code, like {first}, or none for the whole country."
+                    ? $"Choose a region of {CountryOf(x)!.Name} by its code, like {first}, or none for the whole country."
                     : $"{CountryOf(x)!.Name} has no regions with rates of their own: leave the region empty.")
                 .When(x => CountryOf(x) is not null);
         }

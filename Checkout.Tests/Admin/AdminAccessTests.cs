@@ -4,6 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Persistence;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
+using Checkout.Tests.Builders;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.State;
@@ -71,12 +75,23 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         "POST /api/admin/promos/{code}/disable",
         "GET /api/admin/inventory",
         "POST /api/admin/inventory/{sku}/restock",
+        "GET /api/admin/shipping-zones",
+        "POST /api/admin/shipping-zones",
+        "PUT /api/admin/shipping-zones/{zoneId:guid}",
+        "DELETE /api/admin/shipping-zones/{zoneId:guid}",
+        "POST /api/admin/shipping-zones/{zoneId:guid}/methods",
+        "PUT /api/admin/delivery-methods/{methodId:guid}",
+        "GET /api/admin/tax-rates",
+        "POST /api/admin/tax-rates",
+        "PUT /api/admin/tax-rates/{rateId:guid}",
+        "DELETE /api/admin/tax-rates/{rateId:guid}",
     ];
 
     /// <summary>Every admin page but the sign-in page, as routed.</summary>
     private static readonly string[] Pages =
     [
         "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory", "/admin/operations",
+        "/admin/delivery", "/admin/tax",
     ];
 
     public static TheoryData<string> ApiRouteData() => [.. ApiRoutes];
@@ -334,7 +349,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
 
     /// <summary>
     /// The request for a route, with what it acts on arranged so that an allowed caller succeeds: an order in the
-    /// status the transition starts from, a promo code of its own, a product of its own.
+    /// status the transition starts from, a promo code, product, zone, method or tax row of its own.
     /// </summary>
     private async Task<HttpRequestMessage> RequestAsync(string route)
     {
@@ -381,6 +396,35 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 template = template.Replace("{sku}", await app.ProductAsync(), StringComparison.Ordinal);
                 body = """{"quantity":5,"reason":"delivery"}""";
                 break;
+            case "POST /api/admin/shipping-zones":
+                body = $$"""{"name":"Zone of its own","countries":["{{await FreeCountryAsync()}}"]}""";
+                break;
+            case "PUT /api/admin/shipping-zones/{zoneId:guid}":
+                // The seeded Canada zone as it is: a zone of its own would take one more of the few countries.
+                template = template.Replace("{zoneId:guid}", ShippingZoneConfiguration.Canada.ToString(), StringComparison.Ordinal);
+                body = """{"name":"Canada","countries":["CA"]}""";
+                break;
+            case "DELETE /api/admin/shipping-zones/{zoneId:guid}":
+                var zone = ResultAssert.Success(await Delivery.CreateZoneAsync(new ShippingZoneInput("To delete", [await FreeCountryAsync()])));
+                template = template.Replace("{zoneId:guid}", zone.Id.ToString(), StringComparison.Ordinal);
+                break;
+            case "POST /api/admin/shipping-zones/{zoneId:guid}/methods":
+                template = template.Replace("{zoneId:guid}", ShippingZoneConfiguration.Canada.ToString(), StringComparison.Ordinal);
+                body = """{"name":"Courier","rateMinor":1500}""";
+                break;
+            case "PUT /api/admin/delivery-methods/{methodId:guid}":
+                var courier = ResultAssert.Success(await Delivery.AddMethodAsync(ShippingZoneConfiguration.Canada, new DeliveryMethodInput("Courier", null, 1500)));
+                template = template.Replace("{methodId:guid}", courier.Id.ToString(), StringComparison.Ordinal);
+                body = """{"name":"Courier","rateMinor":1200,"active":false}""";
+                break;
+            case "POST /api/admin/tax-rates":
+                body = $$"""{"country":"US","region":"{{await FreeStateAsync()}}","ratePercent":5,"name":"Sales tax"}""";
+                break;
+            case "PUT /api/admin/tax-rates/{rateId:guid}" or "DELETE /api/admin/tax-rates/{rateId:guid}":
+                var rate = ResultAssert.Success(await Tax.AddAsync(new TaxRateInput("US", await FreeStateAsync(), 5m, "Sales tax")));
+                template = template.Replace("{rateId:guid}", rate.Id.ToString(), StringComparison.Ordinal);
+                body = method == "PUT" ? """{"ratePercent":6.25,"name":"Sales tax"}""" : null;
+                break;
         }
         var request = new HttpRequestMessage(new HttpMethod(method), template.Replace("{orderId:guid}", order.ToString(), StringComparison.Ordinal));
         if (body is not null)
@@ -401,6 +445,38 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
     }
 
     private static string NewCode() => "ADM" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    private DeliveryAdminService Delivery => shop.App.Services.GetRequiredService<DeliveryAdminService>();
+
+    private TaxAdminService Tax => shop.App.Services.GetRequiredService<TaxAdminService>();
+
+    /// <summary>
+    /// A country no zone holds. There are only seven and every one starts in a zone, so one is freed: from a zone an
+    /// earlier request made (the only zones without methods), else from a seeded zone of several.
+    /// </summary>
+    private async Task<string> FreeCountryAsync()
+    {
+        var zones = await Delivery.ListAsync();
+        if (Countries.Supported.FirstOrDefault(c => !zones.Any(z => z.Countries.Contains(c.Code))) is { } free)
+        {
+            return free.Code;
+        }
+        if (zones.FirstOrDefault(z => z.Methods.Count == 0) is { } made)
+        {
+            ResultAssert.Success(await Delivery.DeleteZoneAsync(made.Id));
+            return made.Countries[0];
+        }
+        var shared = zones.First(z => z.Countries.Count > 1);
+        ResultAssert.Success(await Delivery.ChangeZoneAsync(shared.Id, new ShippingZoneInput(shared.Name, shared.Countries.SkipLast(1).ToList())));
+        return shared.Countries[^1];
+    }
+
+    /// <summary>A US state without a tax row of its own.</summary>
+    private async Task<string> FreeStateAsync()
+    {
+        var rates = await Tax.ListAsync();
+        return Countries.Find("US")!.Regions.Select(r => r.Code).First(code => !rates.Any(r => r.Country == "US" && r.Region == code));
+    }
 
     private async Task<string> PagePathAsync(string page) => page switch
     {

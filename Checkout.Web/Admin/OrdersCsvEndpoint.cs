@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text;
 using Checkout.Data.Orders;
+using Checkout.Data.Persistence;
+using Checkout.Data.Pricing;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Admin;
 using Checkout.Web.Components.Shared;
+using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Web.Admin;
 
@@ -16,7 +19,11 @@ public static class OrdersCsvEndpoint
     public const string Path = "/admin/orders.csv";
     public const int PageSize = 200;
 
-    public static readonly string[] Header = ["number", "created_at_utc", "email", "total", "currency", "status", "payment"];
+    public static readonly string[] Header =
+    [
+        "number", "created_at_utc", "email", "total", "currency", "status", "payment", "tax",
+        "ship_to_name", "ship_to_address", "ship_to_city", "ship_to_region", "ship_to_postal_code", "ship_to_country", "delivery_method",
+    ];
 
     public static IEndpointRouteBuilder MapOrdersCsv(this IEndpointRouteBuilder app)
     {
@@ -33,7 +40,8 @@ public static class OrdersCsvEndpoint
     public static string Href(OrderListQuery query) =>
         query.ToQueryString() is { Length: > 0 } q ? $"{Path}?{q}" : Path;
 
-    private static async Task ExportAsync(HttpContext http, OrderQueries queries, TimeProvider clock, CancellationToken ct)
+    private static async Task ExportAsync(
+        HttpContext http, OrderQueries queries, IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CancellationToken ct)
     {
         var parsed = OrderListQuery.Parse(key => http.Request.Query[key].FirstOrDefault());
         if (!parsed.IsSuccess)
@@ -47,7 +55,7 @@ public static class OrdersCsvEndpoint
             $"attachment; filename=\"orders-{TimeFormat.FileStamp(now)}.csv\"";
         http.Response.Headers.CacheControl = "no-store";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-        await WriteAsync(writer, queries, parsed.Value, now, ct: ct);
+        await WriteAsync(writer, queries, dbFactory, parsed.Value, now, ct: ct);
     }
 
     /// <summary>
@@ -56,7 +64,8 @@ public static class OrdersCsvEndpoint
     /// a new order would otherwise shift, repeating a row at the seam of two pages.
     /// </summary>
     public static async Task<int> WriteAsync(
-        TextWriter writer, OrderQueries queries, OrderListQuery query, DateTimeOffset asOf, int pageSize = PageSize, CancellationToken ct = default)
+        TextWriter writer, OrderQueries queries, IDbContextFactory<CheckoutDbContext> dbFactory, OrderListQuery query, DateTimeOffset asOf,
+        int pageSize = PageSize, CancellationToken ct = default)
     {
         await WriteRowAsync(writer, Header);
         var written = 0;
@@ -69,9 +78,11 @@ public static class OrdersCsvEndpoint
                 // The filter was validated already; a refusal here is a bug, and the truncated file must not pass for complete.
                 throw new InvalidOperationException($"Order export stopped at page {page}: {result.Error.Message}");
             }
+            var shipping = await ShippingOfAsync(dbFactory, result.Value.Items, ct);
             foreach (var order in result.Value.Items)
             {
-                await WriteRowAsync(writer, Row(order));
+                var shipped = shipping.GetValueOrDefault(order.OrderId);
+                await WriteRowAsync(writer, Row(order, shipped?.Delivery, shipped?.Tax));
                 written++;
             }
             await writer.FlushAsync(ct);
@@ -82,7 +93,8 @@ public static class OrdersCsvEndpoint
         }
     }
 
-    public static string[] Row(OrderSummary order) =>
+    /// <param name="delivery">Null for an order placed before checkouts took an address: its address cells stay empty.</param>
+    public static string?[] Row(OrderSummary order, QuoteDelivery? delivery, QuoteTax? tax) =>
     [
         order.OrderNumber,
         TimeFormat.Export(order.CreatedAt),
@@ -91,12 +103,32 @@ public static class OrdersCsvEndpoint
         order.Currency,
         order.Status.WireName(),
         order.PaymentStatus is { } payment ? OrderResponse.Wire(payment) : "",
+        Amount(tax?.AmountMinor ?? 0),
+        delivery?.Address.Name,
+        delivery is { Address: var address } ? string.Join(", ", new[] { address.Line1, address.Line2 }.OfType<string>()) : null,
+        delivery?.Address.City,
+        delivery?.Address.Region,
+        delivery?.Address.PostalCode,
+        delivery?.Address.Country,
+        delivery?.MethodName,
     ];
 
+    /// <summary>The delivery and tax of a page's orders, in one query: the grid's summaries carry neither.</summary>
+    private static async Task<Dictionary<Guid, Shipping>> ShippingOfAsync(
+        IDbContextFactory<CheckoutDbContext> dbFactory, IReadOnlyList<OrderSummary> orders, CancellationToken ct)
+    {
+        var ids = orders.Select(o => o.OrderId).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
+            .Select(o => new Shipping(o.Id, o.Delivery, o.Tax))
+            .ToDictionaryAsync(s => s.OrderId, ct);
+    }
+
     /// <summary>
-    /// One CSV field: a value a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return)
-    /// is prefixed with a single quote so it stays text (OWASP's CSV injection advice); then a field holding a comma,
-    /// quote or line break is quoted with its quotes doubled (RFC 4180).
+    /// One CSV field, whatever column it is in (every row goes through here, the shopper's own address text included):
+    /// a value a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) is prefixed
+    /// with a single quote so it stays text (OWASP's CSV injection advice); then a field holding a comma, quote or line
+    /// break is quoted with its quotes doubled (RFC 4180).
     /// </summary>
     public static string Field(string? value)
     {
@@ -114,4 +146,6 @@ public static class OrdersCsvEndpoint
 
     private static string Amount(long minor) =>
         (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private sealed record Shipping(Guid OrderId, QuoteDelivery? Delivery, QuoteTax? Tax);
 }

@@ -59,6 +59,7 @@ public static class ApiSetup
         var api = app.MapGroup("/api").WithMetadata(new RequestSizeLimitMetadata(MaxBodyBytes)).WithIdempotencyKeys().WithCommonProblems();
         api.MapStorefrontApi();
         api.MapAdminApi();
+        api.MapAdminDeliveryApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         return app;

@@ -8,6 +8,7 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
+using Checkout.Data.Tax;
 using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Admin;
 using Microsoft.EntityFrameworkCore;
@@ -61,6 +62,25 @@ public class OrderDetailTests : AdminTestContext
         Assert.Equal("USD 0.00", Text(cut, "payment-refunded"));
         Assert.Equal("CONFIRMED", cut.Find("[data-testid=order-status]").TextContent.Trim());
         Assert.Contains("CONFIRMED", cut.Find("[data-testid=history]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowsWhereTheOrderGoes_ItsDeliveryMethod_AndTheTaxAddedToIt()
+    {
+        ResultAssert.Success(await Shop.Get<TaxAdminService>().AddAsync(new TaxRateInput("US", "OR", 10m, "Sales tax")));
+        var order = await Shop.PlaceConfirmedOrderAsync(Sku, quantity: 2);
+
+        var cut = RenderDetail(order.OrderId);
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal($"Order {order.OrderNumber}", Text(cut, "order-title")));
+        Assert.Equal(
+            ["Sam Shopper", "1 Main Street", "Portland, OR 97201", "United States"],
+            cut.FindAll("[data-testid=ship-to] div").Select(line => line.TextContent.Trim()));
+        Assert.Equal("Standard", Text(cut, "delivery-method"));
+        Assert.Equal("Sales tax (10 %)", Text(cut, "tax-label"));
+        // 10 % of the 50.00 of goods (free shipping from 100.00 does not apply) and of the 4.99 shipping, each rounded.
+        Assert.Equal("USD 5.50", Text(cut, "tax"));
+        Assert.Equal(Money.Format(5000 + 499 + 550, "USD"), Text(cut, "total"));
     }
 
     [Theory]

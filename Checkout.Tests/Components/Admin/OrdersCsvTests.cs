@@ -1,5 +1,9 @@
 using System.Net;
+using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Orders;
+using Checkout.Data.Persistence;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Tests.Builders;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
@@ -8,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +31,8 @@ public class OrdersCsvTests : IAsyncLifetime
     private WebApplication? _app;
 
     private TestShop Shop => _shop ?? throw new InvalidOperationException("The shop is created in InitializeAsync.");
+
+    private IDbContextFactory<CheckoutDbContext> DbFactory => Shop.Get<IDbContextFactory<CheckoutDbContext>>();
 
     public async Task InitializeAsync() => _shop = await TestShop.CreateAsync();
 
@@ -68,18 +75,39 @@ public class OrdersCsvTests : IAsyncLifetime
         using var writer = new StringWriter();
 
         var written = await OrdersCsvEndpoint.WriteAsync(
-            writer, Shop.Get<OrderQueries>(), new OrderListQuery(Email: "cmd", Sort: OrderSort.OldestFirst), Shop.Clock.GetUtcNow(), pageSize: 2);
+            writer, Shop.Get<OrderQueries>(), DbFactory, new OrderListQuery(Email: "cmd", Sort: OrderSort.OldestFirst), Shop.Clock.GetUtcNow(), pageSize: 2);
 
         Assert.Equal(4, written);
         var lines = writer.ToString().Split("\r\n");
-        Assert.Equal("number,created_at_utc,email,total,currency,status,payment", lines[0]);
+        Assert.Equal(
+            "number,created_at_utc,email,total,currency,status,payment,tax,"
+            + "ship_to_name,ship_to_address,ship_to_city,ship_to_region,ship_to_postal_code,ship_to_country,delivery_method",
+            lines[0]);
         Assert.Equal(
             [.. placed.Where(o => o.Email != "other@example.com").Select(o => o.OrderNumber)],
             lines[1..5].Select(line => line.Split(',')[0]));
         Assert.Equal(
-            $"{placed[0].OrderNumber},2026-03-01T12:00:00Z,'=cmd|'/c!calc'@example.com,{Amount(placed[0].TotalMinor)},USD,CONFIRMED,CAPTURED",
+            $"{placed[0].OrderNumber},2026-03-01T12:00:00Z,'=cmd|'/c!calc'@example.com,{Amount(placed[0].TotalMinor)},USD,CONFIRMED,CAPTURED,"
+            + "0.00,Sam Shopper,1 Main Street,Portland,OR,97201,US,Standard",
             lines[1]);
         Assert.Equal("", lines[5]);
+    }
+
+    [Fact]
+    public async Task Export_WritesEachOrdersTaxAndWhereItGoes_WithTheShoppersTextDefused()
+    {
+        ResultAssert.Success(await Shop.Get<TaxAdminService>().AddAsync(new TaxRateInput("US", "OR", 10m, "Sales tax")));
+        var order = await PlaceAsync("a@example.com", new ShippingAddressInput("@Sam", "+1 Main Street", "Apt 4, rear", "-Portland", "OR", "97201", "US", null));
+        using var writer = new StringWriter();
+
+        await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), DbFactory, OrderListQuery.None, Shop.Clock.GetUtcNow());
+
+        // 10 % of the 10.00 item and of the 4.99 shipping, each rounded.
+        Assert.Equal(150, order.TaxMinor);
+        Assert.EndsWith(
+            $",{Amount(order.TotalMinor)},USD,CONFIRMED,CAPTURED,1.50,'@Sam,\"'+1 Main Street, Apt 4, rear\",'-Portland,OR,97201,US,Standard",
+            writer.ToString().Split("\r\n")[1],
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,7 +119,7 @@ public class OrdersCsvTests : IAsyncLifetime
         await PlaceAsync("b@example.com");
         using var writer = new StringWriter();
 
-        var written = await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), OrderListQuery.None, asOf);
+        var written = await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), DbFactory, OrderListQuery.None, asOf);
 
         Assert.Equal(1, written);
         Assert.StartsWith(before.OrderNumber + ",", writer.ToString().Split("\r\n")[1], StringComparison.Ordinal);
@@ -153,6 +181,7 @@ public class OrdersCsvTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Configuration["Admin:ApiKey"] = AdminKey;
         builder.Services.AddSingleton(Shop.Get<OrderQueries>());
+        builder.Services.AddSingleton(DbFactory);
         builder.Services.AddSingleton<TimeProvider>(Shop.Clock);
         builder.Services.AddAdminAuthentication().AddCookie(IdentityConstants.ApplicationScheme);
         _app = builder.Build();
@@ -165,13 +194,16 @@ public class OrdersCsvTests : IAsyncLifetime
 
     private static string Amount(long minor) => (minor / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<OrderView> PlaceAsync(string email)
+    /// <summary>A confirmed order of one 10.00 item, shipping to <paramref name="address"/> (<see cref="TestAddresses.Portland"/> when null).</summary>
+    private async Task<OrderView> PlaceAsync(string email, ShippingAddressInput? address = null)
     {
         if (await Shop.CountAsync(db => db.Products.Where(p => p.Sku == Sku)) == 0)
         {
             await Shop.AddProductAsync(Sku, priceMinor: 1000, stock: 100);
         }
-        var checkout = await Shop.OpenCheckoutAsync(email, null, (Sku, 1));
+        var cartId = await Shop.CartWithAsync((Sku, 1));
+        var checkout = ResultAssert.Success(await Shop.Checkouts.StartAsync(
+            new StartCheckout(cartId, email, "Sam Shopper", ShippingAddress: address ?? TestAddresses.Portland)));
         var placed = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
         Shop.Clock.Advance(TimeSpan.FromMinutes(1));
         return placed.Order;
