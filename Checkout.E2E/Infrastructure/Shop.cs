@@ -42,6 +42,15 @@ public sealed class Shop : IDisposable
         _adminApi.DefaultRequestHeaders.Add(AdminApiKeyHandler.Header, configuration["Admin:ApiKey"]);
     }
 
+    /// <summary>The checkout a checkout page's address names (<c>?session=…</c>), as the shop stores it.</summary>
+    public async Task<CheckoutView> CheckoutOfAsync(string checkoutPageUrl)
+    {
+        var session = System.Web.HttpUtility.ParseQueryString(new Uri(checkoutPageUrl).Query)["session"]
+            ?? throw new InvalidOperationException($"{checkoutPageUrl} names no checkout.");
+        var checkout = await Service<CheckoutService>().GetAsync(Guid.Parse(session));
+        return checkout.Value ?? throw new InvalidOperationException(checkout.Error?.Message);
+    }
+
     /// <summary>The app's metrics as a Prometheus scraper reads them, with the admin key.</summary>
     public Task<string> MetricsAsync() => _adminApi.GetStringAsync(TelemetrySetup.MetricsPath);
 

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Checkout.E2E.Pages;
 
 /// <summary>
-/// /checkout: the stepper (contact → promo code → payment → review), the hold countdown above it, the notice
+/// /checkout: the stepper (contact → shipping → promo code → payment → review), the hold countdown above it, the notice
 /// (<c>role=alert</c>) for payment outcomes and the panel that explains why the items could not be reserved.
 /// </summary>
 public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
@@ -25,6 +25,28 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
     public ILocator FullName => Page.GetByLabel("Full name");
 
     public ILocator ContinueButton => Page.GetByRole(AriaRole.Button, new() { Name = "Continue", Exact = true });
+
+    // ---- the shipping step
+
+    public ILocator RecipientName => Page.GetByLabel("Recipient's name");
+
+    public ILocator Street => Page.GetByLabel("Street address");
+
+    public ILocator City => Page.GetByLabel("Town or city");
+
+    public ILocator PostalCode => Page.GetByLabel("ZIP or postal code");
+
+    /// <summary>The state (or province) select: MudBlazor's select opens a list of options when clicked.</summary>
+    public ILocator Region => Page.GetByLabel("State");
+
+    /// <summary>The delivery methods offered to the address, each a radio button named with its name and price.</summary>
+    public ILocator DeliveryMethod(string name) => Page.GetByRole(AriaRole.Radio, new() { Name = name });
+
+    /// <summary>The shipping step's summary of why the address was refused.</summary>
+    public ILocator ShippingRefusal => Page.GetByTestId("shipping-refusal");
+
+    /// <summary>The message MudBlazor shows under a field (no role of its own: found beside the field by its test id).</summary>
+    public ILocator FieldError(string field) => Page.GetByTestId($"ship-{field}").Locator("xpath=ancestor::div[contains(@class,'mud-input-control')][1]").Locator(".mud-input-error");
 
     public ILocator PromoCode => Page.GetByRole(AriaRole.Textbox, new() { Name = "Promo code" });
 
@@ -107,12 +129,37 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
         await FullName.FillAsync(name);
     }
 
-    /// <summary>Continues from the contact step, which reserves the items, and waits for the promo step.</summary>
+    /// <summary>Continues from the contact step, which reserves the items, and waits for the shipping step.</summary>
     public async Task ReserveAsync()
     {
         await ContinueButton.ClickAsync();
-        await ExpectStepAsync("Promo code");
+        await ExpectStepAsync(ShippingHeading);
         await Expect(Countdown).ToBeVisibleAsync();
+    }
+
+    public const string ShippingHeading = "Shipping address and delivery";
+
+    /// <summary>Types a US address into the shipping step: street, city, state (chosen by its name), ZIP.</summary>
+    public async Task FillUsAddressAsync(string street, string city, string state, string zip)
+    {
+        await Street.FillAsync(street);
+        await City.FillAsync(city);
+        await ChooseStateAsync(state);
+        await PostalCode.FillAsync(zip);
+    }
+
+    public async Task ChooseStateAsync(string state)
+    {
+        await Region.ClickAsync();
+        await Page.GetByRole(AriaRole.Option, new() { Name = state, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Ships to Portland, Oregon (no sales tax, Standard delivery) and waits for the promo step.</summary>
+    public async Task ShipToPortlandAsync()
+    {
+        await FillUsAddressAsync("1 Main Street", "Portland", "Oregon", "97201");
+        await ContinueButton.ClickAsync();
+        await ExpectStepAsync("Promo code");
     }
 
     public async Task ApplyPromoAsync(string code)

@@ -42,6 +42,16 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
 
         await checkout.FillContactAsync($"a11y-{scheme}@example.com".ToLowerInvariant(), "Axe Shopper");
         await checkout.ReserveAsync();
+        await audit.CheckAsync(page, "checkout: shipping");
+        // A refused address: every field's message and the summary are audited too.
+        await checkout.PostalCode.FillAsync("123");
+        await checkout.ContinueButton.ClickAsync();
+        await Expect(checkout.ShippingRefusal).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "checkout: shipping, refused");
+        await checkout.FillUsAddressAsync("1 Market Street", "San Francisco", "California", "94103");
+        await Expect(checkout.DeliveryMethod("Express")).ToBeVisibleAsync();
+        await checkout.ContinueButton.ClickAsync();
+        await checkout.ExpectStepAsync("Promo code");
         await checkout.ApplyPromoAsync("WELCOME10");
         await Expect(checkout.PromoStatus).ToContainTextAsync("applied");
         await audit.CheckAsync(page, "checkout: promo code");

@@ -87,6 +87,7 @@ public sealed partial class AdminJourneyTests(StorefrontFixture fixture, ITestOu
             await Journeys.GoToCheckoutWithAsync(checkout.Page, "Filter Roast 500 g");
             await checkout.FillContactAsync($"j10-{i}@example.com", $"Promo Racer {i}");
             await checkout.ReserveAsync();
+            await checkout.ShipToPortlandAsync();
             await checkout.PromoCode.FillAsync(code);
             shoppers.Add(checkout);
         }

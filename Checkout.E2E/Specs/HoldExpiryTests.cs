@@ -86,6 +86,7 @@ public sealed class HoldExpiryTests(ShortHoldFixture fixture, ITestOutputHelper 
         // From here the claimed unit is held for HoldTtl: the payment has to start within it.
         var reserving = System.Diagnostics.Stopwatch.StartNew();
         await checkout.ReserveAsync();
+        await checkout.ShipToPortlandAsync();
         await checkout.PaymentAndReviewAsync();
         await Expect(checkout.ReviewLines).ToHaveTextAsync(new Regex($@"^{product} × 1\b"));
         await checkout.PayButton.ClickAsync();

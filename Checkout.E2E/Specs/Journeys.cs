@@ -23,12 +23,13 @@ public static class Journeys
         return checkout;
     }
 
-    /// <summary>A shopper who reserved <paramref name="product"/> and is on the promo step.</summary>
+    /// <summary>A shopper who reserved <paramref name="product"/>, gave a Portland address and is on the promo step.</summary>
     public static async Task<CheckoutPage> ReserveAsync(IPage page, string product, string email, string name)
     {
         var checkout = await GoToCheckoutWithAsync(page, product);
         await checkout.FillContactAsync(email, name);
         await checkout.ReserveAsync();
+        await checkout.ShipToPortlandAsync();
         return checkout;
     }
 }

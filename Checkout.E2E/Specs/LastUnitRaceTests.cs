@@ -45,6 +45,7 @@ public sealed class LastUnitRaceTests(StorefrontFixture fixture, ITestOutputHelp
                 await Expect(loser.Reservation).ToBeHiddenAsync();
             }
 
+            await winner.ShipToPortlandAsync();
             await winner.PaymentAndReviewAsync();
             await winner.PayButton.ClickAsync();
             await new ConfirmationPage(winner.Page).WaitForOrderNumberAsync();

@@ -72,6 +72,10 @@ public sealed class PaymentSafetyTests(StorefrontFixture fixture, ITestOutputHel
         await secondCheckout.FillContactAsync(email, "Grace Hopper");
         await secondCheckout.ReserveAsync();
         Assert.Equal(SessionOf(first.Url), SessionOf(second.Url));
+        // The one checkout ships where the first tab said: the second finds that address filled in.
+        await Expect(secondCheckout.City).ToHaveValueAsync("Portland");
+        await secondCheckout.ContinueButton.ClickAsync();
+        await secondCheckout.ExpectStepAsync("Promo code");
         var held = await Shop.StockAsync("COF-ESPRESSO");
         Assert.Equal((39, 1, 0), (held.Available, held.Reserved, held.Sold));
 

@@ -57,6 +57,7 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
 
         await checkout.FillContactAsync(email, "Ada Lovelace");
         await checkout.ReserveAsync();
+        await checkout.ShipToPortlandAsync();
 
         // The countdown is visible and runs down, second by second.
         var first = await checkout.Countdown.InnerTextAsync();
@@ -112,6 +113,7 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
         var checkout = await Journeys.GoToCheckoutWithAsync(page, "Canvas Tote");
         await checkout.FillContactAsync(email, "Grace Hopper");
         await checkout.ReserveAsync();
+        await checkout.ShipToPortlandAsync();
         await checkout.PaymentAndReviewAsync(Cards.Declined);
         await checkout.PayButton.ClickAsync();
 
@@ -154,8 +156,9 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
         await Expect(checkout.Reservation).ToBeHiddenAsync();
 
         await checkout.AcceptNewPricesButton.ClickAsync();
-        await checkout.ExpectStepAsync("Promo code");
+        await checkout.ExpectStepAsync(CheckoutPage.ShippingHeading);
         await Expect(checkout.Countdown).ToBeVisibleAsync();
+        await checkout.ShipToPortlandAsync();
         await Expect(checkout.ProblemHeading).ToBeHiddenAsync();
         await checkout.PaymentAndReviewAsync();
         await Expect(checkout.ReviewLines).ToHaveTextAsync(new Regex(@"^Stoneware Mug × 1\s*USD 17\.90$"));
@@ -185,6 +188,7 @@ public sealed class ShopperJourneyTests(StorefrontFixture fixture, ITestOutputHe
         await checkout.WaitForCircuitAsync();
         await checkout.FillContactAsync(email, "Katherine Johnson");
         await checkout.ReserveAsync();
+        await checkout.ShipToPortlandAsync();
         await checkout.ApplyPromoAsync("FREESHIP");
         await Expect(checkout.PromoStatus).ToHaveTextAsync("FREESHIP applied: shipping is free.");
         await checkout.PaymentAndReviewAsync();
