@@ -36,6 +36,18 @@ public sealed class GeneratedClientTests
         Assert.Equal((false, true), (startReplayed, startAgainReplayed));
         Assert.Equal(started!.CheckoutSessionId, startedAgain!.CheckoutSessionId);
 
+        // Where it goes: Portland, Oregon, by the cheapest method.
+        var portland = TestAddresses.Portland;
+        var shipped = await client.Api.Checkouts[started.CheckoutSessionId!.Value].Shipping.PutAsync(new SetShippingRequest
+        {
+            ShippingAddress = new ShippingAddressInput
+            {
+                Name = portland.Name, Line1 = portland.Line1, City = portland.City, Region = portland.Region,
+                PostalCode = portland.PostalCode, Country = portland.Country,
+            },
+        });
+        Assert.Equal(("Standard", "97201"), (shipped!.DeliveryMethod!.Name, shipped.ShippingAddress!.PostalCode));
+
         // A payment's key is its checkout's id.
         var payKey = started.CheckoutSessionId!.Value.ToString();
         var complete = client.Api.Checkouts[started.CheckoutSessionId!.Value].Complete;

@@ -24,6 +24,14 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The deliveryMethod property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.DeliveryMethodResponse? DeliveryMethod { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.DeliveryMethodResponse DeliveryMethod { get; set; }
+#endif
         /// <summary>The discountMinor property</summary>
         public long? DiscountMinor { get; set; }
         /// <summary>The holdExpiresAt property</summary>
@@ -52,6 +60,14 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string PromoRefused { get; set; }
 #endif
+        /// <summary>The shippingAddress property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.ShippingAddress? ShippingAddress { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.ShippingAddress ShippingAddress { get; set; }
+#endif
         /// <summary>The shippingMinor property</summary>
         public long? ShippingMinor { get; set; }
         /// <summary>The status property</summary>
@@ -64,6 +80,16 @@ namespace Checkout.Tests.Generated.Models
 #endif
         /// <summary>The subtotalMinor property</summary>
         public long? SubtotalMinor { get; set; }
+        /// <summary>The tax property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.QuoteTax? Tax { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.QuoteTax Tax { get; set; }
+#endif
+        /// <summary>The taxMinor property</summary>
+        public long? TaxMinor { get; set; }
         /// <summary>The totalMinor property</summary>
         public long? TotalMinor { get; set; }
         /// <summary>
@@ -93,14 +119,18 @@ namespace Checkout.Tests.Generated.Models
             {
                 { "checkoutSessionId", n => { CheckoutSessionId = n.GetGuidValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "deliveryMethod", n => { DeliveryMethod = n.GetObjectValue<global::Checkout.Tests.Generated.Models.DeliveryMethodResponse>(global::Checkout.Tests.Generated.Models.DeliveryMethodResponse.CreateFromDiscriminatorValue); } },
                 { "discountMinor", n => { DiscountMinor = n.GetLongValue(); } },
                 { "holdExpiresAt", n => { HoldExpiresAt = n.GetDateTimeOffsetValue(); } },
                 { "lines", n => { Lines = n.GetCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.CheckoutLineView>(global::Checkout.Tests.Generated.Models.CheckoutLineView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
                 { "promoRefused", n => { PromoRefused = n.GetStringValue(); } },
+                { "shippingAddress", n => { ShippingAddress = n.GetObjectValue<global::Checkout.Tests.Generated.Models.ShippingAddress>(global::Checkout.Tests.Generated.Models.ShippingAddress.CreateFromDiscriminatorValue); } },
                 { "shippingMinor", n => { ShippingMinor = n.GetLongValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "subtotalMinor", n => { SubtotalMinor = n.GetLongValue(); } },
+                { "tax", n => { Tax = n.GetObjectValue<global::Checkout.Tests.Generated.Models.QuoteTax>(global::Checkout.Tests.Generated.Models.QuoteTax.CreateFromDiscriminatorValue); } },
+                { "taxMinor", n => { TaxMinor = n.GetLongValue(); } },
                 { "totalMinor", n => { TotalMinor = n.GetLongValue(); } },
             };
         }
@@ -113,14 +143,18 @@ namespace Checkout.Tests.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("checkoutSessionId", CheckoutSessionId);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.DeliveryMethodResponse>("deliveryMethod", DeliveryMethod);
             writer.WriteLongValue("discountMinor", DiscountMinor);
             writer.WriteDateTimeOffsetValue("holdExpiresAt", HoldExpiresAt);
             writer.WriteCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.CheckoutLineView>("lines", Lines);
             writer.WriteStringValue("promoCode", PromoCode);
             writer.WriteStringValue("promoRefused", PromoRefused);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.ShippingAddress>("shippingAddress", ShippingAddress);
             writer.WriteLongValue("shippingMinor", ShippingMinor);
             writer.WriteStringValue("status", Status);
             writer.WriteLongValue("subtotalMinor", SubtotalMinor);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.QuoteTax>("tax", Tax);
+            writer.WriteLongValue("taxMinor", TaxMinor);
             writer.WriteLongValue("totalMinor", TotalMinor);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -24,6 +24,14 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The deliveryMethod property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.DeliveryMethodResponse? DeliveryMethod { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.DeliveryMethodResponse DeliveryMethod { get; set; }
+#endif
         /// <summary>The discountMinor property</summary>
         public long? DiscountMinor { get; set; }
         /// <summary>The history property</summary>
@@ -68,6 +76,14 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string PromoCode { get; set; }
 #endif
+        /// <summary>The shippingAddress property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.ShippingAddress? ShippingAddress { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.ShippingAddress ShippingAddress { get; set; }
+#endif
         /// <summary>The shippingMinor property</summary>
         public long? ShippingMinor { get; set; }
         /// <summary>The status property</summary>
@@ -80,6 +96,16 @@ namespace Checkout.Tests.Generated.Models
 #endif
         /// <summary>The subtotalMinor property</summary>
         public long? SubtotalMinor { get; set; }
+        /// <summary>The tax property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.QuoteTax? Tax { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.QuoteTax Tax { get; set; }
+#endif
+        /// <summary>The taxMinor property</summary>
+        public long? TaxMinor { get; set; }
         /// <summary>The totalMinor property</summary>
         public long? TotalMinor { get; set; }
         /// <summary>The trackingNumber property</summary>
@@ -117,6 +143,7 @@ namespace Checkout.Tests.Generated.Models
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "deliveryMethod", n => { DeliveryMethod = n.GetObjectValue<global::Checkout.Tests.Generated.Models.DeliveryMethodResponse>(global::Checkout.Tests.Generated.Models.DeliveryMethodResponse.CreateFromDiscriminatorValue); } },
                 { "discountMinor", n => { DiscountMinor = n.GetLongValue(); } },
                 { "history", n => { History = n.GetCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.HistoryResponse>(global::Checkout.Tests.Generated.Models.HistoryResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "lines", n => { Lines = n.GetCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.OrderLineView>(global::Checkout.Tests.Generated.Models.OrderLineView.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -124,9 +151,12 @@ namespace Checkout.Tests.Generated.Models
                 { "orderNumber", n => { OrderNumber = n.GetStringValue(); } },
                 { "payment", n => { Payment = n.GetObjectValue<global::Checkout.Tests.Generated.Models.PaymentResponse>(global::Checkout.Tests.Generated.Models.PaymentResponse.CreateFromDiscriminatorValue); } },
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
+                { "shippingAddress", n => { ShippingAddress = n.GetObjectValue<global::Checkout.Tests.Generated.Models.ShippingAddress>(global::Checkout.Tests.Generated.Models.ShippingAddress.CreateFromDiscriminatorValue); } },
                 { "shippingMinor", n => { ShippingMinor = n.GetLongValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "subtotalMinor", n => { SubtotalMinor = n.GetLongValue(); } },
+                { "tax", n => { Tax = n.GetObjectValue<global::Checkout.Tests.Generated.Models.QuoteTax>(global::Checkout.Tests.Generated.Models.QuoteTax.CreateFromDiscriminatorValue); } },
+                { "taxMinor", n => { TaxMinor = n.GetLongValue(); } },
                 { "totalMinor", n => { TotalMinor = n.GetLongValue(); } },
                 { "trackingNumber", n => { TrackingNumber = n.GetStringValue(); } },
             };
@@ -140,6 +170,7 @@ namespace Checkout.Tests.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.DeliveryMethodResponse>("deliveryMethod", DeliveryMethod);
             writer.WriteLongValue("discountMinor", DiscountMinor);
             writer.WriteCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.HistoryResponse>("history", History);
             writer.WriteCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.OrderLineView>("lines", Lines);
@@ -147,9 +178,12 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteStringValue("orderNumber", OrderNumber);
             writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.PaymentResponse>("payment", Payment);
             writer.WriteStringValue("promoCode", PromoCode);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.ShippingAddress>("shippingAddress", ShippingAddress);
             writer.WriteLongValue("shippingMinor", ShippingMinor);
             writer.WriteStringValue("status", Status);
             writer.WriteLongValue("subtotalMinor", SubtotalMinor);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.QuoteTax>("tax", Tax);
+            writer.WriteLongValue("taxMinor", TaxMinor);
             writer.WriteLongValue("totalMinor", TotalMinor);
             writer.WriteStringValue("trackingNumber", TrackingNumber);
             writer.WriteAdditionalData(AdditionalData);

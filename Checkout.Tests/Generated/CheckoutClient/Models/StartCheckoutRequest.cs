@@ -18,6 +18,8 @@ namespace Checkout.Tests.Generated.Models
         public Guid? CartId { get; set; }
         /// <summary>The checkoutSessionId property</summary>
         public Guid? CheckoutSessionId { get; set; }
+        /// <summary>The deliveryMethodId property</summary>
+        public Guid? DeliveryMethodId { get; set; }
         /// <summary>The email property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -41,6 +43,14 @@ namespace Checkout.Tests.Generated.Models
 #nullable restore
 #else
         public string PromoCode { get; set; }
+#endif
+        /// <summary>The shippingAddress property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.ShippingAddressInput? ShippingAddress { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.ShippingAddressInput ShippingAddress { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Checkout.Tests.Generated.Models.StartCheckoutRequest"/> and sets the default values.
@@ -69,9 +79,11 @@ namespace Checkout.Tests.Generated.Models
             {
                 { "cartId", n => { CartId = n.GetGuidValue(); } },
                 { "checkoutSessionId", n => { CheckoutSessionId = n.GetGuidValue(); } },
+                { "deliveryMethodId", n => { DeliveryMethodId = n.GetGuidValue(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "promoCode", n => { PromoCode = n.GetStringValue(); } },
+                { "shippingAddress", n => { ShippingAddress = n.GetObjectValue<global::Checkout.Tests.Generated.Models.ShippingAddressInput>(global::Checkout.Tests.Generated.Models.ShippingAddressInput.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -83,9 +95,11 @@ namespace Checkout.Tests.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("cartId", CartId);
             writer.WriteGuidValue("checkoutSessionId", CheckoutSessionId);
+            writer.WriteGuidValue("deliveryMethodId", DeliveryMethodId);
             writer.WriteStringValue("email", Email);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("promoCode", PromoCode);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.ShippingAddressInput>("shippingAddress", ShippingAddress);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Checkouts
         {
         }
         /// <summary>
-        /// Holds every line of the cart (all or nothing) for `Checkout:HoldTtl`, takes a use of the promo code and stores a price-locked quote. 201 when this request started the checkout; 200 with the cart&apos;s open checkout when there is one (a retry, a second tab). `checkoutSessionId` is an optional id the client mints for the checkout; naming one whose hold ran out starts a new checkout. Limited per client (`RateLimits:Checkout`).
+        /// Holds every line of the cart (all or nothing) for `Checkout:HoldTtl`, takes a use of the promo code and stores a price-locked quote. 201 when this request started the checkout; 200 with the cart&apos;s open checkout when there is one (a retry, a second tab). `checkoutSessionId` is an optional id the client mints for the checkout; naming one whose hold ran out starts a new checkout. `shippingAddress` (and `deliveryMethodId`) may come here or later through `PUT …/shipping`; a checkout without one cannot be paid. Limited per client (`RateLimits:Checkout`).
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.CheckoutResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -86,7 +86,7 @@ namespace Checkout.Tests.Generated.Api.Checkouts
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.CheckoutResponse>(requestInfo, global::Checkout.Tests.Generated.Models.CheckoutResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Holds every line of the cart (all or nothing) for `Checkout:HoldTtl`, takes a use of the promo code and stores a price-locked quote. 201 when this request started the checkout; 200 with the cart&apos;s open checkout when there is one (a retry, a second tab). `checkoutSessionId` is an optional id the client mints for the checkout; naming one whose hold ran out starts a new checkout. Limited per client (`RateLimits:Checkout`).
+        /// Holds every line of the cart (all or nothing) for `Checkout:HoldTtl`, takes a use of the promo code and stores a price-locked quote. 201 when this request started the checkout; 200 with the cart&apos;s open checkout when there is one (a retry, a second tab). `checkoutSessionId` is an optional id the client mints for the checkout; naming one whose hold ran out starts a new checkout. `shippingAddress` (and `deliveryMethodId`) may come here or later through `PUT …/shipping`; a checkout without one cannot be paid. Limited per client (`RateLimits:Checkout`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -2,6 +2,8 @@
 #pragma warning disable CS0618
 using Checkout.Tests.Generated.Api.Checkouts.Item.Cancel;
 using Checkout.Tests.Generated.Api.Checkouts.Item.Complete;
+using Checkout.Tests.Generated.Api.Checkouts.Item.DeliveryOptions;
+using Checkout.Tests.Generated.Api.Checkouts.Item.Shipping;
 using Checkout.Tests.Generated.Api.Checkouts.Item.StartAgain;
 using Checkout.Tests.Generated.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -29,6 +31,16 @@ namespace Checkout.Tests.Generated.Api.Checkouts.Item
         public global::Checkout.Tests.Generated.Api.Checkouts.Item.Complete.CompleteRequestBuilder Complete
         {
             get => new global::Checkout.Tests.Generated.Api.Checkouts.Item.Complete.CompleteRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The deliveryOptions property</summary>
+        public global::Checkout.Tests.Generated.Api.Checkouts.Item.DeliveryOptions.DeliveryOptionsRequestBuilder DeliveryOptions
+        {
+            get => new global::Checkout.Tests.Generated.Api.Checkouts.Item.DeliveryOptions.DeliveryOptionsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The shipping property</summary>
+        public global::Checkout.Tests.Generated.Api.Checkouts.Item.Shipping.ShippingRequestBuilder Shipping
+        {
+            get => new global::Checkout.Tests.Generated.Api.Checkouts.Item.Shipping.ShippingRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The startAgain property</summary>
         public global::Checkout.Tests.Generated.Api.Checkouts.Item.StartAgain.StartAgainRequestBuilder StartAgain
