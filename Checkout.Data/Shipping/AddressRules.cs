@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Checkout.Data.Common;
 using FluentValidation;
@@ -46,15 +45,9 @@ public static partial class AddressRules
     public static Result<ShippingAddress> Validate(ShippingAddressInput? input)
     {
         var form = Trimmed(input ?? Blank);
-        var failures = Rules.Validate(form).Errors;
-        if (failures.Count > 0)
+        if (FieldErrors.Check(Rules, form, "the shipping address") is { } refused)
         {
-            IReadOnlyDictionary<string, string[]> errors = failures
-                .GroupBy(f => JsonNamingPolicy.CamelCase.ConvertName(f.PropertyName), f => f.ErrorMessage, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-            return new Error(
-                ErrorCodes.Validation, $"Check the shipping address: {failures[0].ErrorMessage}",
-                new Dictionary<string, object?> { ["errors"] = errors });
+            return refused;
         }
 
         var country = Countries.Find(form.Country!)!;

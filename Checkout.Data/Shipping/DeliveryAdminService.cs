@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using FluentValidation;
@@ -50,7 +49,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
     /// <param name="requestId">The new zone's id when given: the same request run again answers with the zone it made.</param>
     public async Task<Result<ShippingZoneView>> CreateZoneAsync(ShippingZoneInput input, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (Check(ZoneChecks, input, "the zone") is { } invalid)
+        if (FieldErrors.Check(ZoneChecks, input, "the zone") is { } invalid)
         {
             return invalid;
         }
@@ -72,7 +71,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
     /// <summary>Renames the zone and replaces its countries.</summary>
     public async Task<Result<ShippingZoneView>> ChangeZoneAsync(Guid zoneId, ShippingZoneInput input, CancellationToken ct = default)
     {
-        if (Check(ZoneChecks, input, "the zone") is { } invalid)
+        if (FieldErrors.Check(ZoneChecks, input, "the zone") is { } invalid)
         {
             return invalid;
         }
@@ -114,7 +113,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
     /// <param name="requestId">The new method's id when given: the same request run again answers with the method it made.</param>
     public async Task<Result<DeliveryMethodView>> AddMethodAsync(Guid zoneId, DeliveryMethodInput input, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (Check(MethodChecks, input, "the delivery method") is { } invalid)
+        if (FieldErrors.Check(MethodChecks, input, "the delivery method") is { } invalid)
         {
             return invalid;
         }
@@ -137,7 +136,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
 
     /// <summary>Replaces the method's terms (and whether it is active, when said); orders placed with it keep what they paid.</summary>
     public async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, DeliveryMethodInput input, CancellationToken ct = default) =>
-        Check(MethodChecks, input, "the delivery method") is { } invalid
+        FieldErrors.Check(MethodChecks, input, "the delivery method") is { } invalid
             ? invalid
             : await ChangeMethodAsync(methodId, method =>
             {
@@ -178,7 +177,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
                where other.Countries.Contains(code)
                select $"{Countries.Find(code)!.Name} is in the zone “{other.Name}” already: take it out of that zone first.",
         ];
-        return clashes.Length == 0 ? null : Refusal(ErrorCodes.Conflict, string.Join(" ", clashes), [("Countries", clashes)]);
+        return clashes.Length == 0 ? null : FieldErrors.Refusal(ErrorCodes.Conflict, string.Join(" ", clashes), [("Countries", clashes)]);
     }
 
     private static async Task<ShippingZoneView> ViewAsync(CheckoutDbContext db, ShippingZone zone, CancellationToken ct) =>
@@ -190,21 +189,6 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
 
     private static DeliveryMethodView ToView(DeliveryMethod m) =>
         new(m.Id, m.ZoneId, m.Name, m.Description, m.RateMinor, m.FreeFromMinor, m.SortOrder, m.Active);
-
-    private static Error? Check<T>(IValidator<T> rules, T input, string subject) =>
-        rules.Validate(input).Errors is { Count: > 0 } failures
-            ? Refusal(
-                ErrorCodes.Validation, $"Check {subject}: {failures[0].ErrorMessage}",
-                [.. failures.GroupBy(f => f.PropertyName, f => f.ErrorMessage).Select(g => (g.Key, g.ToArray()))])
-            : null;
-
-    /// <summary>A refusal with the messages of each field by the field's JSON name, as <see cref="AddressRules"/> gives them.</summary>
-    private static Error Refusal(string code, string message, IReadOnlyList<(string Field, string[] Messages)> fields) => new(
-        code, message,
-        new Dictionary<string, object?>
-        {
-            ["errors"] = fields.ToDictionary(f => JsonNamingPolicy.CamelCase.ConvertName(f.Field), f => f.Messages, StringComparer.Ordinal),
-        });
 
     private sealed class ZoneRules : AbstractValidator<ShippingZoneInput>
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Linq.Expressions;
-using System.Text.Json;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using FluentValidation;
@@ -46,7 +45,7 @@ public sealed class TaxAdminService(
     /// <param name="requestId">The new row's id when given: the same request run again answers with the row it made.</param>
     public async Task<Result<TaxRateView>> AddAsync(TaxRateInput input, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (Check(_newRateChecks, input) is { } invalid)
+        if (FieldErrors.Check(_newRateChecks, input, "the tax rate") is { } invalid)
         {
             return invalid;
         }
@@ -77,7 +76,7 @@ public sealed class TaxAdminService(
     /// <summary>Changes the row's rate and name; its destination stays (a row for another one is added instead).</summary>
     public async Task<Result<TaxRateView>> ChangeAsync(Guid id, TaxRateChange change, CancellationToken ct = default)
     {
-        if (Check(ChangeChecks, change) is { } invalid)
+        if (FieldErrors.Check(ChangeChecks, change, "the tax rate") is { } invalid)
         {
             return invalid;
         }
@@ -116,25 +115,10 @@ public sealed class TaxAdminService(
         var destination = row.Region is null ? $"{country} as a whole" : $"{row.Region} ({country})";
         var message = string.Create(
             CultureInfo.InvariantCulture, $"{destination} has a rate already: {existing.Name} at {existing.RatePercent:0.###} %. Change that row instead.");
-        return Refusal(ErrorCodes.Conflict, message, [(row.Region is null ? nameof(TaxRateInput.Country) : nameof(TaxRateInput.Region), [message])]);
+        return FieldErrors.Refusal(ErrorCodes.Conflict, message, [(row.Region is null ? nameof(TaxRateInput.Country) : nameof(TaxRateInput.Region), [message])]);
     }
 
     private static TaxRateView ToView(TaxRate r) => new(r.Id, r.Country, r.Region, r.RatePercent, r.Name);
-
-    private static Error? Check<T>(IValidator<T> rules, T input) =>
-        rules.Validate(input).Errors is { Count: > 0 } failures
-            ? Refusal(
-                ErrorCodes.Validation, $"Check the tax rate: {failures[0].ErrorMessage}",
-                [.. failures.GroupBy(f => f.PropertyName, f => f.ErrorMessage).Select(g => (g.Key, g.ToArray()))])
-            : null;
-
-    /// <summary>A refusal with the messages of each field by the field's JSON name, as the shipping address rules give them.</summary>
-    private static Error Refusal(string code, string message, IReadOnlyList<(string Field, string[] Messages)> fields) => new(
-        code, message,
-        new Dictionary<string, object?>
-        {
-            ["errors"] = fields.ToDictionary(f => JsonNamingPolicy.CamelCase.ConvertName(f.Field), f => f.Messages, StringComparer.Ordinal),
-        });
 
     /// <summary>The rules of a rate and its name, which a new row and a change share.</summary>
     private abstract class RateRules<T> : AbstractValidator<T>
