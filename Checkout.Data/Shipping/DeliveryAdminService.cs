@@ -1,5 +1,7 @@
 using Checkout.Data.Common;
+using System.Data;
 using Checkout.Data.Persistence;
+using Checkout.Data.Reliability;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,8 +30,10 @@ public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string
 /// Store admins set which countries each zone holds and the delivery methods of each. A change applies to the next
 /// quote: checkouts read zones and methods afresh. Refusals carry each field's messages in
 /// <see cref="Error.Details"/> under <c>errors</c>, by the field's JSON name.
+/// A country belongs to one zone however many admins save at once: a zone's countries are checked and written in one
+/// serializable transaction, and the one of two racing saves that loses runs again and is told who has the country.
 /// </summary>
-public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock)
+public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, DbRetry retry)
 {
     /// <summary>The highest rate or free-from amount (100,000.00): a larger one is a typo, and totals stay far from overflowing.</summary>
     public const long MaxAmountMinor = 10_000_000;
@@ -53,19 +57,25 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         {
             return invalid;
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (requestId is not null && await db.ShippingZones.AsNoTracking().FirstOrDefaultAsync(z => z.Id == requestId, ct) is { } made)
+        var id = requestId ?? Guid.CreateVersion7(clock.GetUtcNow());
+        return await retry.ExecuteAsync<ShippingZoneView>(async token =>
         {
-            return await ViewAsync(db, made, ct);
-        }
-        if (await CountriesTakenAsync(db, input.Countries!, zoneId: null, ct) is { } taken)
-        {
-            return taken;
-        }
-        var zone = new ShippingZone(requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), input.Name!, input.Countries!);
-        db.ShippingZones.Add(zone);
-        await db.SaveChangesAsync(ct);
-        return ToView(zone, []);
+            await using var db = await dbFactory.CreateDbContextAsync(token);
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, token);
+            if (await db.ShippingZones.AsNoTracking().FirstOrDefaultAsync(z => z.Id == id, token) is { } made)
+            {
+                return await ViewAsync(db, made, token);
+            }
+            if (await CountriesTakenAsync(db, input.Countries!, zoneId: null, token) is { } taken)
+            {
+                return taken;
+            }
+            var zone = new ShippingZone(id, input.Name!, input.Countries!);
+            db.ShippingZones.Add(zone);
+            await db.SaveChangesAsync(token);
+            await tx.CommitAsync(token);
+            return ToView(zone, []);
+        }, ct);
     }
 
     /// <summary>Renames the zone and replaces its countries.</summary>
@@ -75,19 +85,24 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         {
             return invalid;
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.ShippingZones.FirstOrDefaultAsync(z => z.Id == zoneId, ct) is not { } zone)
+        return await retry.ExecuteAsync<ShippingZoneView>(async token =>
         {
-            return Error.NotFound("The shipping zone");
-        }
-        if (await CountriesTakenAsync(db, input.Countries!, zone.Id, ct) is { } taken)
-        {
-            return taken;
-        }
-        zone.Rename(input.Name!);
-        zone.ChangeCountries(input.Countries!);
-        await db.SaveChangesAsync(ct);
-        return await ViewAsync(db, zone, ct);
+            await using var db = await dbFactory.CreateDbContextAsync(token);
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, token);
+            if (await db.ShippingZones.FirstOrDefaultAsync(z => z.Id == zoneId, token) is not { } zone)
+            {
+                return Error.NotFound("The shipping zone");
+            }
+            if (await CountriesTakenAsync(db, input.Countries!, zone.Id, token) is { } taken)
+            {
+                return taken;
+            }
+            zone.Rename(input.Name!);
+            zone.ChangeCountries(input.Countries!);
+            await db.SaveChangesAsync(token);
+            await tx.CommitAsync(token);
+            return await ViewAsync(db, zone, token);
+        }, ct);
     }
 
     /// <summary>Deletes a zone that never had a method; one with methods keeps them for the orders that used them.</summary>

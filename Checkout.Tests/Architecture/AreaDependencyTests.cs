@@ -21,9 +21,6 @@ public sealed partial class AreaDependencyTests
     private static readonly (string Area, string[] MayUse)[] Direction =
     [
         ("Catalog",          []),
-        ("Shipping",         []),
-        ("Tax",              []),
-        ("Pricing",          ["Shipping", "Tax"]),
         ("Payments",         []),
         ("HotStock",         []),
         ("Idempotency",      []),
@@ -31,6 +28,9 @@ public sealed partial class AreaDependencyTests
         ("Telemetry",        []),
         ("Fulfillment",      ["Telemetry"]),
         ("Reliability",      ["Payments"]),
+        ("Shipping",         ["Reliability"]),
+        ("Tax",              []),
+        ("Pricing",          ["Shipping", "Tax"]),
         ("Carts",            ["Catalog"]),
         ("Promotions",       ["Pricing", "HotStock"]),
         ("Inventory",        ["HotStock", "Realtime"]),
