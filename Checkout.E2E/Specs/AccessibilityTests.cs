@@ -131,6 +131,16 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
         await Expect(inventory.Row("GEAR-TOTE")).ToBeVisibleAsync();
         await audit.CheckAsync(page, "admin: inventory");
 
+        var delivery = new DeliveryPage(page);
+        await delivery.OpenAsync();
+        await Expect(page.GetByText("United Kingdom and Europe").First).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "admin: delivery");
+
+        var tax = new TaxRatesPage(page);
+        await tax.OpenAsync();
+        await Expect(page.GetByText("Sales tax").First).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "admin: tax rates");
+
         var operations = new OperationsPage(page);
         await operations.OpenAsync();
         await Expect(operations.Figure("shoppers-online")).Not.ToBeEmptyAsync();

@@ -22,6 +22,12 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         Assert.Equal((null, 0, null), (message.SentAt, message.Attempts, message.LastError));
         Assert.Contains(order.OrderNumber, message.Payload, StringComparison.Ordinal);
         Assert.Contains("\"sku\":\"BOXED\",\"quantity\":3", message.Payload, StringComparison.Ordinal);
+        // The warehouse is told where it goes and how.
+        using var payload = System.Text.Json.JsonDocument.Parse(message.Payload);
+        var shipTo = payload.RootElement.GetProperty("shipTo");
+        Assert.Equal(("1 Main Street", "Portland", "OR", "97201", "US"), (shipTo.GetProperty("line1").GetString(), shipTo.GetProperty("city").GetString(),
+            shipTo.GetProperty("region").GetString(), shipTo.GetProperty("postalCode").GetString(), shipTo.GetProperty("country").GetString()));
+        Assert.Equal("Standard", payload.RootElement.GetProperty("deliveryMethod").GetProperty("name").GetString());
     }
 
     [Fact]
