@@ -2,8 +2,6 @@ using Checkout.Data.Carts;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Payments;
-using Checkout.Data.Pricing;
-using Checkout.Data.Shipping;
 
 namespace Checkout.Data.Orders;
 
@@ -76,7 +74,7 @@ public sealed class CheckoutFlow(CheckoutService checkouts, CartService carts, P
         }
         return await StartAsync(
             new StartCheckout(session.CartId, session.Email, session.CustomerName, session.PromoCode, NewSessionId(),
-                ShippingAddress: InputOf(session.Delivery), DeliveryMethodId: session.Delivery?.MethodId), goOnWithoutRefusedPromo: true, ct);
+                ShippingAddress: session.Delivery?.Address.ToInput(), DeliveryMethodId: session.Delivery?.MethodId), goOnWithoutRefusedPromo: true, ct);
     }
 
     /// <summary>
@@ -112,11 +110,6 @@ public sealed class CheckoutFlow(CheckoutService checkouts, CartService carts, P
     /// <summary>The named session's hold ran out: whether the sweeper has expired it yet or not.</summary>
     private static bool HoldRanOut(Result<StartedCheckout> started) =>
         started.IsSuccess ? started.Value.Checkout.Status == CheckoutSessionStatus.Expired : started.Error.Code == ErrorCodes.HoldExpired;
-
-    /// <summary>The address a new checkout is started with, to go where the ended one went.</summary>
-    private static ShippingAddressInput? InputOf(QuoteDelivery? delivery) => delivery?.Address is { } a
-        ? new ShippingAddressInput(a.Name, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, a.Phone)
-        : null;
 
     private Guid NewSessionId() => Guid.CreateVersion7(clock.GetUtcNow());
 }

@@ -11,6 +11,9 @@ public sealed record ShippingAddressInput(
 public sealed record ShippingAddress(
     string Name, string Line1, string? Line2, string City, string? Region, string PostalCode, string Country, string? Phone)
 {
+    /// <summary>The address as a client would send it again (a new checkout to the same place).</summary>
+    public ShippingAddressInput ToInput() => new(Name, Line1, Line2, City, Region, PostalCode, Country, Phone);
+
     /// <summary>The lines of a parcel label, in the order the destination country's post reads them, its English name last.</summary>
     public IReadOnlyList<string> Lines()
     {
