@@ -139,14 +139,28 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
 
     public const string ShippingHeading = "Shipping address and delivery";
 
-    /// <summary>Types a US address into the shipping step: street, city, state (chosen by its name), ZIP.</summary>
+    /// <summary>
+    /// Types a US address into the shipping step: street, city, state (chosen by its name), ZIP, and leaves the ZIP
+    /// field, so that its check has run before the next click (a message appearing or going under a field moves the
+    /// buttons below it, and a click that lands while it moves is lost).
+    /// </summary>
     public async Task FillUsAddressAsync(string street, string city, string state, string zip)
     {
         await Street.FillAsync(street);
         await City.FillAsync(city);
         await ChooseStateAsync(state);
-        await PostalCode.FillAsync(zip);
+        await EnterZipAsync(zip);
     }
+
+    /// <summary>Types a ZIP code and leaves the field, so that its check has run.</summary>
+    public async Task EnterZipAsync(string zip)
+    {
+        await PostalCode.FillAsync(zip);
+        await PostalCode.BlurAsync();
+    }
+
+    /// <summary>Waits until no field of the step is marked invalid (each message has gone, and the layout is still).</summary>
+    public Task ExpectNoInvalidFieldAsync() => Expect(Page.GetByRole(AriaRole.Tabpanel).Locator("[aria-invalid=true]")).ToHaveCountAsync(0);
 
     public async Task ChooseStateAsync(string state)
     {
@@ -158,6 +172,7 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
     public async Task ShipToPortlandAsync()
     {
         await FillUsAddressAsync("1 Main Street", "Portland", "Oregon", "97201");
+        await ExpectNoInvalidFieldAsync();
         await ContinueButton.ClickAsync();
         await ExpectStepAsync("Promo code");
     }

@@ -44,11 +44,13 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
         await checkout.ReserveAsync();
         await audit.CheckAsync(page, "checkout: shipping");
         // A refused address: every field's message and the summary are audited too.
-        await checkout.PostalCode.FillAsync("123");
+        await checkout.EnterZipAsync("123");
+        await Expect(checkout.PostalCode).ToHaveAttributeAsync("aria-invalid", "true");
         await checkout.ContinueButton.ClickAsync();
         await Expect(checkout.ShippingRefusal).ToBeVisibleAsync();
         await audit.CheckAsync(page, "checkout: shipping, refused");
         await checkout.FillUsAddressAsync("1 Market Street", "San Francisco", "California", "94103");
+        await checkout.ExpectNoInvalidFieldAsync();
         await Expect(checkout.DeliveryMethod("Express")).ToBeVisibleAsync();
         await checkout.ContinueButton.ClickAsync();
         await checkout.ExpectStepAsync("Promo code");

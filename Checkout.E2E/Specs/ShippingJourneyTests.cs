@@ -26,7 +26,8 @@ public sealed class ShippingJourneyTests(StorefrontFixture fixture, ITestOutputH
         // A ZIP code of four digits and no state: each field says what is wrong, and the shopper stays on the step.
         await checkout.Street.FillAsync("1 Market Street");
         await checkout.City.FillAsync("San Francisco");
-        await checkout.PostalCode.FillAsync("9410");
+        await checkout.EnterZipAsync("9410");
+        await Expect(checkout.PostalCode).ToHaveAttributeAsync("aria-invalid", "true");
         await checkout.ContinueButton.ClickAsync();
         await Expect(checkout.ShippingRefusal).ToBeVisibleAsync();
         await Expect(page.GetByText("Enter a US ZIP code like 94103 or 94103-1234.")).ToBeVisibleAsync();
@@ -35,7 +36,8 @@ public sealed class ShippingJourneyTests(StorefrontFixture fixture, ITestOutputH
         Assert.Null((await Shop.CheckoutOfAsync(page.Url)).Delivery);
 
         await checkout.ChooseStateAsync("California");
-        await checkout.PostalCode.FillAsync("94103");
+        await checkout.EnterZipAsync("94103");
+        await checkout.ExpectNoInvalidFieldAsync();
         await Expect(checkout.DeliveryMethod("Standard")).ToBeCheckedAsync();
         await checkout.DeliveryMethod("Express").CheckAsync();
         await checkout.ContinueButton.ClickAsync();
