@@ -26,6 +26,7 @@ public sealed partial class AreaDependencyTests
         ("Idempotency",      []),
         ("Realtime",         []),
         ("Telemetry",        []),
+        ("Notifications",    []),
         ("Fulfillment",      ["Telemetry"]),
         ("Reliability",      ["Payments"]),
         ("Shipping",         ["Reliability"]),
