@@ -183,8 +183,8 @@ internal sealed class RawCheckout : IAsyncDisposable
             ("@brand", Param.Text), ("@last4", Param.Text), ("@now", Param.Time));
 
         _insertOutbox = db.Command($"""
-            INSERT INTO "outbox_messages" ("Id", "Type", "AggregateId", "Payload", "CreatedAt", "SentAt", "Attempts", "LastError", "ClaimedUntil")
-            VALUES (@id, '{OutboxTypes.OrderConfirmed}', @order, @payload, @now, NULL, 0, NULL, NULL)
+            INSERT INTO "outbox_messages" ("Id", "Type", "AggregateId", "Payload", "CreatedAt", "SentAt")
+            VALUES (@id, '{OutboxTypes.OrderConfirmed}', @order, @payload, @now, NULL)
             """, ("@id", Param.Id), ("@order", Param.Id), ("@payload", Param.Text), ("@now", Param.Time));
         _capturePayment = db.Command($"""
             UPDATE "payments" SET "Status" = '{PaymentStatus.Captured}', "CapturedMinor" = "AmountMinor", "UpdatedAt" = @now

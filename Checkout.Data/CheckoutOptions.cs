@@ -22,6 +22,9 @@ public sealed class CheckoutOptions
     /// <summary>How often the outbox dispatcher looks for unsent messages.</summary>
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How failed outbox deliveries are retried (<c>Checkout:Outbox</c>).</summary>
+    public OutboxOptions Outbox { get; set; } = new();
+
     /// <summary>
     /// How old the storefront's catalog snapshot may grow before the next read waits for a new one. Changes the shop
     /// announces (units held, released, sold or restocked, on any instance sharing the event relay) show at once; this
@@ -64,4 +67,16 @@ public sealed class CheckoutOptions
 
     /// <summary>The delay before the first database retry; each later one doubles, all with jitter.</summary>
     public TimeSpan DbRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+}
+
+/// <summary>The <c>Checkout:Outbox</c> section: the retries of a delivery that failed (ADR 12).</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>The wait after the first failure; each later one doubles, up to <see cref="RetryCap"/>, all with jitter.</summary>
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan RetryCap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A delivery still failing this long after its message was written is dead-lettered: tried again only when an admin asks.</summary>
+    public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromDays(1);
 }

@@ -85,7 +85,8 @@ public static class DependencyInjection
         services.AddHostedService<IdempotencySweeperService>();
         services.AddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
-        services.TryAddSingleton<IFulfillmentPublisher, InProcessFulfillmentPublisher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, FulfillmentConsumer>());
+        services.AddSingleton<OutboxAdminService>();
         services.AddHostedService<HoldSweeperService>();
         services.AddHostedService<OutboxDispatcherService>();
         services.AddSingleton<OrderReconciler>();

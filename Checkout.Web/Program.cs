@@ -1,4 +1,6 @@
 using Checkout.Data;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Notifications;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.Components;
@@ -7,6 +9,7 @@ using Checkout.Web.ScaleOut;
 using Checkout.Web.Security;
 using Checkout.Web.State;
 using Checkout.Web.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +22,8 @@ builder.AddCheckoutTelemetry();
 builder.AddCheckoutScaleOut();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<OrderLinks>();
+builder.Services.AddNotifications(builder.Configuration);
+builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, ReceiptEmails>());
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
 builder.Services.AddScoped<CheckoutState>();

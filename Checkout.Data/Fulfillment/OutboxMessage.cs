@@ -1,8 +1,9 @@
 namespace Checkout.Data.Fulfillment;
 
 /// <summary>
-/// A message written in the same transaction as the state change it announces, then published by
-/// <see cref="OutboxDispatcher"/>. Publishing is at-least-once; consumers de-duplicate by <see cref="Id"/>.
+/// A message written in the same transaction as the state change it announces, then delivered by
+/// <see cref="OutboxDispatcher"/> to every <see cref="IOutboxConsumer"/> that wants its type, each delivery tracked in
+/// <see cref="OutboxDelivery"/>. Delivery is at-least-once; consumers de-duplicate by <see cref="Id"/>.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -24,12 +25,9 @@ public sealed class OutboxMessage
     public Guid AggregateId { get; private set; }
     public string Payload { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
-    public DateTimeOffset? SentAt { get; private set; }
-    public int Attempts { get; private set; }
-    public string? LastError { get; private set; }
 
-    /// <summary>Until when the dispatcher that claimed the message last has it to itself.</summary>
-    public DateTimeOffset? ClaimedUntil { get; private set; }
+    /// <summary>When the last consumer that wants the message had it delivered; the dispatcher looks no further at a sent message.</summary>
+    public DateTimeOffset? SentAt { get; private set; }
 }
 
 public static class OutboxTypes

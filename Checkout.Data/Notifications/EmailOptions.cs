@@ -8,6 +8,9 @@ public sealed class EmailOptions
     /// <summary>The sender; its domain also names every Message-ID. A display name, if any, wins over <see cref="ShopName"/>.</summary>
     public string From { get; set; } = "Checkout <shop@checkout.local>";
 
+    /// <summary>Where the shop is on the web: the links in e-mails (an order, a claim) start here.</summary>
+    public Uri ShopUrl { get; set; } = new("http://localhost:5070/");
+
     /// <summary>The shop's name as shoppers read it in subjects and texts.</summary>
     public string ShopName { get; set; } = "Checkout";
 

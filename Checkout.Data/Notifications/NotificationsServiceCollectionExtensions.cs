@@ -16,6 +16,7 @@ public static class NotificationsServiceCollectionExtensions
     {
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section))
             .Validate(o => MailboxAddress.TryParse(o.From, out _), $"{EmailOptions.Section}:{nameof(EmailOptions.From)} must be an e-mail address.")
+            .Validate(o => o.ShopUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" }, $"{EmailOptions.Section}:{nameof(EmailOptions.ShopUrl)} must be an http(s) address.")
             .Validate(o => o.Smtp.Port is > 0 and <= 65535, $"{EmailOptions.Section}:Smtp:{nameof(SmtpOptions.Port)} must be a TCP port.")
             .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout.TotalMilliseconds <= int.MaxValue,
                 $"{EmailOptions.Section}:{nameof(EmailOptions.Timeout)} must be positive (and under 24 days).")

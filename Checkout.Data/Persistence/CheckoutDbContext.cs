@@ -87,6 +87,7 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();
     public DbSet<ShipmentRequest> ShipmentRequests => Set<ShipmentRequest>();
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();

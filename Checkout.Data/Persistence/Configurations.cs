@@ -229,8 +229,22 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.HasKey(m => m.Id);
         b.Property(m => m.Type).HasMaxLength(64);
         b.Property(m => m.Payload).HasMaxLength(8000);
-        b.Property(m => m.LastError).HasMaxLength(1000);
         b.HasIndex(m => new { m.SentAt, m.CreatedAt });
+    }
+}
+
+internal sealed class OutboxDeliveryConfiguration : IEntityTypeConfiguration<OutboxDelivery>
+{
+    public void Configure(EntityTypeBuilder<OutboxDelivery> b)
+    {
+        b.ToTable("outbox_deliveries");
+        // The key is what keeps a delivery single when two dispatchers first claim it at once.
+        b.HasKey(d => new { d.MessageId, d.Consumer });
+        b.Property(d => d.Consumer).HasMaxLength(64);
+        b.Property(d => d.LastError).HasMaxLength(1000);
+        b.HasOne<OutboxMessage>().WithMany().HasForeignKey(d => d.MessageId).OnDelete(DeleteBehavior.Cascade);
+        // The admin's lists of failing and dead deliveries.
+        b.HasIndex(d => new { d.DeadAt, d.DeliveredAt });
     }
 }
 

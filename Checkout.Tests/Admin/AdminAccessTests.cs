@@ -85,13 +85,15 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         "POST /api/admin/tax-rates",
         "PUT /api/admin/tax-rates/{rateId:guid}",
         "DELETE /api/admin/tax-rates/{rateId:guid}",
+        "GET /api/admin/outbox/deliveries",
+        "POST /api/admin/outbox/deliveries/{messageId:guid}/{consumer}/retry",
     ];
 
     /// <summary>Every admin page but the sign-in page, as routed.</summary>
     private static readonly string[] Pages =
     [
         "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory", "/admin/operations",
-        "/admin/delivery", "/admin/tax",
+        "/admin/delivery", "/admin/tax", "/admin/outbox",
     ];
 
     public static TheoryData<string> ApiRouteData() => [.. ApiRoutes];
@@ -424,6 +426,10 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 var rate = ResultAssert.Success(await Tax.AddAsync(new TaxRateInput("US", await FreeStateAsync(), 5m, "Sales tax")));
                 template = template.Replace("{rateId:guid}", rate.Id.ToString(), StringComparison.Ordinal);
                 body = method == "PUT" ? """{"ratePercent":6.25,"name":"Sales tax"}""" : null;
+                break;
+            case "POST /api/admin/outbox/deliveries/{messageId:guid}/{consumer}/retry":
+                var failed = await app.FailedDeliveryAsync(DateTimeOffset.UtcNow, "webhooks", dead: true);
+                template = template.Replace("{messageId:guid}", failed.Id.ToString(), StringComparison.Ordinal).Replace("{consumer}", "webhooks", StringComparison.Ordinal);
                 break;
         }
         var request = new HttpRequestMessage(new HttpMethod(method), template.Replace("{orderId:guid}", order.ToString(), StringComparison.Ordinal));

@@ -29,6 +29,7 @@ public static class DbSnapshot
         var history = await db.OrderStatusChanges.AsNoTracking().ToListAsync();
         var operations = await gateway.ListAsync().ToListAsync();
         var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
+        var deliveries = withDelivery ? await db.OutboxDeliveries.AsNoTracking().ToListAsync() : [];
         var shipments = withDelivery ? await db.ShipmentRequests.AsNoTracking().ToListAsync() : [];
         var keys = withKeys ? await db.IdempotencyKeys.AsNoTracking().ToListAsync() : [];
         var adjustments = withKeys ? await db.InventoryAdjustments.AsNoTracking().ToListAsync() : [];
@@ -46,7 +47,8 @@ public static class DbSnapshot
             .. payments.Select(p => $"payment {p.OrderId} {p.Status} refunded={p.RefundedMinor}"),
             .. history.Select(h => $"history {h.OrderId} {h.From}->{h.To} by {h.Actor}"),
             .. operations.Select(g => $"gateway {g.Key} {g.Outcome} {g.AmountMinor}"),
-            .. outbox.Select(m => withDelivery ? $"outbox {m.Id} {m.Type} sent={m.SentAt is not null} attempts={m.Attempts}" : $"outbox {m.Id} {m.Type}"),
+            .. outbox.Select(m => withDelivery ? $"outbox {m.Id} {m.Type} sent={m.SentAt is not null}" : $"outbox {m.Id} {m.Type}"),
+            .. deliveries.Select(d => $"delivery {d.MessageId} {d.Consumer} attempts={d.Attempts} delivered={d.DeliveredAt is not null} dead={d.DeadAt is not null}"),
             .. shipments.Select(s => $"shipment {s.MessageId} {s.OrderId}"),
             .. keys.Select(k => $"key {k.Scope} {k.Key} {k.Id} {k.Status} {k.ResponseStatus} locked={k.LockToken}/{k.LockedUntil:O} body={Convert.ToBase64String(k.ResponseBody ?? [])}"),
             .. adjustments.Select(a => $"adjustment {a.Id} {a.Sku} {a.Delta} {a.Actor} {a.RequestId}"),

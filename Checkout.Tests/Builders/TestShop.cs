@@ -3,6 +3,7 @@ using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments.Simulator;
@@ -13,6 +14,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Checkout.Tests.Builders;
@@ -83,6 +86,10 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
+
+    /// <summary>An outbox dispatcher of this shop that delivers to <paramref name="consumers"/> instead of the shop's own.</summary>
+    public OutboxDispatcher DispatcherFor(params IOutboxConsumer[] consumers) => new(
+        Get<IDbContextFactory<CheckoutDbContext>>(), Get<WriteUnits>(), consumers, Clock, Get<IOptions<CheckoutOptions>>(), NullLogger<OutboxDispatcher>.Instance);
 
     public SimulatorLedger GatewayLedger => Get<SimulatorLedger>();
 

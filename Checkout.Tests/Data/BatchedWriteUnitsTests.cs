@@ -95,8 +95,9 @@ public sealed class BatchedWriteUnitsTests
         {
             await w.InsertAsync(message, ct);
             var claimedHere = await w.ExecuteAsync(
-                """UPDATE "outbox_messages" SET "Attempts" = "Attempts" + 1 WHERE "Id" = {0}""",
-                ct, Statements.Value.Of<OutboxMessage>(nameof(OutboxMessage.Id), message.Id));
+                """UPDATE "outbox_messages" SET "SentAt" = {1} WHERE "Id" = {0}""",
+                ct, Statements.Value.Of<OutboxMessage>(nameof(OutboxMessage.Id), message.Id),
+                Statements.Value.Of<OutboxMessage>(nameof(OutboxMessage.SentAt), TestShop.Start));
             var seenHere = await w.OutboxMessages.AnyAsync(m => m.Id == message.Id, ct);
             return UnitResult.Keep((claimedHere, seenHere));
         }, CancellationToken.None);
@@ -105,7 +106,7 @@ public sealed class BatchedWriteUnitsTests
         Assert.DoesNotContain(trips.Writes(), w => w.Contains("WITH g AS"));
         await using var check = await shop.DbAsync();
         var stored = await check.OutboxMessages.SingleAsync();
-        Assert.Equal((message.Id, 1), (stored.Id, stored.Attempts));
+        Assert.Equal((message.Id, TestShop.Start), (stored.Id, stored.SentAt));
     }
 
     /// <summary>

@@ -238,9 +238,7 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
     {
         await using var shop = await CreateShopAsync();
         var checkout = await CrashAsync(shop, CheckoutFaultPoint.ConfirmedNotDispatched);
-        var stopping = new OutboxDispatcher(
-            shop.Get<IDbContextFactory<CheckoutDbContext>>(), shop.Get<WriteUnits>(), new StopsAfterPublishing(shop.Get<IFulfillmentPublisher>()), shop.Clock,
-            NullLogger<OutboxDispatcher>.Instance);
+        var stopping = shop.DispatcherFor(new StopsAfterPublishing(shop.Get<IEnumerable<IOutboxConsumer>>().Single()));
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.DispatchOnceAsync());
         Assert.Equal(1, await shop.CountAsync(db => db.OutboxMessages.Where(m => m.SentAt == null)));
@@ -341,11 +339,15 @@ public abstract class CrashRecoveryTests(DatabaseProvider provider) : ProviderTe
     }
 
     /// <summary>Hands the message to fulfillment, then the host stops before the dispatcher can mark it sent.</summary>
-    private sealed class StopsAfterPublishing(IFulfillmentPublisher inner) : IFulfillmentPublisher
+    private sealed class StopsAfterPublishing(IOutboxConsumer inner) : IOutboxConsumer
     {
-        public async Task PublishAsync(OutboxMessage message, CancellationToken ct = default)
+        public string Name => inner.Name;
+
+        public IReadOnlySet<string> Types => inner.Types;
+
+        public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
         {
-            await inner.PublishAsync(message, ct);
+            await inner.DeliverAsync(message, ct);
             throw new OperationCanceledException("The host is stopping.");
         }
     }

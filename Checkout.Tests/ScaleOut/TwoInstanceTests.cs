@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Checkout.Data.Fulfillment;
 using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
@@ -77,7 +78,10 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         Assert.Equal((0, 0, 20), (stock.Quantity, stock.Reserved, stock.Sold));
         Assert.Equal(20, await check.Orders.CountAsync());
         Assert.Equal(0, await check.Holds.CountAsync(h => h.Status == HoldStatus.Active));
-        Assert.Equal(20, await check.OutboxMessages.CountAsync(m => m.Attempts == 1 && m.SentAt != null));
+        Assert.Equal(20, await check.OutboxMessages.CountAsync(m => m.SentAt != null));
+        Assert.Equal(20, await check.OutboxDeliveries.CountAsync(d => d.Consumer == FulfillmentConsumer.ConsumerName && d.Attempts == 1 && d.DeliveredAt != null));
+        // Every consumer the app has (the receipt e-mails too) got each message in one attempt.
+        Assert.Equal(0, await check.OutboxDeliveries.CountAsync(d => d.Attempts != 1 || d.DeliveredAt == null));
         Assert.Equal(20, await check.ShipmentRequests.CountAsync());
         Assert.Equal(0, await _first.Get<RedisCounters>().ReadAsync(Sku));
         Assert.All(await _first.Get<Checkout.Data.Operations.InvariantsService>().CheckAsync(), c => Assert.True(c.Holds, c.Name));

@@ -83,6 +83,8 @@ public class TestApp : WebApplicationFactory<Program>, IShopDatabase
         if (options.ConnectionString is { } connectionString)
         {
             _connectionString = connectionString;
+            // Its database is elsewhere; the app still needs a folder for the e-mails it writes.
+            _ownFolder = options.DataFolder is null ? Directory.CreateTempSubdirectory($"checkout-{options.Name}-") : null;
         }
         else
         {
@@ -101,6 +103,9 @@ public class TestApp : WebApplicationFactory<Program>, IShopDatabase
     }
 
     public TestAppOptions Options { get; }
+
+    /// <summary>The pickup folder the app writes its e-mails to as <c>.eml</c> files (unless a test configures SMTP).</summary>
+    public string MailFolder => Path.Combine((Options.DataFolder ?? _ownFolder!).FullName, "mail");
 
     /// <summary>The background workers (sweeper, outbox dispatcher) run in the app, moving rows on their own.</summary>
     public bool WorkersRun => true;
@@ -132,6 +137,7 @@ public class TestApp : WebApplicationFactory<Program>, IShopDatabase
         builder.UseEnvironment(Options.Environment);
         builder.UseSetting("Database:Provider", Options.Database.ToString());
         builder.UseSetting("ConnectionStrings:Checkout", _connectionString);
+        builder.UseSetting("Email:PickupFolder", MailFolder);
         if (Options.Redis is not null)
         {
             builder.UseSetting("Redis:ConnectionString", Options.Redis);

@@ -60,6 +60,7 @@ public static class ApiSetup
         api.MapStorefrontApi();
         api.MapAdminApi();
         api.MapAdminDeliveryApi();
+        api.MapAdminOutboxApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         return app;

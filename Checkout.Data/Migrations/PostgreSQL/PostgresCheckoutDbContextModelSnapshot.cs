@@ -166,6 +166,41 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.ToTable("checkout_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxDelivery", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Consumer")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DeadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MessageId", "Consumer");
+
+                    b.HasIndex("DeadAt", "DeliveredAt");
+
+                    b.ToTable("outbox_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -175,18 +210,8 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("uuid");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("ClaimedUntil")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -1280,6 +1305,15 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxDelivery", b =>
+                {
+                    b.HasOne("Checkout.Data.Fulfillment.OutboxMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.Inventory.InventoryItem", b =>

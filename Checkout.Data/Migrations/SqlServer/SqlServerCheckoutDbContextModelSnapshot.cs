@@ -166,6 +166,41 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.ToTable("checkout_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxDelivery", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Consumer")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("DeadAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("MessageId", "Consumer");
+
+                    b.HasIndex("DeadAt", "DeliveredAt");
+
+                    b.ToTable("outbox_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -175,18 +210,8 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("int");
-
-                    b.Property<DateTimeOffset?>("ClaimedUntil")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("nvarchar(1000)");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -1283,6 +1308,15 @@ namespace Checkout.Data.Migrations.SqlServer
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxDelivery", b =>
+                {
+                    b.HasOne("Checkout.Data.Fulfillment.OutboxMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.Inventory.InventoryItem", b =>

@@ -161,6 +161,41 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.ToTable("checkout_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxDelivery", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Consumer")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MessageId", "Consumer");
+
+                    b.HasIndex("DeadAt", "DeliveredAt");
+
+                    b.ToTable("outbox_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -170,18 +205,8 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ClaimedUntil")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -1267,6 +1292,15 @@ namespace Checkout.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Fulfillment.OutboxDelivery", b =>
+                {
+                    b.HasOne("Checkout.Data.Fulfillment.OutboxMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.Inventory.InventoryItem", b =>

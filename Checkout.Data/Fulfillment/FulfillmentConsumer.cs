@@ -3,16 +3,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Fulfillment;
 
-/// <summary>Where confirmed orders go to be shipped. Delivery is at-least-once; implementations de-duplicate by message id.</summary>
-public interface IFulfillmentPublisher
+/// <summary>Where confirmed orders go to be shipped: records one shipment request per message id, ignoring redeliveries.</summary>
+public sealed class FulfillmentConsumer(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock) : IOutboxConsumer
 {
-    Task PublishAsync(OutboxMessage message, CancellationToken ct = default);
-}
+    public const string ConsumerName = "fulfillment";
 
-/// <summary>The default consumer: records one shipment request per message id, ignoring redeliveries.</summary>
-public sealed class InProcessFulfillmentPublisher(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock) : IFulfillmentPublisher
-{
-    public async Task PublishAsync(OutboxMessage message, CancellationToken ct = default)
+    private static readonly IReadOnlySet<string> Wanted = new HashSet<string>(StringComparer.Ordinal) { OutboxTypes.OrderConfirmed };
+
+    public string Name => ConsumerName;
+
+    public IReadOnlySet<string> Types => Wanted;
+
+    public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.ShipmentRequests.AnyAsync(s => s.MessageId == message.Id, ct))

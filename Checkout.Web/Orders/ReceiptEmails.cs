@@ -1,0 +1,37 @@
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Notifications;
+using Checkout.Data.Orders;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Web.Orders;
+
+/// <summary>
+/// Sends a confirmed order's receipt, as the outbox delivers its confirmation: at least once, and a retried send is
+/// the same message (its Message-ID is the confirmation's id), so a mail client shows a duplicate as one.
+/// </summary>
+public sealed class ReceiptEmails(
+    OrderService orders, OrderLinks links, EmailComposer composer, IEmailSender sender, IOptions<EmailOptions> options) : IOutboxConsumer
+{
+    public const string ConsumerName = "receipt-email";
+
+    private static readonly IReadOnlySet<string> Wanted = new HashSet<string>(StringComparer.Ordinal) { OutboxTypes.OrderConfirmed };
+
+    public string Name => ConsumerName;
+
+    public IReadOnlySet<string> Types => Wanted;
+
+    public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var found = await orders.GetAsync(message.AggregateId, ct);
+        var order = found.Value ?? throw new InvalidOperationException($"The confirmed order {message.AggregateId} was not found.");
+        var delivery = order.Delivery ?? throw new InvalidOperationException($"Order {order.OrderNumber} has no delivery address.");
+        var link = new Uri(options.Value.ShopUrl, OrderLinks.OrderPath(order.OrderNumber, links.Issue(order.OrderId)));
+        var receipt = new OrderEmail(
+            order.Email, order.OrderNumber,
+            [.. order.Lines.Select(l => new OrderEmailLine(l.Name, l.Quantity, l.LineTotalMinor))],
+            order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor,
+            new OrderEmailTax(order.Tax?.Name ?? "Tax", order.TaxMinor, order.Tax?.Included ?? false),
+            order.TotalMinor, order.Currency, delivery.Address.Lines(), delivery.MethodName, link);
+        await sender.SendAsync(composer.Compose(receipt, message.Id.ToString("N")), ct);
+    }
+}
