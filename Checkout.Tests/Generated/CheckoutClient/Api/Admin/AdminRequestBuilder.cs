@@ -3,6 +3,7 @@
 using Checkout.Tests.Generated.Api.Admin.DeliveryMethods;
 using Checkout.Tests.Generated.Api.Admin.Inventory;
 using Checkout.Tests.Generated.Api.Admin.Orders;
+using Checkout.Tests.Generated.Api.Admin.Outbox;
 using Checkout.Tests.Generated.Api.Admin.Promos;
 using Checkout.Tests.Generated.Api.Admin.ShippingZones;
 using Checkout.Tests.Generated.Api.Admin.TaxRates;
@@ -34,6 +35,11 @@ namespace Checkout.Tests.Generated.Api.Admin
         public global::Checkout.Tests.Generated.Api.Admin.Orders.OrdersRequestBuilder Orders
         {
             get => new global::Checkout.Tests.Generated.Api.Admin.Orders.OrdersRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The outbox property</summary>
+        public global::Checkout.Tests.Generated.Api.Admin.Outbox.OutboxRequestBuilder Outbox
+        {
+            get => new global::Checkout.Tests.Generated.Api.Admin.Outbox.OutboxRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The promos property</summary>
         public global::Checkout.Tests.Generated.Api.Admin.Promos.PromosRequestBuilder Promos
