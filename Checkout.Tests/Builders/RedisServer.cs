@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Checkout.Tests.Builders;
 
@@ -27,46 +25,18 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var server = new RedisServer(port);
+        var server = new RedisServer(ServerProcess.FreePort());
         await server.StartAgainAsync();
         return server;
     }
 
-    public async Task StartAgainAsync()
-    {
-        _process = Process.Start(new ProcessStartInfo("redis-server", ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no"])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        await Eventually.TrueAsync(async () =>
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, "redis-server accepts connections");
-    }
+    public async Task StartAgainAsync() =>
+        _process = await ServerProcess.StartAsync("redis-server", ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no"], Port);
 
     /// <summary>Kills the server, as a crash would.</summary>
     public async Task StopAsync()
     {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        await ServerProcess.StopAsync(_process);
         _process = null;
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Checkout.Tests.Builders;
 using Checkout.Data.Notifications;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -51,13 +50,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public static async Task<SmtpTestServer> StartAsync()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
         // A folder aiosmtpd creates itself: it lays out tmp/, new/ and cur/ only in a maildir that does not exist yet.
         var maildir = Path.Combine(Directory.CreateTempSubdirectory("checkout-smtp-").FullName, "maildir");
-        var server = new SmtpTestServer("127.0.0.1", port, maildir, isPrivate: true);
+        var server = new SmtpTestServer("127.0.0.1", ServerProcess.FreePort(), maildir, isPrivate: true);
         await server.StartAgainAsync();
         return server;
     }
@@ -69,36 +64,13 @@ public sealed class SmtpTestServer : IAsyncDisposable
             throw new InvalidOperationException("The shared SMTP server belongs to the whole run: start a private one to stop and start.");
         }
         // Debian's own Python, which python3-aiosmtpd installs the module for.
-        _process = Process.Start(new ProcessStartInfo(
-            "/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"{Host}:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        await Eventually.TrueAsync(async () =>
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, "aiosmtpd accepts connections");
+        _process = await ServerProcess.StartAsync(
+            "/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"{Host}:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir], Port);
     }
 
     public async Task StopAsync()
     {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        await ServerProcess.StopAsync(_process);
         _process = null;
     }
 
