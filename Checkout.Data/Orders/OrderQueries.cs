@@ -1,5 +1,6 @@
 using Checkout.Data.Common;
 using Checkout.Data.Payments;
+using Checkout.Data.Pricing;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,9 +19,10 @@ public sealed record OrderFilter(
     OrderStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null, string? Email = null,
     string? OrderNumber = null, int Page = 1, int PageSize = 20, OrderSort Sort = OrderSort.NewestFirst);
 
+/// <param name="Delivery">Where the order ships and how (null only on orders placed before checkouts took an address).</param>
 public sealed record OrderSummary(
     Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, string Email, long TotalMinor, string Currency,
-    OrderStatus Status, PaymentStatus? PaymentStatus);
+    OrderStatus Status, PaymentStatus? PaymentStatus, QuoteDelivery? Delivery = null, QuoteTax? Tax = null);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
 
@@ -80,7 +82,7 @@ public sealed class OrderQueries(IDbContextFactory<CheckoutDbContext> dbFactory)
             .Take(filter.PageSize)
             .Select(o => new OrderSummary(
                 o.Id, o.Number, o.CreatedAt, o.Email, o.TotalMinor, o.Currency, o.Status,
-                db.Payments.Where(p => p.OrderId == o.Id).Select(p => (PaymentStatus?)p.Status).FirstOrDefault()))
+                db.Payments.Where(p => p.OrderId == o.Id).Select(p => (PaymentStatus?)p.Status).FirstOrDefault(), o.Delivery, o.Tax))
             .ToListAsync(ct);
         return new Page<OrderSummary>(items, filter.Page, filter.PageSize, total);
     }

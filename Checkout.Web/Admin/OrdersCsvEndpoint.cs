@@ -1,12 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Checkout.Data.Orders;
-using Checkout.Data.Persistence;
-using Checkout.Data.Pricing;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Admin;
 using Checkout.Web.Components.Shared;
-using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Web.Admin;
 
@@ -41,7 +38,7 @@ public static class OrdersCsvEndpoint
         query.ToQueryString() is { Length: > 0 } q ? $"{Path}?{q}" : Path;
 
     private static async Task ExportAsync(
-        HttpContext http, OrderQueries queries, IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CancellationToken ct)
+        HttpContext http, OrderQueries queries, TimeProvider clock, CancellationToken ct)
     {
         var parsed = OrderListQuery.Parse(key => http.Request.Query[key].FirstOrDefault());
         if (!parsed.IsSuccess)
@@ -55,7 +52,7 @@ public static class OrdersCsvEndpoint
             $"attachment; filename=\"orders-{TimeFormat.FileStamp(now)}.csv\"";
         http.Response.Headers.CacheControl = "no-store";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-        await WriteAsync(writer, queries, dbFactory, parsed.Value, now, ct: ct);
+        await WriteAsync(writer, queries, parsed.Value, now, ct: ct);
     }
 
     /// <summary>
@@ -64,8 +61,7 @@ public static class OrdersCsvEndpoint
     /// a new order would otherwise shift, repeating a row at the seam of two pages.
     /// </summary>
     public static async Task<int> WriteAsync(
-        TextWriter writer, OrderQueries queries, IDbContextFactory<CheckoutDbContext> dbFactory, OrderListQuery query, DateTimeOffset asOf,
-        int pageSize = PageSize, CancellationToken ct = default)
+        TextWriter writer, OrderQueries queries, OrderListQuery query, DateTimeOffset asOf, int pageSize = PageSize, CancellationToken ct = default)
     {
         await WriteRowAsync(writer, Header);
         var written = 0;
@@ -78,11 +74,9 @@ public static class OrdersCsvEndpoint
                 // The filter was validated already; a refusal here is a bug, and the truncated file must not pass for complete.
                 throw new InvalidOperationException($"Order export stopped at page {page}: {result.Error.Message}");
             }
-            var shipping = await ShippingOfAsync(dbFactory, result.Value.Items, ct);
             foreach (var order in result.Value.Items)
             {
-                var shipped = shipping.GetValueOrDefault(order.OrderId);
-                await WriteRowAsync(writer, Row(order, shipped?.Delivery, shipped?.Tax));
+                await WriteRowAsync(writer, Row(order));
                 written++;
             }
             await writer.FlushAsync(ct);
@@ -93,8 +87,8 @@ public static class OrdersCsvEndpoint
         }
     }
 
-    /// <param name="delivery">Null for an order placed before checkouts took an address: its address cells stay empty.</param>
-    public static string?[] Row(OrderSummary order, QuoteDelivery? delivery, QuoteTax? tax) =>
+    /// <summary>An order's cells; one placed before checkouts took an address leaves its address cells empty.</summary>
+    public static string?[] Row(OrderSummary order) =>
     [
         order.OrderNumber,
         TimeFormat.Export(order.CreatedAt),
@@ -103,26 +97,15 @@ public static class OrdersCsvEndpoint
         order.Currency,
         order.Status.WireName(),
         order.PaymentStatus is { } payment ? OrderResponse.Wire(payment) : "",
-        Amount(tax?.AmountMinor ?? 0),
-        delivery?.Address.Name,
-        delivery is { Address: var address } ? string.Join(", ", new[] { address.Line1, address.Line2 }.OfType<string>()) : null,
-        delivery?.Address.City,
-        delivery?.Address.Region,
-        delivery?.Address.PostalCode,
-        delivery?.Address.Country,
-        delivery?.MethodName,
+        Amount(order.Tax?.AmountMinor ?? 0),
+        order.Delivery?.Address.Name,
+        order.Delivery is { Address: var address } ? string.Join(", ", new[] { address.Line1, address.Line2 }.OfType<string>()) : null,
+        order.Delivery?.Address.City,
+        order.Delivery?.Address.Region,
+        order.Delivery?.Address.PostalCode,
+        order.Delivery?.Address.Country,
+        order.Delivery?.MethodName,
     ];
-
-    /// <summary>The delivery and tax of a page's orders, in one query: the grid's summaries carry neither.</summary>
-    private static async Task<Dictionary<Guid, Shipping>> ShippingOfAsync(
-        IDbContextFactory<CheckoutDbContext> dbFactory, IReadOnlyList<OrderSummary> orders, CancellationToken ct)
-    {
-        var ids = orders.Select(o => o.OrderId).ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id))
-            .Select(o => new Shipping(o.Id, o.Delivery, o.Tax))
-            .ToDictionaryAsync(s => s.OrderId, ct);
-    }
 
     /// <summary>
     /// One CSV field, whatever column it is in (every row goes through here, the shopper's own address text included):
@@ -146,6 +129,4 @@ public static class OrdersCsvEndpoint
 
     private static string Amount(long minor) =>
         (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-
-    private sealed record Shipping(Guid OrderId, QuoteDelivery? Delivery, QuoteTax? Tax);
 }

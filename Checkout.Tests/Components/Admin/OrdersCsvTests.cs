@@ -1,7 +1,6 @@
 using System.Net;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Orders;
-using Checkout.Data.Persistence;
 using Checkout.Data.Shipping;
 using Checkout.Data.Tax;
 using Checkout.Tests.Builders;
@@ -12,7 +11,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,8 +29,6 @@ public class OrdersCsvTests : IAsyncLifetime
     private WebApplication? _app;
 
     private TestShop Shop => _shop ?? throw new InvalidOperationException("The shop is created in InitializeAsync.");
-
-    private IDbContextFactory<CheckoutDbContext> DbFactory => Shop.Get<IDbContextFactory<CheckoutDbContext>>();
 
     public async Task InitializeAsync() => _shop = await TestShop.CreateAsync();
 
@@ -75,7 +71,7 @@ public class OrdersCsvTests : IAsyncLifetime
         using var writer = new StringWriter();
 
         var written = await OrdersCsvEndpoint.WriteAsync(
-            writer, Shop.Get<OrderQueries>(), DbFactory, new OrderListQuery(Email: "cmd", Sort: OrderSort.OldestFirst), Shop.Clock.GetUtcNow(), pageSize: 2);
+            writer, Shop.Get<OrderQueries>(), new OrderListQuery(Email: "cmd", Sort: OrderSort.OldestFirst), Shop.Clock.GetUtcNow(), pageSize: 2);
 
         Assert.Equal(4, written);
         var lines = writer.ToString().Split("\r\n");
@@ -100,7 +96,7 @@ public class OrdersCsvTests : IAsyncLifetime
         var order = await PlaceAsync("a@example.com", new ShippingAddressInput("@Sam", "+1 Main Street", "Apt 4, rear", "-Portland", "OR", "97201", "US", null));
         using var writer = new StringWriter();
 
-        await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), DbFactory, OrderListQuery.None, Shop.Clock.GetUtcNow());
+        await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), OrderListQuery.None, Shop.Clock.GetUtcNow());
 
         // 10 % of the 10.00 item and of the 4.99 shipping, each rounded.
         Assert.Equal(150, order.TaxMinor);
@@ -119,7 +115,7 @@ public class OrdersCsvTests : IAsyncLifetime
         await PlaceAsync("b@example.com");
         using var writer = new StringWriter();
 
-        var written = await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), DbFactory, OrderListQuery.None, asOf);
+        var written = await OrdersCsvEndpoint.WriteAsync(writer, Shop.Get<OrderQueries>(), OrderListQuery.None, asOf);
 
         Assert.Equal(1, written);
         Assert.StartsWith(before.OrderNumber + ",", writer.ToString().Split("\r\n")[1], StringComparison.Ordinal);
@@ -181,7 +177,6 @@ public class OrdersCsvTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Configuration["Admin:ApiKey"] = AdminKey;
         builder.Services.AddSingleton(Shop.Get<OrderQueries>());
-        builder.Services.AddSingleton(DbFactory);
         builder.Services.AddSingleton<TimeProvider>(Shop.Clock);
         builder.Services.AddAdminAuthentication().AddCookie(IdentityConstants.ApplicationScheme);
         _app = builder.Build();
