@@ -318,8 +318,7 @@ public sealed class CheckoutService(
             return closed;
         }
         var destination = new Destination(accepted.Value, deliveryMethodId);
-        var freeShipping = session.PromoCode is { } code
-            && await db.PromoCodes.AsNoTracking().AnyAsync(p => p.Code == code && p.Kind == PromoKind.FreeShipping, ct);
+        var freeShipping = await HasFreeShippingAsync(db, session.PromoCode, ct);
         var lines = await Quotes.LinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
         var quote = new Quote(lines, session.SubtotalMinor, session.DiscountMinor, session.ShippingMinor, session.Currency);
         var delivered = await _quotes.DeliverAsync(db, quote, freeShipping, destination, ct);
@@ -348,11 +347,14 @@ public sealed class CheckoutService(
         {
             return Error.NotFound("The checkout");
         }
-        var freeShipping = session.PromoCode is { } code
-            && await db.PromoCodes.AsNoTracking().AnyAsync(p => p.Code == code && p.Kind == PromoKind.FreeShipping, ct);
+        var freeShipping = await HasFreeShippingAsync(db, session.PromoCode, ct);
         return Result<IReadOnlyList<DeliveryOption>>.Success(
             await DeliveryOptions.ForAsync(db, country, session.SubtotalMinor - session.DiscountMinor, freeShipping, ct));
     }
+
+    /// <summary>Whether the checkout's promo code makes delivery free (its use was taken when it was applied).</summary>
+    private static async Task<bool> HasFreeShippingAsync(CheckoutDbContext db, string? promoCode, CancellationToken ct) =>
+        promoCode is not null && await db.PromoCodes.AsNoTracking().AnyAsync(p => p.Code == promoCode && p.Kind == PromoKind.FreeShipping, ct);
 
     /// <summary>A start's destination, when it names an address; a method without an address is refused.</summary>
     private static Error? DestinationOf(ShippingAddressInput? address, Guid? methodId, out Destination? destination)
