@@ -1,6 +1,6 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using Checkout.Data.Orders;
+using Checkout.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Checkout.Web.Orders;
@@ -21,16 +21,13 @@ public sealed class OrderLinks(IDataProtectionProvider provider, OrderService or
     /// <summary>The request header of the shopper's order API.</summary>
     public const string Header = "X-Order-Key";
 
-    /// <summary>Far above a real key (about 130 characters); anything longer is refused before it is decoded.</summary>
-    private const int MaxKeyLength = 512;
-
-    private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
+    private readonly LinkKeys _keys = new(provider, Purpose);
 
     /// <summary>
     /// A new key for the order. Each call gives a different key (the protection is randomized); every one of them
     /// opens the order for as long as the key ring keeps the key it was made with.
     /// </summary>
-    public string Issue(Guid orderId) => Base64Url.EncodeToString(_protector.Protect(orderId.ToByteArray()));
+    public string Issue(Guid orderId) => _keys.Issue(orderId.ToByteArray());
 
     /// <summary>The confirmation page of a just-placed order, with a new key: where the checkout sends the shopper.</summary>
     public string ConfirmationPath(OrderView order) =>
@@ -42,7 +39,7 @@ public sealed class OrderLinks(IDataProtectionProvider provider, OrderService or
 
     /// <summary>True only when <paramref name="key"/> was issued for <paramref name="orderId"/>; the ids are compared in constant time.</summary>
     public bool Opens(Guid orderId, string? key) =>
-        Unprotect(key) is { } named && CryptographicOperations.FixedTimeEquals(named, orderId.ToByteArray());
+        _keys.Open(key) is { } named && CryptographicOperations.FixedTimeEquals(named, orderId.ToByteArray());
 
     /// <summary>
     /// The order a storefront link shows: the one <paramref name="key"/> was issued for, if its number is
@@ -51,30 +48,12 @@ public sealed class OrderLinks(IDataProtectionProvider provider, OrderService or
     /// </summary>
     public async Task<OrderView?> FindAsync(string orderNumber, string? key, CancellationToken ct = default)
     {
-        if (Unprotect(key) is not { Length: 16 } named)
+        if (_keys.Open(key) is not { Length: 16 } named)
         {
             return null;
         }
         var order = (await orders.GetAsync(new Guid(named), ct)).Value;
         // The number is no secret (it is in the address); the secret, the key, has been checked by now.
         return order?.OrderNumber == orderNumber ? order : null;
-    }
-
-    /// <summary>The order id inside a key this shop issued; null for anything else.</summary>
-    private byte[]? Unprotect(string? key)
-    {
-        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !Base64Url.IsValid(key))
-        {
-            return null;
-        }
-        try
-        {
-            return _protector.Unprotect(Base64Url.DecodeFromChars(key));
-        }
-        catch (CryptographicException)
-        {
-            // Tampered with, cut short, or protected by a key this ring does not hold (or has revoked).
-            return null;
-        }
     }
 }
