@@ -24,6 +24,7 @@ builder.Services.AddMudServices();
 builder.Services.AddSingleton<OrderLinks>();
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, ReceiptEmails>());
+builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, OrderUpdateEmails>());
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
 builder.Services.AddScoped<CheckoutState>();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Checkout.Data.Fulfillment;
 
 /// <summary>
@@ -20,6 +22,9 @@ public sealed class OutboxMessage
         CreatedAt = now;
     }
 
+    /// <summary>How payloads are written and read: JSON with camelCase names.</summary>
+    public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
     public Guid Id { get; private set; }
     public string Type { get; private set; } = "";
     public Guid AggregateId { get; private set; }
@@ -33,6 +38,11 @@ public sealed class OutboxMessage
 public static class OutboxTypes
 {
     public const string OrderConfirmed = "OrderConfirmed";
+    public const string OrderShipped = "OrderShipped";
+    public const string OrderCancelled = "OrderCancelled";
+    public const string OrderRefunded = "OrderRefunded";
+    public const string WaitlistOffered = "WaitlistOffered";
+    public const string OrderLookupRequested = "OrderLookupRequested";
 }
 
 /// <summary>A shipment the warehouse has to make; the message id is the key, so a redelivery adds nothing.</summary>

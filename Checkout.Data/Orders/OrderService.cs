@@ -197,7 +197,16 @@ public sealed class OrderService(
             var result = await gateway.RefundAsync($"refund-{orderId}", payment.AuthorizationId, payment.CapturedMinor, ct);
             if (result.Approved)
             {
-                payment.MarkRefunded(now);
+                // Compare-and-set, so that of two settlements racing (a cancel and a refund) one records it and announces it. Only
+                // a sold order's refund is announced: an order cancelled before its confirmation was never told to anyone.
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                if (await PaymentLedger.RecordRefundAsync(db, orderId, now, ct)
+                    && await db.OrderStatusChanges.AnyAsync(h => h.OrderId == orderId && h.To == OrderStatus.Confirmed, ct))
+                {
+                    await db.InsertAsync(OrderAnnouncements.Refunded(orderId, payment.CapturedMinor, now), ct);
+                }
+                await tx.CommitAsync(ct);
+                return;
             }
         }
         await db.SaveChangesAsync(ct);
@@ -249,6 +258,10 @@ internal static class OrderLedger
         if (changed)
         {
             await db.InsertAsync(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason, request.RequestId), ct);
+            if (OrderAnnouncements.For(orderId, from, to, tracking, now) is { } announcement)
+            {
+                await db.InsertAsync(announcement, ct);
+            }
         }
         return changed;
     }

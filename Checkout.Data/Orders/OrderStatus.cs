@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
 
 namespace Checkout.Data.Orders;
 
@@ -49,4 +51,35 @@ public static class OrderTransitions
         OrderStatus.ReturnInitiated => "RETURN_INITIATED",
         _ => status.ToString().ToUpperInvariant(),
     };
+}
+
+/// <summary>
+/// The status changes after the sale that the shop announces through the outbox, in the transaction of the change
+/// (to the shopper's e-mails now, to partners later): which transition writes which message. Everything else —
+/// the checkout's own steps, a cancellation before confirmation that the checkout page itself answers — is
+/// announced by nothing.
+/// </summary>
+public static class OrderAnnouncements
+{
+    public static string? TypeOf(OrderStatus from, OrderStatus to) => (from, to) switch
+    {
+        (OrderStatus.Confirmed, OrderStatus.Shipped) => OutboxTypes.OrderShipped,
+        (OrderStatus.Confirmed, OrderStatus.Cancelled) => OutboxTypes.OrderCancelled,
+        _ => null,
+    };
+
+    /// <summary>The message of a status change: the order, the move and, for a shipment, its tracking number.</summary>
+    internal static OutboxMessage? For(Guid orderId, OrderStatus from, OrderStatus to, string? trackingNumber, DateTimeOffset now) =>
+        TypeOf(from, to) is { } type
+            ? new OutboxMessage(type, orderId, JsonSerializer.Serialize(new StatusPayload(orderId, from.WireName(), to.WireName(), trackingNumber), OutboxMessage.PayloadJson), now)
+            : null;
+
+    /// <summary>The message of money given back on an order that was confirmed (sold).</summary>
+    internal static OutboxMessage Refunded(Guid orderId, long amountMinor, DateTimeOffset now) =>
+        new(OutboxTypes.OrderRefunded, orderId, JsonSerializer.Serialize(new RefundPayload(orderId, amountMinor), OutboxMessage.PayloadJson), now);
+
+    private sealed record StatusPayload(Guid OrderId, string From, string To, string? TrackingNumber);
+
+    /// <summary>What a refund message tells.</summary>
+    public sealed record RefundPayload(Guid OrderId, long AmountMinor);
 }

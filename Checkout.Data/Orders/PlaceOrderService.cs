@@ -388,9 +388,7 @@ public sealed partial class PlaceOrderService(
             lines = order.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }),
             shipTo = order.Delivery?.Address,
             deliveryMethod = order.Delivery is { } delivery ? new { id = delivery.MethodId, name = delivery.MethodName } : null,
-        }, PayloadJson);
-
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+        }, OutboxMessage.PayloadJson);
 
     /// <summary>How recording an authorization ended; anything but <see cref="Recorded"/> wrote nothing.</summary>
     private enum Authorization

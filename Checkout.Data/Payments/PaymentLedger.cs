@@ -16,6 +16,16 @@ internal static class PaymentLedger
             Column(nameof(Payment.Status), PaymentStatus.Captured), Column(nameof(Payment.UpdatedAt), now));
     }
 
+    /// <summary>Captured → Refunded in full for a refund the gateway reports done; false when it was recorded already.</summary>
+    public static async Task<bool> RecordRefundAsync(CheckoutDbContext db, Guid orderId, DateTimeOffset now, CancellationToken ct)
+    {
+        PaymentTransitions.Table.Require(PaymentStatus.Refunded, PaymentStatus.Captured);
+        return await db.ExpectAsync(
+            """UPDATE "payments" SET "Status" = {2}, "RefundedMinor" = "CapturedMinor", "UpdatedAt" = {3} WHERE "OrderId" = {0} AND "Status" = {1}""",
+            1, ct, Column(nameof(Payment.OrderId), orderId), Column(nameof(Payment.Status), PaymentStatus.Captured),
+            Column(nameof(Payment.Status), PaymentStatus.Refunded), Column(nameof(Payment.UpdatedAt), now));
+    }
+
     /// <summary>Records the gateway's authorization of an order's payment.</summary>
     public static Task AuthorizedAsync(CheckoutDbContext db, Payment payment, CancellationToken ct) => db.InsertAsync(payment, ct);
 

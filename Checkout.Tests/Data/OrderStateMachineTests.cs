@@ -1,4 +1,5 @@
 using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
@@ -26,6 +27,13 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
         (ReturnInitiated, Returned),
         (PaymentFailed, Cancelled),
     ];
+
+    /// <summary>The moves announced through the outbox, written out independently of the product's table; no other move writes a message.</summary>
+    private static readonly Dictionary<(OrderStatus From, OrderStatus To), string> Announced = new()
+    {
+        [(Confirmed, Shipped)] = OutboxTypes.OrderShipped,
+        [(Confirmed, Cancelled)] = OutboxTypes.OrderCancelled,
+    };
 
     private static readonly TransitionRequest Admin = new("admin@shop", "Asked by the customer", "TRACK-0001");
 
@@ -90,6 +98,7 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
         Assert.Equal((from, to, Admin.Actor, Admin.Reason), (row.From, row.To, row.Actor, row.Reason));
         var tracking = await check.Orders.Where(o => o.Id == orderId).Select(o => o.TrackingNumber).SingleAsync();
         Assert.Equal(to == Shipped ? Admin.TrackingNumber : null, tracking);
+        Assert.Equal(Announced.GetValueOrDefault((from, to)) is { } type ? [type] : [], await AnnouncementsAsync(shop, orderId, now));
     }
 
     [Theory]
@@ -142,6 +151,30 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
         var stock = await shop.InventoryAsync("RACED");
         Assert.Equal(winner == Cancelled ? (10, 0) : (8, 2), (stock.Quantity, stock.Sold));
         Assert.Equal(winner == Cancelled ? 1 : 0, await RefundCountAsync(shop));
+        Assert.Equal(
+            winner == Cancelled ? [OutboxTypes.OrderCancelled, OutboxTypes.OrderRefunded] : [OutboxTypes.OrderShipped],
+            await AnnouncementsAsync(shop, order.OrderId));
+    }
+
+    [Fact]
+    public async Task Refund_EightAtOnceOfACancelledCapture_RefundsAndAnnouncesOnce()
+    {
+        await using var shop = await CreateShopAsync();
+        var order = await shop.PlaceConfirmedOrderAsync("RACED", quantity: 2, stock: 10);
+        await shop.ForceStatusAsync(order.OrderId, Cancelled);
+
+        var results = await RaceAsync(shop, [.. Enumerable.Repeat((OrderService orders) => orders.RefundAsync(order.OrderId), 8)]);
+
+        // Those that read the payment after the first refund was recorded are told there is nothing left to refund.
+        Assert.Contains(results, r => r.IsSuccess);
+        Assert.All(results, r => Assert.True(
+            r.IsSuccess ? r.Value!.Payment!.Status == PaymentStatus.Refunded : r.Error!.Message == "There is no money left to give back on this order.",
+            r.Error?.Message));
+        Assert.Equal(1, await RefundCountAsync(shop));
+        Assert.Equal([OutboxTypes.OrderRefunded], await AnnouncementsAsync(shop, order.OrderId));
+        await using var db = await shop.DbAsync();
+        var refund = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AggregateId == order.OrderId && m.Type == OutboxTypes.OrderRefunded);
+        Assert.Contains($"\"amountMinor\":{order.TotalMinor}", refund.Payload, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,6 +293,17 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
         Assert.All(results.Where(r => !r.IsSuccess), r =>
             Assert.Equal((ErrorCodes.Conflict, "The order was changed by someone else; it is no longer CONFIRMED."), (r.Error!.Code, r.Error.Message)));
         return winner.Value!.Status;
+    }
+
+    /// <summary>The types of the order's outbox messages after its confirmation (of those written at <paramref name="at"/>, if given), in order of type.</summary>
+    private static async Task<List<string>> AnnouncementsAsync(TestShop shop, Guid orderId, DateTimeOffset? at = null)
+    {
+        await using var db = await shop.DbAsync();
+        var messages = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AggregateId == orderId && m.Type != OutboxTypes.OrderConfirmed)
+            .Select(m => new { m.Type, m.CreatedAt })
+            .ToListAsync();
+        return [.. messages.Where(m => at is null || m.CreatedAt == at).Select(m => m.Type).Order(StringComparer.Ordinal)];
     }
 
     private static Task<int> RefundCountAsync(TestShop shop) =>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using Checkout.Data.Fulfillment;
 using Checkout.Tests.Api;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Tests.Notifications;
@@ -13,7 +11,7 @@ public sealed class ReceiptEmailTests
     public async Task AConfirmedOrder_ItsReceiptArrives_WithTheTotalsTheAddressAndTheOrdersLink()
     {
         var smtp = SmtpTestServer.Shared();
-        await using var api = new ApiFactory(web => SendThrough(web, smtp));
+        await using var api = new ApiFactory(smtp.SendThrough);
         using var shopper = api.Shopper();
         var placed = await shopper.ConfirmedOrderAsync(("COF-ESPRESSO", 2));
 
@@ -42,7 +40,7 @@ public sealed class ReceiptEmailTests
     {
         await using var smtp = await SmtpTestServer.StartAsync();
         await smtp.StopAsync();
-        await using var api = new ApiFactory(web => SendThrough(web, smtp));
+        await using var api = new ApiFactory(smtp.SendThrough);
         using var shopper = api.Shopper();
         var orders = new List<Guid>();
         for (var i = 0; i < 3; i++)
@@ -66,14 +64,6 @@ public sealed class ReceiptEmailTests
         {
             Assert.Single(await smtp.ArrivedAsync(await ReceiptIdAsync(api, order)));
         }
-    }
-
-    private static void SendThrough(IWebHostBuilder web, SmtpTestServer smtp)
-    {
-        web.UseSetting("Email:Smtp:Host", smtp.Host);
-        web.UseSetting("Email:Smtp:Port", smtp.Port.ToString(CultureInfo.InvariantCulture));
-        web.UseSetting("Email:Smtp:Security", "None");
-        web.UseSetting("Email:Timeout", "00:00:05");
     }
 
     /// <summary>The receipt's Message-ID: the order's confirmation message, as the receipt consumer keys it.</summary>

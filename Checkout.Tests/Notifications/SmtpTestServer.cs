@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using Checkout.Tests.Builders;
 using Checkout.Data.Notifications;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -81,16 +83,26 @@ public sealed class SmtpTestServer : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(5),
     }));
 
+    /// <summary>Points an app's mail at this server.</summary>
+    public void SendThrough(IWebHostBuilder web)
+    {
+        web.UseSetting("Email:Smtp:Host", Host);
+        web.UseSetting("Email:Smtp:Port", Port.ToString(CultureInfo.InvariantCulture));
+        web.UseSetting("Email:Smtp:Security", "None");
+        web.UseSetting("Email:Timeout", "00:00:05");
+    }
+
     /// <summary>Waits until <paramref name="count"/> messages with this Message-ID have arrived, and returns them.</summary>
     public async Task<IReadOnlyList<MimeMessage>> ArrivedAsync(string messageId, int count = 1)
     {
-        var arrived = await Eventually.MatchesAsync(() => Task.FromResult(Delivered(messageId)), m => m.Count >= count,
+        var arrived = await Eventually.MatchesAsync(() => Task.FromResult(ArrivedSoFar(messageId)), m => m.Count >= count,
             $"{count} message(s) <{messageId}> arrived in {Maildir}");
         Assert.Equal(count, arrived.Count);
         return arrived;
     }
 
-    private List<MimeMessage> Delivered(string messageId)
+    /// <summary>The messages with this Message-ID that have arrived by now, without waiting.</summary>
+    public List<MimeMessage> ArrivedSoFar(string messageId)
     {
         var delivered = Path.Combine(Maildir, "new");
         return !Directory.Exists(delivered)

@@ -37,6 +37,9 @@ public sealed class OrderLinks(IDataProtectionProvider provider, OrderService or
     public static string OrderPath(string orderNumber, string key) =>
         $"orders/{Uri.EscapeDataString(orderNumber)}?{QueryName}={Uri.EscapeDataString(key)}";
 
+    /// <summary>The order's page for a link that leaves the shop (an e-mail), with a new key.</summary>
+    public Uri Absolute(Uri shopUrl, OrderView order) => new(shopUrl, OrderPath(order.OrderNumber, Issue(order.OrderId)));
+
     /// <summary>True only when <paramref name="key"/> was issued for <paramref name="orderId"/>; the ids are compared in constant time.</summary>
     public bool Opens(Guid orderId, string? key) =>
         _keys.Open(key) is { } named && CryptographicOperations.FixedTimeEquals(named, orderId.ToByteArray());

@@ -25,7 +25,7 @@ public sealed class ReceiptEmails(
         var found = await orders.GetAsync(message.AggregateId, ct);
         var order = found.Value ?? throw new InvalidOperationException($"The confirmed order {message.AggregateId} was not found.");
         var delivery = order.Delivery ?? throw new InvalidOperationException($"Order {order.OrderNumber} has no delivery address.");
-        var link = new Uri(options.Value.ShopUrl, OrderLinks.OrderPath(order.OrderNumber, links.Issue(order.OrderId)));
+        var link = links.Absolute(options.Value.ShopUrl, order);
         var receipt = new OrderEmail(
             order.Email, order.OrderNumber,
             [.. order.Lines.Select(l => new OrderEmailLine(l.Name, l.Quantity, l.LineTotalMinor))],

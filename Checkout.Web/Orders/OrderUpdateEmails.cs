@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Checkout.Data.Fulfillment;
+using Checkout.Data.Notifications;
+using Checkout.Data.Orders;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Web.Orders;
+
+/// <summary>
+/// Tells the shopper what happened to the order after the sale, as the outbox delivers the announcement: shipped
+/// (with the tracking number), cancelled, refunded. At least once, and a retried send is the same message (its
+/// Message-ID is the announcement's id). A cancelled order's refund is not told twice: the cancellation's e-mail
+/// already says the money is returned.
+/// </summary>
+public sealed class OrderUpdateEmails(
+    OrderService orders, OrderLinks links, EmailComposer composer, IEmailSender sender, IOptions<EmailOptions> options) : IOutboxConsumer
+{
+    public const string ConsumerName = "order-update-email";
+
+    private static readonly IReadOnlySet<string> Wanted = new HashSet<string>(StringComparer.Ordinal)
+    {
+        OutboxTypes.OrderShipped, OutboxTypes.OrderCancelled, OutboxTypes.OrderRefunded,
+    };
+
+    public string Name => ConsumerName;
+
+    public IReadOnlySet<string> Types => Wanted;
+
+    public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var order = (await orders.GetAsync(message.AggregateId, ct)).Value
+            ?? throw new InvalidOperationException($"The order {message.AggregateId} of {message.Type} {message.Id} was not found.");
+        var link = links.Absolute(options.Value.ShopUrl, order);
+        ShopEmail? email = message.Type switch
+        {
+            OutboxTypes.OrderShipped => new ShippedEmail(
+                order.Email, order.OrderNumber,
+                order.TrackingNumber ?? throw new InvalidOperationException($"The shipped order {order.OrderNumber} has no tracking number."), link),
+            OutboxTypes.OrderCancelled => new CancelledOrRefundedEmail(order.Email, order.OrderNumber, OrderClosure.Cancelled, order.TotalMinor, order.Currency, link),
+            OutboxTypes.OrderRefunded when order.Status != OrderStatus.Cancelled => new CancelledOrRefundedEmail(
+                order.Email, order.OrderNumber, OrderClosure.Refunded, RefundOf(message).AmountMinor, order.Currency, link),
+            _ => null,
+        };
+        if (email is not null)
+        {
+            await sender.SendAsync(composer.Compose(email, message.Id.ToString("N")), ct);
+        }
+    }
+
+    private static OrderAnnouncements.RefundPayload RefundOf(OutboxMessage message) =>
+        JsonSerializer.Deserialize<OrderAnnouncements.RefundPayload>(message.Payload, OutboxMessage.PayloadJson)
+        ?? throw new InvalidOperationException($"The refund message {message.Id} has no payload.");
+}
