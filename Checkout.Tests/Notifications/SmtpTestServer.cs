@@ -16,9 +16,10 @@ namespace Checkout.Tests.Notifications;
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     public const string SharedVariable = "CHECKOUT_TEST_SMTP";
-    public const string MaildirVariable = "CHECKOUT_TEST_MAILDIR";
+    public const string MaildirVariable = Checkout.Testing.Maildir.Variable;
 
     private readonly bool _private;
+    private readonly Maildir _maildir;
     private Process? _process;
 
     private SmtpTestServer(string host, int port, string maildir, bool isPrivate)
@@ -26,6 +27,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         Host = host;
         Port = port;
         Maildir = maildir;
+        _maildir = new Maildir(maildir);
         _private = isPrivate;
     }
 
@@ -93,22 +95,11 @@ public sealed class SmtpTestServer : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="count"/> messages with this Message-ID have arrived, and returns them.</summary>
-    public async Task<IReadOnlyList<MimeMessage>> ArrivedAsync(string messageId, int count = 1)
-    {
-        var arrived = await Eventually.MatchesAsync(() => Task.FromResult(ArrivedSoFar(messageId)), m => m.Count >= count,
-            $"{count} message(s) <{messageId}> arrived in {Maildir}");
-        Assert.Equal(count, arrived.Count);
-        return arrived;
-    }
+    public Task<IReadOnlyList<MimeMessage>> ArrivedAsync(string messageId, int count = 1) =>
+        _maildir.ArrivedAsync(m => m.MessageId == messageId, $"message(s) <{messageId}>", count);
 
     /// <summary>The messages with this Message-ID that have arrived by now, without waiting.</summary>
-    public List<MimeMessage> ArrivedSoFar(string messageId)
-    {
-        var delivered = Path.Combine(Maildir, "new");
-        return !Directory.Exists(delivered)
-            ? []
-            : [.. Directory.EnumerateFiles(delivered).Select(file => MimeMessage.Load(file)).Where(m => m.MessageId == messageId)];
-    }
+    public List<MimeMessage> ArrivedSoFar(string messageId) => _maildir.Messages(m => m.MessageId == messageId);
 
     public async ValueTask DisposeAsync()
     {
