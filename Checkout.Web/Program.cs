@@ -9,6 +9,7 @@ using Checkout.Web.ScaleOut;
 using Checkout.Web.Security;
 using Checkout.Web.State;
 using Checkout.Web.Telemetry;
+using Checkout.Web.Waitlist;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
@@ -25,6 +26,8 @@ builder.Services.AddSingleton<OrderLinks>();
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, ReceiptEmails>());
 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, OrderUpdateEmails>());
+builder.Services.AddSingleton<WaitlistLinks>();
+builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, WaitlistOfferEmails>());
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
 builder.Services.AddScoped<CheckoutState>();

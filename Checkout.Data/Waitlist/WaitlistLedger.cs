@@ -27,7 +27,9 @@ internal static class WaitlistLedger
 {
     /// <summary>
     /// Waiting → Offered for the oldest waiting entries, one unit each, as holds owned by the entries (the units are
-    /// reserved already). Returns how many units were offered; the rest are the caller's to put back on sale.
+    /// reserved already). Each offer is announced through the outbox (<see cref="WaitlistOfferAnnouncement"/>) in the
+    /// same save as its hold, inside the caller's transaction: the message commits or rolls back with the offer.
+    /// Returns how many units were offered; the rest are the caller's to put back on sale.
     /// </summary>
     public static async Task<int> OfferAsync(CheckoutDbContext db, string sku, int units, DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
@@ -51,6 +53,7 @@ internal static class WaitlistLedger
             if (won)
             {
                 HoldLedger.PlaceOffer(db, next, sku, 1, now, expiresAt);
+                db.OutboxMessages.Add(new WaitlistOfferAnnouncement(next, sku, expiresAt).ToMessage(now));
                 await db.SaveChangesAsync(ct);
                 db.Raise(new WaitlistOffered(next, sku, 1, expiresAt));
                 offered++;

@@ -9,6 +9,16 @@ namespace Checkout.Data.Waitlist;
 public sealed record WaitlistView(Guid EntryId, string Sku, WaitlistStatus Status, int Position, DateTimeOffset? OfferExpiresAt);
 
 /// <summary>
+/// An entry with the email it was joined with: for its owner only (the offer's e-mail, the page its claim link opens),
+/// since a claim starts checkout under that email and no other.
+/// </summary>
+public sealed record WaitlistEntryDetails(WaitlistView Entry, string Email)
+{
+    /// <summary>Offered and inside its claim window at <paramref name="now"/> (the sweeper may not have expired a lapsed offer yet).</summary>
+    public bool IsOpenOfferAt(DateTimeOffset now) => Entry is { Status: WaitlistStatus.Offered, OfferExpiresAt: { } closes } && closes > now;
+}
+
+/// <summary>
 /// The first-in-first-out waitlist of a SKU whose every unit is held. Freed units are offered here before they go
 /// back on sale (see <see cref="IWaitingDemand"/>); an offer is claimed by starting checkout with
 /// the entry id.
@@ -61,6 +71,14 @@ public sealed class WaitlistService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct);
         return entry is null ? Error.NotFound("The waitlist entry") : await ViewAsync(db, entry, ct);
+    }
+
+    /// <summary>The entry with the email it was joined with; only for a caller that has proved it is the entry's owner (a claim link's key).</summary>
+    public async Task<Result<WaitlistEntryDetails>> GetWithEmailAsync(Guid entryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entry = await db.WaitlistEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId, ct);
+        return entry is null ? Error.NotFound("The waitlist entry") : new WaitlistEntryDetails(await ViewAsync(db, entry, ct), entry.Email);
     }
 
     /// <summary>Leaves the line; an open offer passes to the next shopper at once. Idempotent.</summary>

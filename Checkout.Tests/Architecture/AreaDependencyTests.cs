@@ -35,7 +35,7 @@ public sealed partial class AreaDependencyTests
         ("Carts",            ["Catalog"]),
         ("Promotions",       ["Pricing", "HotStock"]),
         ("Inventory",        ["HotStock", "Realtime"]),
-        ("Waitlist",         ["Inventory", "Realtime"]),
+        ("Waitlist",         ["Inventory", "Realtime", "Fulfillment"]),
         ("CheckoutSessions", ["Carts", "Catalog", "Inventory", "Pricing", "Promotions", "Realtime", "Shipping", "Tax", "Telemetry", "Waitlist", "HotStock"]),
         ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Pricing", "Promotions", "Realtime", "Reliability", "Shipping", "Telemetry"]),
         ("Operations",       [AnythingBelow]),

@@ -11,6 +11,7 @@ using Checkout.Tests.Builders;
 using Checkout.Web.Orders;
 using Checkout.Web.Security;
 using Checkout.Web.State;
+using Checkout.Web.Waitlist;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.DataProtection;
@@ -51,7 +52,7 @@ public static class ComponentTestSetup
 /// <summary>
 /// A bunit context over a real shop (SQLite in a temp folder, the product's own services). The storefront's
 /// services are registered as the app registers them for one circuit: the shop's singletons (catalog, carts, checkout,
-/// orders, the order links, waitlist, the live event stream and the fake clock), and one <see cref="CartState"/> and
+/// orders, the order and claim links, waitlist, the live event stream and the fake clock), and one <see cref="CartState"/> and
 /// one <see cref="WaitlistState"/> for the shopper.
 /// </summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
@@ -60,6 +61,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     private CartState? _cart;
     private WaitlistState? _waitlist;
     private OrderLinks? _links;
+    private WaitlistLinks? _claimLinks;
 
     protected TestShop Shop => _shop ?? throw new InvalidOperationException("The shop is created in InitializeAsync.");
 
@@ -72,12 +74,17 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>The order links the rendered pages use, on a key ring of this test's own.</summary>
     protected OrderLinks Links => _links ?? throw new InvalidOperationException("The order links are created in InitializeAsync.");
 
+    /// <summary>The waitlist claim links the rendered pages use, on the same key ring as <see cref="Links"/>.</summary>
+    protected WaitlistLinks ClaimLinks => _claimLinks ?? throw new InvalidOperationException("The claim links are created in InitializeAsync.");
+
     public async Task InitializeAsync()
     {
         _shop = await TestShop.CreateAsync();
         _cart = new CartState(_shop.Get<CartService>());
-        _waitlist = new WaitlistState(_shop.Get<WaitlistService>());
-        _links = new OrderLinks(new EphemeralDataProtectionProvider(), _shop.Get<OrderService>());
+        var keyRing = new EphemeralDataProtectionProvider();
+        _links = new OrderLinks(keyRing, _shop.Get<OrderService>());
+        _claimLinks = new WaitlistLinks(keyRing, _shop.Get<WaitlistService>());
+        _waitlist = new WaitlistState(_shop.Get<WaitlistService>(), _claimLinks);
         this.UseStorefrontDefaults(services =>
         {
             services.AddSingleton(_shop.Get<CatalogService>());
@@ -89,6 +96,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_shop.Get<CheckoutService>());
             services.AddSingleton(_shop.Get<OrderService>());
             services.AddSingleton(_links);
+            services.AddSingleton(_claimLinks);
             services.AddSingleton(_shop.Get<WaitlistService>());
             services.AddSingleton(_waitlist);
             // The back office's services over the same shop.

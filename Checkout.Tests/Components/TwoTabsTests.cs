@@ -9,6 +9,7 @@ using Checkout.Tests.Builders;
 using Checkout.Web.Components.Pages.Storefront;
 using Checkout.Web.Security;
 using Checkout.Web.State;
+using Checkout.Web.Waitlist;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.WebUtilities;
@@ -222,7 +223,7 @@ public class TwoTabsTests : CheckoutTestContext
     {
         var context = new BunitContext();
         var cart = new CartState(Shop.Get<CartService>());
-        var waitlist = new WaitlistState(Shop.Get<WaitlistService>());
+        var waitlist = new WaitlistState(Shop.Get<WaitlistService>(), Services.GetRequiredService<WaitlistLinks>());
         var limits = Services.GetRequiredService<ShopperLimits>();
         var (flow, checkouts, links) = (Flow, Services.GetRequiredService<CheckoutService>(), Services.GetRequiredService<OrderLinks>());
         context.UseStorefrontDefaults(services =>

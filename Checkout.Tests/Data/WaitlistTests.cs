@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
@@ -61,6 +63,55 @@ public abstract class WaitlistTests(DatabaseProvider provider) : ProviderTests(p
         // Nobody else can buy the offered unit.
         var stranger = await shop.CartWithAsync();
         ResultAssert.Failure(await shop.Carts.SetQuantityAsync(stranger, "NEXT", 1), ErrorCodes.OutOfStock);
+    }
+
+    [Fact]
+    public async Task Offer_IsAnnouncedThroughTheOutbox_OnceForTheEntryItWasMadeTo()
+    {
+        await using var shop = await CreateShopAsync();
+        await HeldOutAsync(shop, "TOLD", units: 1);
+        var first = ResultAssert.Success(await Waitlist(shop).JoinAsync("TOLD", "first@example.com"));
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        ResultAssert.Success(await Waitlist(shop).JoinAsync("TOLD", "second@example.com"));
+        shop.Clock.Advance(TimeSpan.FromMinutes(15));
+
+        await shop.Get<HoldSweeper>().SweepOnceAsync();
+
+        var message = Assert.Single(await OfferMessagesAsync(shop));
+        Assert.Equal((first.EntryId, shop.Clock.GetUtcNow()), (message.AggregateId, message.CreatedAt));
+        Assert.Null(message.SentAt);
+        var offered = ResultAssert.Success(await Waitlist(shop).GetAsync(first.EntryId));
+        Assert.Equal(new WaitlistOfferAnnouncement(first.EntryId, "TOLD", offered.OfferExpiresAt!.Value),
+            JsonSerializer.Deserialize<WaitlistOfferAnnouncement>(message.Payload, OutboxMessage.PayloadJson));
+        Assert.Contains("\"sku\":\"TOLD\"", message.Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Offer_RolledBackWithTheReleaseThatMadeIt_LeavesNoMessage_AndCommittedItLeavesOne()
+    {
+        await using var shop = await CreateShopAsync();
+        await shop.AddProductAsync("UNDO", stock: 1);
+        var holder = await shop.OpenCheckoutAsync("holder@example.com", null, ("UNDO", 1));
+        var waiter = ResultAssert.Success(await Waitlist(shop).JoinAsync("UNDO", "waiter@example.com"));
+        var now = shop.Clock.GetUtcNow();
+
+        // The cancellation's own release, offering the freed unit to the waitlist, in a transaction that then fails.
+        await using (var db = await shop.DbAsync())
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            Assert.Equal(1, await HoldLedger.ReleaseAsync(db, HoldOwner.Checkout(holder.CheckoutSessionId), now, expiredOnly: false, shop.Get<IWaitingDemand>(), default));
+            Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.Type == OutboxTypes.WaitlistOffered));
+            await tx.RollbackAsync();
+        }
+
+        Assert.Equal(WaitlistStatus.Waiting, ResultAssert.Success(await Waitlist(shop).GetAsync(waiter.EntryId)).Status);
+        Assert.Equal(0, await shop.CountAsync(db => db.Holds.Where(h => h.WaitlistEntryId == waiter.EntryId)));
+        Assert.Empty(await OfferMessagesAsync(shop));
+
+        ResultAssert.Success(await shop.Checkouts.CancelAsync(holder.CheckoutSessionId));
+
+        Assert.Equal(WaitlistStatus.Offered, ResultAssert.Success(await Waitlist(shop).GetAsync(waiter.EntryId)).Status);
+        Assert.Equal([waiter.EntryId], (await OfferMessagesAsync(shop)).Select(m => m.AggregateId));
     }
 
     [Fact]
@@ -165,9 +216,17 @@ public abstract class WaitlistTests(DatabaseProvider provider) : ProviderTests(p
         Assert.Equal(4, offerHolds.Select(h => h.WaitlistEntryId).Distinct().Count());
         var stock = await shop.InventoryAsync("RACE");
         Assert.Equal((2, 4, 0), (stock.Quantity, stock.Reserved, stock.Sold));
+        // Each offer announced once: the losers of a race wrote no message either.
+        Assert.Equal(waiters.Order(), (await OfferMessagesAsync(shop)).Select(m => m.AggregateId).Order());
     }
 
     private static WaitlistService Waitlist(TestShop shop) => shop.Get<WaitlistService>();
+
+    private static async Task<List<OutboxMessage>> OfferMessagesAsync(TestShop shop)
+    {
+        await using var db = await shop.DbAsync();
+        return await db.OutboxMessages.AsNoTracking().Where(m => m.Type == OutboxTypes.WaitlistOffered).OrderBy(m => m.CreatedAt).ToListAsync();
+    }
 
     private static (int, int) Stock(InventoryItem item) => (item.Quantity, item.Reserved);
 

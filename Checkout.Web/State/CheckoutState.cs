@@ -100,8 +100,12 @@ public sealed class CheckoutState(
     /// <summary>Set when the step changed, so that the page moves focus to the new step's heading once.</summary>
     public bool StepChanged { get; set; }
 
-    /// <summary>Loads the page: resumes <paramref name="session"/> (a reload, a second tab) or takes the waitlist offer <paramref name="claim"/>.</summary>
-    public async Task OpenAsync(Guid? session, Guid? claim)
+    /// <summary>
+    /// Loads the page: resumes <paramref name="session"/> (a reload, a second tab) or takes the waitlist offer
+    /// <paramref name="claim"/>: one joined in this circuit, or one its claim link's <paramref name="claimKey"/> opens
+    /// (the shopper came from the offer's e-mail, in any browser).
+    /// </summary>
+    public async Task OpenAsync(Guid? session, Guid? claim, string? claimKey = null)
     {
         (Checkout, Card, Email, Name, Step, Loaded, Starting, Paying, Paid, Released, StartError, Notice, Claim) =
             (null, null, null, null, ContactStep, false, false, false, false, false, null, null, null);
@@ -115,7 +119,7 @@ public sealed class CheckoutState(
         }
         else if (claim is { } entryId)
         {
-            await TakeClaimAsync(entryId);
+            await TakeClaimAsync(entryId, claimKey);
         }
         Loaded = true;
     }
@@ -414,9 +418,13 @@ public sealed class CheckoutState(
         }
     }
 
-    private async Task TakeClaimAsync(Guid entryId)
+    private async Task TakeClaimAsync(Guid entryId, string? key)
     {
         var claim = waitlist.ClaimFor(entryId);
+        if (claim is null && key is not null && await waitlist.OpenAsync(entryId, key) is not null)
+        {
+            claim = waitlist.ClaimFor(entryId);
+        }
         var added = claim is null ? null : await cart.AddOfferedAsync(entryId);
         if (claim is null || added is { IsSuccess: false })
         {

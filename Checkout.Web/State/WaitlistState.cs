@@ -1,13 +1,15 @@
 using Checkout.Data.Common;
 using Checkout.Data.Waitlist;
+using Checkout.Web.Waitlist;
 
 namespace Checkout.Web.State;
 
 /// <summary>
 /// The waitlist entries the shopper joined in this circuit, one per SKU, so a card re-rendered by a filter or a
-/// stock change still knows its entry and a live offer finds the panel that asked for it.
+/// stock change still knows its entry and a live offer finds the panel that asked for it. An entry joined elsewhere
+/// (another browser, an earlier visit) is taken on here when its claim link opens it (<see cref="OpenAsync"/>).
 /// </summary>
-public sealed class WaitlistState(WaitlistService waitlist)
+public sealed class WaitlistState(WaitlistService waitlist, WaitlistLinks links)
 {
     private readonly Dictionary<string, WaitlistView> _entries = new(StringComparer.Ordinal);
     // The email each entry was joined with: a claim must start checkout with that same email.
@@ -31,6 +33,32 @@ public sealed class WaitlistState(WaitlistService waitlist)
             _emails[result.Value.EntryId] = Email;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Opens an entry by its claim link's <paramref name="key"/>, in whatever browser the shopper follows the link:
+    /// an open entry is kept as if it had been joined in this circuit, so <see cref="ClaimFor"/> knows it and the email
+    /// it was joined with. Returns the entry whatever its status; null for a wrong key and an unknown entry alike.
+    /// </summary>
+    public async Task<WaitlistEntryDetails?> OpenAsync(Guid entryId, string? key, CancellationToken ct = default)
+    {
+        if (await links.FindAsync(entryId, key, ct) is not { } details)
+        {
+            return null;
+        }
+        var entry = details.Entry;
+        if (entry.Status is WaitlistStatus.Waiting or WaitlistStatus.Offered)
+        {
+            // One entry per SKU: the one the link opened stands for the shopper from now on.
+            Forget(entry.Sku);
+            _entries[entry.Sku] = entry;
+            _emails[entry.EntryId] = details.Email;
+        }
+        else if (EntryFor(entry.Sku)?.EntryId == entry.EntryId)
+        {
+            Forget(entry.Sku);
+        }
+        return details;
     }
 
     /// <summary>
