@@ -54,6 +54,21 @@ public static class ErrorCodes
     public const string PromoNotApplicable = "promo-not-applicable";
     public const string PromoMinimumNotMet = "promo-minimum-not-met";
 
+    /// <summary>An uploaded product picture has no bytes at all.</summary>
+    public const string ImageEmpty = "image-empty";
+
+    /// <summary>An uploaded product picture is over the upload size limit; a stream is not read past it.</summary>
+    public const string ImageTooLarge = "image-too-large";
+
+    /// <summary>An uploaded file is not a JPEG, PNG or WebP picture by its content, whatever its name or declared type.</summary>
+    public const string ImageUnsupportedFormat = "image-unsupported-format";
+
+    /// <summary>A picture declares more pixels than the limits allow (a decompression bomb among them): refused before decoding.</summary>
+    public const string ImageDimensionsTooLarge = "image-dimensions-too-large";
+
+    /// <summary>A picture starts like a JPEG, PNG or WebP but cannot be read to the end: cut short, damaged or disguised.</summary>
+    public const string ImageCorrupt = "image-corrupt";
+
     /// <summary>The refusals of a promo code, each named: a checkout may go on without the code after any of them.</summary>
     public static readonly IReadOnlySet<string> PromoRefusals = new HashSet<string>
     {
