@@ -72,6 +72,7 @@ public static class DependencyInjection
         services.AddSingleton<PlaceOrderService>();
         services.AddSingleton<CheckoutFlow>();
         services.AddSingleton<OrderQueries>();
+        services.AddSingleton<OrderLookups>();
         services.AddSingleton<PromoAdminService>();
         services.AddSingleton<DeliveryAdminService>();
         // Tax uses no other area (ADR 6): the countries it may tax come from Shipping's list here.

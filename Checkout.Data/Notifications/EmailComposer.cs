@@ -32,6 +32,7 @@ public sealed partial class EmailComposer(IOptions<EmailOptions> options)
                 ("cancelled", $"Your {shop} order {closed.OrderNumber} was cancelled", Closed(closed)),
             CancelledOrRefundedEmail closed => ("refunded", $"Your {shop} order {closed.OrderNumber} was refunded", Closed(closed)),
             WaitlistOfferEmail offer => ("waitlist-offer", $"{offer.ProductName} is available for you at {shop}", Offer(offer, shop)),
+            YourOrdersEmail orders => ("order-lookup", $"Your orders at {shop}", YourOrders(orders, shop)),
             _ => throw new ArgumentException($"No e-mail is composed for {email.GetType().Name}.", nameof(email)),
         };
 
@@ -89,4 +90,10 @@ public sealed partial class EmailComposer(IOptions<EmailOptions> options)
         .Paragraph($"Good news: {offer.ProductName} is back at {shop}, and one is held for you.")
         .Paragraph($"Claim it by {offer.ClaimBy.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; after that it goes to the next shopper waiting.")
         .Link("Claim it now", offer.ClaimLink);
+
+    private static EmailBody YourOrders(YourOrdersEmail orders, string shop) => new EmailBody()
+        .Paragraph($"We were asked to find the orders placed at {shop} with {orders.To}. This link lists them and opens each of them.")
+        .Link("See your orders", orders.OrdersLink)
+        .Paragraph($"The link works until {orders.ValidUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC. After that, ask for a new one on the shop's Find my order page.")
+        .Paragraph("If you did not ask for it, ignore this email: nobody sees your orders without this link.");
 }

@@ -40,3 +40,9 @@ public sealed record CancelledOrRefundedEmail(string To, string OrderNumber, Ord
 
 /// <summary>A freed unit held for a waiting shopper until <paramref name="ClaimBy"/>.</summary>
 public sealed record WaitlistOfferEmail(string To, string ProductName, Uri ClaimLink, DateTimeOffset ClaimBy) : ShopEmail(To);
+
+/// <summary>
+/// The link to the orders placed with <c>To</c>, which lists them and opens each until <paramref name="ValidUntil"/>:
+/// the answer to a find-my-order request whose order number belongs to the address.
+/// </summary>
+public sealed record YourOrdersEmail(string To, Uri OrdersLink, DateTimeOffset ValidUntil) : ShopEmail(To);

@@ -10,6 +10,8 @@ namespace Checkout.Data.Orders;
 /// </summary>
 public sealed class Order
 {
+    private const string NumberPrefix = "CK-";
+    private const int NumberLength = 10;
     private const string NumberAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private readonly List<OrderLine> _lines = [];
     private readonly List<OrderStatusChange> _history = [];
@@ -66,7 +68,16 @@ public sealed class Order
     public IReadOnlyList<OrderLine> Lines => _lines;
     public IReadOnlyList<OrderStatusChange> History => _history;
 
-    private static string NewNumber() => "CK-" + RandomNumberGenerator.GetString(NumberAlphabet, 10);
+    /// <summary>
+    /// True when <paramref name="number"/> has the shape every order number has (<c>CK-</c> and ten characters of the
+    /// alphabet, upper case): what a shopper typed can be refused for its shape alone, without asking whether it exists.
+    /// </summary>
+    public static bool HasNumberShape(string number) =>
+        number.Length == NumberPrefix.Length + NumberLength
+        && number.StartsWith(NumberPrefix, StringComparison.Ordinal)
+        && !number.AsSpan(NumberPrefix.Length).ContainsAnyExcept(NumberAlphabet);
+
+    private static string NewNumber() => NumberPrefix + RandomNumberGenerator.GetString(NumberAlphabet, NumberLength);
 }
 
 public sealed class OrderLine

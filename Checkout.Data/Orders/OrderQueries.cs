@@ -24,11 +24,33 @@ public sealed record OrderSummary(
     Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, string Email, long TotalMinor, string Currency,
     OrderStatus Status, PaymentStatus? PaymentStatus, QuoteDelivery? Delivery = null, QuoteTax? Tax = null);
 
+/// <summary>An order as its shopper's list shows it.</summary>
+public sealed record ShopperOrderSummary(Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, OrderStatus Status, long TotalMinor, string Currency);
+
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
 
 public sealed class OrderQueries(IDbContextFactory<CheckoutDbContext> dbFactory)
 {
     public const int MaxPageSize = 200;
+
+    /// <summary>The most orders a shopper's list holds: the newest.</summary>
+    public const int MaxShopperOrders = 50;
+
+    /// <summary>
+    /// The orders placed with <paramref name="email"/> (compared normalized, as checkout stores it), newest first, at
+    /// most <see cref="MaxShopperOrders"/>. For a caller that has proved it holds the address (a find-my-order link).
+    /// </summary>
+    public async Task<IReadOnlyList<ShopperOrderSummary>> ForEmailAsync(string email, CancellationToken ct = default)
+    {
+        var normalized = InputRules.NormalizeEmail(email);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Orders.AsNoTracking()
+            .Where(o => o.Email == normalized)
+            .OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id)
+            .Take(MaxShopperOrders)
+            .Select(o => new ShopperOrderSummary(o.Id, o.Number, o.CreatedAt, o.Status, o.TotalMinor, o.Currency))
+            .ToListAsync(ct);
+    }
 
     public async Task<Result<Page<OrderSummary>>> ListAsync(OrderFilter filter, CancellationToken ct = default)
     {

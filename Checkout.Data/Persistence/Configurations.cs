@@ -179,6 +179,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasIndex(o => o.Number).IsUnique();
         b.HasIndex(o => new { o.Status, o.CreatedAt });
         b.HasIndex(o => o.CreatedAt);
+        // A shopper's own orders, newest first (find my order).
+        b.HasIndex(o => new { o.Email, o.CreatedAt });
         b.OwnsMany(o => o.Lines, l =>
         {
             l.ToTable("order_lines");
@@ -203,6 +205,19 @@ internal sealed class OrderStatusChangeConfiguration : IEntityTypeConfiguration<
         b.Property(h => h.Actor).HasMaxLength(100);
         b.Property(h => h.Reason).HasMaxLength(500);
         b.HasIndex(h => new { h.OrderId, h.At });
+    }
+}
+
+internal sealed class OrderLookupEmailConfiguration : IEntityTypeConfiguration<OrderLookupEmail>
+{
+    public void Configure(EntityTypeBuilder<OrderLookupEmail> b)
+    {
+        b.ToTable("order_lookup_emails");
+        // The message that asked is the key: a retried send is counted once.
+        b.HasKey(e => e.MessageId);
+        b.Property(e => e.Email).HasMaxLength(254);
+        // The cap counts an address's e-mails of the last window.
+        b.HasIndex(e => new { e.Email, e.SentAt });
     }
 }
 

@@ -9,10 +9,12 @@ using Checkout.Data.Operations;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Payments.Simulator;
+using Checkout.Data.Waitlist;
 using Checkout.Data.Persistence;
 using Checkout.Web.Api;
 using Checkout.Web.Orders;
 using Checkout.Web.Telemetry;
+using Checkout.Web.Waitlist;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,6 +111,29 @@ public sealed class Shop : IDisposable
         var placed = await Service<PlaceOrderService>().PlaceAsync(started.Value!.CheckoutSessionId, Cards.Approved);
         Assert.True(placed.IsSuccess, placed.Error?.Message);
         return placed.Value!.Order;
+    }
+
+    /// <summary>The list of <paramref name="email"/>'s orders, as find-my-order e-mails it.</summary>
+    public string OrdersLink(string email) => "/" + OrderLookupLinks.ListPath(Service<OrderLookupLinks>().Issue(email).Token);
+
+    /// <summary>
+    /// A waitlist offer of <paramref name="sku"/> made to <paramref name="email"/> (another shopper held the last unit,
+    /// this one joined the line, the other gave it up) and its claim link, as the offer's e-mail gives it.
+    /// </summary>
+    public async Task<string> OfferedClaimLinkAsync(string sku, string email)
+    {
+        await SetAvailableAsync(sku, 1);
+        var carts = Service<CartService>();
+        var cartId = await carts.CreateAsync();
+        Assert.True((await carts.SetQuantityAsync(cartId, sku, 1)).IsSuccess);
+        var held = await Service<CheckoutService>().StartAsync(new StartCheckout(cartId, "holder@example.com", "E2E Holder", ShippingAddress: TestAddresses.Portland));
+        Assert.True(held.IsSuccess, held.Error?.Message);
+        var joined = await Service<WaitlistService>().JoinAsync(sku, email);
+        Assert.True(joined.IsSuccess, joined.Error?.Message);
+        Assert.True((await Service<CheckoutService>().CancelAsync(held.Value!.CheckoutSessionId)).IsSuccess);
+        var entry = await Service<WaitlistService>().GetAsync(joined.Value!.EntryId);
+        Assert.Equal(WaitlistStatus.Offered, entry.Value?.Status);
+        return "/" + WaitlistLinks.ClaimPath(joined.Value.EntryId, Service<WaitlistLinks>().Issue(joined.Value.EntryId));
     }
 
     /// <summary>The order's page with a new key, as the shop gives it to the shopper (the confirmation's link).</summary>

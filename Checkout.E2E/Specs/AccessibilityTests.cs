@@ -82,6 +82,43 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
     [Theory]
     [InlineData(ColorScheme.Light)]
     [InlineData(ColorScheme.Dark)]
+    public Task Storefront_FindMyOrderYourOrdersAndAWaitlistClaim_HaveNoSeriousViolations(ColorScheme scheme) => JourneyAsync(async journey =>
+    {
+        var audit = new AccessibilityAudit(Output, scheme);
+        var email = $"a11y-find-{scheme}@example.com".ToLowerInvariant();
+        var order = await Shop.PlaceOrderAsync(email, "TEA-SENCHA");
+        var page = await journey.NewPageAsync("shopper", new() { ColorScheme = scheme });
+
+        var find = new FindOrderPage(page);
+        await page.GotoAsync("orders/find");
+        await Expect(find.Heading).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "find my order");
+        await find.AskAsync("not-an-email", "");
+        await Expect(find.Email).ToHaveAttributeAsync("aria-invalid", "true");
+        await audit.CheckAsync(page, "find my order, refused");
+        await find.Email.FillAsync(email);
+        await find.OrderNumber.FillAsync(order.OrderNumber);
+        await find.SendButton.ClickAsync();
+        await Expect(find.Sent).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "find my order, sent");
+
+        await page.GotoAsync(Shop.OrdersLink(email).TrimStart('/'));
+        await Expect(find.OrderLink(order.OrderNumber)).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "your orders");
+        await page.GotoAsync("orders/mine?token=not-a-token");
+        await Expect(page.GetByTestId("lookup-refused")).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "your orders, link refused");
+
+        await page.GotoAsync((await Shop.OfferedClaimLinkAsync("GEAR-MUG", $"a11y-claim-{scheme}@example.com".ToLowerInvariant())).TrimStart('/'));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Claim and check out" })).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "waitlist claim");
+
+        audit.AssertNoSeriousViolations();
+    }, $"{nameof(Storefront_FindMyOrderYourOrdersAndAWaitlistClaim_HaveNoSeriousViolations)}.{scheme}");
+
+    [Theory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
     public Task Admin_SignInDashboardOrdersOrderPromosEditorsAndInventory_HaveNoSeriousViolations(ColorScheme scheme) => JourneyAsync(async journey =>
     {
         var audit = new AccessibilityAudit(Output, scheme);

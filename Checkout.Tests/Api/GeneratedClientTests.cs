@@ -70,6 +70,34 @@ public sealed class GeneratedClientTests
         Assert.Equal(401, refused.ResponseStatusCode);
     }
 
+    [Fact]
+    public async Task TheGeneratedClient_AsksForALinkToItsOrders_AndListsThemWithTheLinksToken()
+    {
+        await using var app = new ApiFactory();
+        using var shopper = app.Shopper();
+        var placed = await shopper.ConfirmedOrderAsync(("COF-KETTLE", 1));
+        using var http = KiotaClientFactory.Create();
+        var client = new CheckoutClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http)
+        {
+            BaseUrl = app.Address.ToString().TrimEnd('/'),
+        });
+
+        var asked = await client.Api.Orders.Lookup.PostAsync(new LookUpOrdersRequest { Email = ApiClient.ShopperEmail, OrderNumber = placed.OrderNumber });
+        var malformed = await Assert.ThrowsAsync<ProblemDetails>(() => client.Api.Orders.Lookup.PostAsync(new LookUpOrdersRequest { Email = "nobody", OrderNumber = "1" }));
+
+        Assert.Equal(Checkout.Data.Orders.OrderLookups.Answer, asked!.Message);
+        Assert.Equal(422, malformed.ResponseStatusCode);
+        // The token the e-mail's link carries.
+        var (token, _) = app.Get<Checkout.Web.Orders.OrderLookupLinks>().Issue(ApiClient.ShopperEmail);
+        var mine = await client.Api.Orders.Mine.GetAsync(c => c.Headers.Add("X-Lookup-Token", token));
+        var listed = Assert.Single(mine!.Orders!);
+        Assert.Equal((placed.OrderId, placed.OrderNumber), (listed.OrderId, listed.OrderNumber));
+        var order = await client.Api.Orders[listed.OrderId!.Value].GetAsync(c => c.Headers.Add("X-Order-Key", listed.OrderKey!));
+        Assert.Equal("CONFIRMED", order!.Status);
+        var refused = await Assert.ThrowsAsync<ProblemDetails>(() => client.Api.Orders.Mine.GetAsync());
+        Assert.Equal(401, refused.ResponseStatusCode);
+    }
+
     /// <summary>Sends a request with an <c>Idempotency-Key</c>; returns its answer and whether the server replayed a stored one.</summary>
     private static async Task<(T? Answer, bool Replayed)> WithKeyAsync<T>(string key, Func<Action<RequestConfiguration<DefaultQueryParameters>>, Task<T?>> send)
     {

@@ -81,7 +81,7 @@ public partial class OpenApiDocumentTests(OpenApiShop shop) : IClassFixture<Open
     }
 
     [Fact]
-    public void EveryOperation_NeedsAnAdminsKeyOrCookie_TheOrdersKey_OrExplicitlyNothing()
+    public void EveryOperation_NeedsAnAdminsKeyOrCookie_TheOrdersKey_ALookupToken_OrExplicitlyNothing()
     {
         Assert.Contains(shop.Routes, r => r.Path.StartsWith("/api/orders/", StringComparison.Ordinal));
         Assert.All(shop.Routes, route =>
@@ -91,6 +91,8 @@ public partial class OpenApiDocumentTests(OpenApiShop shop) : IClassFixture<Open
             Assert.True(operation.TryGetProperty("security", out var security), $"{name} declares no security, not even none.");
             var alternatives = security.EnumerateArray().Select(r => string.Join("+", r.EnumerateObject().Select(s => s.Name))).ToList();
             string[] expected = route.Endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null ? ["AdminKey", "AdminCookie"]
+                : route.Path == "/api/orders/lookup" ? []
+                : route.Path == "/api/orders/mine" ? ["LookupToken"]
                 : route.Path.StartsWith("/api/orders/", StringComparison.Ordinal) ? ["OrderKey"]
                 : [];
             Assert.True(expected.SequenceEqual(alternatives), $"{name} needs [{string.Join(", ", alternatives)}], not [{string.Join(", ", expected)}].");
@@ -98,13 +100,14 @@ public partial class OpenApiDocumentTests(OpenApiShop shop) : IClassFixture<Open
     }
 
     [Fact]
-    public void TheSecuritySchemes_AreTheAdminKeyHeader_TheAdminCookie_AndTheOrderKeyHeader()
+    public void TheSecuritySchemes_AreTheAdminKeyHeader_TheAdminCookie_TheOrderKeyHeader_AndTheLookupTokenHeader()
     {
         var schemes = shop.Document.GetProperty("components").GetProperty("securitySchemes");
 
         Assert.Equal(("apiKey", "header", "X-Admin-Key"), Scheme(schemes, "AdminKey"));
         Assert.Equal(("apiKey", "cookie", ".Checkout.Admin"), Scheme(schemes, "AdminCookie"));
         Assert.Equal(("apiKey", "header", "X-Order-Key"), Scheme(schemes, "OrderKey"));
+        Assert.Equal(("apiKey", "header", "X-Lookup-Token"), Scheme(schemes, "LookupToken"));
         Assert.All(schemes.EnumerateObject(), s => Assert.False(string.IsNullOrWhiteSpace(Text(s.Value, "description")), $"The scheme {s.Name} is not described."));
     }
 
@@ -143,6 +146,9 @@ public partial class OpenApiDocumentTests(OpenApiShop shop) : IClassFixture<Open
     [InlineData("CompleteCheckout", 504, "payment-pending")]
     [InlineData("GetOrder", 404, "not-found")]
     [InlineData("CancelOrder", 409, "illegal-transition")]
+    [InlineData("LookUpOrders", 422, "validation")]
+    [InlineData("LookUpOrders", 429, "rate-limited")]
+    [InlineData("ListMyOrders", 401, "unauthorized")]
     [InlineData("AdminListOrders", 400, "bad-request")]
     [InlineData("AdminListPromos", 401, "unauthorized")]
     [InlineData("AdminListPromos", 403, "forbidden")]

@@ -11,7 +11,7 @@ namespace Checkout.Tests.Builders;
 public static class DbSnapshot
 {
     /// <param name="withDelivery">
-    /// Include what the outbox dispatcher changes on its own (sent flags, shipments): off when the app's background
+    /// Include what the outbox dispatcher changes on its own (sent flags, shipments, lookup e-mails counted): off when the app's background
     /// workers run during the test.
     /// </param>
     /// <param name="withKeys">Include the Idempotency-Key records and the stock adjustments, which a request may leave even when it is refused.</param>
@@ -31,6 +31,7 @@ public static class DbSnapshot
         var outbox = await db.OutboxMessages.AsNoTracking().ToListAsync();
         var deliveries = withDelivery ? await db.OutboxDeliveries.AsNoTracking().ToListAsync() : [];
         var shipments = withDelivery ? await db.ShipmentRequests.AsNoTracking().ToListAsync() : [];
+        var lookupEmails = withDelivery ? await db.OrderLookupEmails.AsNoTracking().ToListAsync() : [];
         var keys = withKeys ? await db.IdempotencyKeys.AsNoTracking().ToListAsync() : [];
         var adjustments = withKeys ? await db.InventoryAdjustments.AsNoTracking().ToListAsync() : [];
         IEnumerable<string> rows =
@@ -50,6 +51,7 @@ public static class DbSnapshot
             .. outbox.Select(m => withDelivery ? $"outbox {m.Id} {m.Type} sent={m.SentAt is not null}" : $"outbox {m.Id} {m.Type}"),
             .. deliveries.Select(d => $"delivery {d.MessageId} {d.Consumer} attempts={d.Attempts} delivered={d.DeliveredAt is not null} dead={d.DeadAt is not null}"),
             .. shipments.Select(s => $"shipment {s.MessageId} {s.OrderId}"),
+            .. lookupEmails.Select(e => $"lookup-email {e.MessageId} {e.Email}"),
             .. keys.Select(k => $"key {k.Scope} {k.Key} {k.Id} {k.Status} {k.ResponseStatus} locked={k.LockToken}/{k.LockedUntil:O} body={Convert.ToBase64String(k.ResponseBody ?? [])}"),
             .. adjustments.Select(a => $"adjustment {a.Id} {a.Sku} {a.Delta} {a.Actor} {a.RequestId}"),
         ];

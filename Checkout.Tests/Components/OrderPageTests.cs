@@ -198,6 +198,8 @@ public class OrderPageTests : ComponentTestContext
         await cut.WaitForAssertionAsync(() => Assert.Equal("Order not found", cut.Find("h1").TextContent.Trim()));
         Assert.Contains("CK-NOSUCHORDER", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("button"));
+        // A shopper who lost the link can ask for a new one.
+        Assert.Equal("orders/find", cut.FindAll("a").Single(a => a.TextContent.Trim() == "Find my order").GetAttribute("href"));
     }
 
     [Theory]

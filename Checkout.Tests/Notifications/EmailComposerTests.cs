@@ -115,6 +115,27 @@ public sealed class EmailComposerTests
     }
 
     [Fact]
+    public void YourOrders_LinksTheListTellsWhenItStopsWorking_AndEncodesTheAddressItWasAskedFor()
+    {
+        var orders = new YourOrdersEmail("o'neil&sons@example.test", new Uri("https://tinker.test/orders/mine?token=a-b_c"),
+            new DateTimeOffset(2031, 3, 5, 9, 30, 0, TimeSpan.FromHours(-5)));
+
+        var message = _composer.Compose(orders, "outbox-45");
+
+        Assert.Equal("Your orders at Tinker & Sons", message.Subject);
+        Assert.Equal("outbox-45.order-lookup@tinker.test", message.MessageId);
+        Assert.Equal("o'neil&sons@example.test", Assert.Single(message.To.Mailboxes).Address);
+        var text = message.Part("plain").Text;
+        Assert.Contains("the orders placed at Tinker & Sons with o'neil&sons@example.test", text);
+        Assert.Contains("See your orders: https://tinker.test/orders/mine?token=a-b_c", text);
+        Assert.Contains("The link works until 2031-03-05 14:30 UTC.", text);
+        var html = message.Part("html").Text;
+        Assert.Contains("<a href=\"https://tinker.test/orders/mine?token=a-b_c\">See your orders</a>", html);
+        Assert.Contains("o&#39;neil&amp;sons@example.test", html);
+        Assert.Contains("The link works until 2031-03-05 14:30 UTC.", html);
+    }
+
+    [Fact]
     public void FromWithADisplayName_KeepsIt()
     {
         var composer = new EmailComposer(Microsoft.Extensions.Options.Options.Create(new EmailOptions { From = "Tinker Orders <orders@tinker.test>" }));

@@ -7,7 +7,8 @@ namespace Checkout.Tests.Security;
 public static class TestRateLimits
 {
     /// <summary>The configuration keys of the limits, one per guarded action.</summary>
-    public static readonly string[] Limits = [nameof(RateLimitOptions.Checkout), nameof(RateLimitOptions.Payment), nameof(RateLimitOptions.SignIn)];
+    public static readonly string[] Limits =
+        [nameof(RateLimitOptions.Checkout), nameof(RateLimitOptions.Payment), nameof(RateLimitOptions.SignIn), nameof(RateLimitOptions.Lookup)];
 
     /// <summary>
     /// Limits no ordinary test reaches: every test client shares one address, and the race tests send dozens of

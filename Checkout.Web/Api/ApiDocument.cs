@@ -28,7 +28,7 @@ public static class ApiTags
         [Catalog] = "The products on sale, with the units available.",
         [Carts] = "Server-side carts, re-priced and checked for stock on every read.",
         [Checkout] = "Holding a cart's items under a price-locked quote, and paying for them.",
-        [Orders] = "The shopper's orders, each opened by its own key (`X-Order-Key`).",
+        [Orders] = "The shopper's orders, each opened by its own key (`X-Order-Key`); a find-my-order link (`X-Lookup-Token`) lists an email's orders with their keys.",
         [Admin] = "The back office: orders, promo codes and inventory, for an admin's cookie or the `X-Admin-Key`.",
     };
 }
@@ -45,6 +45,7 @@ public static class ApiDocument
     private const string AdminKeyScheme = "AdminKey";
     private const string AdminCookieScheme = "AdminCookie";
     private const string OrderKeyScheme = "OrderKey";
+    private const string LookupTokenScheme = "LookupToken";
     private const string RetryAfterHeader = "Retry-After";
     private const string ProblemContentType = "application/problem+json";
 
@@ -174,6 +175,13 @@ public static class ApiDocument
             Name = OrderLinks.Header,
             Description = "The order's key: the `orderKey` of the reply that placed the order. A missing or wrong key gets the same 404 as an unknown order.",
         });
+        document.AddComponent(LookupTokenScheme, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = OrderLookupLinks.Header,
+            Description = "The `token` of a find-my-order link (`POST /api/orders/lookup` e-mails one), for 24 hours. A missing, altered or expired token gets 401.",
+        });
         document.AddComponent(IdempotencyKeys.Header, new OpenApiParameter
         {
             Name = IdempotencyKeys.Header,
@@ -250,7 +258,7 @@ public static class ApiDocument
         }
     }
 
-    /// <summary>An admin's cookie or key on the admin API; the order's key on the routes that read it; nothing elsewhere.</summary>
+    /// <summary>An admin's cookie or key on the admin API; the order's key or a find-my-order token on the routes that read them; nothing elsewhere.</summary>
     private static IEnumerable<OpenApiSecurityRequirement> SecurityOf(OpenApiOperation operation, IList<object> metadata, OpenApiDocument document)
     {
         if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminAuthentication.Policy))
@@ -260,6 +268,10 @@ public static class ApiDocument
         if (operation.Parameters?.Any(p => p.In == ParameterLocation.Header && p.Name == OrderLinks.Header) == true)
         {
             return [Requirement(OrderKeyScheme, document)];
+        }
+        if (operation.Parameters?.Any(p => p.In == ParameterLocation.Header && p.Name == OrderLookupLinks.Header) == true)
+        {
+            return [Requirement(LookupTokenScheme, document)];
         }
         return [];
     }

@@ -55,6 +55,21 @@ public sealed record CompleteCheckoutRequest(string? CardNumber, string? Expiry,
 /// <param name="OrderKey">The order's secret key: send it in the X-Order-Key header to read, cancel or return the order.</param>
 public sealed record PlacedOrderResponse(Guid OrderId, string OrderNumber, string Status, string OrderKey);
 
+/// <param name="Email">The address the order was placed with.</param>
+/// <param name="OrderNumber">The number of one of its orders, as on the confirmation (case and surrounding spaces aside).</param>
+public sealed record LookUpOrdersRequest(string? Email, string? OrderNumber);
+
+/// <param name="Message">The same sentence for every request that was well formed, whether or not the two belong together.</param>
+public sealed record LookUpOrdersResponse(string Message);
+
+/// <param name="OrderKey">A new key of the order: send it in the X-Order-Key header to read, cancel or return it.</param>
+public sealed record MyOrderResponse(Guid OrderId, string OrderNumber, DateTimeOffset CreatedAt, string Status, long TotalMinor, string Currency, string OrderKey);
+
+/// <param name="Email">The address whose orders these are.</param>
+/// <param name="ExpiresAt">When the link stops listing them.</param>
+/// <param name="Orders">Newest first, at most the last 50.</param>
+public sealed record MyOrdersResponse(string Email, DateTimeOffset ExpiresAt, IReadOnlyList<MyOrderResponse> Orders);
+
 public sealed record OrderResponse(
     Guid OrderId, string OrderNumber, string Status, long SubtotalMinor, long DiscountMinor, long ShippingMinor,
     long TotalMinor, string Currency, string? PromoCode, string? TrackingNumber, DateTimeOffset CreatedAt,

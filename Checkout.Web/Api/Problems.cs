@@ -98,6 +98,7 @@ public static class Problems
     private static string TitleFor(string code) => code switch
     {
         ErrorCodes.Validation => "The request is not valid.",
+        Unauthorized => "Not authorized.",
         ErrorCodes.NotFound => "Not found.",
         ErrorCodes.InvalidCart => "The cart cannot be checked out.",
         ErrorCodes.PriceChanged => "A price changed; review and accept it.",

@@ -128,6 +128,23 @@ public static class StorefrontApi
 
         // An order id or number is no proof of being its shopper: every order route needs the order's key.
         var orders = api.MapGroup("/orders").WithTags(ApiTags.Orders);
+        orders.MapPost("/lookup", LookUpOrdersAsync).WithName("LookUpOrders")
+            .WithSummary("Ask for a link to an email's orders")
+            .WithDescription(
+                "Find my order: when `orderNumber` belongs to `email`, a link to that email's orders, valid for 24 hours, is " +
+                "e-mailed to it. Every well-formed request is answered 202 with the same body, whether or not the two belong " +
+                "together, and does the same work, so the answer tells nothing about anyone's orders. 422 when a field is not " +
+                "shaped like an email or an order number (`errors` keyed `email`, `orderNumber`). Limited per client " +
+                "(`RateLimits:Lookup`); an address gets at most `RateLimits:LookupEmails` of these e-mails, whoever asks.")
+            .Produces<LookUpOrdersResponse>(StatusCodes.Status202Accepted).ProducesProblems(ErrorCodes.Validation)
+            .RequireRateLimiting(RateLimits.LookupPolicy);
+        orders.MapGet("/mine", ListMyOrdersAsync).WithName("ListMyOrders")
+            .WithSummary("List an email's orders")
+            .WithDescription(
+                $"The orders of the email a find-my-order link was sent to, newest first (the last 50), each with a new key " +
+                $"for the order routes. Needs the link's `token` in `{OrderLookupLinks.Header}`; a token that is missing, " +
+                "altered or older than 24 hours is refused with 401.")
+            .Produces<MyOrdersResponse>().ProducesProblems(Problems.Unauthorized);
         orders.MapGet("/{orderId:guid}", (Guid orderId, [FromHeader(Name = OrderLinks.Header)] string? orderKey, OrderLinks links, OrderService service, CancellationToken ct) =>
             WithOrderKeyAsync(links, orderId, orderKey, () => service.GetAsync(orderId, ct))).WithName("GetOrder")
             .WithSummary("Read an order")
@@ -168,6 +185,30 @@ public static class StorefrontApi
         }
         return TypedResults.Ok((await catalog.ListAsync(category, search, ct))
             .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available)));
+    }
+
+    /// <summary>202 with the same body for every well-formed request, after writing its one lookup message; 422 for a malformed one.</summary>
+    private static async Task<IResult> LookUpOrdersAsync(LookUpOrdersRequest body, OrderLookups lookups, HttpContext http, CancellationToken ct)
+    {
+        var result = await lookups.RequestAsync(new OrderLookupInput(body.Email, body.OrderNumber), http.CreatedId(), ct);
+        return result.IsSuccess
+            ? TypedResults.Accepted((string?)null, new LookUpOrdersResponse(OrderLookups.Answer))
+            : Problems.From(result.Error);
+    }
+
+    /// <summary>The orders of the token's email, each with a new key; 401 for a token that opens nothing now.</summary>
+    private static async Task<IResult> ListMyOrdersAsync(
+        [FromHeader(Name = OrderLookupLinks.Header)] string? token, OrderLookupLinks lookupLinks, OrderLinks links, OrderQueries queries, CancellationToken ct)
+    {
+        if (lookupLinks.Open(token) is not { } grant)
+        {
+            return Problems.From(new Error(Problems.Unauthorized, lookupLinks.HasExpired(token)
+                ? "This link to your orders has expired: ask for a new one with POST /api/orders/lookup."
+                : $"Send the token of a find-my-order link in {OrderLookupLinks.Header}."));
+        }
+        var orders = await queries.ForEmailAsync(grant.Email, ct);
+        return TypedResults.Ok(new MyOrdersResponse(grant.Email, grant.ExpiresAt,
+            [.. orders.Select(o => new MyOrderResponse(o.OrderId, o.OrderNumber, o.CreatedAt, o.Status.WireName(), o.TotalMinor, o.Currency, links.Issue(o.OrderId)))]));
     }
 
     private static TransitionRequest Shopper(HttpContext http, string reason) => new("shopper", reason, RequestId: http.CreatedId());

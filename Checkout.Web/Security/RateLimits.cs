@@ -29,7 +29,16 @@ public sealed class RateLimitOptions
     /// <summary>Admin sign-in attempts, across all accounts (each account also locks after 5 failures).</summary>
     public WindowLimit SignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
 
-    internal bool IsValid => new[] { Checkout, Payment, SignIn }.All(l => l.PermitLimit >= 1 && l.Window > TimeSpan.Zero);
+    /// <summary>Asking for a find-my-order e-mail (an email and an order number): a shopper needs one or two.</summary>
+    public WindowLimit Lookup { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>
+    /// Find-my-order e-mails to one address, whoever asks: counted per email address, not per client, so that nobody
+    /// floods an inbox from many addresses. A request beyond it is answered as any other and sends nothing.
+    /// </summary>
+    public WindowLimit LookupEmails { get; set; } = new() { PermitLimit = 3, Window = TimeSpan.FromHours(1) };
+
+    internal bool IsValid => new[] { Checkout, Payment, SignIn, Lookup, LookupEmails }.All(l => l.PermitLimit >= 1 && l.Window > TimeSpan.Zero);
 }
 
 /// <summary>At most <see cref="PermitLimit"/> requests per <see cref="Window"/>; the window restarts when it ends.</summary>
@@ -46,6 +55,7 @@ public static partial class RateLimits
     public const string CheckoutPolicy = "checkout";
     public const string PaymentPolicy = "payment";
     public const string SignInPolicy = "sign-in";
+    public const string LookupPolicy = "lookup";
     public const string ProblemCode = "rate-limited";
 
     public static IServiceCollection AddCheckoutRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -60,6 +70,7 @@ public static partial class RateLimits
             o.AddPolicy(CheckoutPolicy, context => PerClient(context, l => l.Checkout));
             o.AddPolicy(PaymentPolicy, context => PerClient(context, l => l.Payment));
             o.AddPolicy(SignInPolicy, context => PerClient(context, l => l.SignIn));
+            o.AddPolicy(LookupPolicy, context => PerClient(context, l => l.Lookup));
         });
         return services;
     }

@@ -9,6 +9,8 @@ public enum ShopperAction
     Checkout,
     /// <summary>Paying (counted under <see cref="RateLimitOptions.Payment"/>).</summary>
     Payment,
+    /// <summary>Asking for a find-my-order e-mail (counted under <see cref="RateLimitOptions.Lookup"/>).</summary>
+    Lookup,
 }
 
 /// <summary>
@@ -20,11 +22,18 @@ public sealed partial class ShopperLimits(IOptions<RateLimitOptions> options, IL
 {
     private readonly PartitionedRateLimiter<string> _checkout = PerClient(options.Value.Checkout);
     private readonly PartitionedRateLimiter<string> _payment = PerClient(options.Value.Payment);
+    private readonly PartitionedRateLimiter<string> _lookup = PerClient(options.Value.Lookup);
 
     /// <summary>True when <paramref name="client"/> may take the action now; a refusal is logged.</summary>
     public bool TryAcquire(ShopperAction action, string client)
     {
-        using var lease = (action == ShopperAction.Payment ? _payment : _checkout).AttemptAcquire(client);
+        var limiter = action switch
+        {
+            ShopperAction.Payment => _payment,
+            ShopperAction.Lookup => _lookup,
+            _ => _checkout,
+        };
+        using var lease = limiter.AttemptAcquire(client);
         if (!lease.IsAcquired)
         {
             LogRefused(action, client);
@@ -36,6 +45,7 @@ public sealed partial class ShopperLimits(IOptions<RateLimitOptions> options, IL
     {
         _checkout.Dispose();
         _payment.Dispose();
+        _lookup.Dispose();
     }
 
     private static PartitionedRateLimiter<string> PerClient(WindowLimit limit) =>

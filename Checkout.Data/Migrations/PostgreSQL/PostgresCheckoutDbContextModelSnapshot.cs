@@ -524,9 +524,32 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("Email", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Checkout.Data.Orders.OrderLookupEmail", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("Email", "SentAt");
+
+                    b.ToTable("order_lookup_emails", (string)null);
                 });
 
             modelBuilder.Entity("Checkout.Data.Orders.OrderStatusChange", b =>

@@ -525,9 +525,32 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("Email", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Checkout.Data.Orders.OrderLookupEmail", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("Email", "SentAt");
+
+                    b.ToTable("order_lookup_emails", (string)null);
                 });
 
             modelBuilder.Entity("Checkout.Data.Orders.OrderStatusChange", b =>

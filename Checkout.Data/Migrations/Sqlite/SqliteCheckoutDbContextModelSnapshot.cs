@@ -517,9 +517,32 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("Email", "CreatedAt");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Checkout.Data.Orders.OrderLookupEmail", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("Email", "SentAt");
+
+                    b.ToTable("order_lookup_emails", (string)null);
                 });
 
             modelBuilder.Entity("Checkout.Data.Orders.OrderStatusChange", b =>
