@@ -76,6 +76,7 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
     internal bool NextCommitDurable { get; set; }
 
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<ProductImage> ProductImages => Set<ProductImage>();
     public DbSet<InventoryItem> Inventory => Set<InventoryItem>();
     public DbSet<InventoryAdjustment> InventoryAdjustments => Set<InventoryAdjustment>();
     public DbSet<Cart> Carts => Set<Cart>();

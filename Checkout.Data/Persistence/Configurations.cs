@@ -22,11 +22,28 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         b.ToTable("products");
         b.HasKey(p => p.Sku);
         b.Property(p => p.Sku).HasMaxLength(32);
-        b.Property(p => p.Name).HasMaxLength(100);
-        b.Property(p => p.Category).HasMaxLength(50);
+        b.Property(p => p.Name).HasMaxLength(Product.MaxNameLength);
+        b.Property(p => p.Category).HasMaxLength(Product.MaxCategoryLength);
         b.Property(p => p.Icon).HasMaxLength(16);
         b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.Description).HasMaxLength(Product.MaxDescriptionLength);
+        b.Property(p => p.ImageVersion).HasMaxLength(ProductImage.MaxETagLength);
+        b.Property(p => p.ImageAlt).HasMaxLength(Product.MaxImageAltLength);
         b.HasIndex(p => p.Category);
+        b.ToTable(t => t.HasCheckConstraint("ck_products_weight", "\"WeightGrams\" >= 0"));
+    }
+}
+
+internal sealed class ProductImageConfiguration : IEntityTypeConfiguration<ProductImage>
+{
+    public void Configure(EntityTypeBuilder<ProductImage> b)
+    {
+        b.ToTable("product_images");
+        b.HasKey(i => new { i.Sku, i.Width });
+        b.Property(i => i.Sku).HasMaxLength(32);
+        b.Property(i => i.ContentType).HasMaxLength(ProductImage.MaxContentTypeLength);
+        b.Property(i => i.ETag).HasMaxLength(ProductImage.MaxETagLength);
+        b.HasOne<Product>().WithMany().HasForeignKey(i => i.Sku).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -81,6 +81,9 @@ public sealed class DeliveryMethod
 
     /// <summary>The amount (after discounts, before tax) from which the method is free; null = never free.</summary>
     public long? FreeFromMinor { get; private set; }
+    /// <summary>Added for each started kilogram of the order's shipping weight (0 = a flat rate).</summary>
+    public long PerKgMinor { get; private set; }
+
     public int SortOrder { get; private set; }
     public bool Active { get; private set; }
 

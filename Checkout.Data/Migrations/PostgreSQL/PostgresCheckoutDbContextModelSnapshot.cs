@@ -67,10 +67,23 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Icon")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ImageAlt")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ImageVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<bool>("IsHot")
                         .HasColumnType("boolean");
@@ -83,11 +96,51 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.Property<long>("PriceMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("WeightGrams")
+                        .HasColumnType("integer");
+
                     b.HasKey("Sku");
 
                     b.HasIndex("Category");
 
-                    b.ToTable("products", (string)null);
+                    b.ToTable("products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_products_weight", "\"WeightGrams\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Checkout.Data.Catalog.ProductImage", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Sku", "Width");
+
+                    b.ToTable("product_images", (string)null);
                 });
 
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>
@@ -764,6 +817,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<long>("PerKgMinor")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("RateMinor")
                         .HasColumnType("bigint");
 
@@ -787,6 +843,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                             Description = "5–7 business days",
                             FreeFromMinor = 10000L,
                             Name = "Standard",
+                            PerKgMinor = 0L,
                             RateMinor = 499L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
@@ -797,6 +854,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                             Active = true,
                             Description = "1–2 business days",
                             Name = "Express",
+                            PerKgMinor = 0L,
                             RateMinor = 1499L,
                             SortOrder = 2,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
@@ -808,6 +866,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                             Description = "6–10 business days",
                             FreeFromMinor = 15000L,
                             Name = "Standard",
+                            PerKgMinor = 0L,
                             RateMinor = 999L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000002")
@@ -819,6 +878,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                             Description = "7–12 business days",
                             FreeFromMinor = 25000L,
                             Name = "International",
+                            PerKgMinor = 0L,
                             RateMinor = 1999L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000003")
@@ -829,6 +889,7 @@ namespace Checkout.Data.Migrations.PostgreSQL
                             Active = true,
                             Description = "10–15 business days",
                             Name = "International",
+                            PerKgMinor = 0L,
                             RateMinor = 2499L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000004")
@@ -1295,6 +1356,15 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Catalog.ProductImage", b =>
+                {
+                    b.HasOne("Checkout.Data.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>

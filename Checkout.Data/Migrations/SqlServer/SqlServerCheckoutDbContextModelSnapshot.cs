@@ -67,10 +67,23 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(3)
                         .HasColumnType("nvarchar(3)");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<string>("Icon")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("ImageAlt")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ImageVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<bool>("IsHot")
                         .HasColumnType("bit");
@@ -83,11 +96,51 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.Property<long>("PriceMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("WeightGrams")
+                        .HasColumnType("int");
+
                     b.HasKey("Sku");
 
                     b.HasIndex("Category");
 
-                    b.ToTable("products", (string)null);
+                    b.ToTable("products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_products_weight", "\"WeightGrams\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Checkout.Data.Catalog.ProductImage", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("int");
+
+                    b.HasKey("Sku", "Width");
+
+                    b.ToTable("product_images", (string)null);
                 });
 
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>
@@ -765,6 +818,9 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(60)
                         .HasColumnType("nvarchar(60)");
 
+                    b.Property<long>("PerKgMinor")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("RateMinor")
                         .HasColumnType("bigint");
 
@@ -788,6 +844,7 @@ namespace Checkout.Data.Migrations.SqlServer
                             Description = "5–7 business days",
                             FreeFromMinor = 10000L,
                             Name = "Standard",
+                            PerKgMinor = 0L,
                             RateMinor = 499L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
@@ -798,6 +855,7 @@ namespace Checkout.Data.Migrations.SqlServer
                             Active = true,
                             Description = "1–2 business days",
                             Name = "Express",
+                            PerKgMinor = 0L,
                             RateMinor = 1499L,
                             SortOrder = 2,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
@@ -809,6 +867,7 @@ namespace Checkout.Data.Migrations.SqlServer
                             Description = "6–10 business days",
                             FreeFromMinor = 15000L,
                             Name = "Standard",
+                            PerKgMinor = 0L,
                             RateMinor = 999L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000002")
@@ -820,6 +879,7 @@ namespace Checkout.Data.Migrations.SqlServer
                             Description = "7–12 business days",
                             FreeFromMinor = 25000L,
                             Name = "International",
+                            PerKgMinor = 0L,
                             RateMinor = 1999L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000003")
@@ -830,6 +890,7 @@ namespace Checkout.Data.Migrations.SqlServer
                             Active = true,
                             Description = "10–15 business days",
                             Name = "International",
+                            PerKgMinor = 0L,
                             RateMinor = 2499L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000004")
@@ -1298,6 +1359,15 @@ namespace Checkout.Data.Migrations.SqlServer
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Catalog.ProductImage", b =>
+                {
+                    b.HasOne("Checkout.Data.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>

@@ -62,9 +62,22 @@ namespace Checkout.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Icon")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImageAlt")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImageVersion")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsHot")
@@ -78,11 +91,51 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.Property<long>("PriceMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("WeightGrams")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Sku");
 
                     b.HasIndex("Category");
 
-                    b.ToTable("products", (string)null);
+                    b.ToTable("products", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_products_weight", "\"WeightGrams\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Checkout.Data.Catalog.ProductImage", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sku", "Width");
+
+                    b.ToTable("product_images", (string)null);
                 });
 
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>
@@ -755,6 +808,9 @@ namespace Checkout.Data.Migrations.Sqlite
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("PerKgMinor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RateMinor")
                         .HasColumnType("INTEGER");
 
@@ -778,6 +834,7 @@ namespace Checkout.Data.Migrations.Sqlite
                             Description = "5–7 business days",
                             FreeFromMinor = 10000L,
                             Name = "Standard",
+                            PerKgMinor = 0L,
                             RateMinor = 499L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
@@ -788,6 +845,7 @@ namespace Checkout.Data.Migrations.Sqlite
                             Active = true,
                             Description = "1–2 business days",
                             Name = "Express",
+                            PerKgMinor = 0L,
                             RateMinor = 1499L,
                             SortOrder = 2,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000001")
@@ -799,6 +857,7 @@ namespace Checkout.Data.Migrations.Sqlite
                             Description = "6–10 business days",
                             FreeFromMinor = 15000L,
                             Name = "Standard",
+                            PerKgMinor = 0L,
                             RateMinor = 999L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000002")
@@ -810,6 +869,7 @@ namespace Checkout.Data.Migrations.Sqlite
                             Description = "7–12 business days",
                             FreeFromMinor = 25000L,
                             Name = "International",
+                            PerKgMinor = 0L,
                             RateMinor = 1999L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000003")
@@ -820,6 +880,7 @@ namespace Checkout.Data.Migrations.Sqlite
                             Active = true,
                             Description = "10–15 business days",
                             Name = "International",
+                            PerKgMinor = 0L,
                             RateMinor = 2499L,
                             SortOrder = 1,
                             ZoneId = new Guid("6f1a1c52-0001-4000-8000-000000000004")
@@ -1282,6 +1343,15 @@ namespace Checkout.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Checkout.Data.Catalog.ProductImage", b =>
+                {
+                    b.HasOne("Checkout.Data.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Data.CheckoutSessions.CheckoutSession", b =>
