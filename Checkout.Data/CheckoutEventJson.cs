@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
@@ -36,6 +37,7 @@ public static class CheckoutEventJson
                 new JsonDerivedType(typeof(HoldReleased), "hold-released"),
                 new JsonDerivedType(typeof(OrderStatusChanged), "order-status"),
                 new JsonDerivedType(typeof(WaitlistOffered), "waitlist-offered"),
+                new JsonDerivedType(typeof(ProductChanged), "product-changed"),
             },
         };
     }

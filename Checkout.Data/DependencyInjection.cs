@@ -1,5 +1,6 @@
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
+using Checkout.Data.Catalog.Images;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.HotStock;
@@ -66,6 +67,9 @@ public static class DependencyInjection
         services.AddSingleton<LastUnitDrill>();
         services.AddSingleton(CatalogFollowingEvents);
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<ProductAdminService>();
+        services.TryAddSingleton(ProductImageRules.Default);
+        services.AddSingleton<ProductImageStore>();
         services.AddSingleton<CartService>();
         services.AddSingleton<CheckoutService>();
         services.AddSingleton<OrderService>();
@@ -100,7 +104,8 @@ public static class DependencyInjection
     /// The catalog snapshot, read again whenever an event of this instance or of another (through the relay) says units
     /// moved: stock held, released, restocked or adjusted (<see cref="StockChanged"/>, <see cref="HoldReleased"/>), a freed
     /// unit held for a waiting shopper (<see cref="WaitlistOffered"/>), or held units sold or returned with an order's
-    /// move (<see cref="OrderStatusChanged"/>). Only an extended hold moves nothing. It watches (<see cref="CheckoutEvents.Watch"/>)
+    /// move (<see cref="OrderStatusChanged"/>), and whenever an admin changes a product (<see cref="ProductChanged"/>:
+    /// its terms, its price, archived or sold again). Only an extended hold moves nothing. It watches (<see cref="CheckoutEvents.Watch"/>)
     /// when the catalog is first needed: an instance that never shows it never reads it again, and its watching alone
     /// makes no stock move read the counts it does not need (<see cref="StockMoved"/>).
     /// </summary>
@@ -109,7 +114,7 @@ public static class DependencyInjection
         var snapshot = ActivatorUtilities.CreateInstance<CatalogSnapshot>(sp);
         sp.GetRequiredService<CheckoutEvents>().Watch(e =>
         {
-            if (e is StockChanged or StockMoved or HoldReleased or WaitlistOffered or OrderStatusChanged)
+            if (e is StockChanged or StockMoved or HoldReleased or WaitlistOffered or OrderStatusChanged or ProductChanged)
             {
                 snapshot.Invalidate();
             }
@@ -118,12 +123,16 @@ public static class DependencyInjection
         return snapshot;
     }
 
-    /// <summary>Applies the migrations and seeds the demo catalog when the database is empty.</summary>
+    /// <summary>
+    /// Applies the migrations, seeds the demo catalog when the database is empty, and gives the demo products that have
+    /// no picture their drawn one.
+    /// </summary>
     public static async Task InitializeCheckoutDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await services.MigrateCheckoutDatabaseAsync(ct);
         await using var db = await services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync(ct);
         await DemoCatalog.SeedAsync(db, services.GetRequiredService<TimeProvider>(), ct);
+        await DemoCatalog.SeedPicturesAsync(db, services.GetRequiredService<ProductImageStore>(), ct);
     }
 
     /// <summary>

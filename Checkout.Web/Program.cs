@@ -3,6 +3,7 @@ using Checkout.Data.Fulfillment;
 using Checkout.Data.Notifications;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
+using Checkout.Web.Catalog;
 using Checkout.Web.Components;
 using Checkout.Web.Orders;
 using Checkout.Web.ScaleOut;
@@ -49,6 +50,7 @@ app.UseAntiforgery();
 app.UseCartCookie();
 
 app.MapStaticAssets();
+app.MapProductImages();
 app.MapCheckoutApi();
 app.MapCheckoutAdmin();
 app.MapCheckoutTelemetry();

@@ -16,14 +16,17 @@ internal static class CartValidator
             .Join(db.Inventory, p => p.Sku, i => i.Sku, (p, i) => new StockRow(p, i.Quantity))));
 
     public static async Task<CartView> PriceAsync(CheckoutDbContext db, Cart cart, CancellationToken ct) =>
-        (await PriceWithCategoriesAsync(db, cart, ct)).View;
+        (await PriceWithProductsAsync(db, cart, ct)).View;
 
-    /// <summary>As <see cref="PriceAsync"/>, with each priced product's category (what promo scopes match), from the same read.</summary>
-    public static async Task<(CartView View, IReadOnlyDictionary<string, string> Categories)> PriceWithCategoriesAsync(
+    /// <summary>
+    /// As <see cref="PriceAsync"/>, with each priced product as it was read (its category, what promo scopes match, and
+    /// its weight, what delivery rates per kilogram charge), from the same read.
+    /// </summary>
+    public static async Task<(CartView View, IReadOnlyDictionary<string, Product> Products)> PriceWithProductsAsync(
         CheckoutDbContext db, Cart cart, CancellationToken ct)
     {
         var stock = await StockAsync(db, cart.Lines.Select(l => l.Sku), ct);
-        return (View(cart, stock), stock.Values.ToDictionary(s => s.Product.Sku, s => s.Product.Category, StringComparer.Ordinal));
+        return (View(cart, stock), stock.Values.ToDictionary(s => s.Product.Sku, s => s.Product, StringComparer.Ordinal));
     }
 
     /// <summary>The active products among <paramref name="skus"/> with the units on sale of each, in one read.</summary>

@@ -1,8 +1,11 @@
 namespace Checkout.Data.Catalog;
 
 /// <param name="Reserved">Units held by checkouts right now: 0 available with some reserved means a shopper can join the waitlist.</param>
+/// <param name="ImageVersion">The version every address of the product's picture carries; null when it has none.</param>
+/// <param name="ImageAlt">The picture's text alternative; null when it has none.</param>
 public sealed record ProductView(
-    string Sku, string Name, string Category, string Icon, long PriceMinor, string Currency, int Available, bool IsHot, int Reserved = 0);
+    string Sku, string Name, string Category, string Icon, long PriceMinor, string Currency, int Available, bool IsHot, int Reserved = 0,
+    string? ImageVersion = null, string? ImageAlt = null);
 
 /// <summary>
 /// What the storefront shows of the catalog, answered from the <see cref="CatalogSnapshot"/>: for display only, a

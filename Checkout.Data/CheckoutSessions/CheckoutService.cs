@@ -333,7 +333,7 @@ public sealed class CheckoutService(
         return await GetAsync(session.Id, ct);
     }
 
-    /// <summary>The delivery methods that reach <paramref name="country"/>, priced for the open checkout's amount and promo.</summary>
+    /// <summary>The delivery methods that reach <paramref name="country"/>, priced for the open checkout's amount, weight and promo.</summary>
     public async Task<Result<IReadOnlyList<DeliveryOption>>> DeliveryOptionsAsync(Guid checkoutSessionId, string country, CancellationToken ct = default)
     {
         country = country.Trim().ToUpperInvariant();
@@ -348,8 +348,9 @@ public sealed class CheckoutService(
             return Error.NotFound("The checkout");
         }
         var freeShipping = await HasFreeShippingAsync(db, session.PromoCode, ct);
+        var lines = await Quotes.LinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
         return Result<IReadOnlyList<DeliveryOption>>.Success(
-            await DeliveryOptions.ForAsync(db, country, session.SubtotalMinor - session.DiscountMinor, freeShipping, ct));
+            await DeliveryOptions.ForAsync(db, country, session.SubtotalMinor - session.DiscountMinor, lines.Sum(l => l.LineWeightGrams), freeShipping, ct));
     }
 
     /// <summary>Whether the checkout's promo code makes delivery free (its use was taken when it was applied).</summary>

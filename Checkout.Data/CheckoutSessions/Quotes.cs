@@ -18,7 +18,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
     /// <summary>The cart's quote, or why it cannot be checked out (empty, unavailable items, changed prices, a promo refused).</summary>
     public async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, Destination? destination, CancellationToken ct)
     {
-        var (view, categories) = await CartValidator.PriceWithCategoriesAsync(db, cart, ct);
+        var (view, products) = await CartValidator.PriceWithProductsAsync(db, cart, ct);
         if (view.IsEmpty && view.Problems.Count == 0)
         {
             return new Error(ErrorCodes.InvalidCart, "The cart is empty.");
@@ -35,18 +35,28 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
                 new Dictionary<string, object?> { ["problems"] = priceChanges });
         }
 
-        List<QuoteLine> lines = [.. view.Lines.Select(l => new QuoteLine(l.Sku, l.Name, categories[l.Sku], l.Quantity, l.UnitPriceMinor))];
+        List<QuoteLine> lines =
+            [.. view.Lines.Select(l => new QuoteLine(l.Sku, l.Name, products[l.Sku].Category, l.Quantity, l.UnitPriceMinor, products[l.Sku].WeightGrams))];
         return await PriceAsync(db, lines, view.Currency, promoCode, destination, ct);
     }
 
-    /// <summary>Quote lines at the prices given, with each product's category (what promo scopes match).</summary>
+    /// <summary>
+    /// Quote lines at the prices given, with each product's category (what promo scopes match) and its weight now (what
+    /// delivery rates per kilogram charge).
+    /// </summary>
     public static async Task<List<QuoteLine>> LinesAsync(
         CheckoutDbContext db, IEnumerable<(string Sku, string Name, int Quantity, long UnitPriceMinor)> lines, CancellationToken ct)
     {
         var list = lines.ToList();
         var skus = list.Select(l => l.Sku).ToList();
-        var categories = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => p.Category, ct);
-        return [.. list.Select(l => new QuoteLine(l.Sku, l.Name, categories.GetValueOrDefault(l.Sku, ""), l.Quantity, l.UnitPriceMinor))];
+        var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
+            .Select(p => new { p.Sku, p.Category, p.WeightGrams }).ToDictionaryAsync(p => p.Sku, ct);
+        return
+        [
+            .. list.Select(l => products.TryGetValue(l.Sku, out var product)
+                ? new QuoteLine(l.Sku, l.Name, product.Category, l.Quantity, l.UnitPriceMinor, product.WeightGrams)
+                : new QuoteLine(l.Sku, l.Name, "", l.Quantity, l.UnitPriceMinor)),
+        ];
     }
 
     /// <summary>
@@ -79,8 +89,9 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
 
     /// <summary>
     /// The quote (its lines and discount as they are) sent to <paramref name="destination"/>: the delivery method's price
-    /// for the amount after discount (free with a free-shipping code), and the destination's tax on the lines and the
-    /// shipping. Without a destination: no shipping, no tax. Refused when no method, or not the one asked for, reaches it.
+    /// for the amount after discount and the lines' weight (free with a free-shipping code), and the destination's tax
+    /// on the lines and the shipping. Without a destination: no shipping, no tax. Refused when no method, or not the one
+    /// asked for, reaches it.
     /// </summary>
     public async Task<Result<Quote>> DeliverAsync(CheckoutDbContext db, Quote quote, bool freeShipping, Destination? destination, CancellationToken ct)
     {
@@ -89,7 +100,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
             return quote with { ShippingMinor = 0, Delivery = null, Tax = null };
         }
         var address = destination.Address;
-        var offered = await DeliveryOptions.ForAsync(db, address.Country, quote.SubtotalMinor - quote.DiscountMinor, freeShipping, ct);
+        var offered = await DeliveryOptions.ForAsync(db, address.Country, quote.SubtotalMinor - quote.DiscountMinor, quote.WeightGrams, freeShipping, ct);
         var country = Countries.Find(address.Country)?.Name ?? address.Country;
         if (offered.Count == 0)
         {

@@ -15,6 +15,9 @@ public sealed class InventoryAdminService(
 {
     public const int MaxAdjustment = 100_000;
 
+    /// <summary>The reason of the audit row that opens a new product's stock.</summary>
+    public const string OpeningReason = "Opening stock of a new product";
+
     public async Task<IReadOnlyList<StockView>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -92,6 +95,28 @@ public sealed class InventoryAdminService(
         await events.PublishStockAsync([sku], ct);
         return await StockOfAsync(db, sku, ct);
     }
+
+    /// <summary>
+    /// Opens the stock of a product added on <paramref name="db"/> in the caller's transaction (saved with it): its row
+    /// with <paramref name="quantity"/> units on sale, and the audit row of who put them there, written even for none
+    /// (it records who opened the product's stock). A new SKU has nobody waiting for it.
+    /// </summary>
+    /// <param name="requestId">The request that adds the product: <see cref="OpenedByAsync"/> finds it again.</param>
+    public static void OpenStock(CheckoutDbContext db, string sku, int quantity, string actor, DateTimeOffset now, Guid? requestId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quantity, MaxAdjustment);
+        db.Inventory.Add(new InventoryItem(sku, quantity));
+        db.InventoryAdjustments.Add(new InventoryAdjustment(sku, quantity, OpeningReason, actor, now, requestId));
+        if (quantity > 0)
+        {
+            db.AvailableMoved(sku, quantity);
+        }
+    }
+
+    /// <summary>Whether the stock of <paramref name="sku"/> was opened by the request <paramref name="requestId"/>.</summary>
+    public static Task<bool> OpenedByAsync(CheckoutDbContext db, string sku, Guid requestId, CancellationToken ct) =>
+        db.InventoryAdjustments.AnyAsync(a => a.Sku == sku && a.RequestId == requestId && a.Reason == OpeningReason, ct);
 
     private static async Task<Result<StockView>> StockOfAsync(CheckoutDbContext db, string sku, CancellationToken ct)
     {

@@ -12,13 +12,19 @@ public sealed record Quote(
 {
     public long TaxMinor => Tax?.AmountMinor ?? 0;
 
+    /// <summary>What the order weighs for delivery: each line's quantity times its product's weight.</summary>
+    public long WeightGrams => Lines.Sum(l => l.LineWeightGrams);
+
     /// <summary>What the shopper pays: tax is added on top unless the prices include it.</summary>
     public long TotalMinor => SubtotalMinor - DiscountMinor + ShippingMinor + (Tax is { Included: false } tax ? tax.AmountMinor : 0);
 }
 
-public sealed record QuoteLine(string Sku, string Name, string Category, int Quantity, long UnitPriceMinor)
+/// <param name="UnitWeightGrams">The shipping weight of one unit, as the product has it when the quote is priced.</param>
+public sealed record QuoteLine(string Sku, string Name, string Category, int Quantity, long UnitPriceMinor, int UnitWeightGrams = 0)
 {
     public long LineTotalMinor => UnitPriceMinor * Quantity;
+
+    public long LineWeightGrams => (long)UnitWeightGrams * Quantity;
 }
 
 /// <summary>Where the order goes and how: the address and the delivery method chosen for it.</summary>

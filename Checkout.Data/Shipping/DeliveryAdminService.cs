@@ -17,11 +17,16 @@ public sealed record ShippingZoneInput(string? Name, IReadOnlyList<string>? Coun
 /// Whether checkouts are offered it (an inactive method stays for the orders that used it); null leaves a method as
 /// it is, and a new one active.
 /// </param>
+/// <param name="PerKgMinor">
+/// Added to the rate for each started kilogram of the order's weight (the sum of each line's quantity times its
+/// product's weight: 1,001 g are 2 kg); 0, or not sent, for a flat rate.
+/// </param>
 public sealed record DeliveryMethodInput(
-    string? Name, string? Description, long? RateMinor, long? FreeFromMinor = null, int SortOrder = 0, bool? Active = null);
+    string? Name, string? Description, long? RateMinor, long? FreeFromMinor = null, int SortOrder = 0, bool? Active = null, long PerKgMinor = 0);
 
+/// <param name="PerKgMinor">Added to the rate for each started kilogram of the order's weight; 0 for a flat rate.</param>
 public sealed record DeliveryMethodView(
-    Guid Id, Guid ZoneId, string Name, string? Description, long RateMinor, long? FreeFromMinor, int SortOrder, bool Active);
+    Guid Id, Guid ZoneId, string Name, string? Description, long RateMinor, long? FreeFromMinor, long PerKgMinor, int SortOrder, bool Active);
 
 /// <param name="Methods">Active and inactive, in the admin's sort order.</param>
 public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string> Countries, IReadOnlyList<DeliveryMethodView> Methods);
@@ -35,7 +40,7 @@ public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string
 /// </summary>
 public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, DbRetry retry)
 {
-    /// <summary>The highest rate or free-from amount (100,000.00): a larger one is a typo, and totals stay far from overflowing.</summary>
+    /// <summary>The highest rate, rate per kilogram or free-from amount (100,000.00): a larger one is a typo, and totals stay far from overflowing.</summary>
     public const long MaxAmountMinor = 10_000_000;
 
     private static readonly ZoneRules ZoneChecks = new();
@@ -142,7 +147,8 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             return Error.NotFound("The shipping zone");
         }
         var method = new DeliveryMethod(
-            requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), zoneId, input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor, input.SortOrder);
+            requestId ?? Guid.CreateVersion7(clock.GetUtcNow()), zoneId, input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor,
+            input.SortOrder, input.PerKgMinor);
         method.Activate(input.Active ?? true);
         db.DeliveryMethods.Add(method);
         await db.SaveChangesAsync(ct);
@@ -155,7 +161,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             ? invalid
             : await ChangeMethodAsync(methodId, method =>
             {
-                method.Change(input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor, input.SortOrder);
+                method.Change(input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor, input.SortOrder, input.PerKgMinor);
                 if (input.Active is { } active)
                 {
                     method.Activate(active);
@@ -203,7 +209,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         [.. methods.OrderBy(m => m.SortOrder).ThenBy(m => m.Name, StringComparer.OrdinalIgnoreCase).Select(ToView)]);
 
     private static DeliveryMethodView ToView(DeliveryMethod m) =>
-        new(m.Id, m.ZoneId, m.Name, m.Description, m.RateMinor, m.FreeFromMinor, m.SortOrder, m.Active);
+        new(m.Id, m.ZoneId, m.Name, m.Description, m.RateMinor, m.FreeFromMinor, m.PerKgMinor, m.SortOrder, m.Active);
 
     private sealed class ZoneRules : AbstractValidator<ShippingZoneInput>
     {
@@ -241,6 +247,9 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             RuleFor(x => x.FreeFromMinor)
                 .InclusiveBetween(0, MaxAmountMinor)
                 .WithMessage($"Free from is an amount from 0 up to {Money.Format(MaxAmountMinor, Money.DefaultCurrency)}, or empty for never free.");
+            RuleFor(x => x.PerKgMinor)
+                .InclusiveBetween(0, MaxAmountMinor)
+                .WithMessage($"The rate per started kilogram is 0 (a flat rate) up to {Money.Format(MaxAmountMinor, Money.DefaultCurrency)}.");
         }
     }
 }

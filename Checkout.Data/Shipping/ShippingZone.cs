@@ -50,8 +50,9 @@ public sealed class ShippingZone
 }
 
 /// <summary>
-/// A way a zone's orders travel, with its price: a flat rate, free from an order amount (after discounts) when set.
-/// An inactive method is kept for the orders that used it but offered to no one.
+/// A way a zone's orders travel, with its price: a flat rate plus a rate per started kilogram of the order's weight, free
+/// from an order amount (after discounts) when set. An inactive method is kept for the orders that used it but offered
+/// to no one.
 /// </summary>
 public sealed class DeliveryMethod
 {
@@ -62,12 +63,13 @@ public sealed class DeliveryMethod
     {
     }
 
-    public DeliveryMethod(Guid id, Guid zoneId, string name, string? description, long rateMinor, long? freeFromMinor, int sortOrder = 0)
+    public DeliveryMethod(
+        Guid id, Guid zoneId, string name, string? description, long rateMinor, long? freeFromMinor, int sortOrder = 0, long perKgMinor = 0)
     {
         Id = id;
         ZoneId = zoneId;
         Active = true;
-        Change(name, description, rateMinor, freeFromMinor, sortOrder);
+        Change(name, description, rateMinor, freeFromMinor, sortOrder, perKgMinor);
     }
 
     public Guid Id { get; private set; }
@@ -81,19 +83,21 @@ public sealed class DeliveryMethod
 
     /// <summary>The amount (after discounts, before tax) from which the method is free; null = never free.</summary>
     public long? FreeFromMinor { get; private set; }
+
     /// <summary>Added for each started kilogram of the order's shipping weight (0 = a flat rate).</summary>
     public long PerKgMinor { get; private set; }
 
     public int SortOrder { get; private set; }
     public bool Active { get; private set; }
 
-    public void Change(string name, string? description, long rateMinor, long? freeFromMinor, int sortOrder)
+    public void Change(string name, string? description, long rateMinor, long? freeFromMinor, int sortOrder, long perKgMinor)
     {
         if (!InputRules.IsText(name, MaxNameLength, required: true) || !InputRules.IsText(description, MaxDescriptionLength, required: false))
         {
             throw new ArgumentException($"A method's name is 1–{MaxNameLength} printable characters, its description up to {MaxDescriptionLength}.");
         }
         ArgumentOutOfRangeException.ThrowIfNegative(rateMinor);
+        ArgumentOutOfRangeException.ThrowIfNegative(perKgMinor);
         if (freeFromMinor is { } free)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(free, nameof(freeFromMinor));
@@ -103,11 +107,19 @@ public sealed class DeliveryMethod
         RateMinor = rateMinor;
         FreeFromMinor = freeFromMinor;
         SortOrder = sortOrder;
+        PerKgMinor = perKgMinor;
     }
 
     public void Activate(bool active) => Active = active;
 
-    /// <summary>The price for an order worth <paramref name="afterDiscountMinor"/>; a free-shipping promo code makes any method free.</summary>
-    public long PriceFor(long afterDiscountMinor, bool freeShipping) =>
-        freeShipping || (FreeFromMinor is { } free && afterDiscountMinor >= free) ? 0 : RateMinor;
+    /// <summary>
+    /// The price for an order worth <paramref name="afterDiscountMinor"/> that weighs <paramref name="weightGrams"/>: the
+    /// rate plus the rate per kilogram for each kilogram started (1,001 g are 2 kg; a weightless order pays the rate
+    /// alone). Free from the free-from amount whatever the weight, and a free-shipping promo code makes any method free.
+    /// </summary>
+    public long PriceFor(long afterDiscountMinor, long weightGrams, bool freeShipping) =>
+        freeShipping || (FreeFromMinor is { } free && afterDiscountMinor >= free) ? 0 : RateMinor + PerKgMinor * StartedKilograms(weightGrams);
+
+    /// <summary>The kilograms an order of <paramref name="weightGrams"/> has started: every gram past a whole kilogram starts the next.</summary>
+    public static long StartedKilograms(long weightGrams) => weightGrams <= 0 ? 0 : ((weightGrams - 1) / 1000) + 1;
 }

@@ -85,15 +85,19 @@ public sealed class Shop : IDisposable
         await Service<CatalogService>().FindAsync(sku) ?? throw new InvalidOperationException($"No product {sku}.");
 
     /// <summary>
-    /// The shop reprices a product. There is no admin page or API for prices yet, so this writes the product as the
-    /// domain allows (<see cref="Product.ChangePrice"/>).
+    /// The shop reprices a product behind the shopper's back, through the service the admin's product page uses
+    /// (journey 17 drives that page itself).
     /// </summary>
     public async Task ChangePriceAsync(string sku, long priceMinor)
     {
-        await using var db = await Service<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
-        var product = await db.Products.SingleAsync(p => p.Sku == sku);
-        product.ChangePrice(priceMinor);
-        await db.SaveChangesAsync();
+        var products = Service<ProductAdminService>();
+        var product = (await products.GetAsync(sku)).Value ?? throw new InvalidOperationException($"No product {sku}.");
+        var changed = await products.ChangeAsync(
+            sku, new ProductInput(product.Name, product.Description, product.Category, priceMinor, product.WeightGrams, product.Hot));
+        if (!changed.IsSuccess)
+        {
+            throw new InvalidOperationException($"{sku} could not be repriced: {changed.Error.Message}");
+        }
     }
 
     /// <summary>

@@ -165,6 +165,20 @@ public sealed class AccessibilityTests(StorefrontFixture fixture, ITestOutputHel
         await Expect(promos.EditorHeading).ToBeVisibleAsync();
         await audit.CheckAsync(page, "admin: new promo code");
 
+        var products = new ProductsPage(page);
+        await products.OpenAsync();
+        await Expect(products.ProductLink("GEAR-TOTE")).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "admin: products");
+
+        var tote = await products.FindAndOpenAsync("tote", "GEAR-TOTE");
+        await Expect(tote.Heading("Canvas Tote")).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "admin: product");
+
+        await products.OpenAsync();
+        await products.NewProductLink.ClickAsync();
+        await Expect(tote.Heading("New product")).ToBeVisibleAsync();
+        await audit.CheckAsync(page, "admin: new product");
+
         var inventory = new InventoryPage(page);
         await inventory.OpenAsync();
         await Expect(inventory.Row("GEAR-TOTE")).ToBeVisibleAsync();

@@ -8,7 +8,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Checkout.E2E.Specs;
 
-/// <summary>Journeys 9, 10 and 11: the back office at work, and kept away from shoppers.</summary>
+/// <summary>Journeys 9, 10, 11 and 17: the back office at work, and kept away from shoppers.</summary>
 public sealed partial class AdminJourneyTests(StorefrontFixture fixture, ITestOutputHelper output)
     : BrowserTest<StorefrontFixture>(fixture, output)
 {
@@ -65,6 +65,45 @@ public sealed partial class AdminJourneyTests(StorefrontFixture fixture, ITestOu
         var final = await Shop.OrderAsync(placed.OrderId);
         Assert.Equal(("RETURNED", "REFUNDED"), (final.Status, final.Payment!.Status));
         Assert.Equal(final.TotalMinor, final.Payment.RefundedMinor);
+    });
+
+    [Fact]
+    public Task J17_AdminRepricesAProductOnItsPage_AnOpenCartShowsWasAndNow_ANewCartPaysTheNewPrice() => JourneyAsync(async journey =>
+    {
+        // A shopper's cart holds the scale at 39.90.
+        var shopperPage = await journey.NewPageAsync("shopper");
+        var catalog = new CatalogPage(shopperPage);
+        await catalog.OpenAsync();
+        await catalog.AddToCartAsync("Brewing Scale");
+
+        var adminPage = await journey.NewPageAsync("admin");
+        var dashboard = await SignInPage.SignInAsAdminAsync(adminPage, Shop.AdminEmail, Shop.AdminPassword);
+        await dashboard.NavLink("Products").ClickAsync();
+        var products = new ProductsPage(adminPage);
+        await Expect(products.Heading).ToBeVisibleAsync();
+        var scale = await products.FindAndOpenAsync("scale", "GEAR-SCALE");
+        await Expect(scale.Heading("Brewing Scale")).ToBeVisibleAsync();
+        await Expect(scale.Price).ToHaveValueAsync("39.90");
+
+        await scale.RepriceAsync("44.90");
+
+        await Expect(scale.Message).ToContainTextAsync("New carts pay USD 44.90");
+        journey.FinalPage = shopperPage;
+        await catalog.CartLink.ClickAsync();
+        var cart = new CartPage(shopperPage);
+        await Expect(cart.Line("Brewing Scale")).ToContainTextAsync("was USD 39.90, now USD 44.90");
+
+        // Someone arriving now pays the new price, with nothing to accept.
+        var newcomerPage = await journey.NewPageAsync("newcomer");
+        var newcomer = new CatalogPage(newcomerPage);
+        await newcomer.OpenAsync();
+        await Expect(newcomer.Product("Brewing Scale")).ToContainTextAsync("44.90");
+        await newcomer.AddToCartAsync("Brewing Scale");
+        await newcomer.CartLink.ClickAsync();
+        var newcomerCart = new CartPage(newcomerPage);
+        await Expect(newcomerCart.Subtotal).ToHaveTextAsync("USD 44.90");
+        await Expect(newcomerCart.Line("Brewing Scale")).Not.ToContainTextAsync("was USD");
+        Assert.Equal(4_490, (await Shop.ProductAsync("GEAR-SCALE")).PriceMinor);
     });
 
     [Fact]

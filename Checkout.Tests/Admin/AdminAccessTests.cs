@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Checkout.Data.Catalog.Images;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
@@ -75,6 +76,8 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         "POST /api/admin/promos/{code}/disable",
         "GET /api/admin/inventory",
         "POST /api/admin/inventory/{sku}/restock",
+        "PUT /api/admin/products/{sku}/image",
+        "DELETE /api/admin/products/{sku}/image",
         "GET /api/admin/shipping-zones",
         "POST /api/admin/shipping-zones",
         "PUT /api/admin/shipping-zones/{zoneId:guid}",
@@ -85,6 +88,12 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         "POST /api/admin/tax-rates",
         "PUT /api/admin/tax-rates/{rateId:guid}",
         "DELETE /api/admin/tax-rates/{rateId:guid}",
+        "GET /api/admin/products",
+        "POST /api/admin/products",
+        "GET /api/admin/products/{sku}",
+        "PUT /api/admin/products/{sku}",
+        "POST /api/admin/products/{sku}/archive",
+        "POST /api/admin/products/{sku}/unarchive",
         "GET /api/admin/outbox/deliveries",
         "POST /api/admin/outbox/deliveries/{messageId:guid}/{consumer}/retry",
     ];
@@ -93,7 +102,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
     private static readonly string[] Pages =
     [
         "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory", "/admin/operations",
-        "/admin/delivery", "/admin/tax", "/admin/outbox",
+        "/admin/delivery", "/admin/tax", "/admin/outbox", "/admin/products", "/admin/products/new", "/admin/products/{Sku}",
     ];
 
     public static TheoryData<string> ApiRouteData() => [.. ApiRoutes];
@@ -364,6 +373,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         var app = shop.App;
         var order = Guid.Empty;
         string? body = null;
+        HttpContent? form = null;
         switch (route)
         {
             case "GET /api/admin/orders/{orderId:guid}" or "POST /api/admin/orders/{orderId:guid}/cancel":
@@ -403,6 +413,18 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 template = template.Replace("{sku}", await app.ProductAsync(), StringComparison.Ordinal);
                 body = """{"quantity":5,"reason":"delivery"}""";
                 break;
+            case "POST /api/admin/products":
+                body = $$"""{"sku":"{{NewCode()}}","name":"Cup","category":"Gear","priceMinor":900,"weightGrams":200}""";
+                break;
+            case "GET /api/admin/products/{sku}" or "PUT /api/admin/products/{sku}"
+                or "POST /api/admin/products/{sku}/archive" or "POST /api/admin/products/{sku}/unarchive":
+                template = template.Replace("{sku}", await app.ProductAsync(), StringComparison.Ordinal);
+                body = method == "PUT" ? """{"name":"Cup","category":"Gear","priceMinor":900,"weightGrams":200}""" : null;
+                break;
+            case "PUT /api/admin/products/{sku}/image" or "DELETE /api/admin/products/{sku}/image":
+                template = template.Replace("{sku}", await app.ProductAsync(), StringComparison.Ordinal);
+                form = method == "PUT" ? new MultipartFormDataContent { { new ByteArrayContent(DemoImages.Render("Cup", "Gear", 64)), "file", "cup.png" } } : null;
+                break;
             case "POST /api/admin/shipping-zones":
                 body = $$"""{"name":"Zone of its own","countries":["{{await FreeCountryAsync()}}"]}""";
                 break;
@@ -441,6 +463,10 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+        else if (form is not null)
+        {
+            request.Content = form;
         }
         return request;
     }
@@ -494,6 +520,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         _ when page.Contains("{OrderId:guid}", StringComparison.Ordinal) =>
             page.Replace("{OrderId:guid}", (await shop.App.ConfirmedOrderAsync()).ToString(), StringComparison.Ordinal),
         _ when page.Contains("{Code}", StringComparison.Ordinal) => page.Replace("{Code}", await PromoAsync(), StringComparison.Ordinal),
+        _ when page.Contains("{Sku}", StringComparison.Ordinal) => page.Replace("{Sku}", await shop.App.ProductAsync(), StringComparison.Ordinal),
         _ => page,
     };
 

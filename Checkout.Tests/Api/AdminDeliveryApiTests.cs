@@ -162,8 +162,38 @@ public class AdminDeliveryApiTests(AdminShop shop) : IClassFixture<AdminShop>
         Assert.Equal([("Standard", false), ("Express", true), ("Same day", true)], us.Methods.Select(m => (m.Name, m.Active)));
     }
 
+    [Fact]
+    public async Task AMethodsRatePerKilogram_IsSetAndShown_AndANewCheckoutPaysItForEachStartedKilogram()
+    {
+        await using var api = new ApiFactory();
+        using var admin = api.Admin();
+        // One tote (250 g): one started kilogram.
+        Assert.Equal((499, "Standard"), Shipping(await NewCheckoutAsync(api)));
+
+        var changed = await ApiClient.ReadAsync<DeliveryMethodView>(
+            await admin.PutAsync($"/api/admin/delivery-methods/{UsStandard}", new { name = "Standard", rateMinor = 499, freeFromMinor = 10_000, sortOrder = 1, perKgMinor = 120 }),
+            HttpStatusCode.OK);
+        var added = await ApiClient.ReadAsync<DeliveryMethodView>(
+            await admin.PostAsync($"/api/admin/shipping-zones/{UsZone}/methods", new { name = "Freight", rateMinor = 0, perKgMinor = 90, sortOrder = 3 }),
+            HttpStatusCode.Created);
+
+        Assert.Equal(120, changed.PerKgMinor);
+        Assert.Equal(90, added.PerKgMinor);
+        Assert.Contains(await ZonesAsync(admin), z => z.Methods.Any(m => m.Id == changed.Id && m.PerKgMinor == 120));
+        // Freight: 0 + 90 for the one started kilogram, now the cheapest.
+        Assert.Equal((90, "Freight"), Shipping(await NewCheckoutAsync(api)));
+
+        var flat = await ApiClient.ReadAsync<DeliveryMethodView>(
+            await admin.PutAsync($"/api/admin/delivery-methods/{added.Id}", new { name = "Freight", rateMinor = 0, sortOrder = 3 }), HttpStatusCode.OK);
+
+        // A change that does not send it has none: the method is free again.
+        Assert.Equal(0, flat.PerKgMinor);
+        Assert.Equal((0, "Freight"), Shipping(await NewCheckoutAsync(api)));
+    }
+
     [Theory]
     [InlineData("""{"name":"","rateMinor":-1,"freeFromMinor":-5}""", "name", "Name the method in 1–60 printable characters.")]
+    [InlineData("""{"name":"Courier","rateMinor":500,"perKgMinor":-1}""", "perKgMinor", "The rate per started kilogram is 0 (a flat rate) up to USD 100000.00.")]
     [InlineData("""{"name":"Courier","rateMinor":-1}""", "rateMinor", "The rate is 0 (free) up to USD 100000.00.")]
     [InlineData("""{"name":"Courier"}""", "rateMinor", "Enter the rate (0 for free delivery).")]
     [InlineData("""{"name":"Courier","rateMinor":500,"freeFromMinor":-5}""", "freeFromMinor", "Free from is an amount from 0 up to USD 100000.00, or empty for never free.")]

@@ -153,6 +153,12 @@ public partial class OpenApiDocumentTests(OpenApiShop shop) : IClassFixture<Open
     [InlineData("AdminListPromos", 401, "unauthorized")]
     [InlineData("AdminListPromos", 403, "forbidden")]
     [InlineData("AdminCreatePromo", 409, "conflict")]
+    [InlineData("AdminListProducts", 422, "validation")]
+    [InlineData("AdminCreateProduct", 409, "conflict")]
+    [InlineData("AdminCreateProduct", 422, "validation")]
+    [InlineData("AdminGetProduct", 404, "not-found")]
+    [InlineData("AdminUpdateProduct", 422, "validation")]
+    [InlineData("AdminArchiveProduct", 404, "not-found")]
     public void AnOperation_ListsTheProblemTypeItMayAnswer(string operationId, int status, string type)
     {
         var responses = shop.OperationById(operationId).GetProperty("responses");

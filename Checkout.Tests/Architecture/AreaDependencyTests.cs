@@ -20,7 +20,6 @@ public sealed partial class AreaDependencyTests
     /// </summary>
     private static readonly (string Area, string[] MayUse)[] Direction =
     [
-        ("Catalog",          []),
         ("Payments",         []),
         ("HotStock",         []),
         ("Idempotency",      []),
@@ -32,9 +31,10 @@ public sealed partial class AreaDependencyTests
         ("Shipping",         ["Reliability"]),
         ("Tax",              []),
         ("Pricing",          ["Shipping", "Tax"]),
-        ("Carts",            ["Catalog"]),
         ("Promotions",       ["Pricing", "HotStock"]),
         ("Inventory",        ["HotStock", "Realtime"]),
+        ("Catalog",          ["Inventory", "Realtime"]),
+        ("Carts",            ["Catalog"]),
         ("Waitlist",         ["Inventory", "Realtime", "Fulfillment"]),
         ("CheckoutSessions", ["Carts", "Catalog", "Inventory", "Pricing", "Promotions", "Realtime", "Shipping", "Tax", "Telemetry", "Waitlist", "HotStock"]),
         ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Pricing", "Promotions", "Realtime", "Reliability", "Shipping", "Telemetry"]),

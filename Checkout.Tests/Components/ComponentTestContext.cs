@@ -103,6 +103,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_shop.Get<OrderQueries>());
             services.AddSingleton(_shop.Get<PromoAdminService>());
             services.AddSingleton(_shop.Get<InventoryAdminService>());
+            services.AddSingleton(_shop.Get<ProductImageStore>());
             // The storefront's own rate limits, as configured in production unless a test class sets its own.
             services.AddSingleton(Options.Create(Limits));
             services.AddSingleton<ShopperLimits>();

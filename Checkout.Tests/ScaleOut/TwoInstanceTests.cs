@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Checkout.Data.Catalog;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
@@ -121,6 +122,27 @@ public sealed class TwoInstanceTests : IAsyncLifetime
 
         await Eventually.MatchesAsync(() => AvailableAsync(browsing, "TEA-SENCHA"), available => available == before - 2,
             "the second instance's catalog shows the units held on the first");
+    }
+
+    [Fact]
+    public async Task AProductChangedOnOneInstance_ShowsInTheCatalogOfTheOther_AndArchivedLeavesIt()
+    {
+        using var browsing = _second.Shopper();
+        var before = (await browsing.ProductsAsync()).Single(p => p.Sku == "TEA-MATCHA");
+        await RelaysConnectedAsync();
+        var products = _first.Get<ProductAdminService>();
+        var matcha = ResultAssert.Success(await products.GetAsync("TEA-MATCHA"));
+
+        ResultAssert.Success(await products.ChangeAsync("TEA-MATCHA", new ProductInput(
+            "Ceremonial Matcha 40 g", matcha.Description, matcha.Category, before.PriceMinor + 500, matcha.WeightGrams, matcha.Hot)));
+
+        // The second instance's snapshot never ages out here (Checkout:CatalogMaxAge is an hour): only the relayed event refreshes it.
+        await Eventually.MatchesAsync(async () => (await browsing.ProductsAsync()).Single(p => p.Sku == "TEA-MATCHA"),
+            p => p.Name == "Ceremonial Matcha 40 g" && p.PriceMinor == before.PriceMinor + 500, "the second instance lists the new name and price");
+
+        ResultAssert.Success(await products.ArchiveAsync("TEA-MATCHA"));
+
+        await Eventually.TrueAsync(async () => (await browsing.ProductsAsync()).All(p => p.Sku != "TEA-MATCHA"), "the second instance no longer lists it");
     }
 
     private static async Task<int> AvailableAsync(ApiClient shopper, string sku) => (await shopper.ProductsAsync()).Single(p => p.Sku == sku).Available;

@@ -43,15 +43,16 @@ public static class AdminDeliveryApi
             .WithName("AdminAddDeliveryMethod")
             .WithSummary("Add a delivery method to a zone")
             .WithDescription(
-                "Adds a method with its flat rate and, optionally, the order amount (after discounts) from which it is free; amounts " +
-                $"in minor units. The next checkout to the zone's countries is offered it while it is active. {FieldMessages}")
+                "Adds a method with its rate, optionally a rate per started kilogram of the order's weight (`perKgMinor`: each line's " +
+                "quantity times its product's weight, 1,001 g counting as 2 kg) and the order amount (after discounts) from which it is " +
+                $"free; amounts in minor units. The next checkout to the zone's countries is offered it while it is active. {FieldMessages}")
             .Produces<DeliveryMethodView>(StatusCodes.Status201Created).ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
         admin.MapPut("/delivery-methods/{methodId:guid}", async (Guid methodId, DeliveryMethodInput body, DeliveryAdminService service, CancellationToken ct) =>
             StorefrontApi.Respond(await service.ChangeMethodAsync(methodId, body, ct), m => m))
             .WithName("AdminUpdateDeliveryMethod")
             .WithSummary("Change or deactivate a delivery method")
             .WithDescription(
-                "Replaces the method's name, description, rate, free-from amount and sort order, and sets `active` when sent. Methods are never deleted " +
+                "Replaces the method's name, description, rate, rate per started kilogram, free-from amount and sort order, and sets `active` when sent. Methods are never deleted " +
                 $"(orders name them): an inactive one is offered to no new checkout. Open checkouts keep the price they were quoted. {FieldMessages}")
             .Produces<DeliveryMethodView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
 

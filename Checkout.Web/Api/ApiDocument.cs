@@ -29,7 +29,7 @@ public static class ApiTags
         [Carts] = "Server-side carts, re-priced and checked for stock on every read.",
         [Checkout] = "Holding a cart's items under a price-locked quote, and paying for them.",
         [Orders] = "The shopper's orders, each opened by its own key (`X-Order-Key`); a find-my-order link (`X-Lookup-Token`) lists an email's orders with their keys.",
-        [Admin] = "The back office: orders, promo codes and inventory, for an admin's cookie or the `X-Admin-Key`.",
+        [Admin] = "The back office: orders, products, promo codes, inventory, delivery and tax, for an admin's cookie or the `X-Admin-Key`.",
     };
 }
 

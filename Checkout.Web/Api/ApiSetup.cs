@@ -61,6 +61,8 @@ public static class ApiSetup
         api.MapAdminApi();
         api.MapAdminDeliveryApi();
         api.MapAdminOutboxApi();
+        api.MapAdminProductsApi();
+        api.MapAdminProductImageApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         return app;

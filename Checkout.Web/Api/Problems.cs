@@ -35,8 +35,8 @@ public static class Problems
             or ErrorCodes.IllegalTransition or ErrorCodes.CheckoutClosed
             or ErrorCodes.CartClosed or ErrorCodes.AlreadyPaid or IdempotencyKeys.InUseCode => StatusCodes.Status409Conflict,
         ErrorCodes.HoldExpired => StatusCodes.Status410Gone,
-        PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-        UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        PayloadTooLarge or ErrorCodes.ImageTooLarge => StatusCodes.Status413PayloadTooLarge,
+        UnsupportedMediaType or ErrorCodes.ImageUnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
         RateLimits.ProblemCode => StatusCodes.Status429TooManyRequests,
         ServerError => StatusCodes.Status500InternalServerError,
         ErrorCodes.Busy or ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
@@ -116,6 +116,7 @@ public static class Problems
         ErrorCodes.IllegalTransition => "The order cannot make that change.",
         ErrorCodes.Conflict => "Conflict.",
         _ when code.StartsWith("promo-", StringComparison.Ordinal) => "The promo code cannot be used.",
+        _ when code.StartsWith("image-", StringComparison.Ordinal) => "The picture cannot be used.",
         _ => "The request could not be completed.",
     };
 }

@@ -160,6 +160,33 @@ public class DeliveryPageTests : AdminTestContext
     }
 
     [Fact]
+    public async Task AMethodsRatePerKilogram_IsSetInItsForm_AndShownInItsRow()
+    {
+        var standard = (await Delivery.ListAsync()).Single(z => z.Id == ShippingZoneConfiguration.UnitedStates).Methods.Single(m => m.Name == "Standard");
+        var cut = RenderAdmin<Delivery>();
+        await cut.WaitForAssertionAsync(() => Assert.NotEmpty(cut.FindAll("[data-testid=method-row]")));
+        Assert.Equal("none", Cell(MethodRow(cut, standard.Id), "per-kg"));
+
+        await MethodRow(cut, standard.Id).QuerySelector("[data-testid=edit-method]")!.PressAsync();
+        Assert.Null(Field(cut, "method-form", "per-kg").GetAttribute("value"));
+        await Field(cut, "method-form", "per-kg").SetAsync("-1");
+        await cut.Find("[data-testid=save-method]").PressAsync();
+
+        Assert.Equal(["The rate per started kilogram is 0 (a flat rate) up to USD 100000.00."], Errors(cut, "method-form", "per-kg"));
+
+        await Field(cut, "method-form", "per-kg").SetAsync("1.5");
+        await cut.Find("[data-testid=save-method]").PressAsync();
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal("USD 1.50", Cell(MethodRow(cut, standard.Id), "per-kg")));
+        var changed = (await Delivery.ListAsync()).SelectMany(z => z.Methods).Single(m => m.Id == standard.Id);
+        Assert.Equal(standard with { PerKgMinor = 150 }, changed);
+
+        await MethodRow(cut, standard.Id).QuerySelector("[data-testid=edit-method]")!.PressAsync();
+
+        Assert.Equal("1.50", Field(cut, "method-form", "per-kg").GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task AMethod_IsDeactivated_AndActivatedAgain()
     {
         var express = (await Delivery.ListAsync()).Single(z => z.Id == ShippingZoneConfiguration.UnitedStates).Methods.Single(m => m.Name == "Express");

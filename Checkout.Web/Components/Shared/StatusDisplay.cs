@@ -84,6 +84,14 @@ public static class StatusDisplay
     /// <summary>A product with only a few units left.</summary>
     public static readonly StatusLook LowStock = new("low-stock", "Only a few left", Color.Warning, Icons.Material.Filled.Warning);
 
+    /// <summary>Whether the shop sells a product or has archived it (it never deletes one).</summary>
+    public static StatusLook OfProduct(bool archived) => archived
+        ? new("archived", "Archived: not sold", Color.Default, Icons.Material.Filled.Archive)
+        : new("on sale", "On sale", Color.Success, Icons.Material.Filled.Storefront);
+
+    /// <summary>A product sold as a hot item (its stock counted in Redis where the shop has it).</summary>
+    public static readonly StatusLook HotProduct = new("hot", "Hot item", Color.Warning, Icons.Material.Filled.LocalFireDepartment);
+
     private static StatusLook Order(OrderStatus status, string label, Color color, string icon) => new(status.WireName(), label, color, icon);
 
     private static StatusLook Payment(PaymentStatus status, string label, Color color, string icon) => new(OrderResponse.Wire(status), label, color, icon);

@@ -34,6 +34,8 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The perKgMinor property</summary>
+        public long? PerKgMinor { get; set; }
         /// <summary>The rateMinor property</summary>
         public long? RateMinor { get; set; }
         /// <summary>The sortOrder property</summary>
@@ -44,6 +46,7 @@ namespace Checkout.Tests.Generated.Models
         public DeliveryMethodInput()
         {
             AdditionalData = new Dictionary<string, object>();
+            PerKgMinor = 0L;
             SortOrder = 0;
         }
         /// <summary>
@@ -68,6 +71,7 @@ namespace Checkout.Tests.Generated.Models
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "freeFromMinor", n => { FreeFromMinor = n.GetLongValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "perKgMinor", n => { PerKgMinor = n.GetLongValue(); } },
                 { "rateMinor", n => { RateMinor = n.GetLongValue(); } },
                 { "sortOrder", n => { SortOrder = n.GetIntValue(); } },
             };
@@ -83,6 +87,7 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteStringValue("description", Description);
             writer.WriteLongValue("freeFromMinor", FreeFromMinor);
             writer.WriteStringValue("name", Name);
+            writer.WriteLongValue("perKgMinor", PerKgMinor);
             writer.WriteLongValue("rateMinor", RateMinor);
             writer.WriteIntValue("sortOrder", SortOrder);
             writer.WriteAdditionalData(AdditionalData);

@@ -36,6 +36,8 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The perKgMinor property</summary>
+        public long? PerKgMinor { get; set; }
         /// <summary>The rateMinor property</summary>
         public long? RateMinor { get; set; }
         /// <summary>The sortOrder property</summary>
@@ -72,6 +74,7 @@ namespace Checkout.Tests.Generated.Models
                 { "freeFromMinor", n => { FreeFromMinor = n.GetLongValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "perKgMinor", n => { PerKgMinor = n.GetLongValue(); } },
                 { "rateMinor", n => { RateMinor = n.GetLongValue(); } },
                 { "sortOrder", n => { SortOrder = n.GetIntValue(); } },
                 { "zoneId", n => { ZoneId = n.GetGuidValue(); } },
@@ -89,6 +92,7 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteLongValue("freeFromMinor", FreeFromMinor);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("name", Name);
+            writer.WriteLongValue("perKgMinor", PerKgMinor);
             writer.WriteLongValue("rateMinor", RateMinor);
             writer.WriteIntValue("sortOrder", SortOrder);
             writer.WriteGuidValue("zoneId", ZoneId);

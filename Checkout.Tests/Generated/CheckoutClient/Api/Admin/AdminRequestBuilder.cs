@@ -4,6 +4,7 @@ using Checkout.Tests.Generated.Api.Admin.DeliveryMethods;
 using Checkout.Tests.Generated.Api.Admin.Inventory;
 using Checkout.Tests.Generated.Api.Admin.Orders;
 using Checkout.Tests.Generated.Api.Admin.Outbox;
+using Checkout.Tests.Generated.Api.Admin.Products;
 using Checkout.Tests.Generated.Api.Admin.Promos;
 using Checkout.Tests.Generated.Api.Admin.ShippingZones;
 using Checkout.Tests.Generated.Api.Admin.TaxRates;
@@ -40,6 +41,11 @@ namespace Checkout.Tests.Generated.Api.Admin
         public global::Checkout.Tests.Generated.Api.Admin.Outbox.OutboxRequestBuilder Outbox
         {
             get => new global::Checkout.Tests.Generated.Api.Admin.Outbox.OutboxRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The products property</summary>
+        public global::Checkout.Tests.Generated.Api.Admin.Products.ProductsRequestBuilder Products
+        {
+            get => new global::Checkout.Tests.Generated.Api.Admin.Products.ProductsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The promos property</summary>
         public global::Checkout.Tests.Generated.Api.Admin.Promos.PromosRequestBuilder Promos
