@@ -34,6 +34,7 @@ builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, W
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
 builder.Services.AddScoped<CheckoutState>();
+builder.Services.AddTransient<LinePictures>();
 builder.Services.AddCartCookie();
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();

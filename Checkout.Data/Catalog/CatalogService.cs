@@ -4,7 +4,7 @@ namespace Checkout.Data.Catalog;
 /// <param name="ImageVersion">The version every address of the product's picture carries; null when it has none.</param>
 /// <param name="ImageAlt">The picture's text alternative; null when it has none.</param>
 public sealed record ProductView(
-    string Sku, string Name, string Category, string Icon, long PriceMinor, string Currency, int Available, bool IsHot, int Reserved = 0,
+    string Sku, string Name, string Category, long PriceMinor, string Currency, int Available, bool IsHot, int Reserved = 0,
     string? ImageVersion = null, string? ImageAlt = null);
 
 /// <summary>

@@ -156,7 +156,7 @@ public sealed partial class CatalogSnapshot(
         join i in db.Inventory.AsNoTracking() on p.Sku equals i.Sku
         where p.Active
         orderby p.Category, p.Name
-        select new ProductView(p.Sku, p.Name, p.Category, p.Icon, p.PriceMinor, p.Currency, i.Quantity, p.IsHot, i.Reserved, p.ImageVersion, p.ImageAlt);
+        select new ProductView(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, i.Quantity, p.IsHot, i.Reserved, p.ImageVersion, p.ImageAlt);
 
     [LoggerMessage(LogLevel.Warning, "Reading the catalog failed; the previous snapshot stays until the next read")]
     private partial void LogReadFailed(Exception exception);

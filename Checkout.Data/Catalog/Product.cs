@@ -48,6 +48,8 @@ public sealed partial class Product
     public string Sku { get; private set; } = "";
     public string Name { get; private set; } = "";
     public string Category { get; private set; } = "";
+
+    /// <summary>The emoji the storefront showed before products had pictures: kept in its column, shown nowhere.</summary>
     public string Icon { get; private set; } = "";
 
     /// <summary>What the product page and the admin show under the name; plain text.</summary>

@@ -44,7 +44,7 @@ public sealed record NewProductInput(
 /// <param name="Reserved">Units held by open checkouts and waitlist offers.</param>
 /// <param name="Sold">Units orders took.</param>
 public sealed record ProductAdminView(
-    string Sku, string Name, string Description, string Category, string Icon, long PriceMinor, string Currency, int WeightGrams, bool Hot,
+    string Sku, string Name, string Description, string Category, long PriceMinor, string Currency, int WeightGrams, bool Hot,
     bool Archived, string? ImageVersion, string? ImageAlt, int Available, int Reserved, int Sold);
 
 /// <summary>Which products the admin's list shows, and which page of them.</summary>
@@ -68,9 +68,6 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
 {
     public const int MaxPageSize = 200;
     public const int MaxSearchLength = 100;
-
-    /// <summary>What a new product shows until it has a picture.</summary>
-    public const string DefaultIcon = "📦";
 
     private const int MaxActorLength = 100;
 
@@ -154,8 +151,9 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
         {
             return await ExistingAsync(db, sku, requestId, ct);
         }
+        // No icon: a product is shown by its picture, or a placeholder until it has one.
         db.Products.Add(new Product(
-            sku, input.Name!.Trim(), input.Category!.Trim(), DefaultIcon, input.PriceMinor!.Value, Money.DefaultCurrency, input.Hot,
+            sku, input.Name!.Trim(), input.Category!.Trim(), icon: "", input.PriceMinor!.Value, Money.DefaultCurrency, input.Hot,
             input.Description ?? "", input.WeightGrams!.Value));
         InventoryAdminService.OpenStock(db, sku, input.Stock, ActorName(actor), clock.GetUtcNow(), requestId);
         try
@@ -257,7 +255,7 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
         from i in stock.DefaultIfEmpty()
         orderby p.Name, p.Sku
         select new ProductAdminView(
-            p.Sku, p.Name, p.Description, p.Category, p.Icon, p.PriceMinor, p.Currency, p.WeightGrams, p.IsHot, !p.Active,
+            p.Sku, p.Name, p.Description, p.Category, p.PriceMinor, p.Currency, p.WeightGrams, p.IsHot, !p.Active,
             p.ImageVersion, p.ImageAlt, i == null ? 0 : i.Quantity, i == null ? 0 : i.Reserved, i == null ? 0 : i.Sold);
 
     private static Error NotFound(string sku) => Error.NotFound($"The product {sku}");

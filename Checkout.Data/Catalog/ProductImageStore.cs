@@ -17,6 +17,10 @@ public sealed record ProductImageView(string Sku, string ProductName, string? Ve
     public bool HasImage => Version is not null;
 }
 
+/// <summary>A product's current picture as its addresses name it: the version they carry, and its text alternative.</summary>
+/// <param name="ProductName">What the text alternative is when none is given.</param>
+public sealed record CurrentProductImage(string Sku, string ProductName, string Version, string? Alt);
+
 /// <summary>One stored rendition's size, in pixels and in bytes.</summary>
 public sealed record ProductImageSize(int Width, int Height, int Bytes);
 
@@ -59,6 +63,24 @@ public sealed partial class ProductImageStore(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Sku == sku, ct);
         return product is null ? Error.NotFound($"The product {sku}") : await ViewAsync(db, product, ct);
+    }
+
+    /// <summary>
+    /// The current pictures of those of <paramref name="skus"/> that have one, archived products' included (an order
+    /// goes on showing what was bought): for the lines of a cart, a checkout or an order. One query.
+    /// </summary>
+    public async Task<IReadOnlyList<CurrentProductImage>> CurrentAsync(IEnumerable<string> skus, CancellationToken ct = default)
+    {
+        string[] wanted = [.. skus.Distinct(StringComparer.Ordinal)];
+        if (wanted.Length == 0)
+        {
+            return [];
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Products.AsNoTracking()
+            .Where(p => wanted.Contains(p.Sku) && p.ImageVersion != null)
+            .Select(p => new CurrentProductImage(p.Sku, p.Name, p.ImageVersion!, p.ImageAlt))
+            .ToListAsync(ct);
     }
 
     /// <summary>

@@ -82,7 +82,10 @@ public sealed class Shop : IDisposable
         (await Service<InventoryAdminService>().ListAsync()).Single(s => s.Sku == sku);
 
     public async Task<ProductView> ProductAsync(string sku) =>
-        await Service<CatalogService>().FindAsync(sku) ?? throw new InvalidOperationException($"No product {sku}.");
+        await ListedAsync(sku) ?? throw new InvalidOperationException($"No product {sku}.");
+
+    /// <summary>The product as the storefront's catalog lists it now; null while it lists no such product.</summary>
+    public Task<ProductView?> ListedAsync(string sku) => Service<CatalogService>().FindAsync(sku);
 
     /// <summary>
     /// The shop reprices a product behind the shopper's back, through the service the admin's product page uses

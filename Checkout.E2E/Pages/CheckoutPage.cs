@@ -70,6 +70,8 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
 
     public ILocator ReviewLines => Page.GetByRole(AriaRole.List, new() { Name = "Items in your order" }).GetByRole(AriaRole.Listitem);
 
+    public ILocator ReviewLine(string productName) => ReviewLines.Filter(new() { HasText = productName });
+
     // ---- the hold
 
     /// <summary>The countdown's region; after a release it says "Your items were released."</summary>

@@ -18,6 +18,11 @@ public sealed class OrderPage(IPage page) : ShopPage(page)
     /// <summary>The live status line: "Status: SHIPPED" (and a notice after the shopper's own action).</summary>
     public ILocator Status => Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Status:" });
 
+    /// <summary>What was bought: "2 × Stoneware Mug", the unit price and the line's total.</summary>
+    public ILocator Lines => Page.GetByRole(AriaRole.List, new() { Name = "Items", Exact = true }).GetByRole(AriaRole.Listitem);
+
+    public ILocator Line(string productName) => Lines.Filter(new() { HasText = productName });
+
     public ILocator Timeline => Page.GetByRole(AriaRole.List, new() { Name = "Status history" }).GetByRole(AriaRole.Listitem);
 
     /// <summary>"USD 19.89 charged.", "… charged, … refunded."</summary>

@@ -17,6 +17,12 @@ public abstract partial class ShopPage(IPage page)
     /// <summary>Present only once the Blazor circuit is up and clicks reach the server.</summary>
     public ILocator InteractiveMarker => Page.GetByTestId("interactive");
 
+    /// <summary>
+    /// The picture beside a line's product name (a cart's, a checkout's review, an order's). It is decorative (its
+    /// <c>alt</c> is empty, the name beside it says what it is), so it has no role or name to be found by.
+    /// </summary>
+    public static ILocator LinePicture(ILocator line) => line.Locator("img");
+
     /// <summary>Waits for the circuit: before it, the prerendered page shows but ignores clicks.</summary>
     public Task WaitForCircuitAsync() => InteractiveMarker.WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

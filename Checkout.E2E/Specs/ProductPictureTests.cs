@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Checkout.Data.Catalog.Images;
 using Checkout.E2E.Infrastructure;
 using Checkout.E2E.Pages;
+using Checkout.E2E.Pages.Admin;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -14,7 +15,8 @@ namespace Checkout.E2E.Specs;
 /// <summary>
 /// The products' pictures in a real browser: every card's picture is fetched, allowed by the page's security policy and
 /// decoded (a WebP at the width the card needs), and a picture an admin uploads shows on its card at once, under its
-/// text alternative, on a product that then sells as any other.
+/// text alternative, on a product that then sells as any other. Journey 18: a product the admin creates and pictures on
+/// its page is bought with its picture on every page that lists it.
 /// </summary>
 public sealed partial class ProductPictureTests(StorefrontFixture fixture, ITestOutputHelper output)
     : BrowserTest<StorefrontFixture>(fixture, output)
@@ -70,6 +72,72 @@ public sealed partial class ProductPictureTests(StorefrontFixture fixture, ITest
         await confirmation.WaitForOrderNumberAsync();
         await Expect(confirmation.Status).ToHaveTextAsync("Status: Confirmed");
     });
+
+    [Fact]
+    public Task J18_AdminCreatesAProductAndUploadsItsPicture_AShopperSeesItAndBuysIt_ThePictureOnEachStep() => JourneyAsync(async journey =>
+    {
+        const string sku = "GEAR-CAMPMUG";
+        const string product = "Enamel Camp Mug";
+        const string alt = "A white enamel mug with a blue rim";
+
+        // The admin creates the product with 5 units on its page, then gives it a picture there.
+        var adminPage = await journey.NewPageAsync("admin");
+        var dashboard = await SignInPage.SignInAsAdminAsync(adminPage, Shop.AdminEmail, Shop.AdminPassword);
+        await dashboard.NavLink("Products").ClickAsync();
+        var products = new ProductsPage(adminPage);
+        await Expect(products.Heading).ToBeVisibleAsync();
+        await products.NewProductLink.ClickAsync();
+        var editor = new ProductEditorPage(adminPage);
+        await Expect(editor.Heading("New product")).ToBeVisibleAsync();
+        await editor.CreateAsync(sku, product, "Gear", "12.50", weightGrams: 350, stock: 5);
+        await Expect(editor.Picture.GetByRole(AriaRole.Img)).ToHaveCountAsync(0);
+
+        await editor.UploadPictureAsync("camp-mug.png", DemoImages.Render(product, "Gear", 480), alt);
+
+        var preview = editor.Picture.GetByRole(AriaRole.Img, new() { Name = alt, Exact = true });
+        await ExpectDecodedAsync(preview);
+        // The storefront's catalog is read again on the announced change; a page opened now shows the product with it.
+        await Eventually.TrueAsync(async () => (await Shop.ListedAsync(sku))?.ImageAlt == alt, "the catalog lists the product with its picture");
+
+        // A shopper sees it on its card, described by its text alternative.
+        var page = await journey.NewPageAsync("shopper");
+        journey.FinalPage = page;
+        var catalog = new CatalogPage(page);
+        await catalog.OpenAsync();
+        var picture = catalog.Product(product).GetByRole(AriaRole.Img, new() { Name = alt, Exact = true });
+        await picture.ScrollIntoViewIfNeededAsync();
+        await ExpectDecodedAsync(picture);
+
+        // And buys it, shipped to Portland: the review and the order show it beside its name.
+        var checkout = await Journeys.GoToCheckoutWithAsync(page, product);
+        await checkout.FillContactAsync("j18@example.com", "Casey Camper");
+        await checkout.ReserveAsync();
+        await checkout.ShipToPortlandAsync();
+        await checkout.PaymentAndReviewAsync();
+        await Expect(checkout.ReviewLine(product)).ToHaveTextAsync(new Regex($@"^{product} × 1\s*USD 12\.50$"));
+        await ExpectLinePictureAsync(checkout.ReviewLine(product));
+        await checkout.PayButton.ClickAsync();
+
+        var confirmation = new ConfirmationPage(page);
+        var number = await confirmation.WaitForOrderNumberAsync();
+        await confirmation.TrackOrderLink.ClickAsync();
+        var order = new OrderPage(page);
+        await Expect(order.Heading(number)).ToBeVisibleAsync();
+        await Expect(order.Line(product)).ToContainTextAsync($"1 × {product}");
+        await ExpectLinePictureAsync(order.Line(product));
+
+        var stock = await Shop.StockAsync(sku);
+        Assert.Equal((4, 0, 1), (stock.Available, stock.Reserved, stock.Sold));
+    });
+
+    /// <summary>A line's picture: decoded, and decorative beside the product's name (an empty text alternative, not a missing one).</summary>
+    private static async Task ExpectLinePictureAsync(ILocator line)
+    {
+        var picture = ShopPage.LinePicture(line);
+        await Expect(picture).ToHaveAttributeAsync("alt", "");
+        await picture.ScrollIntoViewIfNeededAsync();
+        await ExpectDecodedAsync(picture);
+    }
 
     /// <summary>Waits until the browser fetched and decoded the picture: an image the policy blocked or could not read has no natural width.</summary>
     private static async Task ExpectDecodedAsync(ILocator picture)

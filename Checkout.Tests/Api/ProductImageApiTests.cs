@@ -64,7 +64,8 @@ public sealed class PictureShop : IAsyncLifetime
 /// <summary>
 /// The pictures as a browser fetches them: anonymous, <c>image/webp</c> with a strong ETag, cached for a year at the
 /// current version's address (304 to a matching <c>If-None-Match</c>), redirected from any other version's, 404 when
-/// there is no picture; and the admin routes that upload and remove one, where every refused file changes nothing.
+/// there is no picture; the admin routes that upload and remove one, where every refused file changes nothing; and the
+/// catalog's listing of each product's picture at the addresses the storefront shows it at.
 /// </summary>
 public class ProductImageApiTests(PictureShop shop) : IClassFixture<PictureShop>
 {
@@ -303,14 +304,43 @@ public class ProductImageApiTests(PictureShop shop) : IClassFixture<PictureShop>
     }
 
     [Fact]
+    public async Task TheCatalog_ListsEachProductsPictureAtTheStorefrontsAddresses_WhichAnswerWebp_AndNoneWithoutOne()
+    {
+        // A product created through the admin API, so that the catalog lists it at once.
+        var sku = "PIC-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        Assert.Equal(HttpStatusCode.Created, (await shop.Admin.PostAsync("/api/admin/products", new
+        {
+            sku, name = "Pictured Cup", category = "Gear", priceMinor = 1_200, weightGrams = 300, stock = 3,
+        })).StatusCode);
+        using var http = KiotaClientFactory.Create();
+        var client = GeneratedClient(http);
+        async Task<Checkout.Tests.Generated.Models.ProductResponse?> ListedAsync() => (await client.Api.Products.GetAsync())!.SingleOrDefault(p => p.Sku == sku);
+
+        var bare = await Eventually.MatchesAsync(ListedAsync, p => p is not null, "the catalog lists the new product");
+        Assert.Null(bare!.Image);
+
+        using var uploaded = JsonDocument.Parse(await (await UploadAsync(sku, Photo(900, 600), "cup.jpg", "image/jpeg", "A white cup on its saucer")).Content.ReadAsStringAsync());
+        var version = uploaded.RootElement.GetProperty("version").GetString()!;
+        var listed = (await Eventually.MatchesAsync(ListedAsync, p => p?.Image is not null, "the catalog lists the new picture"))!.Image!;
+
+        // The very addresses and text alternative the storefront's picture of the product has.
+        var shown = ProductPictureSource.Of(sku, version, "A white cup on its saucer", "Pictured Cup");
+        Assert.Equal((shown.Src, shown.SrcSet, shown.Alt), (listed.Src, listed.SrcSet, listed.Alt));
+        string[] addresses = [listed.Src!, .. listed.SrcSet!.Split(", ").Select(candidate => candidate.Split(' ')[0])];
+        Assert.Equal(4, addresses.Length);
+        foreach (var address in addresses)
+        {
+            var response = await shop.Anonymous.GetAsync(address);
+            Assert.Equal((HttpStatusCode.OK, "image/webp"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        }
+    }
+
+    [Fact]
     public async Task TheGeneratedClient_UploadsAPicture_IsToldWhyABadOneIsRefused_AndRemovesIt()
     {
         var sku = await shop.ProductAsync();
         using var http = KiotaClientFactory.Create();
-        var client = new CheckoutClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http)
-        {
-            BaseUrl = shop.Api.Address.ToString().TrimEnd('/'),
-        });
+        var client = GeneratedClient(http);
         var image = client.Api.Admin.Products[sku].Image;
         void WithKey(RequestConfiguration<DefaultQueryParameters> c) => c.Headers.Add(Checkout.Web.Api.AdminApiKeyHandler.Header, ApiFactory.AdminKey);
 
@@ -328,6 +358,10 @@ public class ProductImageApiTests(PictureShop shop) : IClassFixture<PictureShop>
         await image.DeleteAsync(WithKey);
         Assert.Equal((null, null, 0), await shop.PictureOfAsync(sku));
     }
+
+    /// <summary>The client Kiota generates from the API's document, on Kiota's own HTTP stack, against the app's socket.</summary>
+    private CheckoutClient GeneratedClient(HttpClient http) =>
+        new(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = shop.Api.Address.ToString().TrimEnd('/') });
 
     /// <summary>
     /// Sends the form as a browser or a script would, waiting for the server's go-ahead before the body (Expect:

@@ -8,6 +8,7 @@ using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Waitlist;
 using Checkout.Tests.Builders;
+using Checkout.Web.Catalog;
 using Checkout.Web.Orders;
 using Checkout.Web.Security;
 using Checkout.Web.State;
@@ -104,6 +105,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_shop.Get<PromoAdminService>());
             services.AddSingleton(_shop.Get<InventoryAdminService>());
             services.AddSingleton(_shop.Get<ProductImageStore>());
+            // The lines of a cart, a checkout and an order read their products' pictures, each list through its own.
+            services.AddTransient<LinePictures>();
             // The storefront's own rate limits, as configured in production unless a test class sets its own.
             services.AddSingleton(Options.Create(Limits));
             services.AddSingleton<ShopperLimits>();

@@ -11,7 +11,7 @@ namespace Checkout.Tests.Components;
 public class ProductCardTests : ComponentTestContext
 {
     private static readonly ProductView Espresso =
-        new("COF-ESPRESSO", "Espresso Beans 1 kg", "Coffee", "☕", 2490, "USD", Available: 40, IsHot: false);
+        new("COF-ESPRESSO", "Espresso Beans 1 kg", "Coffee", 2490, "USD", Available: 40, IsHot: false);
 
     [Fact]
     public void Card_ShowsNameCategoryAndFormattedPrice()

@@ -15,7 +15,7 @@ namespace Checkout.Tests.Components;
 public class ProductPictureTests : ComponentTestContext
 {
     private static readonly ProductView Mug =
-        new("GEAR-MUG", "Stoneware Mug", "Gear", "🍶", 1490, "USD", Available: 45, IsHot: false, ImageVersion: "v1-AbC_d", ImageAlt: "A grey stoneware mug");
+        new("GEAR-MUG", "Stoneware Mug", "Gear", 1490, "USD", Available: 45, IsHot: false, ImageVersion: "v1-AbC_d", ImageAlt: "A grey stoneware mug");
 
     [Fact]
     public void Card_WithAPicture_ShowsItWithSrcsetSizesAndAlt()
@@ -32,7 +32,6 @@ public class ProductPictureTests : ComponentTestContext
         Assert.Equal("A grey stoneware mug", img.GetAttribute("alt"));
         Assert.Equal(("320", "240"), (img.GetAttribute("width"), img.GetAttribute("height")));
         Assert.Equal(("lazy", "async"), (img.GetAttribute("loading"), img.GetAttribute("decoding")));
-        Assert.DoesNotContain("🍶", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=product-picture-none]"));
     }
 
@@ -45,7 +44,7 @@ public class ProductPictureTests : ComponentTestContext
     }
 
     [Fact]
-    public void Card_WithoutAPicture_ShowsAPlaceholder_NotItsEmoji()
+    public void Card_WithoutAPicture_ShowsAPlaceholder()
     {
         var cut = Render<ProductCard>(p => p.Add(c => c.Product, Mug with { ImageVersion = null, ImageAlt = null }));
 
@@ -53,7 +52,6 @@ public class ProductPictureTests : ComponentTestContext
         Assert.Equal("true", placeholder.GetAttribute("aria-hidden"));
         Assert.NotNull(placeholder.QuerySelector("svg"));
         Assert.Empty(cut.FindAll("img"));
-        Assert.DoesNotContain("🍶", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -244,7 +244,7 @@ public abstract class CatalogSnapshotTests(DatabaseProvider provider) : Provider
             join i in db.Inventory.AsNoTracking() on p.Sku equals i.Sku
             where p.Active
             orderby p.Category, p.Name
-            select new ProductView(p.Sku, p.Name, p.Category, p.Icon, p.PriceMinor, p.Currency, i.Quantity, p.IsHot, i.Reserved)).ToListAsync();
+            select new ProductView(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, i.Quantity, p.IsHot, i.Reserved)).ToListAsync();
     }
 
     private static (int Available, int Reserved) Stock(ProductView? product) =>

@@ -31,7 +31,6 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
             ("COF-KETTLE", "Gooseneck Kettle", "A slim spout.\nFor every hob.", "Coffee", 5_400L, "USD", 1_100, false, false, 12, 0, 0),
             (created.Sku, created.Name, created.Description, created.Category, created.PriceMinor, created.Currency, created.WeightGrams,
                 created.Hot, created.Archived, created.Available, created.Reserved, created.Sold));
-        Assert.Equal(ProductAdminService.DefaultIcon, created.Icon);
         await using var db = await shop.DbAsync();
         var audit = Assert.Single(await db.InventoryAdjustments.AsNoTracking().Where(a => a.Sku == "COF-KETTLE").ToListAsync());
         Assert.Equal((12, InventoryAdminService.OpeningReason, Admin, TestShop.Start), (audit.Delta, audit.Reason, audit.Actor, audit.At));

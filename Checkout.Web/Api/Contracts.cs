@@ -4,10 +4,12 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Pricing;
 using Checkout.Data.Shipping;
+using Checkout.Web.Catalog;
 
 namespace Checkout.Web.Api;
 
-public sealed record ProductResponse(string Sku, string Name, string Category, long PriceMinor, string Currency, int Available);
+/// <param name="Image">The product's picture, with the addresses the storefront shows it at; null when it has none.</param>
+public sealed record ProductResponse(string Sku, string Name, string Category, long PriceMinor, string Currency, int Available, ProductPictureSource? Image);
 
 public sealed record CartCreatedResponse(Guid CartId);
 

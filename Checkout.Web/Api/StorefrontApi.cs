@@ -5,6 +5,7 @@ using Checkout.Data.Common;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Shipping;
+using Checkout.Web.Catalog;
 using Checkout.Web.Orders;
 using Checkout.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,10 @@ public static class StorefrontApi
             .WithDescription(
                 "The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old " +
                 "(`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps " +
-                "the products whose name or SKU contains it, case aside.")
+                "the products whose name or SKU contains it, case aside. `image` is the product's picture as the storefront shows " +
+                $"it, null without one: `src` ({ProductPictureSource.FallbackWidth} pixels wide), `srcSet` (" +
+                $"{string.Join(", ", ProductPictureSource.Widths)} pixels wide, for an `img` element's `srcset`) and `alt`, its text " +
+                "alternative. Its addresses answer `image/webp` to anyone and carry the picture's version: a new picture has new ones.")
             .Produces<IEnumerable<ProductResponse>>().ProducesProblems(ErrorCodes.Validation);
 
         var carts = api.MapGroup("/carts").WithTags(ApiTags.Carts);
@@ -184,7 +188,7 @@ public static class StorefrontApi
             return Problems.From(Error.Validation("A category is at most 50 and a search at most 100 printable characters."));
         }
         return TypedResults.Ok((await catalog.ListAsync(category, search, ct))
-            .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available)));
+            .Select(p => new ProductResponse(p.Sku, p.Name, p.Category, p.PriceMinor, p.Currency, p.Available, ProductPictureSource.Of(p))));
     }
 
     /// <summary>202 with the same body for every well-formed request, after writing its one lookup message; 422 for a malformed one.</summary>

@@ -21,9 +21,6 @@ public static class ProductImageEndpoints
     /// <summary>A year: the longest a cache is told to keep anything, and longer than a picture's address is in use.</summary>
     public const string ImmutableCaching = "public, max-age=31536000, immutable";
 
-    /// <summary>The widths a catalog card offers the browser to pick from, by the space the card gives the picture.</summary>
-    public static readonly IReadOnlyList<int> CardWidths = [160, 320, 640];
-
     public static IEndpointRouteBuilder MapProductImages(this IEndpointRouteBuilder app)
     {
         app.MapGet(PathBase + "/{sku}/{width:int}.webp", ServeAsync).WithName("ProductImage").ExcludeFromDescription().AllowAnonymous();
@@ -34,9 +31,9 @@ public static class ProductImageEndpoints
     public static string Url(string sku, string version, int width) =>
         string.Create(CultureInfo.InvariantCulture, $"{PathBase}/{Uri.EscapeDataString(sku)}/{width}.webp?v={Uri.EscapeDataString(version)}");
 
-    /// <summary>A <c>srcset</c> of the picture at each of <paramref name="widths"/> (<see cref="CardWidths"/> when none).</summary>
-    public static string SrcSet(string sku, string version, IEnumerable<int>? widths = null) =>
-        string.Join(", ", (widths ?? CardWidths).Select(w => string.Create(CultureInfo.InvariantCulture, $"{Url(sku, version, w)} {w}w")));
+    /// <summary>A <c>srcset</c> of the picture at each of <paramref name="widths"/>.</summary>
+    public static string SrcSet(string sku, string version, IEnumerable<int> widths) =>
+        string.Join(", ", widths.Select(w => string.Create(CultureInfo.InvariantCulture, $"{Url(sku, version, w)} {w}w")));
 
     private static async Task<IResult> ServeAsync(string sku, int width, string? v, ProductImageStore store, HttpContext http, CancellationToken ct)
     {

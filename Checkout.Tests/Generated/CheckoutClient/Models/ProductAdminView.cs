@@ -44,14 +44,6 @@ namespace Checkout.Tests.Generated.Models
 #endif
         /// <summary>The hot property</summary>
         public bool? Hot { get; set; }
-        /// <summary>The icon property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Icon { get; set; }
-#nullable restore
-#else
-        public string Icon { get; set; }
-#endif
         /// <summary>The imageAlt property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -123,7 +115,6 @@ namespace Checkout.Tests.Generated.Models
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "hot", n => { Hot = n.GetBoolValue(); } },
-                { "icon", n => { Icon = n.GetStringValue(); } },
                 { "imageAlt", n => { ImageAlt = n.GetStringValue(); } },
                 { "imageVersion", n => { ImageVersion = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
@@ -147,7 +138,6 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteStringValue("currency", Currency);
             writer.WriteStringValue("description", Description);
             writer.WriteBoolValue("hot", Hot);
-            writer.WriteStringValue("icon", Icon);
             writer.WriteStringValue("imageAlt", ImageAlt);
             writer.WriteStringValue("imageVersion", ImageVersion);
             writer.WriteStringValue("name", Name);

@@ -32,6 +32,14 @@ namespace Checkout.Tests.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The image property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Checkout.Tests.Generated.Models.ProductPictureSource? Image { get; set; }
+#nullable restore
+#else
+        public global::Checkout.Tests.Generated.Models.ProductPictureSource Image { get; set; }
+#endif
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -78,6 +86,7 @@ namespace Checkout.Tests.Generated.Models
                 { "available", n => { Available = n.GetIntValue(); } },
                 { "category", n => { Category = n.GetStringValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "image", n => { Image = n.GetObjectValue<global::Checkout.Tests.Generated.Models.ProductPictureSource>(global::Checkout.Tests.Generated.Models.ProductPictureSource.CreateFromDiscriminatorValue); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "priceMinor", n => { PriceMinor = n.GetLongValue(); } },
                 { "sku", n => { Sku = n.GetStringValue(); } },
@@ -93,6 +102,7 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteIntValue("available", Available);
             writer.WriteStringValue("category", Category);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteObjectValue<global::Checkout.Tests.Generated.Models.ProductPictureSource>("image", Image);
             writer.WriteStringValue("name", Name);
             writer.WriteLongValue("priceMinor", PriceMinor);
             writer.WriteStringValue("sku", Sku);

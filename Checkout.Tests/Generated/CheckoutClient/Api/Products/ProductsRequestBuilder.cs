@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Products
         {
         }
         /// <summary>
-        /// The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old (`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps the products whose name or SKU contains it, case aside.
+        /// The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old (`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps the products whose name or SKU contains it, case aside. `image` is the product&apos;s picture as the storefront shows it, null without one: `src` (320 pixels wide), `srcSet` (160, 320, 640 pixels wide, for an `img` element&apos;s `srcset`) and `alt`, its text alternative. Its addresses answer `image/webp` to anyone and carry the picture&apos;s version: a new picture has new ones.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.ProductResponse&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -60,7 +60,7 @@ namespace Checkout.Tests.Generated.Api.Products
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old (`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps the products whose name or SKU contains it, case aside.
+        /// The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old (`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps the products whose name or SKU contains it, case aside. `image` is the product&apos;s picture as the storefront shows it, null without one: `src` (320 pixels wide), `srcSet` (160, 320, 640 pixels wide, for an `img` element&apos;s `srcset`) and `alt`, its text alternative. Its addresses answer `image/webp` to anyone and carry the picture&apos;s version: a new picture has new ones.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -88,7 +88,7 @@ namespace Checkout.Tests.Generated.Api.Products
             return new global::Checkout.Tests.Generated.Api.Products.ProductsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old (`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps the products whose name or SKU contains it, case aside.
+        /// The catalog with the units `available` now, from an in-memory snapshot: for display, possibly a few seconds old (`Checkout:CatalogMaxAge`). Starting a checkout is what holds stock. `category` keeps one category; `search` keeps the products whose name or SKU contains it, case aside. `image` is the product&apos;s picture as the storefront shows it, null without one: `src` (320 pixels wide), `srcSet` (160, 320, 640 pixels wide, for an `img` element&apos;s `srcset`) and `alt`, its text alternative. Its addresses answer `image/webp` to anyone and carry the picture&apos;s version: a new picture has new ones.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ProductsRequestBuilderGetQueryParameters 
