@@ -18,6 +18,9 @@ public abstract class SimulatorLedgerTests(DatabaseProvider provider) : Provider
 {
     private const int Racers = 40;
 
+    /// <summary>Enough operations that a scan of the ledger costs more than its index searches, as the planner weighs it.</summary>
+    private const int LedgerRows = 5_000;
+
     [Fact]
     public async Task Record_ManyCallsWithOneKeyAtOnce_StoreOneOperationThatEveryCallGets()
     {
@@ -86,6 +89,54 @@ public abstract class SimulatorLedgerTests(DatabaseProvider provider) : Provider
     }
 
     [Fact]
+    public async Task WithFollowUps_OnALedgerOfThousands_SearchesBothIndexes_AlsoInThePlanAPreparedStatementKeeps()
+    {
+        await using var shop = await CreateShopAsync();
+        var gateway = shop.Get<IPaymentGateway>();
+        await gateway.AuthorizeAsync("planned", 100, "USD", Cards.Approved);
+        var sql = SimulatorSql.For(Provider).WithFollowUps;
+
+        var plan = Provider == DatabaseProvider.Sqlite ? await SqlitePlanAsync(shop, sql) : await PostgresGenericPlanAsync(shop, sql);
+
+        // A capture reads its authorization's follow-ups: scanning the ledger would make every capture slower than the last.
+        Assert.DoesNotContain(plan, line => line.Contains($"SCAN {SimulatorSql.Table}", StringComparison.Ordinal)
+                                            || line.Contains($"Seq Scan on {SimulatorSql.Table}", StringComparison.Ordinal));
+        foreach (var index in SimulatorSql.Indexes)
+        {
+            Assert.Contains(plan, line => line.Contains(index, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>SQLite's plan for the statement, after thousands of operations and <c>ANALYZE</c>.</summary>
+    private static async Task<List<string>> SqlitePlanAsync(TestShop shop, string sql)
+    {
+        await using var sqlite = new SqliteConnection(SimulatorLedger.SqliteConnectionString(shop.Database.ConnectionString));
+        await sqlite.OpenAsync();
+        await ExecuteAsync(sqlite, $"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {LedgerRows})
+            INSERT INTO {SimulatorSql.Table} ("Key", "Kind", "TransactionId", "ParentTransactionId", "AmountMinor", "Outcome", "CreatedAt")
+            SELECT 'Capture:' || i, 'Capture', 'sim_capture_' || i, 'sim_authorize_' || i, 100, 'Approved', '2026-01-01' FROM n;
+            ANALYZE;
+            """);
+        return await ReadAsync(sqlite, $"EXPLAIN QUERY PLAN {sql.Replace("@Ids", "'[\"x\"]'", StringComparison.Ordinal)}", r => r.GetString(3));
+    }
+
+    /// <summary>PostgreSQL's generic plan for the statement prepared, as Npgsql's automatic preparation keeps it, after thousands of operations and <c>ANALYZE</c>.</summary>
+    private static async Task<List<string>> PostgresGenericPlanAsync(TestShop shop, string sql)
+    {
+        await using var postgres = new NpgsqlConnection(shop.Database.ConnectionString);
+        await postgres.OpenAsync();
+        await ExecuteAsync(postgres, $"""
+            INSERT INTO {SimulatorSql.Table} ("Key", "Kind", "TransactionId", "ParentTransactionId", "AmountMinor", "Outcome", "CreatedAt")
+            SELECT 'Capture:' || i, 'Capture', 'sim_capture_' || i, 'sim_authorize_' || i, 100, 'Approved', now() FROM generate_series(1, {LedgerRows}) AS i;
+            ANALYZE {SimulatorSql.Table};
+            SET plan_cache_mode = force_generic_plan;
+            PREPARE follow_ups(text) AS {sql.Replace("@Ids", "$1", StringComparison.Ordinal)};
+            """);
+        return await ReadAsync(postgres, "EXPLAIN EXECUTE follow_ups('[\"x\"]')", r => r.GetString(0));
+    }
+
+    [Fact]
     public async Task List_ReadsPastOnePage_InKeyOrder_AllKindsOrOne()
     {
         await using var shop = await CreateShopAsync();
@@ -133,6 +184,13 @@ public abstract class SimulatorLedgerTests(DatabaseProvider provider) : Provider
                 JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY(x.indkey)
                 WHERE x.indrelid = 'sim_gateway_operations'::regclass AND NOT x.indisprimary ORDER BY c.relname
                 """, r => (r.GetString(0), r.GetString(1))));
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<List<T>> ReadAsync<T>(DbConnection connection, string sql, Func<DbDataReader, T> read)
