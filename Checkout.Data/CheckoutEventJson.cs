@@ -5,6 +5,8 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Realtime;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Data.Waitlist;
 
 namespace Checkout.Data;
@@ -38,6 +40,8 @@ public static class CheckoutEventJson
                 new JsonDerivedType(typeof(OrderStatusChanged), "order-status"),
                 new JsonDerivedType(typeof(WaitlistOffered), "waitlist-offered"),
                 new JsonDerivedType(typeof(ProductChanged), "product-changed"),
+                new JsonDerivedType(typeof(DeliveryMethodsChanged), "delivery-methods-changed"),
+                new JsonDerivedType(typeof(TaxRatesChanged), "tax-rates-changed"),
             },
         };
     }

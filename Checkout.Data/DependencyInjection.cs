@@ -78,8 +78,10 @@ public static class DependencyInjection
         services.AddSingleton<OrderQueries>();
         services.AddSingleton<OrderLookups>();
         services.AddSingleton<PromoAdminService>();
+        services.AddSingleton<DeliveryOptions>();
+        services.AddSingleton<TaxRates>();
         services.AddSingleton<DeliveryAdminService>();
-        // Tax uses no other area (ADR 6): the countries it may tax come from Shipping's list here.
+        // Tax does not use Shipping (ADR 6): the countries it may tax come from Shipping's list here.
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TaxAdminService>(
             sp, Countries.Supported.Select(c => new TaxCountry(c.Code, c.Name, [.. c.Regions.Select(r => r.Code)])).ToList()));
         services.AddSingleton<InventoryAdminService>();

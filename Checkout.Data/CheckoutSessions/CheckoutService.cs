@@ -6,6 +6,7 @@ using Checkout.Data.Pricing;
 using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Data.Telemetry;
 using Checkout.Data.Waitlist;
 using Microsoft.EntityFrameworkCore;
@@ -37,10 +38,10 @@ public sealed record CheckoutLineView(string Sku, string Name, int Quantity, lon
 
 public sealed class CheckoutService(
     IDbContextFactory<CheckoutDbContext> dbFactory, WriteUnits units, TimeProvider clock, IOptions<CheckoutOptions> options, CheckoutEvents events,
-    CheckoutMetrics metrics, IWaitingDemand waiting)
+    CheckoutMetrics metrics, IWaitingDemand waiting, DeliveryOptions delivery, TaxRates taxes)
 {
     private readonly CheckoutOptions _options = options.Value;
-    private readonly Quotes _quotes = new(clock, options.Value);
+    private readonly Quotes _quotes = new(clock, options.Value, delivery, taxes);
 
     /// <summary>Starts checkout, or finds the cart's open checkout; see <see cref="StartOrFindAsync"/>.</summary>
     public async Task<Result<CheckoutView>> StartAsync(StartCheckout request, CancellationToken ct = default)
@@ -350,7 +351,7 @@ public sealed class CheckoutService(
         var freeShipping = await HasFreeShippingAsync(db, session.PromoCode, ct);
         var lines = await Quotes.LinesAsync(db, session.Lines.Select(l => (l.Sku, l.Name, l.Quantity, l.UnitPriceMinor)), ct);
         return Result<IReadOnlyList<DeliveryOption>>.Success(
-            await DeliveryOptions.ForAsync(db, country, session.SubtotalMinor - session.DiscountMinor, lines.Sum(l => l.LineWeightGrams), freeShipping, ct));
+            await delivery.ForAsync(db, country, session.SubtotalMinor - session.DiscountMinor, lines.Sum(l => l.LineWeightGrams), freeShipping, ct));
     }
 
     /// <summary>Whether the checkout's promo code makes delivery free (its use was taken when it was applied).</summary>

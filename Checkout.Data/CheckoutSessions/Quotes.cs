@@ -13,7 +13,7 @@ namespace Checkout.Data.CheckoutSessions;
 /// Prices a checkout: the cart checked against server prices, the promo code's effect, delivery and tax. Reads only; what
 /// a quote reserves is taken by the ledgers in the transaction that starts the checkout.
 /// </summary>
-internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
+internal sealed class Quotes(TimeProvider clock, CheckoutOptions options, DeliveryOptions delivery, TaxRates taxes)
 {
     /// <summary>The cart's quote, or why it cannot be checked out (empty, unavailable items, changed prices, a promo refused).</summary>
     public async Task<Result<(Quote Quote, PromoCode? Promo)>> QuoteAsync(CheckoutDbContext db, Cart cart, string? promoCode, Destination? destination, CancellationToken ct)
@@ -100,7 +100,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
             return quote with { ShippingMinor = 0, Delivery = null, Tax = null };
         }
         var address = destination.Address;
-        var offered = await DeliveryOptions.ForAsync(db, address.Country, quote.SubtotalMinor - quote.DiscountMinor, quote.WeightGrams, freeShipping, ct);
+        var offered = await delivery.ForAsync(db, address.Country, quote.SubtotalMinor - quote.DiscountMinor, quote.WeightGrams, freeShipping, ct);
         var country = Countries.Find(address.Country)?.Name ?? address.Country;
         if (offered.Count == 0)
         {
@@ -112,7 +112,7 @@ internal sealed class Quotes(TimeProvider clock, CheckoutOptions options)
             return new Error(ErrorCodes.DeliveryMethodUnavailable, $"That delivery method does not deliver to {country}; choose one of the methods offered.",
                 new Dictionary<string, object?> { ["deliveryMethods"] = offered });
         }
-        var tax = await TaxRates.ForAsync(db, address.Country, address.Region, ct);
+        var tax = await taxes.ForAsync(db, address.Country, address.Region, ct);
         var included = options.TaxMode == TaxMode.Inclusive;
         var computed = TaxCalculator.Compute([.. quote.Lines.Select(l => l.LineTotalMinor)], quote.DiscountMinor, chosen.PriceMinor, tax.RatePercent, included);
         return quote with

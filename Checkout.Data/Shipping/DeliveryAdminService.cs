@@ -38,7 +38,7 @@ public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string
 /// A country belongs to one zone however many admins save at once: a zone's countries are checked and written in one
 /// serializable transaction, and the one of two racing saves that loses runs again and is told who has the country.
 /// </summary>
-public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, DbRetry retry)
+public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, DbRetry retry, DeliveryOptions offered)
 {
     /// <summary>The highest rate, rate per kilogram or free-from amount (100,000.00): a larger one is a typo, and totals stay far from overflowing.</summary>
     public const long MaxAmountMinor = 10_000_000;
@@ -79,6 +79,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             db.ShippingZones.Add(zone);
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
+            await offered.ChangedAsync();
             return ToView(zone, []);
         }, ct);
     }
@@ -106,6 +107,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             zone.ChangeCountries(input.Countries!);
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
+            await offered.ChangedAsync();
             return await ViewAsync(db, zone, token);
         }, ct);
     }
@@ -127,6 +129,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         }
         db.ShippingZones.Remove(zone);
         await db.SaveChangesAsync(ct);
+        await offered.ChangedAsync();
         return ToView(zone, []);
     }
 
@@ -152,6 +155,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         method.Activate(input.Active ?? true);
         db.DeliveryMethods.Add(method);
         await db.SaveChangesAsync(ct);
+        await offered.ChangedAsync();
         return ToView(method);
     }
 
@@ -181,6 +185,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
         }
         change(method);
         await db.SaveChangesAsync(ct);
+        await offered.ChangedAsync();
         return ToView(method);
     }
 

@@ -26,7 +26,7 @@ public sealed record TaxRateView(Guid Id, string Country, string? Region, decima
 /// </summary>
 /// <param name="countries">The countries the shop ships to (Shipping's list, handed over by the composition root).</param>
 public sealed class TaxAdminService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, IOptions<CheckoutOptions> options, TimeProvider clock, IReadOnlyList<TaxCountry> countries)
+    IDbContextFactory<CheckoutDbContext> dbFactory, IOptions<CheckoutOptions> options, TimeProvider clock, TaxRates rates, IReadOnlyList<TaxCountry> countries)
 {
     private static readonly ChangeRules ChangeChecks = new();
     private readonly NewRateRules _newRateChecks = new(countries);
@@ -70,6 +70,7 @@ public sealed class TaxAdminService(
             db.ChangeTracker.Clear();
             return await DuplicateAsync(db, row, ct) ?? throw new InvalidOperationException("A tax row's unique index refused a row it does not hold.", e);
         }
+        await rates.ChangedAsync();
         return ToView(row);
     }
 
@@ -87,6 +88,7 @@ public sealed class TaxAdminService(
         }
         row.Change(change.RatePercent!.Value, change.Name!);
         await db.SaveChangesAsync(ct);
+        await rates.ChangedAsync();
         return ToView(row);
     }
 
@@ -101,6 +103,7 @@ public sealed class TaxAdminService(
         }
         db.TaxRates.Remove(row);
         await db.SaveChangesAsync(ct);
+        await rates.ChangedAsync();
         return ToView(row);
     }
 

@@ -138,7 +138,8 @@ public class ShippingStepTests : CheckoutTestContext
         await cut.Find("[data-testid=delivery-option-Express]").ClickAsync(new MouseEventArgs());
         await using (var db = await Shop.DbAsync())
         {
-            Assert.Equal(1, await db.DeliveryMethods.Where(m => m.Name == "Express").ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false)));
+            var express = await db.DeliveryMethods.AsNoTracking().SingleAsync(m => m.Name == "Express");
+            ResultAssert.Success(await Shop.Get<DeliveryAdminService>().SetMethodActiveAsync(express.Id, active: false));
         }
 
         await ContinueAsync(cut);

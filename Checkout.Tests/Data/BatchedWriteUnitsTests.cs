@@ -1,12 +1,9 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Checkout.Tests.Data;
 
@@ -107,42 +104,5 @@ public sealed class BatchedWriteUnitsTests
         await using var check = await shop.DbAsync();
         var stored = await check.OutboxMessages.SingleAsync();
         Assert.Equal((message.Id, TestShop.Start), (stored.Id, stored.SentAt));
-    }
-
-    /// <summary>
-    /// Every command and batch Npgsql sends to the shop's database, by its SQL (a batch's statements joined), from the
-    /// "Npgsql" ActivitySource.
-    /// </summary>
-    private sealed class RoundTrips : IDisposable
-    {
-        private readonly ConcurrentQueue<string> _sent = new();
-        private readonly ActivityListener _listener;
-
-        public RoundTrips(TestShop shop)
-        {
-            var database = new NpgsqlConnectionStringBuilder(shop.Database.ConnectionString).Database;
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == "Npgsql",
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = activity =>
-                {
-                    if (activity.GetTagItem("db.query.text") is string sql && Equals(activity.GetTagItem("db.namespace"), database))
-                    {
-                        _sent.Enqueue(sql);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public void Clear() => _sent.Clear();
-
-        /// <summary>The round trips that changed rows, in the order they were sent.</summary>
-        public IReadOnlyList<string> Writes() =>
-            [.. _sent.Where(sql => sql.Contains("INSERT ", StringComparison.Ordinal) || sql.Contains("UPDATE ", StringComparison.Ordinal)
-                || sql.Contains("DELETE ", StringComparison.Ordinal))];
-
-        public void Dispose() => _listener.Dispose();
     }
 }

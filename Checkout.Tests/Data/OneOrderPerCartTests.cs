@@ -8,6 +8,8 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
+using Checkout.Data.Shipping;
+using Checkout.Data.Tax;
 using Checkout.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -343,7 +345,7 @@ public abstract class OneOrderPerCartTests(DatabaseProvider provider) : Provider
         var gate = new ReadGate("FROM checkout_sessions", participants: 2);
         var checkouts = new CheckoutService(
             shop.GatedDbFactory(gate), shop.Get<WriteUnits>(), shop.Clock, shop.Get<IOptions<CheckoutOptions>>(), shop.Get<CheckoutEvents>(), shop.Get<CheckoutMetrics>(),
-            shop.Get<IWaitingDemand>());
+            shop.Get<IWaitingDemand>(), shop.Get<DeliveryOptions>(), shop.Get<TaxRates>());
         var start = Task.Run(() => checkouts.StartOrFindAsync(Request(cartId)));
         await Eventually.TrueAsync(() => Task.FromResult(gate.Arrived == 1), "the start read the open checkout");
         ResultAssert.Failure(await shop.PlaceOrders.PlaceAsync(paying.CheckoutSessionId, Cards.TimesOutOnce), ErrorCodes.PaymentPending);
