@@ -91,16 +91,15 @@ public sealed class CheckoutService(
             return Found(existing);
         }
 
-        var cart = await CartQueries.ById(db, request.CartId, ct);
-        if (cart is null)
+        if (await SessionQueries.CartWithOpen(db, request.CartId, ct) is not { } found)
         {
             return Error.NotFound("The cart");
         }
+        var (cart, open) = found;
         if (!cart.IsOpen)
         {
             return Cart.Closed();
         }
-        var open = await SessionQueries.OpenOfCart(db, cart.Id, ct);
         if (open is not null && open.HoldExpiresAt > clock.GetUtcNow() && (open.HoldExtended || IsSameRequest(open, cart, email, name, promoCode, destination)))
         {
             return new StartedCheckout(ToView(open), Created: false);
