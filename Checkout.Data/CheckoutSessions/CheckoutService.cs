@@ -104,23 +104,27 @@ public sealed class CheckoutService(
         {
             return new StartedCheckout(ToView(open), Created: false);
         }
-        var quoteResult = await _quotes.QuoteAsync(db, cart, promoCode, destination, ct);
-        if (!quoteResult.IsSuccess)
-        {
-            return quoteResult.Error;
-        }
-        var (quote, promo) = quoteResult.Value;
-
-        // Redis first, before any transaction: a hot SKU sold out there costs no table at all. A claim's unit comes from
-        // its offer's hold, which Redis counted out when the offer was made: a claiming start asks the database alone.
-        steps.Next("checkout.hold");
-        var lines = quote.Lines.Select(l => (l.Sku, l.Quantity)).ToList();
-        if (request.WaitlistEntryId is null && await HoldLedger.TakeHotAsync(db, lines) is { Count: > 0 } soldOut)
+        // Redis first, before pricing and any transaction: a hot SKU sold out there costs nothing past the cart's read. A
+        // claim's unit comes from its offer's hold, which Redis counted out when the offer was made: a claiming start asks
+        // the database alone. What is taken here is given back unless the start's transaction moves it.
+        if (request.WaitlistEntryId is null
+            && await HoldLedger.TakeHotAsync(db, cart.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => (l.Sku, l.Quantity))) is { Count: > 0 } soldOut)
         {
             await HoldLedger.GiveBackHotAsync(db);
             metrics.OversellRejected();
             return CartValidator.OutOfStock([.. soldOut.Select(s => new StockShortage(s.Sku, s.Quantity, s.Left))]);
         }
+        var quoteResult = await _quotes.QuoteAsync(db, cart, promoCode, destination, ct);
+        if (!quoteResult.IsSuccess)
+        {
+            await HoldLedger.GiveBackHotAsync(db);
+            return quoteResult.Error;
+        }
+        var (quote, promo) = quoteResult.Value;
+
+        steps.Next("checkout.hold");
+        // In SKU order, as every hold takes its rows, so that two starts never wait on each other's rows.
+        var lines = quote.Lines.Select(l => (l.Sku, l.Quantity)).ToList();
         if (promo is not null && await PromoLedger.TakeHotAsync(db, promo) is { } usedUp)
         {
             // A concurrent start of this cart may have taken the last use: then its checkout is the answer.

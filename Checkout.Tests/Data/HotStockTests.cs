@@ -177,6 +177,22 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         });
     }
 
+    [Fact]
+    public async Task AStartRefusedAfterItsRedisTake_GivesTheUnitsBack()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 5);
+        var cartId = await shop.CartWithAsync(("HOT", 2));
+        // The price changes after the cart saw it: the start takes from Redis, then its quote refuses.
+        await using (var db = await shop.DbAsync())
+        {
+            await db.Products.Where(p => p.Sku == "HOT").ExecuteUpdateAsync(s => s.SetProperty(p => p.PriceMinor, 1234));
+        }
+
+        ResultAssert.Failure(await shop.StartCheckoutAsync(cartId), ErrorCodes.PriceChanged);
+
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 5);
+    }
+
     /// <summary>An open transaction that locks the hot SKU's inventory row (on SQLite, takes the write lock).</summary>
     private static async Task<IAsyncDisposable> HoldStockRowAsync(TestShop shop)
     {
@@ -229,7 +245,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
     }
 
     /// <summary>A shop on this provider and a Redis (keys of its own), with one hot SKU whose counter is seeded.</summary>
-    private async Task<TestShop> HotShopAsync(string redis, int units)
+    protected async Task<TestShop> HotShopAsync(string redis, int units)
     {
         var shop = await CreateShopAsync(new Dictionary<string, string?>
         {
@@ -264,4 +280,18 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
 public sealed class HotStockTestsOnSqlite() : HotStockTests(DatabaseProvider.Sqlite);
 
 [Collection(PostgresCollection.Name)]
-public sealed class HotStockTestsOnPostgreSQL() : HotStockTests(DatabaseProvider.PostgreSQL);
+public sealed class HotStockTestsOnPostgreSQL() : HotStockTests(DatabaseProvider.PostgreSQL)
+{
+    [Fact]
+    public async Task SoldOutInRedis_CostsOneRoundTrip_TheReadOfTheCartWithItsOpenCheckout()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 1);
+        var (first, late) = (await shop.CartWithAsync(("HOT", 1)), await shop.CartWithAsync(("HOT", 1)));
+        ResultAssert.Success(await shop.StartCheckoutAsync(first));
+        using var trips = new RoundTrips(shop);
+
+        ResultAssert.Failure(await shop.StartCheckoutAsync(late), ErrorCodes.OutOfStock);
+
+        Assert.Contains("checkout_sessions", Assert.Single(trips.All()));
+    }
+}
