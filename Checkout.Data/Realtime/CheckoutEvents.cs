@@ -29,6 +29,18 @@ public sealed partial class CheckoutEvents(IDbContextFactory<CheckoutDbContext> 
     /// </summary>
     public IDisposable Watch(Func<CheckoutEvent, Task> handler) => Add(handler, watchesOnly: true);
 
+    /// <summary>Watches for one kind of event, whatever it says: <paramref name="changed"/> runs on each.</summary>
+    public IDisposable WatchFor<TEvent>(Action changed)
+        where TEvent : CheckoutEvent =>
+        Watch(e =>
+        {
+            if (e is TEvent)
+            {
+                changed();
+            }
+            return Task.CompletedTask;
+        });
+
     private Subscription Add(Func<CheckoutEvent, Task> handler, bool watchesOnly)
     {
         var subscription = new Subscription(this, handler, watchesOnly);

@@ -24,14 +24,7 @@ public sealed class DeliveryOptions
         _byCountry = new(clock, options.Value.CatalogMaxAge, ReadAsync);
         _events = events;
         // Another instance's change arrives through the relay; this instance's own change has invalidated already.
-        events.Watch(e =>
-        {
-            if (e is DeliveryMethodsChanged)
-            {
-                _byCountry.Invalidate();
-            }
-            return Task.CompletedTask;
-        });
+        events.WatchFor<DeliveryMethodsChanged>(_byCountry.Invalidate);
     }
 
     /// <summary>An admin's change was committed: this instance reads again at once, and every other one on the event.</summary>

@@ -26,14 +26,7 @@ public sealed class TaxRates
         _rows = new(clock, options.Value.CatalogMaxAge, ReadAsync);
         _events = events;
         // Another instance's change arrives through the relay; this instance's own change has invalidated already.
-        events.Watch(e =>
-        {
-            if (e is TaxRatesChanged)
-            {
-                _rows.Invalidate();
-            }
-            return Task.CompletedTask;
-        });
+        events.WatchFor<TaxRatesChanged>(_rows.Invalidate);
     }
 
     /// <summary>An admin's change was committed: this instance reads again at once, and every other one on the event.</summary>
