@@ -19,7 +19,7 @@ public sealed record BenchOptions
           --warmup S            warm-up seconds per row before measuring (default 15, long enough for tiered
                                 compilation to settle: each row's line shows the JIT time left in its
                                 measured phase; 1 with --quick)
-          --rows LIST           comma-separated subset of raw-limit,raw-take,raw-checkout,reserve,checkout,hot-sku, or
+          --rows LIST           comma-separated subset of raw-limit,raw-take,raw-checkout,reserve,checkout,sold-out,hot-sku, or
                                 none (then give --http: only the http rows run). raw-checkout is the product's minimal
                                 checkout written by hand (prepared statements, one connection per worker, the
                                 gateway's ledger in a SQLite file of its own): the ceiling checkout is compared with;
@@ -27,7 +27,8 @@ public sealed record BenchOptions
                                 its units share commits as the product's do; on PostgreSQL each unit is one round trip
                                 (one NpgsqlBatch, an implicit transaction, its conditional statements guarded so that
                                 a wrong row count fails it all), and the cart's and the session's reads one each.
-                                raw-take needs --redis (without it the default rows leave it out)
+                                raw-take and sold-out (checkout starts on a hot SKU that Redis counts sold out,
+                                each answered out of stock) need --redis (without it the default rows leave them out)
           --provider NAME       Sqlite (default: a fresh file per row) or PostgreSQL (a fresh database per row
                                 on the --postgres server, dropped at the end of the row)
           --postgres CONN       the PostgreSQL server (default Host=127.0.0.1;Port=5433;Username=postgres;
@@ -104,10 +105,16 @@ public sealed record BenchOptions
 
     public const string DefaultPostgresServer = "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres";
 
-    /// <summary>The row that exists only with Redis: the product's take from a Redis counter, bare.</summary>
+    /// <summary>A row that exists only with Redis: the product's take from a Redis counter, bare.</summary>
     public const string RawTake = "raw-take";
 
-    public static readonly string[] AllRows = ["raw-limit", RawTake, "raw-checkout", "reserve", "checkout", "hot-sku"];
+    /// <summary>A row that exists only with Redis: checkout starts answered out of stock by the hot SKU's counter.</summary>
+    public const string SoldOut = "sold-out";
+
+    /// <summary>The rows that need <c>--redis</c>: without it, the default rows leave them out.</summary>
+    public static readonly string[] RedisRows = [RawTake, SoldOut];
+
+    public static readonly string[] AllRows = ["raw-limit", RawTake, "raw-checkout", "reserve", "checkout", SoldOut, "hot-sku"];
 
     public int HttpClients => Clients ?? Concurrency;
 
@@ -197,11 +204,11 @@ public sealed record BenchOptions
                 ? options with { PostgresServer = PostgresConnection(postgres) }
                 : throw new ArgumentException("--postgres needs --provider PostgreSQL.");
         }
-        if (options.Redis is null && options.Rows.Contains(RawTake))
+        if (options.Redis is null && RedisRows.FirstOrDefault(options.Rows.Contains) is { } needsRedis)
         {
             options = rowsGiven
-                ? throw new ArgumentException($"{RawTake} needs --redis: it takes from a Redis counter.")
-                : options with { Rows = options.Rows.Where(r => r != RawTake).ToHashSet() };
+                ? throw new ArgumentException($"{needsRedis} needs --redis: it answers from a Redis counter.")
+                : options with { Rows = options.Rows.Except(RedisRows).ToHashSet() };
         }
         if (options.Rows.Count == 0 && options.HttpUrls.Count == 0 && !options.Help)
         {

@@ -71,6 +71,10 @@ if (options.Rows.Contains("checkout"))
 {
     Done(await Rows.CheckoutAsync(options));
 }
+if (options.Rows.Contains(BenchOptions.SoldOut))
+{
+    Done(await Rows.SoldOutAsync(options));
+}
 if (options.Rows.Contains("hot-sku"))
 {
     var (row, hot) = await Rows.HotSkuAsync(options);

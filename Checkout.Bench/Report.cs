@@ -13,6 +13,7 @@ public sealed class Report(BenchOptions options)
     public const double CheckoutCpuGoalMicros = 600;
     public const double CheckoutToRawCheckoutGoal = 0.60;
     public const double ReserveToRawGoal = 0.50;
+    public const double SoldOutToRawTakeGoal = 0.30;
     public const double HotSkuP99GoalMs = 50;
     public const double PeakWorkingSetGoalMb = 300;
 
@@ -140,6 +141,10 @@ public sealed class Report(BenchOptions options)
         {
             o.WriteLine($"  {BenchOptions.RawTake}/raw-limit {takeToRaw:P1} (the product's Lua take beside the bare DECR)");
         }
+        if (Ratio(BenchOptions.SoldOut, BenchOptions.RawTake) is { } soldOutToTake)
+        {
+            o.WriteLine($"  {BenchOptions.SoldOut}/{BenchOptions.RawTake} {soldOutToTake:P1} (a sold-out start beside the bare take)");
+        }
         if (Ratio("reserve") is { } reserveToRaw)
         {
             o.WriteLine($"  reserve/raw-limit {reserveToRaw:P1}");
@@ -187,6 +192,10 @@ public sealed class Report(BenchOptions options)
         if (Ratio("reserve") is { } reserve)
         {
             yield return new("reserve >= 50 % of raw-limit", reserve >= ReserveToRawGoal, $"{reserve:P1}");
+        }
+        if (Ratio(BenchOptions.SoldOut, BenchOptions.RawTake) is { } soldOut)
+        {
+            yield return new($"{BenchOptions.SoldOut} >= 30 % of {BenchOptions.RawTake}", soldOut >= SoldOutToRawTakeGoal, $"{soldOut:P1}");
         }
         if (Row("hot-sku") is { } hotRow && HotSku is { } hot)
         {

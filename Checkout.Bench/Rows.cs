@@ -185,6 +185,27 @@ public static class Rows
         }
     }
 
+    /// <summary>
+    /// sold-out (with --redis): checkout starts of carts whose one line is a hot SKU that Redis counts as sold out, each
+    /// answered out of stock (<see cref="CheckoutService.StartAsync"/>): what the crowd costs once the units are gone,
+    /// beside raw-take's bare take on a counter. The same carts start again and again; none ever holds anything.
+    /// </summary>
+    public static async Task<RowResult> SoldOutAsync(BenchOptions options)
+    {
+        await using var shop = await BenchShop.CreateAsync(options);
+        var sku = (await shop.AddProductsAsync("SOLD", 1, stock: 0))[0];
+        var carts = await shop.PrepareCartsAsync([sku], options.Concurrency);
+        var failures = new Failures();
+        var checkouts = shop.Checkouts;
+        var result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
+        {
+            var started = await checkouts.StartAsync(
+                new StartCheckout(carts[worker], $"crowd{worker}@example.com", "Bench Crowd", ShippingAddress: TestAddresses.Portland), ct);
+            return started.Error?.Code == ErrorCodes.OutOfStock ? Outcome.Ok : failures.Record(started.IsSuccess ? "a start held a unit" : started.Error!.Code);
+        });
+        return new RowResult(BenchOptions.SoldOut, result, failures.Summary ?? "checkout starts answered out of stock by the hot SKU's Redis counter");
+    }
+
     /// <summary>reserve: <see cref="CheckoutService.StartAsync"/> (validation, pricing, holds) on carts prepared before the timed part.</summary>
     public static async Task<RowResult> ReserveAsync(BenchOptions options)
     {
