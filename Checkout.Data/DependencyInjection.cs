@@ -73,6 +73,7 @@ public static class DependencyInjection
         services.AddSingleton<CartService>();
         services.AddSingleton<CheckoutService>();
         services.AddSingleton<OrderService>();
+        services.AddSingleton<RefundService>();
         services.AddSingleton<PlaceOrderService>();
         services.AddSingleton<CheckoutFlow>();
         services.AddSingleton<OrderQueries>();

@@ -31,6 +31,12 @@ public sealed class OutboxMessage
     public string Payload { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>
+    /// The message's place among its aggregate's announcements, from 1, strictly increasing in the order they were
+    /// committed (an order's: shipped, cancelled, refunded…); null for messages that are not ordered per aggregate.
+    /// </summary>
+    public int? Sequence { get; private set; }
+
     /// <summary>When the last consumer that wants the message had it delivered; the dispatcher looks no further at a sent message.</summary>
     public DateTimeOffset? SentAt { get; private set; }
 }

@@ -82,7 +82,8 @@ public sealed partial class EmailComposer(IOptions<EmailOptions> options)
     private static EmailBody Closed(CancelledOrRefundedEmail closed) => new EmailBody()
         .Paragraph(closed.Closure == OrderClosure.Cancelled
             ? $"Your order {closed.OrderNumber} was cancelled, and {Money.Format(closed.AmountMinor, closed.Currency)} will not be charged or is returned to you."
-            : $"We refunded {Money.Format(closed.AmountMinor, closed.Currency)} for your order {closed.OrderNumber}.")
+            : $"We refunded {Money.Format(closed.AmountMinor, closed.Currency)} for your order {closed.OrderNumber}. "
+              + $"In total, {Money.Format(Math.Max(closed.TotalRefundedMinor, closed.AmountMinor), closed.Currency)} of this order has been refunded.")
         .Paragraph("It may take a few days before your bank shows it.")
         .Link("View your order", closed.OrderLink);
 

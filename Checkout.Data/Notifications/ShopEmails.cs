@@ -34,8 +34,13 @@ public enum OrderClosure
     Refunded,
 }
 
-/// <summary>An order that ended without being kept; <paramref name="AmountMinor"/> is what the shopper gets back or is not charged.</summary>
-public sealed record CancelledOrRefundedEmail(string To, string OrderNumber, OrderClosure Closure, long AmountMinor, string Currency, Uri OrderLink)
+/// <summary>
+/// An order that ended without being kept, or money given back on it; <paramref name="AmountMinor"/> is what the shopper
+/// gets back (this refund) or is not charged. <paramref name="TotalRefundedMinor"/>, on a refund, is all that is refunded
+/// of the order with it, told when earlier refunds came before.
+/// </summary>
+public sealed record CancelledOrRefundedEmail(
+    string To, string OrderNumber, OrderClosure Closure, long AmountMinor, string Currency, Uri OrderLink, long TotalRefundedMinor = 0)
     : ShopEmail(To);
 
 /// <summary>A freed unit held for a waiting shopper until <paramref name="ClaimBy"/>.</summary>

@@ -81,7 +81,14 @@ public static class RefundRule
 
     public static bool Applies(OrderStatus order, PaymentStatus payment) => OrderAllows(order) && MoneyLeft(payment);
 
-    /// <summary>What a refund gives back: the capture, or the authorization it voids.</summary>
+    /// <summary>What a refund gives back: what is left of the capture, or the authorization it voids.</summary>
     public static long Amount(PaymentView payment) =>
-        payment.Status == PaymentStatus.Captured ? payment.CapturedMinor : payment.AmountMinor;
+        payment.Status == PaymentStatus.Captured ? payment.RefundableMinor : payment.AmountMinor;
+
+    /// <summary>An admin refunds part of a sold order while it is confirmed, shipped, delivered or returned (ADR 14).</summary>
+    public static bool PartAllows(OrderStatus status) =>
+        status is OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.Returned;
+
+    /// <summary>The order may be refunded in part now: its status allows it and some of its capture is left.</summary>
+    public static bool CanRefundPart(OrderView order) => PartAllows(order.Status) && order.Payment is { RefundableMinor: > 0 };
 }

@@ -62,6 +62,13 @@ public sealed class Order
     public QuoteTax? Tax { get; private set; }
     public OrderStatus Status { get; private set; }
     public int Version { get; private set; }
+
+    /// <summary>
+    /// The sequence number of the order's last announcement through the outbox (0: none yet). Each announcement adds
+    /// one in its own transaction, with the order's row locked, and its message carries the new number
+    /// (<see cref="Fulfillment.OutboxMessage.Sequence"/>): a consumer applies an order's messages in that order.
+    /// </summary>
+    public int LastAnnouncement { get; private set; }
     public string? TrackingNumber { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -100,6 +107,9 @@ public sealed class OrderLine
     public string Name { get; private set; } = "";
     public int Quantity { get; private set; }
     public long UnitPriceMinor { get; private set; }
+
+    /// <summary>The units of this line refunded or being refunded (never more than <see cref="Quantity"/>); refunds by amount count none.</summary>
+    public int RefundedQuantity { get; private set; }
     public long LineTotalMinor => UnitPriceMinor * Quantity;
 }
 

@@ -128,7 +128,7 @@ public sealed partial class OrderReconciler(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await PaymentLedger.RecordCaptureAsync(db, orderId, clock.GetUtcNow(), ct);
         }
-        var refunded = await orders.RefundAsync(orderId, ct);
+        var refunded = await orders.RefundAsync(orderId, Actor, ct);
         return refunded is { IsSuccess: true, Value.Payment.Status: PaymentStatus.Voided or PaymentStatus.Refunded };
     }
 

@@ -1,5 +1,6 @@
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
+using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
@@ -41,6 +42,8 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
 public sealed class OrderService(
     IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting)
 {
+    private readonly Refunds _refunds = new(gateway, clock);
+
     public async Task<Result<OrderView>> GetAsync(Guid orderId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -119,7 +122,7 @@ public sealed class OrderService(
 
         if (to is OrderStatus.Cancelled or OrderStatus.Returned)
         {
-            await SettleRefundOrVoidAsync(db, orderId, ct);
+            await SettleRefundOrVoidAsync(db, orderId, request.Actor, SettlementReason(to), ct);
         }
         await events.PublishRaisedAsync(db);
         var view = (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
@@ -144,16 +147,17 @@ public sealed class OrderService(
         }
         if (to is OrderStatus.Cancelled or OrderStatus.Returned)
         {
-            await SettleRefundOrVoidAsync(db, orderId, ct);
+            await SettleRefundOrVoidAsync(db, orderId, request.Actor, SettlementReason(to), ct);
         }
         return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
     }
 
     /// <summary>
     /// Retries giving the money back for a cancelled or returned order whose void or refund did not go through
-    /// (the gateway refused or did not answer). Idempotent: the gateway keys are per order.
+    /// (the gateway refused or did not answer): refunds still waiting for the gateway are asked again with their own
+    /// keys, then what is left of the capture is refunded. Never gives back more than was captured.
     /// </summary>
-    public async Task<Result<OrderView>> RefundAsync(Guid orderId, CancellationToken ct = default)
+    public async Task<Result<OrderView>> RefundAsync(Guid orderId, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
@@ -166,51 +170,43 @@ public sealed class OrderService(
             return new Error(ErrorCodes.IllegalTransition, $"An order that is {order.Status.WireName()} is refunded by cancelling it or completing its return.");
         }
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
-        if (payment is null || !RefundRule.MoneyLeft(payment.Status))
+        if (payment is null || !RefundRule.MoneyLeft(payment.Status) || !await SettleRefundOrVoidAsync(db, orderId, actor, SettlementReason(order.Status), ct))
         {
             return new Error(ErrorCodes.Conflict, "There is no money left to give back on this order.");
         }
-        await SettleRefundOrVoidAsync(db, orderId, ct);
         return (await LoadViewAsync(db, o => o.Id == orderId, ct))!;
     }
 
-    /// <summary>Gives the shopper's money back: voids an uncaptured authorization or refunds a capture. Idempotent per order.</summary>
-    internal async Task SettleRefundOrVoidAsync(CheckoutDbContext db, Guid orderId, CancellationToken ct)
+    /// <summary>
+    /// Gives the shopper's money back: voids an uncaptured authorization or refunds what is left of a capture (ADR 14).
+    /// Idempotent per order. False when a captured payment had nothing left for this call to give back.
+    /// </summary>
+    internal async Task<bool> SettleRefundOrVoidAsync(CheckoutDbContext db, Guid orderId, string actor, string reason, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var payment = await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
         if (payment is null)
         {
-            return;
+            return true;
         }
-        var now = clock.GetUtcNow();
+        if (payment.Status == PaymentStatus.Captured)
+        {
+            return await _refunds.SettleAsync(db, payment, actor, reason, ct);
+        }
         if (payment.Status == PaymentStatus.Authorized)
         {
             var result = await gateway.VoidAsync($"void-{orderId}", payment.AuthorizationId, ct);
             if (result.Approved)
             {
-                payment.MarkVoided(now);
+                payment.MarkVoided(clock.GetUtcNow());
+                await db.SaveChangesAsync(ct);
             }
         }
-        else if (payment.Status == PaymentStatus.Captured)
-        {
-            var result = await gateway.RefundAsync($"refund-{orderId}", payment.AuthorizationId, payment.CapturedMinor, ct);
-            if (result.Approved)
-            {
-                // Compare-and-set, so that of two settlements racing (a cancel and a refund) one records it and announces it. Only
-                // a sold order's refund is announced: an order cancelled before its confirmation was never told to anyone.
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                if (await PaymentLedger.RecordRefundAsync(db, orderId, now, ct)
-                    && await db.OrderStatusChanges.AnyAsync(h => h.OrderId == orderId && h.To == OrderStatus.Confirmed, ct))
-                {
-                    await db.InsertAsync(OrderAnnouncements.Refunded(orderId, payment.CapturedMinor, now), ct);
-                }
-                await tx.CommitAsync(ct);
-                return;
-            }
-        }
-        await db.SaveChangesAsync(ct);
+        return true;
     }
+
+    /// <summary>The reason a settlement's refund gives: why the order gives its money back.</summary>
+    internal static string SettlementReason(OrderStatus status) => status == OrderStatus.Returned ? "Order returned" : "Order cancelled";
 
     internal static Error IllegalTransition(OrderStatus from, OrderStatus to) => new(
         ErrorCodes.IllegalTransition,
@@ -226,17 +222,19 @@ public sealed class OrderService(
         }
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == order.Id, ct);
         return View(order, order.Status, order.Version, payment,
-            [.. order.History.OrderBy(h => h.Id).Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason))]);
+            [.. order.History.OrderBy(h => h.Id).Select(h => new OrderHistoryView(h.From, h.To, h.At, h.Actor, h.Reason))],
+            await Refunds.ViewsAsync(db, order.Id, ct));
     }
 
-    /// <summary>The view of an order in <paramref name="status"/>, with its payment and its history (oldest first).</summary>
-    internal static OrderView View(Order order, OrderStatus status, int version, Payment? payment, IReadOnlyList<OrderHistoryView> history) => new(
+    /// <summary>The view of an order in <paramref name="status"/>, with its payment, its history and its refunds (oldest first).</summary>
+    internal static OrderView View(
+        Order order, OrderStatus status, int version, Payment? payment, IReadOnlyList<OrderHistoryView> history, IReadOnlyList<RefundView> refunds) => new(
         order.Id, order.Number, order.CheckoutSessionId, status, version, order.Email,
-        [.. order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor))],
+        [.. order.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Name, l.Quantity, l.UnitPriceMinor, l.LineTotalMinor, l.RefundedQuantity))],
         order.SubtotalMinor, order.DiscountMinor, order.ShippingMinor, order.TotalMinor, order.Currency, order.PromoCode,
         order.TrackingNumber, order.CreatedAt,
-        payment is null ? null : new PaymentView(payment.Status, payment.AmountMinor, payment.CapturedMinor, payment.RefundedMinor, payment.CardBrand, payment.CardLast4),
-        history, order.Delivery, order.Tax);
+        payment is null ? null : new PaymentView(payment.Status, payment.AmountMinor, payment.CapturedMinor, payment.RefundedMinor, payment.CardBrand, payment.CardLast4, payment.RefundPendingMinor),
+        history, refunds, order.Delivery, order.Tax);
 }
 
 /// <summary>The compare-and-set write of a status change, shared by placement and later transitions.</summary>
@@ -260,11 +258,58 @@ internal static class OrderLedger
             await db.InsertAsync(new OrderStatusChange(orderId, from, to, now, request.Actor, request.Reason, request.RequestId), ct);
             if (OrderAnnouncements.For(orderId, from, to, tracking, now) is { } announcement)
             {
-                await db.InsertAsync(announcement, ct);
+                await AnnounceAsync(db, announcement, ct);
             }
         }
         return changed;
     }
+
+    /// <summary>
+    /// Writes an announcement of the order (<paramref name="message"/>'s aggregate) with the order's next sequence
+    /// number: <c>UPDATE orders SET LastAnnouncement = LastAnnouncement + 1</c>, then the message, numbered from the
+    /// row in the same statement that inserts it. The update locks the order's row until the commit, so the order's
+    /// announcements are numbered in the order they commit, without gaps, on every engine.
+    /// </summary>
+    public static async Task AnnounceAsync(CheckoutDbContext db, OutboxMessage message, CancellationToken ct)
+    {
+        if (!await db.ExpectAsync(
+                """UPDATE "orders" SET "LastAnnouncement" = "LastAnnouncement" + 1 WHERE "Id" = {0}""",
+                1, ct, Column(nameof(Order.Id), message.AggregateId)))
+        {
+            throw new InvalidOperationException($"The order {message.AggregateId} of the {message.Type} announcement does not exist.");
+        }
+        await db.WriteAsync(
+            """
+            INSERT INTO "outbox_messages" ("Id", "Type", "AggregateId", "Payload", "CreatedAt", "Sequence")
+            SELECT {0}, {1}, {2}, {3}, {4}, "LastAnnouncement" FROM "orders" WHERE "Id" = {5}
+            """,
+            ct, Message(nameof(OutboxMessage.Id), message.Id), Message(nameof(OutboxMessage.Type), message.Type),
+            Message(nameof(OutboxMessage.AggregateId), message.AggregateId), Message(nameof(OutboxMessage.Payload), message.Payload),
+            Message(nameof(OutboxMessage.CreatedAt), message.CreatedAt), Column(nameof(Order.Id), message.AggregateId));
+    }
+
+    /// <summary>
+    /// Takes <paramref name="quantity"/> units of a line for a refund priced on <paramref name="seen"/> units refunded
+    /// before it: a compare-and-set on that count, within the line's quantity. False when another refund of the line
+    /// came first or too few units are left.
+    /// </summary>
+    public static Task<bool> TryTakeLineAsync(CheckoutDbContext db, Guid orderId, string sku, int seen, int quantity, CancellationToken ct) =>
+        db.ExpectAsync(
+            """
+            UPDATE "order_lines" SET "RefundedQuantity" = "RefundedQuantity" + {2}
+            WHERE "OrderId" = {0} AND "Sku" = {1} AND "RefundedQuantity" = {3} AND "RefundedQuantity" + {2} <= "Quantity"
+            """,
+            1, ct, Line(nameof(OrderLine.OrderId), orderId), Line(nameof(OrderLine.Sku), sku),
+            Line(nameof(OrderLine.RefundedQuantity), quantity), Line(nameof(OrderLine.RefundedQuantity), seen));
+
+    /// <summary>Gives back the units a refund the gateway refused had taken of a line.</summary>
+    public static Task<bool> ReleaseLineAsync(CheckoutDbContext db, Guid orderId, string sku, int quantity, CancellationToken ct) =>
+        db.ExpectAsync(
+            """
+            UPDATE "order_lines" SET "RefundedQuantity" = "RefundedQuantity" - {2}
+            WHERE "OrderId" = {0} AND "Sku" = {1} AND "RefundedQuantity" >= {2}
+            """,
+            1, ct, Line(nameof(OrderLine.OrderId), orderId), Line(nameof(OrderLine.Sku), sku), Line(nameof(OrderLine.RefundedQuantity), quantity));
 
     /// <summary>Inserts a new order with its lines and its first status change (Pending).</summary>
     public static async Task PlaceAsync(CheckoutDbContext db, Order order, CancellationToken ct)
@@ -275,4 +320,8 @@ internal static class OrderLedger
     }
 
     private static Statements.Value Column(string property, object? value) => Statements.Value.Of<Order>(property, value);
+
+    private static Statements.Value Line(string property, object? value) => Statements.Value.Of<OrderLine>(property, value);
+
+    private static Statements.Value Message(string property, object? value) => Statements.Value.Of<OutboxMessage>(property, value);
 }

@@ -74,12 +74,21 @@ public static class OrderAnnouncements
             ? new OutboxMessage(type, orderId, JsonSerializer.Serialize(new StatusPayload(orderId, from.WireName(), to.WireName(), trackingNumber), OutboxMessage.PayloadJson), now)
             : null;
 
-    /// <summary>The message of money given back on an order that was confirmed (sold).</summary>
-    internal static OutboxMessage Refunded(Guid orderId, long amountMinor, DateTimeOffset now) =>
-        new(OutboxTypes.OrderRefunded, orderId, JsonSerializer.Serialize(new RefundPayload(orderId, amountMinor), OutboxMessage.PayloadJson), now);
+    /// <summary>
+    /// The message of money given back on an order that was confirmed (sold): this refund's amount, what is refunded of
+    /// the order in all with it, and the lines it gives back (none for a refund of an amount).
+    /// </summary>
+    internal static OutboxMessage Refunded(Refund refund, long totalRefundedMinor, DateTimeOffset now) =>
+        new(OutboxTypes.OrderRefunded, refund.OrderId, JsonSerializer.Serialize(
+            new RefundPayload(refund.OrderId, refund.Id, refund.AmountMinor, totalRefundedMinor,
+                [.. refund.Lines.Select(l => new RefundPayloadLine(l.Sku, l.Quantity, l.AmountMinor))]),
+            OutboxMessage.PayloadJson), now);
 
     private sealed record StatusPayload(Guid OrderId, string From, string To, string? TrackingNumber);
 
     /// <summary>What a refund message tells.</summary>
-    public sealed record RefundPayload(Guid OrderId, long AmountMinor);
+    public sealed record RefundPayload(Guid OrderId, Guid RefundId, long AmountMinor, long TotalRefundedMinor, IReadOnlyList<RefundPayloadLine> Lines);
+
+    /// <summary>A line a refund gives back: its units and their money.</summary>
+    public sealed record RefundPayloadLine(string Sku, int Quantity, long AmountMinor);
 }

@@ -343,7 +343,7 @@ public sealed partial class PlaceOrderService(
             {
                 throw new InvalidOperationException($"The payment of order {order.Number} was not authorized when its capture was recorded.");
             }
-            await w.InsertAsync(message, token);
+            await OrderLedger.AnnounceAsync(w, message, token);
             return UnitResult.Keep(true);
         }, ct, durable: true); // The shopper is told the order is confirmed once this commits: it must survive a power loss.
         if (confirmed)
@@ -367,7 +367,7 @@ public sealed partial class PlaceOrderService(
             // Paid and later cancelled: the checkout itself succeeded, so a replay answers with the order as it is now.
             return null;
         }
-        await orders.SettleRefundOrVoidAsync(db, order.Id, ct);
+        await orders.SettleRefundOrVoidAsync(db, order.Id, Checkout.Actor, OrderService.SettlementReason(OrderStatus.Cancelled), ct);
         var last = await db.OrderStatusChanges.AsNoTracking()
             .Where(h => h.OrderId == order.Id && h.From == OrderStatus.Pending)
             .Select(h => new { h.To, h.Reason })
@@ -435,7 +435,7 @@ public sealed partial class PlaceOrderService(
 
         /// <summary>The order as this call left it in <paramref name="status"/>, or null when this call does not know all of it.</summary>
         public OrderView? View(OrderStatus status) => _order is { } order && !_lost && _steps[^1].To == status && Payment is { } payment
-            ? OrderService.View(order, status, version: _steps.Count - 1, payment, _steps)
+            ? OrderService.View(order, status, version: _steps.Count - 1, payment, _steps, refunds: [])
             : null;
     }
 }

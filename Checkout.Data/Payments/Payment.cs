@@ -10,7 +10,10 @@ public enum PaymentStatus
     Refunded,
 }
 
-/// <summary>The one table of a payment's moves: an authorization is captured or voided, a capture refunded.</summary>
+/// <summary>
+/// The one table of a payment's moves: an authorization is captured or voided, a capture refunded. A capture refunded
+/// in part stays Captured, with <see cref="Payment.RefundedMinor"/> above 0; it becomes Refunded when all of it is.
+/// </summary>
 public static class PaymentTransitions
 {
     public static readonly TransitionTable<PaymentStatus> Table = new(new()
@@ -48,7 +51,18 @@ public sealed class Payment
     public string AuthorizationId { get; private set; } = "";
     public long AmountMinor { get; private set; }
     public long CapturedMinor { get; private set; }
+
+    /// <summary>What the gateway has refunded of the capture.</summary>
     public long RefundedMinor { get; private set; }
+
+    /// <summary>
+    /// What refunds asked of the gateway hold of the capture until it answers: taken before the call, so that
+    /// <see cref="RefundedMinor"/> + this never exceeds <see cref="CapturedMinor"/>, whatever refunds race.
+    /// </summary>
+    public long RefundPendingMinor { get; private set; }
+
+    /// <summary>What is left to refund: the capture less what is refunded and what refunds under way hold.</summary>
+    public long RefundableMinor => Status == PaymentStatus.Captured ? CapturedMinor - RefundedMinor - RefundPendingMinor : 0;
     public string Currency { get; private set; } = "";
     public string CardBrand { get; private set; } = "";
     public string CardLast4 { get; private set; } = "";

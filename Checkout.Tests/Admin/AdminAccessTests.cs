@@ -70,6 +70,8 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         "POST /api/admin/orders/{orderId:guid}/cancel",
         "POST /api/admin/orders/{orderId:guid}/complete-return",
         "POST /api/admin/orders/{orderId:guid}/refund",
+        "GET /api/admin/orders/{orderId:guid}/refunds",
+        "POST /api/admin/orders/{orderId:guid}/refunds",
         "GET /api/admin/promos",
         "POST /api/admin/promos",
         "PUT /api/admin/promos/{code}",
@@ -376,8 +378,12 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         HttpContent? form = null;
         switch (route)
         {
-            case "GET /api/admin/orders/{orderId:guid}" or "POST /api/admin/orders/{orderId:guid}/cancel":
+            case "GET /api/admin/orders/{orderId:guid}" or "POST /api/admin/orders/{orderId:guid}/cancel" or "GET /api/admin/orders/{orderId:guid}/refunds":
                 order = await app.ConfirmedOrderAsync();
+                break;
+            case "POST /api/admin/orders/{orderId:guid}/refunds":
+                order = await app.ConfirmedOrderAsync();
+                body = """{"amountMinor":100,"reason":"Goodwill"}""";
                 break;
             case "POST /api/admin/orders/{orderId:guid}/ship":
                 order = await app.ConfirmedOrderAsync();

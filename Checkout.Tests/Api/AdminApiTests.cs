@@ -43,6 +43,8 @@ public class AdminApiTests(AdminShop shop) : IClassFixture<AdminShop>
             ("POST", "/api/admin/orders/{order}/complete-return", null),
             ("POST", "/api/admin/orders/{order}/cancel", null),
             ("POST", "/api/admin/orders/{order}/refund", null),
+            ("POST", "/api/admin/orders/{order}/refunds", """{"amountMinor":100,"reason":"Goodwill"}"""),
+            ("GET", "/api/admin/orders/{order}/refunds", null),
             ("GET", "/api/admin/promos", null),
             ("POST", "/api/admin/promos", ValidPromo),
             ("PUT", "/api/admin/promos/WELCOME10", """{"code":"WELCOME10","kind":"Percentage","value":90}"""),
@@ -125,6 +127,15 @@ public class AdminApiTests(AdminShop shop) : IClassFixture<AdminShop>
     [InlineData("deliver before shipping", "POST", "/api/admin/orders/{order}/deliver", null, 409, "illegal-transition")]
     [InlineData("complete a return never started", "POST", "/api/admin/orders/{order}/complete-return", null, 409, "illegal-transition")]
     [InlineData("refund a confirmed order", "POST", "/api/admin/orders/{order}/refund", null, 409, "illegal-transition")]
+    [InlineData("refund both an amount and lines", "POST", "/api/admin/orders/{order}/refunds", """{"amountMinor":100,"lines":[{"sku":"GEAR-TOTE","quantity":1}],"reason":"x"}""", 422, "validation")]
+    [InlineData("refund neither an amount nor lines", "POST", "/api/admin/orders/{order}/refunds", """{"reason":"Goodwill"}""", 422, "validation")]
+    [InlineData("refund an amount of 0", "POST", "/api/admin/orders/{order}/refunds", """{"amountMinor":0,"reason":"Goodwill"}""", 422, "validation")]
+    [InlineData("refund more than captured", "POST", "/api/admin/orders/{order}/refunds", """{"amountMinor":100000000,"reason":"Goodwill"}""", 422, "validation")]
+    [InlineData("refund an unknown SKU", "POST", "/api/admin/orders/{order}/refunds", """{"lines":[{"sku":"NO-SUCH","quantity":1}],"reason":"Goodwill"}""", 422, "validation")]
+    [InlineData("refund more units than bought", "POST", "/api/admin/orders/{order}/refunds", """{"lines":[{"sku":"GEAR-TOTE","quantity":2}],"reason":"Goodwill"}""", 422, "validation")]
+    [InlineData("refund without a reason", "POST", "/api/admin/orders/{order}/refunds", """{"amountMinor":100}""", 422, "validation")]
+    [InlineData("refund an unknown order", "POST", "/api/admin/orders/00000000-0000-0000-0000-000000000001/refunds", """{"amountMinor":100,"reason":"Goodwill"}""", 404, "not-found")]
+    [InlineData("list the refunds of an unknown order", "GET", "/api/admin/orders/00000000-0000-0000-0000-000000000001/refunds", null, 404, "not-found")]
     [InlineData("ship an unknown order", "POST", "/api/admin/orders/00000000-0000-0000-0000-000000000001/ship", """{"trackingNumber":"1Z999"}""", 404, "not-found")]
     [InlineData("list with an unknown status", "GET", "/api/admin/orders?status=LOST", null, 422, "validation")]
     [InlineData("list page 0", "GET", "/api/admin/orders?page=0", null, 422, "validation")]

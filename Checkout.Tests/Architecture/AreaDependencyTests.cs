@@ -37,7 +37,7 @@ public sealed partial class AreaDependencyTests
         ("Carts",            ["Catalog"]),
         ("Waitlist",         ["Inventory", "Realtime", "Fulfillment"]),
         ("CheckoutSessions", ["Carts", "Catalog", "Inventory", "Pricing", "Promotions", "Realtime", "Shipping", "Tax", "Telemetry", "Waitlist", "HotStock"]),
-        ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Pricing", "Promotions", "Realtime", "Reliability", "Shipping", "Telemetry"]),
+        ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Pricing", "Promotions", "Realtime", "Reliability", "Shipping", "Tax", "Telemetry"]),
         ("Operations",       [AnythingBelow]),
     ];
 

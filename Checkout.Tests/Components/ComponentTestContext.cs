@@ -96,6 +96,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_shop.Get<CheckoutEvents>());
             services.AddSingleton(_shop.Get<CheckoutService>());
             services.AddSingleton(_shop.Get<OrderService>());
+            services.AddSingleton(_shop.Get<RefundService>());
             services.AddSingleton(_links);
             services.AddSingleton(_claimLinks);
             services.AddSingleton(_shop.Get<WaitlistService>());

@@ -40,6 +40,27 @@ public class OrderPageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Page_ShowsEachRefund_AndWhatIsRefundedOfTheCharge_WithoutTheAdminsNotes()
+    {
+        var order = await PlaceOrderAsync();
+        ResultAssert.Success(await Shop.Get<RefundService>().RefundAsync(
+            order.OrderId, new RefundRequest(null, [new RefundLineRequest("MUG", 1)], "Chipped handle, per warehouse note 17", "admin@shop")));
+        Shop.Clock.Advance(TimeSpan.FromMinutes(5));
+        ResultAssert.Success(await Shop.Get<RefundService>().RefundAsync(order.OrderId, new RefundRequest(300, null, "Late", "admin@shop")));
+
+        var cut = await RenderOrderAsync(order);
+
+        Assert.Equal("USD 49.99 charged, USD 15.50 of it refunded.", Text(cut.Find(".order-payment")));
+        Assert.Equal("Refunded USD 15.50 of USD 49.99", Text(cut.Find("[data-testid=refunded-of]")));
+        var refunds = cut.FindAll("[data-testid=refund]");
+        Assert.Equal(["USD 12.50", "USD 3.00"], refunds.Select(r => Text(r.QuerySelector("[data-testid=refund-amount]")!)));
+        Assert.Equal("1 × Product MUG", Text(refunds[0].QuerySelector("[data-testid=refund-lines]")!));
+        Assert.All(refunds, r => Assert.Equal("Refunded", Text(r.QuerySelector("[data-testid=refund-status]")!)));
+        Assert.DoesNotContain("warehouse note", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin@shop", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Page_ShowsWhereTheOrderGoes_AndTheSalesTaxAddedToItsTotal()
     {
         var order = await PlaceOrderShippedToAsync(new ShippingAddressInput("Sam Shopper", "1 Market Street", null, "San Francisco", "CA", "94105", "US", null));

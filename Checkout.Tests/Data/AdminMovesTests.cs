@@ -130,5 +130,5 @@ public class AdminMovesTests
     private static OrderView Order(OrderStatus status, PaymentView? payment) => new(
         Guid.NewGuid(), "CK-TEST", Guid.NewGuid(), status, Version: 1, "shopper@example.com",
         [new OrderLineView("MUG", "Mug", 1, 4500, 4500)], SubtotalMinor: 4500, DiscountMinor: 0, ShippingMinor: 499, TotalMinor: 4999,
-        "USD", PromoCode: null, TrackingNumber: null, CreatedAt: DateTimeOffset.UnixEpoch, payment, History: []);
+        "USD", PromoCode: null, TrackingNumber: null, CreatedAt: DateTimeOffset.UnixEpoch, payment, History: [], Refunds: []);
 }

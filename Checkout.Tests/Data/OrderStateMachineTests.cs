@@ -157,13 +157,29 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
     }
 
     [Fact]
+    public async Task Announcements_OfOneOrder_AreNumberedInTheOrderTheyWereMade()
+    {
+        await using var shop = await CreateShopAsync();
+        var order = await shop.PlaceConfirmedOrderAsync("NUMBERED", quantity: 2, stock: 10);
+
+        ResultAssert.Success(await shop.Orders.CancelAsync(order.OrderId, Admin));
+
+        await using var db = await shop.DbAsync();
+        var messages = await db.OutboxMessages.AsNoTracking().Where(m => m.AggregateId == order.OrderId).ToListAsync();
+        Assert.Equal(
+            [(1, OutboxTypes.OrderConfirmed), (2, OutboxTypes.OrderCancelled), (3, OutboxTypes.OrderRefunded)],
+            messages.Select(m => (m.Sequence!.Value, m.Type)).OrderBy(m => m.Item1));
+        Assert.Equal(3, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.OrderId)).LastAnnouncement);
+    }
+
+    [Fact]
     public async Task Refund_EightAtOnceOfACancelledCapture_RefundsAndAnnouncesOnce()
     {
         await using var shop = await CreateShopAsync();
         var order = await shop.PlaceConfirmedOrderAsync("RACED", quantity: 2, stock: 10);
         await shop.ForceStatusAsync(order.OrderId, Cancelled);
 
-        var results = await RaceAsync(shop, [.. Enumerable.Repeat((OrderService orders) => orders.RefundAsync(order.OrderId), 8)]);
+        var results = await RaceAsync(shop, [.. Enumerable.Repeat((OrderService orders) => orders.RefundAsync(order.OrderId, "admin@shop"), 8)]);
 
         // Those that read the payment after the first refund was recorded are told there is nothing left to refund.
         Assert.Contains(results, r => r.IsSuccess);

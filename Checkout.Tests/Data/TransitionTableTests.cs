@@ -2,6 +2,7 @@ using Checkout.Data.Carts;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
 using Checkout.Data.Waitlist;
@@ -50,6 +51,12 @@ internal static class AgreedTransitions
         (PaymentStatus.Authorized, PaymentStatus.Captured),
         (PaymentStatus.Authorized, PaymentStatus.Voided),
         (PaymentStatus.Captured, PaymentStatus.Refunded),
+    ];
+
+    public static readonly (RefundStatus From, RefundStatus To)[] Refund =
+    [
+        (RefundStatus.Pending, RefundStatus.Succeeded),
+        (RefundStatus.Pending, RefundStatus.Failed),
     ];
 }
 
@@ -159,6 +166,12 @@ public abstract class TransitionTableTests<TStatus>
     /// <summary>The agreed table as constructor rows: one per status, terminal ones empty.</summary>
     private Dictionary<TStatus, TStatus[]> AgreedRows() =>
         Enum.GetValues<TStatus>().ToDictionary(s => s, s => Agreed.Where(e => e.From.Equals(s)).Select(e => e.To).ToArray());
+}
+
+public sealed class RefundTransitionTableTests : TransitionTableTests<RefundStatus>
+{
+    protected override (RefundStatus From, RefundStatus To)[] Agreed => AgreedTransitions.Refund;
+    protected override TransitionTable<RefundStatus> Product => RefundTransitions.Table;
 }
 
 public sealed class CartTransitionTableTests : TransitionTableTests<CartStatus>

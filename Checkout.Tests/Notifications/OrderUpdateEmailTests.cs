@@ -76,6 +76,35 @@ public sealed class OrderUpdateEmailTests
             Assert.Contains(Money.Format(returned.Payment!.RefundedMinor, "USD"), body, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task APartialRefund_ItsEmailSaysThisRefundsAmount_AndWhatIsRefundedInTotal()
+    {
+        var smtp = SmtpTestServer.Shared();
+        await using var api = new ApiFactory(smtp.SendThrough);
+        using var shopper = api.Shopper();
+        using var admin = api.Admin();
+        var placed = await shopper.ConfirmedOrderAsync(("COF-ESPRESSO", 1));
+        var path = $"/api/admin/orders/{placed.OrderId}/refunds";
+        await admin.PostAsync(path, new { amountMinor = 400, reason = "Late delivery" });
+        await api.Get<OutboxDispatcher>().DispatchOnceAsync();
+
+        var second = await admin.PostAsync(path, new { amountMinor = 250, reason = "Missing leaflet" });
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        await api.Get<OutboxDispatcher>().DispatchOnceAsync();
+
+        await using var db = await api.DbAsync();
+        var messages = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AggregateId == placed.OrderId && m.Type == OutboxTypes.OrderRefunded).ToListAsync();
+        var last = messages.OrderBy(m => m.Sequence).Last();
+        MimeMessage refunded = Assert.Single(await smtp.ArrivedAsync($"{last.Id:N}.refunded@checkout.local"));
+        Assert.Contains($"{placed.OrderNumber} was refunded", refunded.Subject, StringComparison.Ordinal);
+        Assert.All(new[] { refunded.TextBody, refunded.HtmlBody }, body =>
+        {
+            Assert.Contains($"We refunded {Money.Format(250, "USD")} for your order {placed.OrderNumber}.", body, StringComparison.Ordinal);
+            Assert.Contains($"In total, {Money.Format(650, "USD")} of this order has been refunded.", body, StringComparison.Ordinal);
+        });
+    }
+
     /// <summary>The Message-ID of the order's e-mail of <paramref name="kind"/>: its outbox message's id, as the consumer keys it.</summary>
     private static async Task<string> MessageIdAsync(ApiFactory api, Guid orderId, string type, string kind)
     {

@@ -43,13 +43,40 @@ public static class AdminApi
             .WithSummary("Complete an order's return")
             .WithDescription("Records that the returned goods arrived: they go back on sale and the payment is refunded.")
             .ProducesTransition();
-        admin.MapPost("/orders/{orderId:guid}/refund", (Guid orderId, OrderService service, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ct))).WithName("AdminRefundOrder")
+        admin.MapPost("/orders/{orderId:guid}/refund", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
+            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ActorName(http), ct))).WithName("AdminRefundOrder")
             .WithSummary("Retry an order's refund")
             .WithDescription(
                 "Gives the money back again for a cancelled or returned order whose void or refund did not go through (the " +
-                "payment provider refused or did not answer). Never pays back twice.")
+                "payment provider refused or did not answer): only what is left of the capture after its partial refunds. Never pays back twice.")
             .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.IllegalTransition, ErrorCodes.Conflict);
+        admin.MapPost("/orders/{orderId:guid}/refunds", async (Guid orderId, RefundOrderRequest body, RefundService service, HttpContext http, CancellationToken ct) =>
+            {
+                var result = await service.RefundAsync(orderId, body.ToRequest(ActorName(http), http.CreatedId()), ct);
+                return result.IsSuccess
+                    ? TypedResults.Created($"/api/admin/orders/{orderId}/refunds", RefundResponse.From(result.Value))
+                    : Problems.From(result.Error);
+            })
+            .WithName("AdminCreateRefund")
+            .WithSummary("Refund part of an order")
+            .WithDescription(
+                "Gives back part of a captured order that is CONFIRMED, SHIPPED, DELIVERED or RETURNED: an `amountMinor`, or `lines` " +
+                "(SKU and quantity, each at most the units bought less those refunded, priced at what the shopper paid for them: " +
+                "the line's share after the discount, with its tax when tax was added on top), never both, with a `reason`. The " +
+                "refunds of an order never add up to more than its capture, however many run at once. A refusal of the input " +
+                "lists each field's messages in `errors` (`amountMinor`, `lines`, `lines[i].sku`, `lines[i].quantity`, `reason`) " +
+                "and changes nothing; another status answers `illegal-transition`. The payment provider's refusal " +
+                "(`payment-declined`) gives the amount back; its silence (`payment-pending`) leaves the refund pending: send the " +
+                "same request with the same `Idempotency-Key` again to finish it, it is never paid twice.")
+            .Produces<RefundResponse>(StatusCodes.Status201Created)
+            .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.IllegalTransition, ErrorCodes.Conflict,
+                ErrorCodes.PaymentDeclined, ErrorCodes.PaymentPending);
+        admin.MapGet("/orders/{orderId:guid}/refunds", async (Guid orderId, RefundService service, CancellationToken ct) =>
+            StorefrontApi.Respond(await service.ListAsync(orderId, ct), refunds => refunds.Select(RefundResponse.From).ToList()))
+            .WithName("AdminListRefunds")
+            .WithSummary("List an order's refunds")
+            .WithDescription("Every refund of the order, oldest first, partial or settling a cancellation or return, with who asked, when, why and how it ended.")
+            .Produces<List<RefundResponse>>().ProducesProblems(ErrorCodes.NotFound);
 
         admin.MapGet("/promos", async (PromoAdminService service, CancellationToken ct) => await service.ListAsync(ct)).WithName("AdminListPromos")
             .WithSummary("List promo codes")

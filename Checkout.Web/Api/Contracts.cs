@@ -99,4 +99,25 @@ public sealed record OrderPageResponse(IReadOnlyList<OrderSummaryResponse> Items
 
 public sealed record ShipRequest(string? TrackingNumber);
 
+/// <param name="AmountMinor">An amount to give back, in minor units; or send <paramref name="Lines"/>, not both.</param>
+/// <param name="Lines">Units of the order's lines to give back, each priced at what the shopper paid for it.</param>
+/// <param name="Reason">Why the money is given back (1–500 characters), shown in the order's history.</param>
+public sealed record RefundOrderRequest(long? AmountMinor, IReadOnlyList<RefundLineInput>? Lines, string? Reason)
+{
+    public RefundRequest ToRequest(string actor, Guid? requestId) =>
+        new(AmountMinor, Lines?.Select(l => new RefundLineRequest(l.Sku, l.Quantity)).ToList(), Reason, actor, requestId);
+}
+
+public sealed record RefundLineInput(string? Sku, int Quantity);
+
+/// <param name="Status">PENDING (the payment provider has not answered yet), SUCCEEDED or FAILED.</param>
+/// <param name="Lines">The units it gave back and their money; empty for a refund of an amount.</param>
+public sealed record RefundResponse(
+    Guid RefundId, long AmountMinor, IReadOnlyList<RefundLineView> Lines, string Reason, string Actor, DateTimeOffset RequestedAt,
+    string Status, DateTimeOffset? CompletedAt)
+{
+    public static RefundResponse From(RefundView r) => new(
+        r.RefundId, r.AmountMinor, r.Lines, r.Reason, r.Actor, r.RequestedAt, r.Status.ToString().ToUpperInvariant(), r.CompletedAt);
+}
+
 public sealed record RestockRequest(int Quantity, string? Reason);

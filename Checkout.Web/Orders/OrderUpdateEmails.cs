@@ -8,7 +8,7 @@ namespace Checkout.Web.Orders;
 
 /// <summary>
 /// Tells the shopper what happened to the order after the sale, as the outbox delivers the announcement: shipped
-/// (with the tracking number), cancelled, refunded. At least once, and a retried send is the same message (its
+/// (with the tracking number), cancelled, refunded (this refund's amount and the order's refunded total). At least once, and a retried send is the same message (its
 /// Message-ID is the announcement's id). A cancelled order's refund is not told twice: the cancellation's e-mail
 /// already says the money is returned.
 /// </summary>
@@ -37,8 +37,7 @@ public sealed class OrderUpdateEmails(
                 order.Email, order.OrderNumber,
                 order.TrackingNumber ?? throw new InvalidOperationException($"The shipped order {order.OrderNumber} has no tracking number."), link),
             OutboxTypes.OrderCancelled => new CancelledOrRefundedEmail(order.Email, order.OrderNumber, OrderClosure.Cancelled, order.TotalMinor, order.Currency, link),
-            OutboxTypes.OrderRefunded when order.Status != OrderStatus.Cancelled => new CancelledOrRefundedEmail(
-                order.Email, order.OrderNumber, OrderClosure.Refunded, RefundOf(message).AmountMinor, order.Currency, link),
+            OutboxTypes.OrderRefunded when order.Status != OrderStatus.Cancelled => RefundEmail(order, RefundOf(message), link),
             _ => null,
         };
         if (email is not null)
@@ -46,6 +45,10 @@ public sealed class OrderUpdateEmails(
             await sender.SendAsync(composer.Compose(email, message.Id.ToString("N")), ct);
         }
     }
+
+    /// <summary>This refund's amount and what is refunded of the order with it, as the message recorded them when it was made.</summary>
+    private static CancelledOrRefundedEmail RefundEmail(OrderView order, OrderAnnouncements.RefundPayload refund, Uri link) => new(
+        order.Email, order.OrderNumber, OrderClosure.Refunded, refund.AmountMinor, order.Currency, link, refund.TotalRefundedMinor);
 
     private static OrderAnnouncements.RefundPayload RefundOf(OutboxMessage message) =>
         JsonSerializer.Deserialize<OrderAnnouncements.RefundPayload>(message.Payload, OutboxMessage.PayloadJson)

@@ -274,6 +274,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("Sequence")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -529,6 +532,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<int>("LastAnnouncement")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -647,6 +653,53 @@ namespace Checkout.Data.Migrations.PostgreSQL
                     b.ToTable("order_status_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Checkout.Data.Orders.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GatewayRefundId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "RequestedAt");
+
+                    b.ToTable("refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_refunds_amount", "\"AmountMinor\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -684,6 +737,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
 
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid");
+
+                    b.Property<long>("RefundPendingMinor")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("bigint");
@@ -1437,6 +1493,9 @@ namespace Checkout.Data.Migrations.PostgreSQL
                             b1.Property<int>("Quantity")
                                 .HasColumnType("integer");
 
+                            b1.Property<int>("RefundedQuantity")
+                                .HasColumnType("integer");
+
                             b1.Property<long>("UnitPriceMinor")
                                 .HasColumnType("bigint");
 
@@ -1458,6 +1517,40 @@ namespace Checkout.Data.Migrations.PostgreSQL
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Checkout.Data.Orders.Refund", b =>
+                {
+                    b.HasOne("Checkout.Data.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Checkout.Data.Orders.RefundLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("RefundId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("Sku")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<long>("AmountMinor")
+                                .HasColumnType("bigint");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer");
+
+                            b1.HasKey("RefundId", "Sku");
+
+                            b1.ToTable("refund_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("RefundId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>

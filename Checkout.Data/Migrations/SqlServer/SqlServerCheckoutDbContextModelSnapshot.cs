@@ -274,6 +274,9 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int?>("Sequence")
+                        .HasColumnType("int");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -530,6 +533,9 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<int>("LastAnnouncement")
+                        .HasColumnType("int");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -648,6 +654,53 @@ namespace Checkout.Data.Migrations.SqlServer
                     b.ToTable("order_status_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Checkout.Data.Orders.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("GatewayRefundId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "RequestedAt");
+
+                    b.ToTable("refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_refunds_amount", "\"AmountMinor\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -685,6 +738,9 @@ namespace Checkout.Data.Migrations.SqlServer
 
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("RefundPendingMinor")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("bigint");
@@ -1440,6 +1496,9 @@ namespace Checkout.Data.Migrations.SqlServer
                             b1.Property<int>("Quantity")
                                 .HasColumnType("int");
 
+                            b1.Property<int>("RefundedQuantity")
+                                .HasColumnType("int");
+
                             b1.Property<long>("UnitPriceMinor")
                                 .HasColumnType("bigint");
 
@@ -1461,6 +1520,40 @@ namespace Checkout.Data.Migrations.SqlServer
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Checkout.Data.Orders.Refund", b =>
+                {
+                    b.HasOne("Checkout.Data.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Checkout.Data.Orders.RefundLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("RefundId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<string>("Sku")
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)");
+
+                            b1.Property<long>("AmountMinor")
+                                .HasColumnType("bigint");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("int");
+
+                            b1.HasKey("RefundId", "Sku");
+
+                            b1.ToTable("refund_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("RefundId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>

@@ -269,6 +269,9 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -522,6 +525,9 @@ namespace Checkout.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LastAnnouncement")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -638,6 +644,53 @@ namespace Checkout.Data.Migrations.Sqlite
                     b.ToTable("order_status_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Checkout.Data.Orders.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GatewayRefundId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "RequestedAt");
+
+                    b.ToTable("refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_refunds_amount", "\"AmountMinor\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -675,6 +728,9 @@ namespace Checkout.Data.Migrations.Sqlite
 
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("RefundPendingMinor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("INTEGER");
@@ -1424,6 +1480,9 @@ namespace Checkout.Data.Migrations.Sqlite
                             b1.Property<int>("Quantity")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("RefundedQuantity")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<long>("UnitPriceMinor")
                                 .HasColumnType("INTEGER");
 
@@ -1445,6 +1504,40 @@ namespace Checkout.Data.Migrations.Sqlite
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Checkout.Data.Orders.Refund", b =>
+                {
+                    b.HasOne("Checkout.Data.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Checkout.Data.Orders.RefundLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("RefundId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Sku")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("AmountMinor")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("RefundId", "Sku");
+
+                            b1.ToTable("refund_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("RefundId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Checkout.Data.Payments.Payment", b =>

@@ -24,13 +24,13 @@ public abstract class AdminTestContext : ComponentTestContext
         authorization.SetRoles(AdminAuthentication.Role);
     }
 
-    /// <summary>Renders <typeparamref name="TPage"/> beside the popover and snackbar providers, as the admin layout does.</summary>
+    /// <summary>Renders <typeparamref name="TPage"/> beside the popover, snackbar and dialog providers, as the admin layout does.</summary>
     protected IRenderedComponent<AdminHost> RenderAdmin<TPage>(Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
         where TPage : IComponent =>
         Render<AdminHost>(host => host.AddChildContent(parameters ?? (_ => { })));
 }
 
-/// <summary>A harness standing in for the admin layout: MudBlazor's popover and snackbar providers beside the page.</summary>
+/// <summary>A harness standing in for the admin layout: MudBlazor's popover, snackbar and dialog providers beside the page.</summary>
 public sealed class AdminHost : ComponentBase
 {
     [Parameter]
@@ -42,7 +42,9 @@ public sealed class AdminHost : ComponentBase
         builder.CloseComponent();
         builder.OpenComponent<MudSnackbarProvider>(1);
         builder.CloseComponent();
-        builder.AddContent(2, ChildContent);
+        builder.OpenComponent<MudDialogProvider>(2);
+        builder.CloseComponent();
+        builder.AddContent(3, ChildContent);
     }
 }
 

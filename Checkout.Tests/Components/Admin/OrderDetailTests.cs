@@ -83,6 +83,71 @@ public class OrderDetailTests : AdminTestContext
         Assert.Equal(Money.Format(5000 + 499 + 550, "USD"), Text(cut, "total"));
     }
 
+    [Fact]
+    public async Task RefundDialog_ByLines_RefundsThoseUnits_AndTheTotalsAndRefundsShowIt()
+    {
+        var order = await Shop.PlaceConfirmedOrderAsync(Sku, quantity: 2);
+        var cut = RenderDetail(order.OrderId);
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(cut.Find("[data-testid=refund-open]")));
+
+        // The page's handler waits for the dialog's answer: it ends when the dialog closes.
+        var opened = cut.Find("[data-testid=refund-open]").PressAsync();
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(cut.Find("[data-testid=refund-dialog]")));
+        Assert.Equal($"{Money.Format(order.TotalMinor, "USD")} of {Money.Format(order.TotalMinor, "USD")} is left to refund.", Text(cut, "refund-left"));
+        await cut.Find($"input[data-testid=refund-quantity-{Sku}]").SetAsync("1");
+        await cut.Find("input[data-testid=refund-reason]").SetAsync("Box crushed");
+        await cut.Find("[data-testid=refund-submit]").PressAsync();
+
+        await opened;
+        await cut.WaitForAssertionAsync(() => Assert.Equal("Refunded USD 25.00.", Text(cut, "order-done")));
+        Assert.Empty(cut.FindAll("[data-testid=refund-dialog]"));
+        Assert.Equal("USD 25.00", Text(cut, "payment-refunded"));
+        Assert.Equal($"Refunded USD 25.00 of {Money.Format(order.TotalMinor, "USD")}", Text(cut, "refunded-of"));
+        var refund = cut.Find("[data-testid=refund]");
+        Assert.Equal(
+            ("USD 25.00", AdminName, "SUCCEEDED", "Box crushed", $"1 × Product {Sku}"),
+            (Text(refund, "refund-amount"), Text(refund, "refund-actor"), Text(refund, "refund-status"), Text(refund, "refund-reason"), Text(refund, "refund-lines")));
+        var stored = ResultAssert.Success(await Shop.Orders.GetAsync(order.OrderId));
+        Assert.Equal((2500L, 1), (stored.Payment!.RefundedMinor, stored.Lines.Single().RefundedQuantity));
+    }
+
+    [Fact]
+    public async Task RefundDialog_AnAmountAboveWhatIsLeft_IsRefusedOnTheField_AndRefundsNothing()
+    {
+        var order = await Shop.PlaceConfirmedOrderAsync(Sku, quantity: 2);
+        var cut = RenderDetail(order.OrderId);
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(cut.Find("[data-testid=refund-open]")));
+        _ = cut.Find("[data-testid=refund-open]").PressAsync();
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(cut.Find("[data-testid=refund-dialog]")));
+
+        await cut.Find("[data-testid=refund-by-amount]").PressAsync();
+        await cut.WaitForAssertionAsync(() => Assert.NotNull(cut.Find("input[data-testid=refund-amount]")));
+        await cut.Find("input[data-testid=refund-amount]").SetAsync("1000.00");
+        await cut.Find("input[data-testid=refund-reason]").SetAsync("Goodwill");
+        await cut.Find("[data-testid=refund-submit]").PressAsync();
+
+        await cut.WaitForAssertionAsync(() => Assert.Contains(
+            $"At most {Money.Format(order.TotalMinor, "USD")} is left to refund on this order.", cut.Find("[data-testid=refund-dialog]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(0, ResultAssert.Success(await Shop.Orders.GetAsync(order.OrderId)).Payment!.RefundedMinor);
+        Assert.Equal(0, await Shop.GatewayCallsAsync(GatewayOperationKind.Refund));
+    }
+
+    [Theory]
+    [InlineData(OrderStatus.Confirmed, true)]
+    [InlineData(OrderStatus.Delivered, true)]
+    [InlineData(OrderStatus.ReturnInitiated, false)]
+    [InlineData(OrderStatus.Cancelled, false)]
+    public async Task TheRefundButton_IsOfferedOnlyWhereAPartialRefundIsAllowed(OrderStatus status, bool offered)
+    {
+        var order = await Shop.PlaceConfirmedOrderAsync(Sku);
+        await Shop.ForceStatusAsync(order.OrderId, status);
+
+        var cut = RenderDetail(order.OrderId);
+
+        await cut.WaitForAssertionAsync(() => Assert.Equal(status.WireName(), cut.Find("[data-testid=order-status]").TextContent.Trim()));
+        Assert.Equal(offered, cut.FindAll("[data-testid=refund-open]").Count == 1);
+    }
+
     [Theory]
     [InlineData(OrderStatus.Confirmed, new[] { "ship", "cancel" })]
     [InlineData(OrderStatus.Shipped, new[] { "deliver" })]
@@ -279,6 +344,8 @@ public class OrderDetailTests : AdminTestContext
         [.. cut.FindAll("[data-testid^=action-]").Select(b => b.GetAttribute("data-testid")!["action-".Length..])];
 
     private static string Text(IRenderedComponent<AdminHost> cut, string testId) => cut.Find($"[data-testid={testId}]").TextContent.Trim();
+
+    private static string Text(IElement element, string testId) => element.QuerySelector($"[data-testid={testId}]")!.TextContent.Trim();
 
     private sealed class InterceptedFactory(DbContextOptions<SqliteCheckoutDbContext> options) : IDbContextFactory<CheckoutDbContext>
     {

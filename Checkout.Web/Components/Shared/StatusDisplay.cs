@@ -50,6 +50,15 @@ public static class StatusDisplay
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A payment status without a look."),
     };
 
+    /// <summary>A refund's status: waiting for the payment provider, given back, or refused by it.</summary>
+    public static StatusLook Of(RefundStatus status) => status switch
+    {
+        RefundStatus.Pending => new("PENDING", "Waiting for the payment provider", Color.Info, Icons.Material.Filled.HourglassTop),
+        RefundStatus.Succeeded => new("SUCCEEDED", "Refunded", Color.Warning, Icons.Material.Filled.CurrencyExchange),
+        RefundStatus.Failed => new("FAILED", "Refused by the payment provider", Color.Error, Icons.Material.Filled.MoneyOff),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A refund status without a look."),
+    };
+
     /// <summary>A promo code's state now (<see cref="PromoDisplay.StateOf"/>).</summary>
     public static StatusLook Of(PromoState state) => state switch
     {

@@ -26,6 +26,8 @@ namespace Checkout.Tests.Generated.Models
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
+        /// <summary>The refundedQuantity property</summary>
+        public int? RefundedQuantity { get; set; }
         /// <summary>The sku property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -42,6 +44,7 @@ namespace Checkout.Tests.Generated.Models
         public OrderLineView()
         {
             AdditionalData = new Dictionary<string, object>();
+            RefundedQuantity = 0;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -64,6 +67,7 @@ namespace Checkout.Tests.Generated.Models
                 { "lineTotalMinor", n => { LineTotalMinor = n.GetLongValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "quantity", n => { Quantity = n.GetIntValue(); } },
+                { "refundedQuantity", n => { RefundedQuantity = n.GetIntValue(); } },
                 { "sku", n => { Sku = n.GetStringValue(); } },
                 { "unitPriceMinor", n => { UnitPriceMinor = n.GetLongValue(); } },
             };
@@ -78,6 +82,7 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteLongValue("lineTotalMinor", LineTotalMinor);
             writer.WriteStringValue("name", Name);
             writer.WriteIntValue("quantity", Quantity);
+            writer.WriteIntValue("refundedQuantity", RefundedQuantity);
             writer.WriteStringValue("sku", Sku);
             writer.WriteLongValue("unitPriceMinor", UnitPriceMinor);
             writer.WriteAdditionalData(AdditionalData);

@@ -4,6 +4,7 @@ using Checkout.Tests.Generated.Api.Admin.Orders.Item.Cancel;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.CompleteReturn;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Deliver;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Refund;
+using Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Ship;
 using Checkout.Tests.Generated.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -41,6 +42,11 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item
         public global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Refund.RefundRequestBuilder Refund
         {
             get => new global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Refund.RefundRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The refunds property</summary>
+        public global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds.RefundsRequestBuilder Refunds
+        {
+            get => new global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds.RefundsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The ship property</summary>
         public global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Ship.ShipRequestBuilder Ship
