@@ -87,6 +87,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     private readonly DbCommand _takeOutOfCart;
     private readonly DbCommand _insertPayment;
 
+    private readonly DbCommand _numberAnnouncement;
     private readonly DbCommand _insertOutbox;
     private readonly DbCommand _capturePayment;
 
@@ -182,9 +183,13 @@ internal sealed class RawCheckout : IAsyncDisposable
             """, ("@id", Param.Id), ("@order", Param.Id), ("@authorization", Param.Text), ("@amount", Param.Long), ("@currency", Param.Text),
             ("@brand", Param.Text), ("@last4", Param.Text), ("@now", Param.Time));
 
+        // As the product numbers an order's announcements (OrderLedger.AnnounceAsync): the order's counter, then the message numbered from it.
+        _numberAnnouncement = db.Command("""
+            UPDATE "orders" SET "LastAnnouncement" = "LastAnnouncement" + 1 WHERE "Id" = @order
+            """, ("@order", Param.Id));
         _insertOutbox = db.Command($"""
-            INSERT INTO "outbox_messages" ("Id", "Type", "AggregateId", "Payload", "CreatedAt", "SentAt")
-            VALUES (@id, '{OutboxTypes.OrderConfirmed}', @order, @payload, @now, NULL)
+            INSERT INTO "outbox_messages" ("Id", "Type", "AggregateId", "Payload", "CreatedAt", "SentAt", "Sequence")
+            SELECT @id, '{OutboxTypes.OrderConfirmed}', @order, @payload, @now, NULL, "LastAnnouncement" FROM "orders" WHERE "Id" = @order
             """, ("@id", Param.Id), ("@order", Param.Id), ("@payload", Param.Text), ("@now", Param.Time));
         _capturePayment = db.Command($"""
             UPDATE "payments" SET "Status" = '{PaymentStatus.Captured}', "CapturedMinor" = "AmountMinor", "UpdatedAt" = @now
@@ -507,7 +512,7 @@ internal sealed class RawCheckout : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The capture's shop transaction: the order confirmed, its outbox message written, its payment captured.</summary>
+    /// <summary>The capture's shop transaction: the order confirmed, its outbox message written with the order's next announcement number, its payment captured.</summary>
     private async Task<string?> ConfirmedAsync(Placed order, CancellationToken ct)
     {
         var at = DateTimeOffset.UtcNow;
@@ -515,6 +520,10 @@ internal sealed class RawCheckout : IAsyncDisposable
         if (await MoveOrderAsync(order, OrderStatus.PaymentAuthorized, OrderStatus.Confirmed, now, "the order was no longer authorized", ct) is { } notAuthorized)
         {
             return notAuthorized;
+        }
+        if (await ExpectOneAsync("the order vanished", _numberAnnouncement, ct, order.Key) is { } vanished)
+        {
+            return vanished;
         }
         await WriteAsync(_insertOutbox, ct, _db.Id(Guid.CreateVersion7(at)), order.Key, ConfirmedPayload(order), now);
         return await ExpectOneAsync("the payment was not authorized", _capturePayment, ct, now, order.Key);
