@@ -1,7 +1,6 @@
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Checkout.Data.Orders;
 
@@ -102,30 +101,6 @@ public sealed class RefundLine
     public string Sku { get; private set; } = "";
     public int Quantity { get; private set; }
     public long AmountMinor { get; private set; }
-}
-
-internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
-{
-    public void Configure(EntityTypeBuilder<Refund> b)
-    {
-        b.ToTable("refunds", t => t.HasCheckConstraint("ck_refunds_amount", "\"AmountMinor\" > 0"));
-        b.HasKey(r => r.Id);
-        b.Property(r => r.Reason).HasMaxLength(Refund.MaxReasonLength);
-        b.Property(r => r.Actor).HasMaxLength(100);
-        b.Property(r => r.GatewayRefundId).HasMaxLength(100);
-        b.Ignore(r => r.GatewayKey);
-        b.HasOne<Order>().WithMany().HasForeignKey(r => r.OrderId);
-        // An order's refunds, oldest first; and the pending ones a settlement finishes first.
-        b.HasIndex(r => new { r.OrderId, r.RequestedAt });
-        b.OwnsMany(r => r.Lines, l =>
-        {
-            l.ToTable("refund_lines");
-            l.WithOwner().HasForeignKey(x => x.RefundId);
-            l.HasKey(x => new { x.RefundId, x.Sku });
-            l.Property(x => x.Sku).HasMaxLength(32);
-        });
-        b.Navigation(r => r.Lines).HasField("_lines");
-    }
 }
 
 /// <summary>The compare-and-set writes of a refund's status, checked against <see cref="RefundTransitions"/>.</summary>

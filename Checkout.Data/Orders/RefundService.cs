@@ -110,7 +110,7 @@ public sealed class RefundService(IDbContextFactory<CheckoutDbContext> dbFactory
         }
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
         if (request.RequestId is { } requestId
-            && await db.Set<Refund>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId && r.OrderId == orderId, ct) is { } earlier)
+            && await db.Refunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId && r.OrderId == orderId, ct) is { } earlier)
         {
             // A retried request: its refund was made; finish it if the gateway's answer is still missing.
             return await AnswerAsync(db, earlier, earlier.Status == RefundStatus.Pending ? await _refunds.CompleteAsync(db, earlier, payment!.AuthorizationId, ct) : null, ct);
@@ -159,7 +159,7 @@ public sealed class RefundService(IDbContextFactory<CheckoutDbContext> dbFactory
     /// <summary>The refund as it stands after the gateway's answer, or the answer's refusal.</summary>
     private static async Task<Result<RefundView>> AnswerAsync(CheckoutDbContext db, Refund refund, Refunds.Outcome? outcome, CancellationToken ct)
     {
-        var stored = await db.Set<Refund>().AsNoTracking().SingleAsync(r => r.Id == refund.Id, ct);
+        var stored = await db.Refunds.AsNoTracking().SingleAsync(r => r.Id == refund.Id, ct);
         return stored.Status switch
         {
             RefundStatus.Succeeded => RefundView.Of(stored),
@@ -298,7 +298,7 @@ internal sealed class Refunds(IPaymentGateway gateway, TimeProvider clock)
         if (!await RefundLedger.TryFinishAsync(db, refund.Id, to, result.TransactionId, now, ct))
         {
             await tx.RollbackAsync(ct);
-            return new Outcome((await db.Set<Refund>().AsNoTracking().SingleAsync(r => r.Id == refund.Id, ct)).Status, result.Message);
+            return new Outcome((await db.Refunds.AsNoTracking().SingleAsync(r => r.Id == refund.Id, ct)).Status, result.Message);
         }
         if (result.Approved)
         {
@@ -336,7 +336,7 @@ internal sealed class Refunds(IPaymentGateway gateway, TimeProvider clock)
     /// </summary>
     public async Task<bool> SettleAsync(CheckoutDbContext db, Payment payment, string actor, string reason, CancellationToken ct)
     {
-        var pending = await db.Set<Refund>().AsNoTracking()
+        var pending = await db.Refunds.AsNoTracking()
             .Where(r => r.OrderId == payment.OrderId && r.Status == RefundStatus.Pending)
             .ToListAsync(ct);
         foreach (var refund in pending)
@@ -361,7 +361,7 @@ internal sealed class Refunds(IPaymentGateway gateway, TimeProvider clock)
     /// <summary>An order's refunds, oldest first.</summary>
     public static async Task<IReadOnlyList<RefundView>> ViewsAsync(CheckoutDbContext db, Guid orderId, CancellationToken ct)
     {
-        var refunds = await db.Set<Refund>().AsNoTracking().Where(r => r.OrderId == orderId).ToListAsync(ct);
+        var refunds = await db.Refunds.AsNoTracking().Where(r => r.OrderId == orderId).ToListAsync(ct);
         return [.. refunds.OrderBy(r => r.RequestedAt).ThenBy(r => r.Id).Select(RefundView.Of)];
     }
 }

@@ -87,6 +87,7 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<OrderLookupEmail> OrderLookupEmails => Set<OrderLookupEmail>();
+    public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();

@@ -322,3 +322,27 @@ internal static class JsonColumns
                 new ValueComparer<T?>((a, b) => Equals(a, b), v => v == null ? 0 : v.GetHashCode(), v => v))
             .HasMaxLength(maxLength);
 }
+
+internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> b)
+    {
+        b.ToTable("refunds", t => t.HasCheckConstraint("ck_refunds_amount", "\"AmountMinor\" > 0"));
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Reason).HasMaxLength(Refund.MaxReasonLength);
+        b.Property(r => r.Actor).HasMaxLength(100);
+        b.Property(r => r.GatewayRefundId).HasMaxLength(100);
+        b.Ignore(r => r.GatewayKey);
+        b.HasOne<Order>().WithMany().HasForeignKey(r => r.OrderId);
+        // An order's refunds, oldest first; and the pending ones a settlement finishes first.
+        b.HasIndex(r => new { r.OrderId, r.RequestedAt });
+        b.OwnsMany(r => r.Lines, l =>
+        {
+            l.ToTable("refund_lines");
+            l.WithOwner().HasForeignKey(x => x.RefundId);
+            l.HasKey(x => new { x.RefundId, x.Sku });
+            l.Property(x => x.Sku).HasMaxLength(32);
+        });
+        b.Navigation(r => r.Lines).HasField("_lines");
+    }
+}
