@@ -271,7 +271,7 @@ public abstract class RefundServiceTests(DatabaseProvider provider) : ProviderTe
 
         Assert.Equal((true, false), (first, second));
         await using var check = await shop.DbAsync();
-        var stored = await check.Set<Refund>().AsNoTracking().SingleAsync(r => r.Id == refund.Id);
+        var stored = await check.Refunds.AsNoTracking().SingleAsync(r => r.Id == refund.Id);
         Assert.Equal((to, "gw_1", (DateTimeOffset?)now), (stored.Status, stored.GatewayRefundId, stored.CompletedAt));
     }
 
