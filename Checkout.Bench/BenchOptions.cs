@@ -21,12 +21,15 @@ public sealed record BenchOptions
                                 measured phase; 1 with --quick)
           --rows LIST           comma-separated subset of raw-limit,raw-take,raw-checkout,reserve,checkout,sold-out,hot-sku, or
                                 none (then give --http: only the http rows run). raw-checkout is the product's minimal
-                                checkout written by hand (prepared statements, one connection per worker, the
-                                gateway's ledger in a SQLite file of its own): the ceiling checkout is compared with;
-                                the rows it wrote are checked afterwards, and a failed check fails the run. On SQLite
-                                its units share commits as the product's do; on PostgreSQL each unit is one round trip
-                                (one NpgsqlBatch, an implicit transaction, its conditional statements guarded so that
-                                a wrong row count fails it all), and the cart's and the session's reads one each.
+                                checkout written by hand, the same work as the checkout row (new cart, its line,
+                                start, place), with prepared statements, one connection per worker, and the gateway's
+                                ledger where the product's simulated gateway keeps it (a SQLite file of its own; a
+                                table of its own in the shop's PostgreSQL database): the ceiling checkout is compared
+                                with; the rows it wrote are checked afterwards, and a failed check fails the run. On
+                                SQLite its units share commits as the product's do; on PostgreSQL each unit is one
+                                round trip (one NpgsqlBatch, an implicit transaction, its conditional statements
+                                guarded so that a wrong row count fails it all), and each read one (the product's
+                                price and stock, the cart, the session).
                                 raw-take and sold-out (checkout starts on a hot SKU that Redis counts sold out,
                                 each answered out of stock) need --redis (without it the default rows leave them out)
           --provider NAME       Sqlite (default: a fresh file per row) or PostgreSQL (a fresh database per row

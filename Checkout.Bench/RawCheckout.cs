@@ -19,10 +19,13 @@ namespace Checkout.Bench;
 
 /// <summary>
 /// One raw-checkout worker: the product's minimal checkout written by hand — the reads and writes that
-/// <see cref="CheckoutService.StartAsync"/> and <see cref="PlaceOrderService.PlaceAsync"/> make for a cart of one line,
-/// in the product's write units, on its schema and in its stored representations — with statements prepared once on
-/// one open connection to the shop's database and one to the gateway's (<see cref="RawConnection"/>):
+/// <see cref="CartService.CreateAsync"/>, <see cref="CartService.SetQuantityAsync"/>, <see cref="CheckoutService.StartAsync"/>
+/// and <see cref="PlaceOrderService.PlaceAsync"/> make for a cart of one line, in the product's write units, on its
+/// schema and in its stored representations — with statements prepared once on one open connection to the shop's
+/// database and one to the gateway's ledger (<see cref="RawConnection"/>):
 /// <list type="number">
+/// <item>new cart, one transaction: the cart;</item>
+/// <item>add the line, one transaction: read the product's price and stock; touch the open cart; add the line;</item>
 /// <item>start, one transaction: read the cart's lines at the products' prices; lock the open cart; take each line's
 /// units; add the holds, the checkout session and its lines;</item>
 /// <item>place, one transaction: extend the session's hold for the payment; read the session; add the order, its lines
@@ -33,7 +36,9 @@ namespace Checkout.Bench;
 /// <item>capture: the gateway's ledger row, then one durable transaction: order → Confirmed with its status change, the
 /// outbox message, the payment captured.</item>
 /// </list>
-/// The gateway keeps its ledger apart from the shop: a SQLite file of its own beside the shop's (<see cref="GatewayFile"/>).
+/// The gateway keeps its ledger where the product's simulated gateway keeps it (ADR 7): on SQLite a file of its own
+/// beside the shop's (<see cref="GatewayFile"/>), on PostgreSQL a table of its own in the shop's database, written on a
+/// connection of its own.
 /// On SQLite every worker's units run on the <see cref="RawWriter"/>'s connection and statements, in shared commits
 /// ("one transaction" above is then one savepoint of such a commit), as the product's units run on its writer. On
 /// PostgreSQL each unit is one round trip, as the product's are there (<see cref="RawBatch"/>): its statements go as one
@@ -49,7 +54,7 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     /// <summary>What the row's report says of its units on PostgreSQL.</summary>
     public const string OneRoundTripNote =
-        "one round trip per write unit (one NpgsqlBatch, an implicit transaction, its conditional statements guarded), and one per read (the cart, the session)";
+        "one round trip per write unit (one NpgsqlBatch, an implicit transaction, its conditional statements guarded), and one per read (the product, the cart, the session)";
 
     /// <summary>The product's defaults (hold time, payment grace, shipping), which the bench's shops run with.</summary>
     private static readonly CheckoutOptions Defaults = new();
@@ -64,6 +69,11 @@ internal sealed class RawCheckout : IAsyncDisposable
 
     /// <summary>On PostgreSQL, where each of this worker's units is one batch; null elsewhere (its statements then run one by one).</summary>
     private readonly RawBatch? _batch;
+
+    private readonly DbCommand _insertCart;
+    private readonly DbCommand _productForCart;
+    private readonly DbCommand _touchCart;
+    private readonly DbCommand _insertCartLine;
 
     private readonly DbCommand _cartLines;
     private readonly DbCommand _lockCart;
@@ -99,6 +109,19 @@ internal sealed class RawCheckout : IAsyncDisposable
         _gateway = gateway;
         _writer = writer;
         _batch = batch;
+
+        _insertCart = db.Command($"""
+            INSERT INTO "carts" ("Id", "CreatedAt", "NextCartId", "Status", "UpdatedAt") VALUES (@id, @now, NULL, '{CartStatus.Open}', @now)
+            """, ("@id", Param.Id), ("@now", Param.Time));
+        _productForCart = db.Command("""
+            SELECT p."PriceMinor", i."Quantity" FROM "products" AS p JOIN "inventory" AS i ON i."Sku" = p."Sku" WHERE p."Sku" = @sku AND p."Active"
+            """, ("@sku", Param.Text));
+        _touchCart = db.Command($"""
+            UPDATE "carts" SET "UpdatedAt" = @now WHERE "Id" = @cart AND "Status" = '{CartStatus.Open}'
+            """, ("@now", Param.Time), ("@cart", Param.Id));
+        _insertCartLine = db.Command("""
+            INSERT INTO "cart_lines" ("CartId", "Sku", "Quantity", "SeenPriceMinor") VALUES (@cart, @sku, 1, @price)
+            """, ("@cart", Param.Id), ("@sku", Param.Text), ("@price", Param.Long));
 
         _cartLines = db.Command("""
             SELECT l."Sku", l."Quantity", p."Name", p."PriceMinor", p."Currency"
@@ -203,47 +226,47 @@ internal sealed class RawCheckout : IAsyncDisposable
             ("@outcome", Param.Text), ("@brand", Param.Text), ("@last4", Param.Text), ("@now", Param.Time));
     }
 
-    /// <summary>
-    /// The gateway's ledger file: beside the shop's SQLite file (<c>shop.db.gateway.db</c>), or in the row's folder when
-    /// the shop is on PostgreSQL. Either way it goes with the row's folder at the end of the row.
-    /// </summary>
-    public static string GatewayFile(BenchShop shop) => shop.Provider == DatabaseProvider.Sqlite
-        ? new SqliteConnectionStringBuilder(shop.ConnectionString).DataSource + ".gateway.db"
-        : Path.Combine(shop.Folder, "gateway.db");
+    /// <summary>The gateway's ledger file beside the shop's SQLite file (<c>shop.db.gateway.db</c>), which goes with the row's folder.</summary>
+    public static string GatewayFile(BenchShop shop) => new SqliteConnectionStringBuilder(shop.ConnectionString).DataSource + ".gateway.db";
 
-    /// <summary>Creates the gateway's ledger (its own file, in WAL mode like the shop's) and returns its connection string.</summary>
-    public static async Task<string> CreateGatewayAsync(BenchShop shop)
+    /// <summary>
+    /// Creates the gateway's ledger where the product's simulated gateway keeps its own: on SQLite a file of its own in
+    /// WAL mode like the shop's, on PostgreSQL a table of its own in the shop's database (dropped with it).
+    /// </summary>
+    public static async Task<RawGateway> CreateGatewayAsync(BenchShop shop)
     {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = GatewayFile(shop) }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var create = connection.CreateCommand();
-        create.CommandText = """
-            PRAGMA journal_mode = WAL;
+        var gateway = shop.Provider == DatabaseProvider.Sqlite
+            ? new RawGateway(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = GatewayFile(shop) }.ToString())
+            : new RawGateway(shop.Provider, shop.ConnectionString);
+        await using var connection = await RawConnection.OpenAsync(gateway.Provider, gateway.ConnectionString);
+        var (journal, id, at) = gateway.Provider == DatabaseProvider.Sqlite
+            ? ("PRAGMA journal_mode = WAL;", "TEXT", "INTEGER")
+            : ("", "text", "timestamp with time zone");
+        await connection.Command($"""
+            {journal}
             CREATE TABLE "gateway_operations" (
-                "Key" TEXT NOT NULL PRIMARY KEY,
-                "Kind" TEXT NOT NULL,
-                "TransactionId" TEXT NOT NULL,
-                "ParentTransactionId" TEXT NULL,
-                "AmountMinor" INTEGER NOT NULL,
-                "Outcome" TEXT NOT NULL,
-                "CardBrand" TEXT NULL,
-                "CardLast4" TEXT NULL,
-                "CreatedAt" INTEGER NOT NULL);
+                "Key" {id} NOT NULL PRIMARY KEY,
+                "Kind" {id} NOT NULL,
+                "TransactionId" {id} NOT NULL,
+                "ParentTransactionId" {id} NULL,
+                "AmountMinor" bigint NOT NULL,
+                "Outcome" {id} NOT NULL,
+                "CardBrand" {id} NULL,
+                "CardLast4" {id} NULL,
+                "CreatedAt" {at} NOT NULL);
             CREATE INDEX "IX_gateway_operations_ParentTransactionId" ON "gateway_operations" ("ParentTransactionId");
-            """;
-        await create.ExecuteNonQueryAsync();
-        return connectionString;
+            """).RunAsync(CancellationToken.None);
+        return gateway;
     }
 
     /// <summary>
-    /// Opens a worker's connections to the shop's database and the gateway's file, and prepares its statements. With a
-    /// <paramref name="writer"/> its units run there, in shared commits; on PostgreSQL each is one batch of its own.
+    /// Opens a worker's connections to the shop's database and the gateway's ledger, and prepares its statements. With
+    /// a <paramref name="writer"/> its units run there, in shared commits; on PostgreSQL each is one batch of its own.
     /// </summary>
-    public static async Task<RawCheckout> OpenAsync(BenchShop shop, string gatewayConnectionString, RawWriter? writer = null)
+    public static async Task<RawCheckout> OpenAsync(BenchShop shop, RawGateway gatewayLedger, RawWriter? writer = null)
     {
         var db = await RawConnection.OpenAsync(shop.Provider, shop.ConnectionString);
-        var gateway = await RawConnection.OpenSqliteAsync(gatewayConnectionString);
+        var gateway = await RawConnection.OpenAsync(gatewayLedger.Provider, gatewayLedger.ConnectionString);
         var checkout = new RawCheckout(db, gateway, writer, shop.Provider == DatabaseProvider.PostgreSQL ? new RawBatch(db) : null);
         await db.PrepareAsync();
         await gateway.PrepareAsync();
@@ -251,19 +274,29 @@ internal sealed class RawCheckout : IAsyncDisposable
     }
 
     /// <summary>The writer that runs every worker's units in shared commits on SQLite, on statements of its own; null on PostgreSQL.</summary>
-    public static async Task<RawWriter?> OpenWriterAsync(BenchShop shop, string gatewayConnectionString)
+    public static async Task<RawWriter?> OpenWriterAsync(BenchShop shop, RawGateway gateway)
     {
         if (shop.Provider != DatabaseProvider.Sqlite)
         {
             return null;
         }
-        var statements = await OpenAsync(shop, gatewayConnectionString);
+        var statements = await OpenAsync(shop, gateway);
         return new RawWriter(statements, statements._db);
     }
 
-    /// <summary>Checks out the prepared cart to a confirmed order; null when it was confirmed, else what stopped it.</summary>
-    public async Task<string?> CheckOutAsync(Guid cartId, string email, CancellationToken ct)
+    /// <summary>Puts one unit of <paramref name="sku"/> in a new cart and checks it out to a confirmed order; null when it was confirmed, else what stopped it.</summary>
+    public async Task<string?> CheckOutAsync(string sku, string email, CancellationToken ct)
     {
+        var cartId = Guid.CreateVersion7(DateTimeOffset.UtcNow);
+        await InTransactionAsync(async w =>
+        {
+            await w.WriteAsync(w._insertCart, ct, w._db.Id(cartId), w._db.Time(DateTimeOffset.UtcNow));
+            return null;
+        }, ct);
+        if (await InTransactionAsync(w => w.AddLineAsync(cartId, sku, ct), ct) is { } notAdded)
+        {
+            return $"cart: {notAdded}";
+        }
         var sessionId = Guid.CreateVersion7(DateTimeOffset.UtcNow);
         if (await InTransactionAsync(w => w.StartAsync(sessionId, cartId, email, ct), ct) is { } notStarted)
         {
@@ -291,7 +324,7 @@ internal sealed class RawCheckout : IAsyncDisposable
     /// a sample of orders and checkouts as the product shows them, and the product's invariants.
     /// Returns what is wrong, or null.
     /// </summary>
-    public static async Task<string?> CheckAsync(BenchShop shop, string[] skus, string gatewayConnectionString)
+    public static async Task<string?> CheckAsync(BenchShop shop, string[] skus, RawGateway gateway)
     {
         await using var db = await shop.DbAsync();
         var confirmed = await db.Orders.CountAsync(o => o.Status == OrderStatus.Confirmed);
@@ -307,8 +340,8 @@ internal sealed class RawCheckout : IAsyncDisposable
             ("converted holds", await db.Holds.CountAsync(h => h.Status == HoldStatus.Converted)),
             ("checked-out carts", await db.Carts.CountAsync(c => c.Status == CartStatus.CheckedOut)),
             ("outbox messages", await db.OutboxMessages.CountAsync()),
-            ("gateway authorizations", await GatewayCountAsync(gatewayConnectionString, GatewayOperationKind.Authorize)),
-            ("gateway captures", await GatewayCountAsync(gatewayConnectionString, GatewayOperationKind.Capture)),
+            ("gateway authorizations", await GatewayCountAsync(gateway, GatewayOperationKind.Authorize)),
+            ("gateway captures", await GatewayCountAsync(gateway, GatewayOperationKind.Capture)),
         };
         var problems = counts.Where(c => c.Count != confirmed).Select(c => $"{c.What} {c.Count:N0}").ToList();
         if (stock.Sum(i => (long)i.Reserved) is > 0 and var reserved)
@@ -391,6 +424,30 @@ internal sealed class RawCheckout : IAsyncDisposable
         }
         _batch.Add(statement, values);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The product's stock check of a line at its price, then the open cart touched and the line added.</summary>
+    private async Task<string?> AddLineAsync(Guid cartId, string sku, CancellationToken ct)
+    {
+        long? price = null;
+        await using (var reader = await _productForCart.ReadAsync(ct, sku))
+        {
+            if (await reader.ReadAsync(ct) && reader.GetInt32(1) >= 1)
+            {
+                price = reader.GetInt64(0);
+            }
+        }
+        if (price is null)
+        {
+            return $"{sku} is not for sale or out of stock";
+        }
+        var cart = _db.Id(cartId);
+        if (await ExpectOneAsync("the cart is closed", _touchCart, ct, _db.Time(DateTimeOffset.UtcNow), cart) is { } closed)
+        {
+            return closed;
+        }
+        await WriteAsync(_insertCartLine, ct, cart, sku, price.Value);
+        return null;
     }
 
     private async Task<string?> StartAsync(Guid sessionId, Guid cartId, string email, CancellationToken ct)
@@ -553,14 +610,12 @@ internal sealed class RawCheckout : IAsyncDisposable
         return transactionId;
     }
 
-    private static async Task<long> GatewayCountAsync(string connectionString, GatewayOperationKind kind)
+    private static async Task<long> GatewayCountAsync(RawGateway gateway, GatewayOperationKind kind)
     {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        await using var count = connection.CreateCommand();
-        count.CommandText = """SELECT COUNT(*) FROM "gateway_operations" WHERE "Kind" = $kind AND "Outcome" = 'Approved'""";
-        count.Parameters.AddWithValue("$kind", kind.ToString());
-        return (long)(await count.ExecuteScalarAsync())!;
+        await using var connection = await RawConnection.OpenAsync(gateway.Provider, gateway.ConnectionString);
+        var count = connection.Command("""SELECT COUNT(*) FROM "gateway_operations" WHERE "Kind" = @kind AND "Outcome" = 'Approved'""", ("@kind", Param.Text));
+        RawCommands.Bind(count.CommandText, count.Parameters, [kind.ToString()]);
+        return Convert.ToInt64(await count.ExecuteScalarAsync());
     }
 
     /// <summary>The product's OrderConfirmed message body.</summary>
@@ -581,3 +636,6 @@ internal sealed class RawCheckout : IAsyncDisposable
         Guid Id, object Key, string Number, Guid SessionId, object CartKey, string Email, string Name, long SubtotalMinor, long DiscountMinor,
         long ShippingMinor, long TotalMinor, string Currency, List<Line> Lines);
 }
+
+/// <summary>Where raw-checkout's gateway keeps its ledger: a SQLite file of its own, or a table in the shop's PostgreSQL database.</summary>
+internal sealed record RawGateway(DatabaseProvider Provider, string ConnectionString);

@@ -171,7 +171,7 @@ public sealed class Report(BenchOptions options)
         }
         if (AgainstRawCheckout is not null)
         {
-            o.WriteLine("  (raw-checkout starts from prepared carts; checkout also creates its cart and adds the line)");
+            o.WriteLine("  (both rows create a cart, add its line, start and place; raw-checkout's gateway ledger is where the product's simulated gateway keeps its own)");
         }
     }
 

@@ -222,12 +222,12 @@ public static class Rows
     }
 
     /// <summary>
-    /// raw-checkout: the product's minimal checkout written by hand (<see cref="RawCheckout"/>: start and place, in the
-    /// product's write units, on its schema) on prepared carts of one line, one open connection per worker to the shop's
-    /// database and one to the gateway's file, and on SQLite the units of all workers in shared commits on the
-    /// <see cref="RawWriter"/>'s connection, as the product's: the ceiling of the checkout row. Afterwards the rows it wrote are checked
-    /// through the product's model (<see cref="RawCheckout.CheckAsync"/>); a row that fails the check is broken and fails
-    /// the run. It runs the SQL alone: with Redis, the hot path is not part of it.
+    /// raw-checkout: the product's minimal checkout written by hand (<see cref="RawCheckout"/>: a new cart, its line,
+    /// start and place, in the product's write units, on its schema), one open connection per worker to the shop's
+    /// database and one to the gateway's ledger, and on SQLite the units of all workers in shared commits on the
+    /// <see cref="RawWriter"/>'s connection, as the product's: the ceiling of the checkout row, doing the work that row
+    /// does. Afterwards the rows it wrote are checked through the product's model (<see cref="RawCheckout.CheckAsync"/>);
+    /// a row that fails the check is broken and fails the run. It runs the SQL alone: with Redis, the hot path is not part of it.
     /// </summary>
     public static async Task<RowResult> RawCheckoutAsync(BenchOptions options)
     {
@@ -236,14 +236,17 @@ public static class Rows
         var gateway = await RawCheckout.CreateGatewayAsync(shop);
         var failures = new Failures();
         PhaseResult result;
-        bool cartsRanOut;
+        var n = 0L;
         await using (var writer = await RawCheckout.OpenWriterAsync(shop, gateway))
         await using (var workers = await Workers<RawCheckout>.OpenAsync(options.Concurrency, () => RawCheckout.OpenAsync(shop, gateway, writer)))
         {
-            (result, cartsRanOut) = await OnPreparedCartsAsync(options, shop, skus, async (worker, cartId, n, ct) =>
-                await workers[worker].CheckOutAsync(cartId, $"buyer{n}@example.com", ct) is { } problem ? failures.Record(problem) : Outcome.Ok);
+            result = await ClosedLoop.WarmThenMeasureAsync(options, options.Concurrency, async (worker, ct) =>
+            {
+                var i = Interlocked.Increment(ref n);
+                return await workers[worker].CheckOutAsync(skus[i % skus.Length], $"buyer{i}@example.com", ct) is { } problem ? failures.Record(problem) : Outcome.Ok;
+            });
         }
-        var note = Note(failures, cartsRanOut, Join(
+        var note = Note(failures, cartsRanOut: false, Join(
             shop.Provider == DatabaseProvider.PostgreSQL ? RawCheckout.OneRoundTripNote : null,
             options.Redis is null ? null : "SQL alone: the Redis hot path is not part of this row"));
         return new RowResult("raw-checkout", result, note) { Broken = await RawCheckout.CheckAsync(shop, skus, gateway) };
