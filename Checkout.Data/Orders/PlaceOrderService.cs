@@ -65,9 +65,11 @@ public sealed partial class PlaceOrderService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for every read and transaction of the call.
         await db.Database.OpenConnectionAsync(ct);
-        var trail = new Trail();
-        var order = await OfSession(db, checkoutSessionId, ct);
-        var session = order is null ? await SessionQueries.ById(db, checkoutSessionId, ct) : null;
+        // The first attempt reads one row set: the session, and that no order has it yet. A retry reads its order too.
+        var found = await SessionWithOrderId(db, checkoutSessionId, ct);
+        var session = found?.Session;
+        var order = found?.OrderId is { } orderId ? await ById(db, orderId, ct) : null;
+        var trail = new Trail(session);
         // The payment joins its checkout's trace, begun when the checkout started.
         using var span = CheckoutTracing.Continue("checkout.place", session?.TraceParent);
         span?.SetTag("checkout.session_id", checkoutSessionId);
@@ -112,6 +114,26 @@ public sealed partial class PlaceOrderService(
             db.Orders.AsNoTracking().FirstOrDefault(o => o.CheckoutSessionId == sessionId)));
 
     private static Task<Order?> OfSession(CheckoutDbContext db, Guid sessionId, CancellationToken ct) => OfSessionQuery.For(db)(db, sessionId, ct);
+
+    private static readonly CompiledQuery<Func<CheckoutDbContext, Guid, CancellationToken, Task<Order?>>> ByIdQuery = new(() =>
+        EF.CompileAsyncQuery((CheckoutDbContext db, Guid orderId, CancellationToken ct) =>
+            db.Orders.AsNoTracking().FirstOrDefault(o => o.Id == orderId)));
+
+    private static Task<Order?> ById(CheckoutDbContext db, Guid orderId, CancellationToken ct) => ByIdQuery.For(db)(db, orderId, ct);
+
+    /// <summary>A checkout session with the id of its order, if one was placed (at most one: a unique index).</summary>
+    private sealed record SessionAndOrderId(CheckoutSession Session, Guid? OrderId);
+
+    // The order's id, not the order: with both entities' lines the row set would be their product.
+    private static readonly CompiledQuery<Func<CheckoutDbContext, Guid, CancellationToken, Task<SessionAndOrderId?>>> SessionWithOrderIdQuery = new(() =>
+        EF.CompileAsyncQuery((CheckoutDbContext db, Guid sessionId, CancellationToken ct) =>
+            db.CheckoutSessions.AsNoTracking()
+                .Where(s => s.Id == sessionId)
+                .Select(s => new SessionAndOrderId(s, db.Orders.Where(o => o.CheckoutSessionId == s.Id).Select(o => (Guid?)o.Id).FirstOrDefault()))
+                .FirstOrDefault()));
+
+    private static Task<SessionAndOrderId?> SessionWithOrderId(CheckoutDbContext db, Guid sessionId, CancellationToken ct) =>
+        SessionWithOrderIdQuery.For(db)(db, sessionId, ct);
 
     /// <summary>
     /// Starts paying, in one transaction: the hold is extended once (so that it cannot expire while the gateway
@@ -406,15 +428,16 @@ public sealed partial class PlaceOrderService(
     /// <summary>
     /// What this call wrote of an order it placed itself: the order with its first status, each step it made and the
     /// payment. When it made every step from placing to the end, the answer is built from this; once another call or
-    /// an outcome it did not write moved the order, only a read tells the truth.
+    /// an outcome it did not write moved the order, only a read tells the truth. Also the checkout session as the call
+    /// first read it (its lines never change), so that resuming an order placed earlier does not read it again.
     /// </summary>
-    private sealed class Trail
+    private sealed class Trail(CheckoutSession? session)
     {
         private readonly List<OrderHistoryView> _steps = [];
         private Order? _order;
         private bool _lost;
 
-        public CheckoutSession? Session { get; private set; }
+        public CheckoutSession? Session { get; private set; } = session;
 
         public Payment? Payment { get; private set; }
 
