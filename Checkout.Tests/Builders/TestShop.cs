@@ -17,6 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Checkout.Tests.Builders;
 
@@ -50,9 +51,10 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
     public OrderService Orders => Get<OrderService>();
 
     /// <param name="interceptors">Added to the shop's own database contexts: for tests that watch or hold its SQL.</param>
+    /// <param name="postgresPool">On PostgreSQL, changes the shop's connection string (its pool's size, its wait for a connection).</param>
     public static async Task<TestShop> CreateAsync(
         IDictionary<string, string?>? settings = null, DatabaseProvider provider = DatabaseProvider.Sqlite, string? postgresServer = null,
-        IInterceptor[]? interceptors = null)
+        IInterceptor[]? interceptors = null, Action<NpgsqlConnectionStringBuilder>? postgresPool = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "checkout-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -61,7 +63,7 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:Checkout"] = database.ConnectionString,
+            ["ConnectionStrings:Checkout"] = postgresPool is null ? database.ConnectionString : Changed(database.ConnectionString, postgresPool),
             // A use case run again after a deadlock (PostgreSQL picks a victim in the races) must not wait on the fake
             // clock, which only moves when a test moves it: the retry follows at once.
             ["Checkout:DbRetryDelay"] = "00:00:00",
@@ -84,6 +86,13 @@ public sealed class TestShop : IShopDatabase, IAsyncDisposable
     }
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    private static string Changed(string connectionString, Action<NpgsqlConnectionStringBuilder> change)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        change(builder);
+        return builder.ConnectionString;
+    }
 
     public Task<CheckoutDbContext> DbAsync() => Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
 

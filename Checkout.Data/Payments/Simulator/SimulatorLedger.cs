@@ -37,6 +37,9 @@ public sealed class SimulatorLedger : IDisposable
     /// <summary>An in-memory SQLite database lives while a connection to it is open: this one, until disposal.</summary>
     private readonly SqliteConnection? _keepAlive;
 
+    /// <summary>The application name of the ledger's connections on the server engines, which gives them a pool of their own.</summary>
+    public const string PoolName = "checkout-gateway";
+
     /// <param name="shopConnectionString">The shop's database: the ledger lives in it, or on SQLite beside it.</param>
     public SimulatorLedger(DatabaseProvider provider, string shopConnectionString)
     {
@@ -44,8 +47,11 @@ public sealed class SimulatorLedger : IDisposable
         (_factory, _connectionString) = provider switch
         {
             DatabaseProvider.Sqlite => ((DbProviderFactory)SqliteFactory.Instance, SqliteConnectionString(shopConnectionString)),
-            DatabaseProvider.PostgreSQL => (NpgsqlFactory.Instance, shopConnectionString),
-            _ => (SqlClientFactory.Instance, shopConnectionString),
+            // A pool of its own (a connection string of its own): a payment holds its shop connection while the gateway
+            // answers, so drawing the gateway's from the shop's pool would let a crowd of payments the pool's size
+            // hold every connection and wait for one more.
+            DatabaseProvider.PostgreSQL => (NpgsqlFactory.Instance, new NpgsqlConnectionStringBuilder(shopConnectionString) { ApplicationName = PoolName }.ConnectionString),
+            _ => (SqlClientFactory.Instance, new SqlConnectionStringBuilder(shopConnectionString) { ApplicationName = PoolName }.ConnectionString),
         };
         if (provider != DatabaseProvider.Sqlite)
         {
