@@ -111,7 +111,7 @@ internal static class PromoLedger
         return true;
     }
 
-    /// <summary>Takes one use off the code's count, never below zero, and off its Redis counter with the commit.</summary>
+    /// <summary>Takes one use off the code's count, never below zero; with the commit, its Redis counter gets the use back too.</summary>
     private static async Task UncountAsync(CheckoutDbContext db, string code, CancellationToken ct)
     {
         if (await db.ExpectAsync(
