@@ -25,6 +25,9 @@ public sealed class CheckoutOptions
     /// <summary>How failed outbox deliveries are retried (<c>Checkout:Outbox</c>).</summary>
     public OutboxOptions Outbox { get; set; } = new();
 
+    /// <summary>What becomes of a promo code's use when its order ends early (<c>Checkout:Promotions</c>).</summary>
+    public PromotionsOptions Promotions { get; set; } = new();
+
     /// <summary>
     /// How old the storefront's catalog snapshot may grow before the next read waits for a new one. Changes the shop
     /// announces (units held, released, sold or restocked, on any instance sharing the event relay) show at once; this
@@ -79,4 +82,14 @@ public sealed class OutboxOptions
 
     /// <summary>A delivery still failing this long after its message was written is dead-lettered: tried again only when an admin asks.</summary>
     public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>The <c>Checkout:Promotions</c> section.</summary>
+public sealed class PromotionsOptions
+{
+    /// <summary>
+    /// A paid order cancelled before shipment gives its promo use back, in the cancel's transaction: the code's usage
+    /// limit and the shopper's own limit both count it no more. Off, the use stays taken as before.
+    /// </summary>
+    public bool GiveBackOnCancel { get; set; } = true;
 }

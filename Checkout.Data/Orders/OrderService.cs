@@ -4,8 +4,10 @@ using Checkout.Data.Fulfillment;
 using Checkout.Data.Inventory;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
+using Checkout.Data.Promotions;
 using Checkout.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Checkout.Data.Orders;
 
@@ -40,7 +42,8 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
 /// money moves afterwards through the gateway with an idempotency key per order and operation.
 /// </summary>
 public sealed class OrderService(
-    IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting)
+    IDbContextFactory<CheckoutDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting,
+    IOptions<CheckoutOptions> options)
 {
     private readonly Refunds _refunds = new(gateway, clock);
 
@@ -76,7 +79,8 @@ public sealed class OrderService(
     /// <summary>
     /// Moves the order from its current status to <paramref name="to"/> if the transition table allows it, it is not a
     /// payment step (those belong to <see cref="PlaceOrderService"/>) and nobody moved it first; otherwise an <see cref="ErrorCodes.IllegalTransition"/> or <see cref="ErrorCodes.Conflict"/> result.
-    /// Cancelling gives back holds or restocks and voids or refunds; completing a return restocks and refunds.
+    /// Cancelling gives back holds or restocks, gives the promo use back (<see cref="OrderTransitions.GivesPromoUseBack"/>)
+    /// and voids or refunds; completing a return restocks and refunds.
     /// </summary>
     public async Task<Result<OrderView>> TransitionAsync(Guid orderId, OrderStatus to, TransitionRequest request, CancellationToken ct = default)
     {
@@ -116,6 +120,10 @@ public sealed class OrderService(
             {
                 var lines = await db.Orders.Where(o => o.Id == orderId).SelectMany(o => o.Lines).Select(l => new { l.Sku, l.Quantity }).ToListAsync(ct);
                 await StockLedger.RestockSoldAsync(db, lines.Select(l => (l.Sku, l.Quantity)), ct);
+            }
+            if (order.PromoCode is { } code && OrderTransitions.GivesPromoUseBack(from, to) && options.Value.Promotions.GiveBackOnCancel)
+            {
+                await PromoLedger.GiveBackAsync(db, order.CheckoutSessionId, code, ct);
             }
             await tx.CommitAsync(ct);
         }

@@ -43,6 +43,15 @@ public static class OrderTransitions
             or (OrderStatus.Pending, OrderStatus.PaymentFailed)
             or (OrderStatus.PaymentAuthorized, OrderStatus.Confirmed);
 
+    /// <summary>
+    /// The moves that give the order's promo use back (when <c>Checkout:Promotions:GiveBackOnCancel</c> is on): a paid
+    /// order, whose use was consumed when it was authorized, cancelled before shipment. A cancel before payment gives
+    /// back the use its checkout still reserves, with the checkout; a shipped order is never cancelled, and a return
+    /// keeps its use.
+    /// </summary>
+    public static bool GivesPromoUseBack(OrderStatus from, OrderStatus to) =>
+        to == OrderStatus.Cancelled && from is OrderStatus.PaymentAuthorized or OrderStatus.Confirmed;
+
     /// <summary>The upper-case name used on the wire and in the UI, e.g. PAYMENT_AUTHORIZED.</summary>
     public static string WireName(this OrderStatus status) => status switch
     {

@@ -14,15 +14,20 @@ public enum RedemptionStatus
     /// <summary>Taken when checkout starts; given back if the checkout fails or expires.</summary>
     Reserved,
 
-    /// <summary>The order was confirmed.</summary>
+    /// <summary>The order's payment was authorized: the use is the order's.</summary>
     Consumed,
 
+    /// <summary>
+    /// Given back: the checkout ended without an order, or its paid order was cancelled before shipment. It counts
+    /// towards neither the code's limit nor the shopper's.
+    /// </summary>
     Released,
 }
 
 /// <summary>
 /// A promo code. <see cref="Used"/> counts reserved and consumed uses; it only moves by conditional updates
-/// (<c>used &lt; usage_limit</c>), so a limit holds under any number of concurrent checkouts.
+/// (<c>used &lt; usage_limit</c> to take one, <c>used &gt; 0</c> to give one back), so a limit holds under any number of
+/// concurrent checkouts and cancels.
 /// </summary>
 public sealed class PromoCode
 {

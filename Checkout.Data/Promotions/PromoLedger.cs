@@ -5,13 +5,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Checkout.Data.Promotions;
 
-/// <summary>The one table of a promo use's moves: reserved when checkout starts, then consumed by its order or given back.</summary>
+/// <summary>
+/// The one table of a promo use's moves: reserved when checkout starts, then consumed by its order or given back; a
+/// consumed use is given back too when its order is cancelled before shipment.
+/// </summary>
 public static class RedemptionTransitions
 {
     public static readonly TransitionTable<RedemptionStatus> Table = new(new()
     {
         [RedemptionStatus.Reserved] = [RedemptionStatus.Consumed, RedemptionStatus.Released],
-        [RedemptionStatus.Consumed] = [],
+        [RedemptionStatus.Consumed] = [RedemptionStatus.Released],
         [RedemptionStatus.Released] = [],
     });
 }
@@ -84,12 +87,40 @@ internal static class PromoLedger
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RedemptionStatus.Released), ct);
         if (released == 1)
         {
-            if (await db.PromoCodes
-                .Where(p => p.Code == code && p.Used > 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, p => p.Used - 1), ct) == 1)
-            {
-                db.PromoUsed(code, -1);
-            }
+            await UncountAsync(db, code, ct);
         }
     }
+
+    /// <summary>
+    /// Consumed → Released: the session's order, paid with <paramref name="code"/>, was cancelled before shipment, so its
+    /// use goes back, once: the redemption no longer counts towards the shopper's limit, nor its use towards the
+    /// code's. A compare-and-set on the consumed use, then the code's count, in the caller's transaction. False, with
+    /// nothing changed, when the session has no consumed use of the code (given back already).
+    /// </summary>
+    public static async Task<bool> GiveBackAsync(CheckoutDbContext db, Guid sessionId, string code, CancellationToken ct)
+    {
+        RedemptionTransitions.Table.Require(RedemptionStatus.Released, RedemptionStatus.Consumed);
+        if (!await db.ExpectAsync(
+                """UPDATE "promo_redemptions" SET "Status" = {3} WHERE "CheckoutSessionId" = {0} AND "Code" = {1} AND "Status" = {2}""",
+                1, ct, Redemption(nameof(PromoRedemption.CheckoutSessionId), sessionId), Redemption(nameof(PromoRedemption.Code), code),
+                Redemption(nameof(PromoRedemption.Status), RedemptionStatus.Consumed), Redemption(nameof(PromoRedemption.Status), RedemptionStatus.Released)))
+        {
+            return false;
+        }
+        await UncountAsync(db, code, ct);
+        return true;
+    }
+
+    /// <summary>Takes one use off the code's count, never below zero; with the commit, its Redis counter gets the use back too.</summary>
+    private static async Task UncountAsync(CheckoutDbContext db, string code, CancellationToken ct)
+    {
+        if (await db.ExpectAsync(
+                """UPDATE "promo_codes" SET "Used" = "Used" - 1 WHERE "Code" = {0} AND "Used" > 0""",
+                1, ct, Statements.Value.Of<PromoCode>(nameof(PromoCode.Code), code)))
+        {
+            db.PromoUsed(code, -1);
+        }
+    }
+
+    private static Statements.Value Redemption(string property, object? value) => Statements.Value.Of<PromoRedemption>(property, value);
 }

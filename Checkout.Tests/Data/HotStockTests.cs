@@ -3,6 +3,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
+using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
 using Checkout.Data.Waitlist;
@@ -235,6 +236,22 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         await AssertPromoCounterAsync(shop, used: 4, left: 4);
         ResultAssert.Success(await shop.Get<PromoAdminService>().DisableAsync("RUSH5"));
         Assert.Null(await counters.ReadPromoAsync("RUSH5"));
+    }
+
+    [Fact]
+    public async Task PromoUse_GivenBackByACancelledOrder_IsCountedBackInRedis()
+    {
+        await using var shop = await HotShopAsync(RedisServer.Shared(), units: 10);
+        await shop.AddPromoAsync(new PromoCode("RUSH5", PromoKind.Percentage, 10, usageLimit: 5));
+        await shop.Get<HotStockReconciler>().ReconcileOnceAsync();
+        var checkout = await shop.OpenCheckoutAsync("p@example.com", "RUSH5", ("HOT", 1));
+        var order = ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved)).Order;
+        await AssertPromoCounterAsync(shop, used: 1, left: 4);
+
+        ResultAssert.Success(await shop.Orders.CancelAsync(order.OrderId, new TransitionRequest("admin@shop")));
+
+        await AssertPromoCounterAsync(shop, used: 0, left: 5);
+        await AssertCounterEqualsDatabaseAsync(shop, expected: 10);
     }
 
     private static async Task AssertPromoCounterAsync(TestShop shop, int used, int left)

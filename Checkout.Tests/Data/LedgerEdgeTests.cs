@@ -565,6 +565,59 @@ public abstract class LedgerEdgeTests(DatabaseProvider provider) : ProviderTests
         await AssertChangesNothingAsync(shop, db => PromoLedger.ReleaseAsync(db, sessionId, default));
     }
 
+    // ---------------------------------------------------------------- Promo redemption: Consumed → Released
+
+    [Fact]
+    public async Task GiveBack_WhenConsumed_GivesTheUseAndItsCountBackOnce()
+    {
+        await using var shop = await CreateShopAsync();
+        var (sessionId, bystanderId) = await OpenSessionsAsync(shop);
+        Assert.True(await InTransactionAsync(shop, db => PromoLedger.ConsumeAsync(db, sessionId, default)));
+        await AssertChangesNothingAsync(shop, false, db => PromoLedger.GiveBackAsync(db, sessionId, "OTHER", default));
+
+        Assert.True(await InTransactionAsync(shop, db => PromoLedger.GiveBackAsync(db, sessionId, Promo, default)));
+
+        Assert.Equal([RedemptionStatus.Released], await RedemptionsOfAsync(shop, sessionId));
+        Assert.Equal([RedemptionStatus.Reserved], await RedemptionsOfAsync(shop, bystanderId));
+        Assert.Equal(1, await PromoUsedAsync(shop));
+        await AssertChangesNothingAsync(shop, false, db => PromoLedger.GiveBackAsync(db, sessionId, Promo, default));
+        await AssertChangesNothingAsync(shop, false, db => PromoLedger.ConsumeAsync(db, sessionId, default));
+        await AssertChangesNothingAsync(shop, db => PromoLedger.ReleaseAsync(db, sessionId, default));
+    }
+
+    [Theory]
+    [InlineData(RedemptionStatus.Reserved)]
+    [InlineData(RedemptionStatus.Released)]
+    public async Task GiveBack_WhenNotConsumed_ChangesNothing(RedemptionStatus status)
+    {
+        await using var shop = await CreateShopAsync();
+        var (sessionId, _) = await OpenSessionsAsync(shop);
+        if (status == RedemptionStatus.Released)
+        {
+            await InTransactionAsync(shop, db => PromoLedger.ReleaseAsync(db, sessionId, default));
+        }
+        Assert.Equal([status], await RedemptionsOfAsync(shop, sessionId));
+
+        await AssertChangesNothingAsync(shop, false, db => PromoLedger.GiveBackAsync(db, sessionId, Promo, default));
+    }
+
+    [Fact]
+    public async Task GiveBack_WithTheCountAtZero_GivesTheUseBackAndLeavesTheCountAtZero()
+    {
+        await using var shop = await CreateShopAsync();
+        var (sessionId, _) = await OpenSessionsAsync(shop);
+        Assert.True(await InTransactionAsync(shop, db => PromoLedger.ConsumeAsync(db, sessionId, default)));
+        await using (var db = await shop.DbAsync())
+        {
+            Assert.Equal(1, await db.PromoCodes.Where(p => p.Code == Promo).ExecuteUpdateAsync(s => s.SetProperty(p => p.Used, 0)));
+        }
+
+        Assert.True(await InTransactionAsync(shop, db => PromoLedger.GiveBackAsync(db, sessionId, Promo, default)));
+
+        Assert.Equal([RedemptionStatus.Released], await RedemptionsOfAsync(shop, sessionId));
+        Assert.Equal(0, await PromoUsedAsync(shop));
+    }
+
     // ---------------------------------------------------------------- Helpers
 
     private static IWaitingDemand Waiting(TestShop shop) => shop.Get<IWaitingDemand>();

@@ -35,6 +35,9 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
         [(Confirmed, Cancelled)] = OutboxTypes.OrderCancelled,
     };
 
+    /// <summary>The moves that give the promo use back, written out independently of the product's rule: a paid order cancelled before shipment.</summary>
+    private static readonly (OrderStatus From, OrderStatus To)[] GivePromoUseBack = [(PaymentAuthorized, Cancelled), (Confirmed, Cancelled)];
+
     private static readonly TransitionRequest Admin = new("admin@shop", "Asked by the customer", "TRACK-0001");
 
     public static TheoryData<OrderStatus, OrderStatus> EveryPair
@@ -72,6 +75,14 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
     [MemberData(nameof(EveryPair))]
     public void IsAllowed_ForEveryPairOfStatuses_MatchesTheAgreedTable(OrderStatus from, OrderStatus to) =>
         Assert.Equal(Table.Contains((from, to)), OrderTransitions.IsAllowed(from, to));
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void GivesPromoUseBack_ForEveryPairOfStatuses_OnlyForACancelOfAPaidOrderBeforeShipment(OrderStatus from, OrderStatus to)
+    {
+        Assert.Equal(GivePromoUseBack.Contains((from, to)), OrderTransitions.GivesPromoUseBack(from, to));
+        Assert.All(GivePromoUseBack, move => Assert.Contains(move, Table));
+    }
 
     [Theory]
     [MemberData(nameof(AllowedEdges))]
@@ -294,7 +305,8 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
     private static async Task<Result<OrderView>[]> RaceAsync(TestShop shop, params Func<OrderService, Task<Result<OrderView>>>[] calls)
     {
         var gate = new ReadGate("FROM orders", calls.Length);
-        var orders = new OrderService(shop.GatedDbFactory(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IWaitingDemand>());
+        var orders = new OrderService(
+            shop.GatedDbFactory(gate), shop.Get<IPaymentGateway>(), shop.Clock, shop.Get<CheckoutEvents>(), shop.Get<IWaitingDemand>(), shop.Get<IOptions<CheckoutOptions>>());
 
         var results = await Task.WhenAll(calls.Select(call => Task.Run(() => call(orders))));
 

@@ -44,6 +44,7 @@ internal static class AgreedTransitions
     [
         (RedemptionStatus.Reserved, RedemptionStatus.Consumed),
         (RedemptionStatus.Reserved, RedemptionStatus.Released),
+        (RedemptionStatus.Consumed, RedemptionStatus.Released),
     ];
 
     public static readonly (PaymentStatus From, PaymentStatus To)[] Payment =

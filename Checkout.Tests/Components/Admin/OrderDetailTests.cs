@@ -40,7 +40,8 @@ public class OrderDetailTests : AdminTestContext
             .Options;
         _otherAdmin.Shop = Shop;
         services.AddSingleton(new OrderService(
-            new InterceptedFactory(options), Shop.Get<IPaymentGateway>(), Shop.Clock, Shop.Get<CheckoutEvents>(), Shop.Get<IWaitingDemand>()));
+            new InterceptedFactory(options), Shop.Get<IPaymentGateway>(), Shop.Clock, Shop.Get<CheckoutEvents>(), Shop.Get<IWaitingDemand>(),
+            Shop.Get<IOptions<CheckoutOptions>>()));
     }
 
     [Fact]
