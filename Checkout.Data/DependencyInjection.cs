@@ -188,7 +188,8 @@ public static class DependencyInjection
                     .UseNpgsql(database)
                     .AddInterceptors([new StatementBatchGuard(), .. HotStockInterceptors(sp)]));
                 services.AddSingleton<IDbContextFactory<CheckoutDbContext>, ProviderContextFactory<PostgresCheckoutDbContext>>();
-                services.AddSingleton<WriteUnits>(_ => new BatchedWriteUnits(new TransactionWriteUnits()));
+                services.AddSingleton<RowTurns>();
+                services.AddSingleton<WriteUnits>(sp => new BatchedWriteUnits(new TransactionWriteUnits(), sp.GetRequiredService<RowTurns>()));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddPooledDbContextFactory<SqlServerCheckoutDbContext>((sp, o) => o

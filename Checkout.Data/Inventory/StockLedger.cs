@@ -11,6 +11,7 @@ internal static class StockLedger
     /// <summary><c>UPDATE inventory SET quantity = quantity - n, reserved = reserved + n WHERE sku = s AND quantity &gt;= n</c>.</summary>
     public static async Task<bool> TryReserveAsync(CheckoutDbContext db, string sku, int quantity, CancellationToken ct)
     {
+        TakesTurn(db, sku);
         var reserved = await db.ExpectAsync(
             """UPDATE "inventory" SET "Quantity" = "Quantity" - {1}, "Reserved" = "Reserved" + {1} WHERE "Sku" = {0} AND "Quantity" >= {1}""",
             1, ct, Sku(sku), Units(quantity));
@@ -44,6 +45,7 @@ internal static class StockLedger
         {
             return;
         }
+        TakesTurn(db, sku);
         await db.WriteAsync(
             """UPDATE "inventory" SET "Quantity" = "Quantity" + {1}, "Reserved" = "Reserved" + {2}, "Sold" = "Sold" + {3} WHERE "Sku" = {0}""",
             ct, Sku(sku), Units(availableDelta), Units(reservedDelta), Units(soldDelta));
@@ -52,6 +54,9 @@ internal static class StockLedger
             db.AvailableMoved(sku, availableDelta);
         }
     }
+
+    /// <summary>A batched unit that writes the SKU's row waits for a turn at it before it is sent (<see cref="RowTurns"/>): a hot SKU's buyers queue in the process, not in the database.</summary>
+    private static void TakesTurn(CheckoutDbContext db, string sku) => db.Batch?.Rows.Add($"inventory:{sku}");
 
     private static Statements.Value Sku(string sku) => Statements.Value.Of<InventoryItem>(nameof(InventoryItem.Sku), sku);
 

@@ -14,6 +14,9 @@ internal sealed class StatementBatch
 
     public IReadOnlyList<Queued> Statements => _statements;
 
+    /// <summary>The rows a crowd writes that the batch locks, which take turns (<see cref="RowTurns"/>).</summary>
+    public HashSet<string> Rows { get; } = new(StringComparer.Ordinal);
+
     public void Add(string sql, int parameters, Func<DbCommand, int, DbParameter> bind, int? expectedRows) =>
         _statements.Add(new Queued(sql, parameters, bind, expectedRows));
 

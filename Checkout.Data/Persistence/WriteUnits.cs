@@ -64,14 +64,15 @@ internal sealed class TransactionWriteUnits : WriteUnits
 /// that a wrong count fails the batch and none of it stays. So an inventory row is locked for one round trip, not for
 /// each statement's. The unit runs again as a transaction of its own, statement by statement
 /// (<see cref="TransactionWriteUnits"/>), whose answer then stands, when it needs an answer before its end (a count,
-/// a read, a LINQ update), when a guard failed, when it undid itself, or when someone watches its commands.
+/// a read, a LINQ update), when a guard failed, when it undid itself, or when someone watches its commands. A batch that
+/// locks a stock row waits for a turn at it first (<see cref="RowTurns"/>).
 /// <para>
 /// With moves of Redis counters to copy, the batch runs in a transaction of its caller's context (Npgsql sends the
 /// <c>BEGIN</c> with the batch) whose commit <see cref="HotStock.HotStockInterceptor"/> sees, so the copy is made with
 /// the rows still locked: one more round trip.
 /// </para>
 /// </summary>
-internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteUnits
+internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne, RowTurns turns) : WriteUnits
 {
     /// <summary>The SQLSTATE a failed guard raises (<c>division_by_zero</c>); no statement of a unit divides otherwise.</summary>
     private const string GuardFailed = "22012";
@@ -106,7 +107,10 @@ internal sealed class BatchedWriteUnits(TransactionWriteUnits oneByOne) : WriteU
         {
             try
             {
-                await SendAsync(caller, batch, ct);
+                using (await turns.EnterAsync(batch.Rows, ct))
+                {
+                    await SendAsync(caller, batch, ct);
+                }
                 return result.Value;
             }
             catch (DbException e) when (e.SqlState == GuardFailed)

@@ -53,6 +53,26 @@ public sealed class BatchedWriteUnitsTests
         Assert.Equal((3, 0, 2), (stock.Quantity, stock.Reserved, stock.Sold));
     }
 
+    [Fact]
+    public async Task AStart_WaitsForATurnAtItsStockRow_WhileTwoOthersHoldIt()
+    {
+        await using var shop = await TestShop.CreateAsync(provider: DatabaseProvider.PostgreSQL);
+        await shop.AddProductAsync("TURN-1", stock: 5);
+        var cartId = await shop.CartWithAsync(("TURN-1", 1));
+        var turns = shop.Get<RowTurns>();
+        var first = await turns.EnterAsync(["inventory:TURN-1"], CancellationToken.None);
+        using var second = await turns.EnterAsync(["inventory:TURN-1"], CancellationToken.None);
+
+        var start = shop.StartCheckoutAsync(cartId);
+        await Task.Delay(300);
+        Assert.False(start.IsCompleted);
+        Assert.Equal(0, (await shop.InventoryAsync("TURN-1")).Reserved);
+
+        first.Dispose();
+        ResultAssert.Success(await start.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, (await shop.InventoryAsync("TURN-1")).Reserved);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
