@@ -11,6 +11,7 @@ using Checkout.Data.Tax;
 using Checkout.Tests.Builders;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Checkout.Web.State;
 using Checkout.Web.Telemetry;
 using Microsoft.AspNetCore.Authorization;
@@ -142,7 +143,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         {
             var anonymous = page.Metadata.GetMetadata<IAllowAnonymous>() is not null;
             Assert.Equal(page.RoutePattern.RawText!.TrimStart('/') == "admin/sign-in", anonymous);
-            Assert.Contains(page.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == AdminAuthentication.Policy);
+            Assert.Contains(page.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == StaffPolicies.Admin);
         }
     }
 
@@ -158,7 +159,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
 
         Assert.NotEmpty(endpoints);
         Assert.All(endpoints, e => Assert.True(
-            e.Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AdminAuthentication.Policy)
+            e.Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == StaffPolicies.Admin)
                 && e.Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null,
             $"/{e.Route} ({e.Endpoint.DisplayName}) does not require the Admin policy."));
     }

@@ -7,6 +7,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Tests.Security;
 using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -98,7 +99,7 @@ public sealed partial class AdminFactory(Action<IWebHostBuilder>? configure = nu
         Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
         if (admin)
         {
-            Assert.True((await users.AddToRoleAsync(user, AdminAuthentication.Role)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, StaffRoles.Admin)).Succeeded);
         }
     }
 
