@@ -16,13 +16,13 @@ public static class AdminStaffApi
 {
     public static RouteGroupBuilder MapAdminStaffApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin/staff").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
 
-        admin.MapGet("", async (StaffService staff, CancellationToken ct) => await staff.ListAsync(ct))
+        admin.MapGet("/staff", async (StaffService staff, CancellationToken ct) => await staff.ListAsync(ct))
             .WithName("AdminListStaff")
             .WithSummary("List staff accounts")
             .WithDescription("Every staff account by email, with its role (`Admin` or `Support`) and status (`Invited`, `Active` or `Disabled`).");
-        admin.MapPost("", async (InviteStaffRequest body, StaffService staff, CancellationToken ct) =>
+        admin.MapPost("/staff", async (InviteStaffRequest body, StaffService staff, CancellationToken ct) =>
             {
                 var result = await staff.InviteAsync(body.Email, body.Role, ct);
                 return result.IsSuccess
@@ -38,7 +38,7 @@ public static class AdminStaffApi
                 "and a new link, and its older links stop working; an address with any other account is refused (`conflict`). " +
                 "A refusal of the input lists each field's messages in `errors` (`email`, `role`).")
             .Produces<StaffInvitation>(StatusCodes.Status201Created).ProducesProblems(ErrorCodes.Validation, ErrorCodes.Conflict);
-        admin.MapPost("/{userId}/disable", async (string userId, StaffService staff, HttpContext http, CancellationToken ct) =>
+        admin.MapPost("/staff/{userId}/disable", async (string userId, StaffService staff, HttpContext http, CancellationToken ct) =>
                 StorefrontApi.Respond(await staff.DisableAsync(userId, ActorId(http), ct), m => m))
             .WithName("AdminDisableStaff")
             .WithSummary("Disable a staff account")
@@ -46,13 +46,13 @@ public static class AdminStaffApi
                 "Stops the account from signing in and ends its sessions: its next request is refused, its open pages sign out. " +
                 "Nobody disables their own account or the last active admin (`conflict`, nothing changes).")
             .Produces<StaffMember>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.Conflict);
-        admin.MapPost("/{userId}/enable", async (string userId, StaffService staff, CancellationToken ct) =>
+        admin.MapPost("/staff/{userId}/enable", async (string userId, StaffService staff, CancellationToken ct) =>
                 StorefrontApi.Respond(await staff.EnableAsync(userId, ct), m => m))
             .WithName("AdminEnableStaff")
             .WithSummary("Enable a disabled staff account")
             .WithDescription("Lets the account sign in again with its password (an invited one with its invitation).")
             .Produces<StaffMember>().ProducesProblems(ErrorCodes.NotFound);
-        admin.MapPut("/{userId}/role", async (string userId, ChangeStaffRoleRequest body, StaffService staff, HttpContext http, CancellationToken ct) =>
+        admin.MapPut("/staff/{userId}/role", async (string userId, ChangeStaffRoleRequest body, StaffService staff, HttpContext http, CancellationToken ct) =>
                 StorefrontApi.Respond(await staff.ChangeRoleAsync(userId, body.Role, ActorId(http), ct), m => m))
             .WithName("AdminChangeStaffRole")
             .WithSummary("Change a staff account's role")
