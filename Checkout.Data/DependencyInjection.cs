@@ -78,6 +78,7 @@ public static class DependencyInjection
         services.AddSingleton<CheckoutFlow>();
         services.AddSingleton<OrderQueries>();
         services.AddSingleton<OrderLookups>();
+        services.AddSingleton<ConfirmationResends>();
         services.AddSingleton<PromoAdminService>();
         services.AddSingleton<DeliveryOptions>();
         services.AddSingleton<TaxRates>();

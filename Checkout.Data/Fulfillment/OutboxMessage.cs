@@ -13,9 +13,10 @@ public sealed class OutboxMessage
     {
     }
 
-    public OutboxMessage(string type, Guid aggregateId, string payload, DateTimeOffset now)
+    /// <param name="id">The message's id when the request that writes it names one (so that, resumed, it finds its message); else a new one.</param>
+    public OutboxMessage(string type, Guid aggregateId, string payload, DateTimeOffset now, Guid? id = null)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = id ?? Guid.CreateVersion7(now);
         Type = type;
         AggregateId = aggregateId;
         Payload = payload;
@@ -49,6 +50,7 @@ public static class OutboxTypes
     public const string OrderRefunded = "OrderRefunded";
     public const string WaitlistOffered = "WaitlistOffered";
     public const string OrderLookupRequested = "OrderLookupRequested";
+    public const string OrderConfirmationResent = "OrderConfirmationResent";
 }
 
 /// <summary>A shipment the warehouse has to make; the message id is the key, so a redelivery adds nothing.</summary>

@@ -7,6 +7,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Tests.Security;
 using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -88,18 +89,19 @@ public sealed partial class AdminFactory(Action<IWebHostBuilder>? configure = nu
         return WebUtility.HtmlDecode(value.Groups[1].Value);
     }
 
-    /// <summary>An account without the Admin role, as a shopper account would be.</summary>
-    public async Task CreateUserAsync(string email, string password, bool admin = false)
+    /// <summary>An account with a password and the staff <paramref name="role"/>; without one, as a shopper account would be.</summary>
+    public async Task<string> CreateUserAsync(string email, string password, string? role = null)
     {
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
         var created = await users.CreateAsync(user, password);
         Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
-        if (admin)
+        if (role is not null)
         {
-            Assert.True((await users.AddToRoleAsync(user, AdminAuthentication.Role)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
         }
+        return user.Id;
     }
 
     /// <summary>A product of its own with plenty of stock.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Checkout.Web.Staff;
 
 namespace Checkout.Tests.Admin;
 
@@ -9,7 +10,7 @@ public class AdminSignInTests(AdminApp shop) : IClassFixture<AdminApp>
     public async Task FiveWrongPasswords_LockTheAccount_SoTheRightOneIsRefusedWithALockoutMessage()
     {
         const string email = "locked-admin@test.local";
-        await shop.App.CreateUserAsync(email, AdminFactory.AdminPassword, admin: true);
+        await shop.App.CreateUserAsync(email, AdminFactory.AdminPassword, StaffRoles.Admin);
         using var browser = shop.App.Browser();
         for (var attempt = 1; attempt <= 5; attempt++)
         {

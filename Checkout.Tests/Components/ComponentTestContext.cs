@@ -103,6 +103,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             services.AddSingleton(_waitlist);
             // The back office's services over the same shop.
             services.AddSingleton(_shop.Get<OrderQueries>());
+            services.AddSingleton(_shop.Get<ConfirmationResends>());
             services.AddSingleton(_shop.Get<PromoAdminService>());
             services.AddSingleton(_shop.Get<InventoryAdminService>());
             services.AddSingleton(_shop.Get<ProductImageStore>());

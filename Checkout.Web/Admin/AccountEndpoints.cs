@@ -1,4 +1,6 @@
+using Checkout.Data.Common;
 using Checkout.Web.Security;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -8,8 +10,9 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Checkout.Web.Admin;
 
 /// <summary>
-/// Sign-in and sign-out. The sign-in page posts a plain HTML form here: only a response to an HTTP request can set the
-/// cookie, and an interactive page has none. Both check the antiforgery token and answer with a redirect.
+/// Sign-in, sign-out and accepting a staff invitation. The sign-in and accept-invite pages post plain HTML forms here:
+/// only a response to an HTTP request can set the cookie, and an interactive page has none. Each checks the antiforgery
+/// token and answers with a redirect.
 /// </summary>
 public static class AccountEndpoints
 {
@@ -20,6 +23,11 @@ public static class AccountEndpoints
     {
         // The page's own endpoint at the same path accepts POST too (for Blazor's forms); the lower order wins.
         app.MapPost(AdminSetup.SignInPath, SignInAsync)
+            .WithOrder(-1)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))
+            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .ExcludeFromDescription();
+        app.MapPost(StaffService.AcceptPath, AcceptInviteAsync)
             .WithOrder(-1)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))
             .RequireRateLimiting(RateLimits.SignInPolicy)
@@ -57,6 +65,39 @@ public static class AccountEndpoints
         }
         return BackToSignIn(result.IsLockedOut ? SignInErrors.LockedOut : SignInErrors.Invalid, returnUrl);
     }
+
+    /// <summary>
+    /// Sets the invited account's password through its link and signs it in (to the dashboard); a refusal goes back to
+    /// the page, with the link while it still works, and the reason in the query string.
+    /// </summary>
+    private static async Task<IResult> AcceptInviteAsync(
+        HttpContext http, StaffService staff, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn)
+    {
+        if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true } || !http.Request.HasFormContentType)
+        {
+            return BackToInvitation(null, null, InvitationErrors.Expired);
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var (userId, token, password) = (form["user"].ToString(), form["token"].ToString(), form["password"].ToString());
+        if (password != form["confirm"].ToString())
+        {
+            return BackToInvitation(userId, token, InvitationErrors.Mismatch);
+        }
+        var accepted = await staff.AcceptAsync(userId, token, password, http.RequestAborted);
+        if (!accepted.IsSuccess)
+        {
+            return accepted.Error.Code == ErrorCodes.NotFound
+                ? BackToInvitation(null, null, InvitationErrors.InvalidLink)
+                : BackToInvitation(userId, token, InvitationErrors.Password);
+        }
+        var user = await users.FindByIdAsync(accepted.Value.Id) ?? throw new InvalidOperationException($"The account {accepted.Value.Id} just accepted is gone.");
+        await signIn.SignInAsync(user, isPersistent: false);
+        return TypedResults.LocalRedirect("/admin");
+    }
+
+    private static RedirectHttpResult BackToInvitation(string? userId, string? token, string error) =>
+        TypedResults.LocalRedirect(QueryHelpers.AddQueryString(
+            StaffService.AcceptPath, new Dictionary<string, string?> { ["user"] = userId, ["token"] = token, ["error"] = error }.Where(p => p.Value is not null)));
 
     private static async Task<IResult> SignOutAsync(HttpContext http, SignInManager<IdentityUser> signIn)
     {
@@ -97,6 +138,24 @@ public static class SignInErrors
         LockedOut => "Too many failed attempts: this account is locked for a few minutes. Try again later.",
         Expired => "The form expired. Please try again.",
         Missing => "Enter your email and password.",
+        _ => null,
+    };
+}
+
+/// <summary>Why accepting an invitation was refused, as the endpoint puts it in the query string and the page shows it.</summary>
+public static class InvitationErrors
+{
+    public const string InvalidLink = "link";
+    public const string Password = "password";
+    public const string Mismatch = "mismatch";
+    public const string Expired = "expired";
+
+    public static string? Describe(string? code) => code switch
+    {
+        InvalidLink => StaffService.InvalidLinkMessage,
+        Password => "That password does not follow the rules below. Choose another one.",
+        Mismatch => "The two passwords are not the same.",
+        Expired => "The form expired. Open the link from your invitation again.",
         _ => null,
     };
 }

@@ -1,10 +1,10 @@
-using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Identity;
 
 namespace Checkout.Web.Admin;
 
 /// <summary>
-/// Creates the Admin role and the first admin from <c>Admin:Email</c> and <c>Admin:Password</c> when they are missing.
+/// Creates the staff roles and the first admin from <c>Admin:Email</c> and <c>Admin:Password</c> when they are missing.
 /// Runs as the host starts, after Program.cs has migrated the database. An existing account keeps its password (change
 /// it in the database, not in configuration) but is put back in the role. A configured password that Identity's rules
 /// refuse stops the start: an admin who cannot sign in is better found at once.
@@ -15,9 +15,12 @@ public sealed partial class AdminAccountSeeder(IServiceScopeFactory scopes, ICon
     {
         await using var scope = scopes.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        if (!await roles.RoleExistsAsync(AdminAuthentication.Role))
+        foreach (var role in StaffRoles.All)
         {
-            Check(await roles.CreateAsync(new IdentityRole(AdminAuthentication.Role)), "the Admin role");
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"the {role} role");
+            }
         }
 
         var email = configuration["Admin:Email"];
@@ -35,9 +38,9 @@ public sealed partial class AdminAccountSeeder(IServiceScopeFactory scopes, ICon
             Check(await users.CreateAsync(user, password), $"the admin {email}");
             LogAdminCreated(email);
         }
-        if (!await users.IsInRoleAsync(user, AdminAuthentication.Role))
+        if (!await users.IsInRoleAsync(user, StaffRoles.Admin))
         {
-            Check(await users.AddToRoleAsync(user, AdminAuthentication.Role), $"the Admin role of {email}");
+            Check(await users.AddToRoleAsync(user, StaffRoles.Admin), $"the Admin role of {email}");
         }
     }
 

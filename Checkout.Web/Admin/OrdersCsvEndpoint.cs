@@ -4,6 +4,7 @@ using Checkout.Data.Orders;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Admin;
 using Checkout.Web.Components.Shared;
+using Checkout.Web.Staff;
 
 namespace Checkout.Web.Admin;
 
@@ -25,7 +26,7 @@ public static class OrdersCsvEndpoint
     public static IEndpointRouteBuilder MapOrdersCsv(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, ExportAsync)
-            .RequireAuthorization(AdminAuthentication.Policy)
+            .RequireAuthorization(StaffPolicies.StaffRead)
             .WithName("AdminOrdersCsv")
             .ExcludeFromDescription();
         return app;

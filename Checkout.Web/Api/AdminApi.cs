@@ -2,27 +2,45 @@ using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Promotions;
+using Checkout.Web.Staff;
 
 namespace Checkout.Web.Api;
 
-/// <summary>The admin API; every route requires the Admin policy.</summary>
+/// <summary>
+/// The admin API of orders, promo codes and stock. Reading orders and resending their e-mails is for all staff
+/// (<see cref="StaffPolicies.StaffRead"/>: the <c>staff</c> group); every change is for admins (<c>admin</c>).
+/// </summary>
 public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags(ApiTags.Admin);
+        var staff = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.StaffRead).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
 
-        admin.MapGet("/orders", ListOrdersAsync).WithName("AdminListOrders")
+        staff.MapGet("/orders", ListOrdersAsync).WithName("AdminListOrders")
             .WithSummary("List orders")
             .WithDescription(
                 $"A page of orders (`page` from 1, `pageSize` up to {OrderQueries.MaxPageSize}), newest first unless `sort` says " +
                 "otherwise, filtered by status, creation time (`from`, `to`), email and order number.")
             .Produces<OrderPageResponse>().ProducesProblems(Problems.BadRequest, ErrorCodes.Validation);
-        admin.MapGet("/orders/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
+        staff.MapGet("/orders/{orderId:guid}", async (Guid orderId, OrderService service, CancellationToken ct) =>
             StorefrontApi.Respond(await service.GetAsync(orderId, ct), OrderResponse.From)).WithName("AdminGetOrder")
             .WithSummary("Read an order")
             .WithDescription("Any order with its lines, payment and history, without its key.")
             .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound);
+        staff.MapPost("/orders/{orderId:guid}/resend-email", async (Guid orderId, ConfirmationResends resends, HttpContext http, CancellationToken ct) =>
+            {
+                var result = await resends.ResendAsync(orderId, ActorName(http), http.CreatedId(), ct);
+                return result.IsSuccess ? TypedResults.Accepted((string?)null, result.Value) : Problems.From(result.Error);
+            })
+            .WithName("AdminResendOrderEmail")
+            .WithSummary("Send an order's confirmation e-mail again")
+            .WithDescription(
+                "Sends the order's confirmation (its receipt, with the link to the order) to the address it was placed with, again: " +
+                "the e-mail goes out through the outbox within moments, and the order itself does not change. An order that was " +
+                "never confirmed has none to send (`conflict`). Each request sends one e-mail; a retry with the same " +
+                "`Idempotency-Key` sends no second one.")
+            .Produces<ConfirmationResend>(StatusCodes.Status202Accepted).ProducesProblems(ErrorCodes.NotFound, ErrorCodes.Conflict);
         admin.MapPost("/orders/{orderId:guid}/ship", (Guid orderId, ShipRequest body, OrderService service, HttpContext http, CancellationToken ct) =>
             StorefrontApi.TransitionAsync(service.ShipAsync(orderId, Actor(http, "Shipped", body.TrackingNumber), ct))).WithName("AdminShipOrder")
             .WithSummary("Ship an order")
@@ -71,7 +89,7 @@ public static class AdminApi
             .Produces<RefundResponse>(StatusCodes.Status201Created)
             .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.IllegalTransition, ErrorCodes.Conflict,
                 ErrorCodes.PaymentDeclined, ErrorCodes.PaymentPending);
-        admin.MapGet("/orders/{orderId:guid}/refunds", async (Guid orderId, RefundService service, CancellationToken ct) =>
+        staff.MapGet("/orders/{orderId:guid}/refunds", async (Guid orderId, RefundService service, CancellationToken ct) =>
             StorefrontApi.Respond(await service.ListAsync(orderId, ct), refunds => refunds.Select(RefundResponse.From).ToList()))
             .WithName("AdminListRefunds")
             .WithSummary("List an order's refunds")

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public sealed class AdminApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptio
             return Task.FromResult(AuthenticateResult.Fail("Invalid admin key."));
         }
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "api-key"), new Claim(ClaimTypes.Role, AdminAuthentication.Role)], Scheme.Name);
+            [new Claim(ClaimTypes.Name, "api-key"), new Claim(ClaimTypes.Role, StaffRoles.Admin)], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
@@ -38,9 +39,10 @@ public sealed class AdminApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptio
 }
 
 /// <summary>
-/// Who may use the admin pages and the admin API: a signed-in user in role <see cref="Role"/> (the Identity cookie
-/// that <c>AddCheckoutAdmin</c> sets up) or a script with the <c>X-Admin-Key</c> header. A request that carries the
-/// header is judged by the key alone, so a wrong key is a 401 even in a browser with an admin's cookie.
+/// Who may use the admin pages and the admin API: a signed-in staff account (the Identity cookie that
+/// <c>AddCheckoutAdmin</c> sets up) whose role satisfies the route's policy (<see cref="StaffPolicies"/>), or a script
+/// with the <c>X-Admin-Key</c> header, which is an Admin. A request that carries the header is judged by the key alone,
+/// so a wrong key is a 401 even in a browser with an admin's cookie.
 /// </summary>
 public static class AdminAuthentication
 {
@@ -50,17 +52,14 @@ public static class AdminAuthentication
     /// <summary>Forwards to <see cref="Scheme"/> when the request carries the key header, else to the Identity cookie.</summary>
     public const string CookieOrKeyScheme = "AdminCookieOrKey";
 
-    public const string Policy = "Admin";
-    public const string Role = "Admin";
-
     public static AuthenticationBuilder AddAdminAuthentication(this IServiceCollection services)
     {
         var authentication = services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(Scheme, null)
             .AddPolicyScheme(CookieOrKeyScheme, "Admin cookie or key", o => o.ForwardDefaultSelector = SelectScheme);
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
-            .AddAuthenticationSchemes(CookieOrKeyScheme)
-            .RequireRole(Role));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.Admin, p => p.AddAuthenticationSchemes(CookieOrKeyScheme).RequireRole(StaffRoles.Admin))
+            .AddPolicy(StaffPolicies.StaffRead, p => p.AddAuthenticationSchemes(CookieOrKeyScheme).RequireRole(StaffRoles.Admin, StaffRoles.Support));
         return authentication;
     }
 

@@ -1,17 +1,18 @@
 using Checkout.Data.Common;
 using Checkout.Data.Shipping;
 using Checkout.Data.Tax;
+using Checkout.Web.Staff;
 
 namespace Checkout.Web.Api;
 
-/// <summary>The admin API of shipping zones, delivery methods and tax rates; every route requires the Admin policy.</summary>
+/// <summary>The admin API of shipping zones, delivery methods and tax rates; every route is for admins (the Admin policy).</summary>
 public static class AdminDeliveryApi
 {
     private const string FieldMessages = "A refusal lists each field's messages in `errors`, by the field's name.";
 
     public static RouteGroupBuilder MapAdminDeliveryApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
 
         admin.MapGet("/shipping-zones", async (DeliveryAdminService service, CancellationToken ct) => await service.ListAsync(ct))
             .WithName("AdminListShippingZones")

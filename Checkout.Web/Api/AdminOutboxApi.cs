@@ -1,14 +1,15 @@
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
+using Checkout.Web.Staff;
 
 namespace Checkout.Web.Api;
 
-/// <summary>The admin API of outbox deliveries that failed; every route requires the Admin policy.</summary>
+/// <summary>The admin API of outbox deliveries that failed; every route is for admins (the Admin policy).</summary>
 public static class AdminOutboxApi
 {
     public static RouteGroupBuilder MapAdminOutboxApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin/outbox").RequireAuthorization(AdminAuthentication.Policy).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin/outbox").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
 
         admin.MapGet("/deliveries", ListAsync)
             .WithName("AdminListOutboxDeliveries")

@@ -2,6 +2,7 @@ using Checkout.Data.Catalog;
 using Checkout.Data.Catalog.Images;
 using Checkout.Data.Common;
 using Checkout.Web.Catalog;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
@@ -33,7 +34,7 @@ public sealed record ProductImageResponse(
 public sealed record ProductImageRenditionResponse(int Width, int Height, int Bytes, string Url);
 
 /// <summary>
-/// The admin API of product pictures; every route requires the Admin policy. The upload is a form (a file), which a
+/// The admin API of product pictures; every route is for admins (the Admin policy). The upload is a form (a file), which a
 /// browser could send from another site with an admin's cookie were it a POST; it is a PUT, which no page of another
 /// site can send without this app's CORS consent (it gives none), so it needs no antiforgery token.
 /// </summary>
@@ -48,7 +49,7 @@ public static class AdminProductImageApi
 
     public static RouteGroupBuilder MapAdminProductImageApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
         var rules = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<ProductImageRules>();
 
         admin.MapPut("/products/{sku}/image", SetAsync).WithName("AdminSetProductImage")

@@ -1,11 +1,12 @@
 using Checkout.Data.Catalog;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
+using Checkout.Web.Staff;
 
 namespace Checkout.Web.Api;
 
 /// <summary>
-/// The admin API of the catalog's products; every route requires the Admin policy. A product is never deleted: it is
+/// The admin API of the catalog's products; every route is for admins (the Admin policy). A product is never deleted: it is
 /// archived (<c>POST …/archive</c>) and sold again (<c>POST …/unarchive</c>), each a route of its own so that a change
 /// of terms (<c>PUT</c>) never starts or stops a sale by accident.
 /// </summary>
@@ -15,7 +16,7 @@ public static class AdminProductsApi
 
     public static RouteGroupBuilder MapAdminProductsApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
 
         admin.MapGet("/products", ListAsync)
             .WithName("AdminListProducts")

@@ -1,6 +1,7 @@
 using Checkout.Data.Common;
 using Checkout.Web.Orders;
 using Checkout.Web.Security;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -29,7 +30,7 @@ public static class ApiTags
         [Carts] = "Server-side carts, re-priced and checked for stock on every read.",
         [Checkout] = "Holding a cart's items under a price-locked quote, and paying for them.",
         [Orders] = "The shopper's orders, each opened by its own key (`X-Order-Key`); a find-my-order link (`X-Lookup-Token`) lists an email's orders with their keys.",
-        [Admin] = "The back office: orders, products, promo codes, inventory, delivery and tax, for an admin's cookie or the `X-Admin-Key`.",
+        [Admin] = "The back office: orders, products, promo codes, inventory, delivery and tax, staff accounts, for a staff account's cookie or the `X-Admin-Key`. Support accounts read orders and resend their e-mails; everything else is for admins.",
     };
 }
 
@@ -166,7 +167,7 @@ public static class ApiDocument
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Cookie,
             Name = cookie,
-            Description = "The cookie of an admin signed in at `/admin/sign-in`.",
+            Description = "The cookie of a staff account signed in at `/admin/sign-in`; its role decides which routes it may call.",
         });
         document.AddComponent(OrderKeyScheme, new OpenApiSecurityScheme
         {
@@ -210,6 +211,10 @@ public static class ApiDocument
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var document = context.Document!;
         operation.Security = [.. SecurityOf(operation, metadata, document)];
+        if (WhoMay(metadata) is { } who)
+        {
+            operation.Description = operation.Description is { Length: > 0 } description ? $"{description} {who}" : who;
+        }
         var idempotent = context.Description.HttpMethod is { } method && IdempotencyKeys.Covers(metadata, method);
         if (idempotent)
         {
@@ -258,10 +263,10 @@ public static class ApiDocument
         }
     }
 
-    /// <summary>An admin's cookie or key on the admin API; the order's key or a find-my-order token on the routes that read them; nothing elsewhere.</summary>
+    /// <summary>A staff account's cookie or the admin key on the admin API; the order's key or a find-my-order token on the routes that read them; nothing elsewhere.</summary>
     private static IEnumerable<OpenApiSecurityRequirement> SecurityOf(OpenApiOperation operation, IList<object> metadata, OpenApiDocument document)
     {
-        if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminAuthentication.Policy))
+        if (StaffPolicyOf(metadata) is not null)
         {
             return [Requirement(AdminKeyScheme, document), Requirement(AdminCookieScheme, document)];
         }
@@ -275,6 +280,23 @@ public static class ApiDocument
         }
         return [];
     }
+
+    /// <summary>The staff policy the route requires (the stricter when it names both), or null on a route that is not the back office's.</summary>
+    private static string? StaffPolicyOf(IList<object> metadata)
+    {
+        var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
+        return policies.Contains(StaffPolicies.Admin) ? StaffPolicies.Admin
+            : policies.Contains(StaffPolicies.StaffRead) ? StaffPolicies.StaffRead
+            : null;
+    }
+
+    /// <summary>Who may call a route of the back office, as its description ends.</summary>
+    private static string? WhoMay(IList<object> metadata) => StaffPolicyOf(metadata) switch
+    {
+        StaffPolicies.Admin => "For admins: the Admin role or the admin key.",
+        StaffPolicies.StaffRead => "For all staff: the Admin or the Support role, or the admin key.",
+        _ => null,
+    };
 
     private static OpenApiSecurityRequirement Requirement(string scheme, OpenApiDocument document) =>
         new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };

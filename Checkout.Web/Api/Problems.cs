@@ -84,7 +84,7 @@ public static class Problems
         problem.Detail ??= problem.Status switch
         {
             StatusCodes.Status400BadRequest => "The request could not be read; check the JSON and its types.",
-            StatusCodes.Status401Unauthorized => "Sign in as an admin or send a valid X-Admin-Key header.",
+            StatusCodes.Status401Unauthorized => "Sign in with a staff account or send a valid X-Admin-Key header.",
             StatusCodes.Status403Forbidden => "This account may not do that.",
             StatusCodes.Status404NotFound => "There is nothing at this address.",
             StatusCodes.Status405MethodNotAllowed => "This address does not accept that method.",

@@ -1,6 +1,7 @@
 using Checkout.Data.HotStock;
 using Checkout.Data.Telemetry;
 using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using OpenTelemetry;
@@ -94,7 +95,7 @@ public static class TelemetrySetup
     public static WebApplication MapCheckoutTelemetry(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint(MetricsPath)
-            .RequireAuthorization(AdminAuthentication.Policy)
+            .RequireAuthorization(StaffPolicies.Admin)
             .WithMetadata(new SkipStatusCodePagesAttribute());
         return app;
     }

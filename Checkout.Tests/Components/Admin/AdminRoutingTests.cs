@@ -2,6 +2,7 @@ using Bunit;
 using Bunit.TestDoubles;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -46,8 +47,8 @@ public class AdminRoutingTests : BunitContext, IAsyncLifetime
     public void NavigatingToAnAdminPage_AsAnAdmin_ShowsIt()
     {
         _auth.SetAuthorized("admin@example.com");
-        _auth.SetPolicies(AdminAuthentication.Policy);
-        _auth.SetRoles(AdminAuthentication.Role);
+        _auth.SetPolicies(StaffPolicies.Admin);
+        _auth.SetRoles(StaffRoles.Admin);
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
         navigation.NavigateTo("/admin/routing-probe");
 
@@ -104,7 +105,7 @@ public class AdminRoutingTests : BunitContext, IAsyncLifetime
 
 /// <summary>An admin page as the admin pages' _Imports makes them: routed and behind the Admin policy.</summary>
 [Route("/admin/routing-probe")]
-[Authorize(Policy = AdminAuthentication.Policy)]
+[Authorize(Policy = StaffPolicies.Admin)]
 public sealed class RoutingProbePage : ComponentBase
 {
     protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddMarkupContent(0, "<p>Probe page</p>");

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Bunit;
 using Checkout.Web.Api;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,8 +10,9 @@ using MudBlazor;
 namespace Checkout.Tests.Components.Admin;
 
 /// <summary>
-/// The shared bunit set-up over a real shop, signed in as an admin (bunit's fake authorization: the Admin role, a
-/// name for the audit rows), with pages rendered in <see cref="AdminHost"/> as the admin layout hosts them.
+/// The shared bunit set-up over a real shop, signed in as staff (bunit's fake authorization: the Admin role unless a
+/// test class says Support, a name for the audit rows), with pages rendered in <see cref="AdminHost"/> as the admin
+/// layout hosts them.
 /// </summary>
 public abstract class AdminTestContext : ComponentTestContext
 {
@@ -17,11 +20,20 @@ public abstract class AdminTestContext : ComponentTestContext
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
+    /// <summary>The signed-in account's staff role; a test class of a Support account says so.</summary>
+    protected virtual string Role => StaffRoles.Admin;
+
+    /// <summary>The signed-in account's user id, as its cookie names it.</summary>
+    protected virtual string UserId => "admin-user-id";
+
     protected override void AddServices(IServiceCollection services)
     {
         var authorization = AddAuthorization();
         authorization.SetAuthorized(AdminName);
-        authorization.SetRoles(AdminAuthentication.Role);
+        authorization.SetRoles(Role);
+        authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
+        // bunit does not evaluate policies: it grants those named here, as the app's policies would for the role.
+        authorization.SetPolicies(Role == StaffRoles.Admin ? [StaffPolicies.Admin, StaffPolicies.StaffRead] : [StaffPolicies.StaffRead]);
     }
 
     /// <summary>Renders <typeparamref name="TPage"/> beside the popover, snackbar and dialog providers, as the admin layout does.</summary>

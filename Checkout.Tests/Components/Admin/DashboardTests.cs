@@ -2,16 +2,17 @@ using AngleSharp.Dom;
 using Bunit;
 using Bunit.TestDoubles;
 using Checkout.Data.Common;
+using Checkout.Data.Inventory;
 using Checkout.Data.Operations;
 using Checkout.Data.Realtime;
 using Checkout.Tests.Builders;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Pages.Admin;
+using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
-using Checkout.Data.Inventory;
 
 namespace Checkout.Tests.Components.Admin;
 
@@ -29,7 +30,7 @@ public class DashboardTests : BunitContext, IAsyncLifetime
         _shop = await TestShop.CreateAsync();
         _auth = AddAuthorization();
         _auth.SetAuthorized(AdminEmail);
-        _auth.SetRoles(AdminAuthentication.Role);
+        _auth.SetRoles(StaffRoles.Admin);
         this.UseStorefrontDefaults(services =>
         {
             services.AddSingleton(Shop.Get<DashboardService>());

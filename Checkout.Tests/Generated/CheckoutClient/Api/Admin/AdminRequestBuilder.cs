@@ -7,6 +7,7 @@ using Checkout.Tests.Generated.Api.Admin.Outbox;
 using Checkout.Tests.Generated.Api.Admin.Products;
 using Checkout.Tests.Generated.Api.Admin.Promos;
 using Checkout.Tests.Generated.Api.Admin.ShippingZones;
+using Checkout.Tests.Generated.Api.Admin.Staff;
 using Checkout.Tests.Generated.Api.Admin.TaxRates;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -56,6 +57,11 @@ namespace Checkout.Tests.Generated.Api.Admin
         public global::Checkout.Tests.Generated.Api.Admin.ShippingZones.ShippingZonesRequestBuilder ShippingZones
         {
             get => new global::Checkout.Tests.Generated.Api.Admin.ShippingZones.ShippingZonesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The staff property</summary>
+        public global::Checkout.Tests.Generated.Api.Admin.Staff.StaffRequestBuilder Staff
+        {
+            get => new global::Checkout.Tests.Generated.Api.Admin.Staff.StaffRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The taxRates property</summary>
         public global::Checkout.Tests.Generated.Api.Admin.TaxRates.TaxRatesRequestBuilder TaxRates

@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Inventory
         {
         }
         /// <summary>
-        /// Every product&apos;s stock: units available, held by checkouts (`reserved`) and sold.
+        /// Every product&apos;s stock: units available, held by checkouts (`reserved`) and sold. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.StockView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Inventory
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Every product&apos;s stock: units available, held by checkouts (`reserved`) and sold.
+        /// Every product&apos;s stock: units available, held by checkouts (`reserved`) and sold. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders
         {
         }
         /// <summary>
-        /// A page of orders (`page` from 1, `pageSize` up to 200), newest first unless `sort` says otherwise, filtered by status, creation time (`from`, `to`), email and order number.
+        /// A page of orders (`page` from 1, `pageSize` up to 200), newest first unless `sort` says otherwise, filtered by status, creation time (`from`, `to`), email and order number. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OrderPageResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OrderPageResponse>(requestInfo, global::Checkout.Tests.Generated.Models.OrderPageResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A page of orders (`page` from 1, `pageSize` up to 200), newest first unless `sort` says otherwise, filtered by status, creation time (`from`, `to`), email and order number.
+        /// A page of orders (`page` from 1, `pageSize` up to 200), newest first unless `sort` says otherwise, filtered by status, creation time (`from`, `to`), email and order number. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -106,7 +106,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders
             return new global::Checkout.Tests.Generated.Api.Admin.Orders.OrdersRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// A page of orders (`page` from 1, `pageSize` up to 200), newest first unless `sort` says otherwise, filtered by status, creation time (`from`, `to`), email and order number.
+        /// A page of orders (`page` from 1, `pageSize` up to 200), newest first unless `sort` says otherwise, filtered by status, creation time (`from`, `to`), email and order number. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class OrdersRequestBuilderGetQueryParameters 

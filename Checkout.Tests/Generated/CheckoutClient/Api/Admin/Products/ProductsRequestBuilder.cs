@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products
         {
         }
         /// <summary>
-        /// A page of products by name (`page` from 1, `pageSize` up to 200), each with its stock: those whose SKU or name contains `search` (case aside), of one `category`, on sale only unless `archived=true` lists the archived ones too.
+        /// A page of products by name (`page` from 1, `pageSize` up to 200), each with its stock: those whose SKU or name contains `search` (case aside), of one `category`, on sale only unless `archived=true` lists the archived ones too. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductPage>(requestInfo, global::Checkout.Tests.Generated.Models.ProductPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds a product on sale: its SKU (saved in capitals), name, description (plain text), category, price in minor units of the store&apos;s currency (another `currency` is refused), shipping weight in grams and hot flag, and its opening `stock` (0 when not sent, up to 100,000), audited with the admin&apos;s name. A SKU that exists already, archived or not, is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Adds a product on sale: its SKU (saved in capitals), name, description (plain text), category, price in minor units of the store&apos;s currency (another `currency` is refused), shipping weight in grams and hot flag, and its opening `stock` (0 when not sent, up to 100,000), audited with the admin&apos;s name. A SKU that exists already, archived or not, is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductAdminView"/></returns>
         /// <param name="body">The request body</param>
@@ -117,7 +117,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductAdminView>(requestInfo, global::Checkout.Tests.Generated.Models.ProductAdminView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A page of products by name (`page` from 1, `pageSize` up to 200), each with its stock: those whose SKU or name contains `search` (case aside), of one `category`, on sale only unless `archived=true` lists the archived ones too.
+        /// A page of products by name (`page` from 1, `pageSize` up to 200), each with its stock: those whose SKU or name contains `search` (case aside), of one `category`, on sale only unless `archived=true` lists the archived ones too. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -136,7 +136,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products
             return requestInfo;
         }
         /// <summary>
-        /// Adds a product on sale: its SKU (saved in capitals), name, description (plain text), category, price in minor units of the store&apos;s currency (another `currency` is refused), shipping weight in grams and hot flag, and its opening `stock` (0 when not sent, up to 100,000), audited with the admin&apos;s name. A SKU that exists already, archived or not, is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Adds a product on sale: its SKU (saved in capitals), name, description (plain text), category, price in minor units of the store&apos;s currency (another `currency` is refused), shipping weight in grams and hot flag, and its opening `stock` (0 when not sent, up to 100,000), audited with the admin&apos;s name. A SKU that exists already, archived or not, is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -167,7 +167,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products
             return new global::Checkout.Tests.Generated.Api.Admin.Products.ProductsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// A page of products by name (`page` from 1, `pageSize` up to 200), each with its stock: those whose SKU or name contains `search` (case aside), of one `category`, on sale only unless `archived=true` lists the archived ones too.
+        /// A page of products by name (`page` from 1, `pageSize` up to 200), each with its stock: those whose SKU or name contains `search` (case aside), of one `category`, on sale only unless `archived=true` lists the archived ones too. For admins: the Admin role or the admin key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ProductsRequestBuilderGetQueryParameters 

@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos
         {
         }
         /// <summary>
-        /// Every promo code with its terms and the uses taken.
+        /// Every promo code with its terms and the uses taken. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.PromoView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Creates a promo code with its terms; a code that exists already is refused (`conflict`).
+        /// Creates a promo code with its terms; a code that exists already is refused (`conflict`). For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.PromoView"/></returns>
         /// <param name="body">The request body</param>
@@ -114,7 +114,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.PromoView>(requestInfo, global::Checkout.Tests.Generated.Models.PromoView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every promo code with its terms and the uses taken.
+        /// Every promo code with its terms and the uses taken. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -133,7 +133,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos
             return requestInfo;
         }
         /// <summary>
-        /// Creates a promo code with its terms; a code that exists already is refused (`conflict`).
+        /// Creates a promo code with its terms; a code that exists already is refused (`conflict`). For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

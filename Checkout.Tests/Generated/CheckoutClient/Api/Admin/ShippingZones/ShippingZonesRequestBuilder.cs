@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones
         {
         }
         /// <summary>
-        /// Every zone with its countries and its delivery methods, inactive ones included.
+        /// Every zone with its countries and its delivery methods, inactive ones included. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.ShippingZoneView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Creates a zone of countries (two-letter codes of countries the shop ships to). A country belongs to one zone: one that another zone holds is refused (`conflict`), naming that zone. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Creates a zone of countries (two-letter codes of countries the shop ships to). A country belongs to one zone: one that another zone holds is refused (`conflict`), naming that zone. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ShippingZoneView"/></returns>
         /// <param name="body">The request body</param>
@@ -114,7 +114,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ShippingZoneView>(requestInfo, global::Checkout.Tests.Generated.Models.ShippingZoneView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every zone with its countries and its delivery methods, inactive ones included.
+        /// Every zone with its countries and its delivery methods, inactive ones included. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -133,7 +133,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones
             return requestInfo;
         }
         /// <summary>
-        /// Creates a zone of countries (two-letter codes of countries the shop ships to). A country belongs to one zone: one that another zone holds is refused (`conflict`), naming that zone. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Creates a zone of countries (two-letter codes of countries the shop ships to). A country belongs to one zone: one that another zone holds is refused (`conflict`), naming that zone. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates
         {
         }
         /// <summary>
-        /// Every row of the tax table: a country&apos;s rate (no region) and the regions&apos; rates that override it.
+        /// Every row of the tax table: a country&apos;s rate (no region) and the regions&apos; rates that override it. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.TaxRateView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Adds the rate (0–100 %, up to three decimals) of a country, or of one of its listed regions. A destination has one row: a second is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Adds the rate (0–100 %, up to three decimals) of a country, or of one of its listed regions. A destination has one row: a second is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.TaxRateView"/></returns>
         /// <param name="body">The request body</param>
@@ -114,7 +114,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.TaxRateView>(requestInfo, global::Checkout.Tests.Generated.Models.TaxRateView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every row of the tax table: a country&apos;s rate (no region) and the regions&apos; rates that override it.
+        /// Every row of the tax table: a country&apos;s rate (no region) and the regions&apos; rates that override it. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -133,7 +133,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates
             return requestInfo;
         }
         /// <summary>
-        /// Adds the rate (0–100 %, up to three decimals) of a country, or of one of its listed regions. A destination has one row: a second is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Adds the rate (0–100 %, up to three decimals) of a country, or of one of its listed regions. A destination has one row: a second is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

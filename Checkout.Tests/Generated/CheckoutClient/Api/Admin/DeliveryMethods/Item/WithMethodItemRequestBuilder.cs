@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.DeliveryMethods.Item
         {
         }
         /// <summary>
-        /// Replaces the method&apos;s name, description, rate, rate per started kilogram, free-from amount and sort order, and sets `active` when sent. Methods are never deleted (orders name them): an inactive one is offered to no new checkout. Open checkouts keep the price they were quoted. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Replaces the method&apos;s name, description, rate, rate per started kilogram, free-from amount and sort order, and sets `active` when sent. Methods are never deleted (orders name them): an inactive one is offered to no new checkout. Open checkouts keep the price they were quoted. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.DeliveryMethodView"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.DeliveryMethods.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.DeliveryMethodView>(requestInfo, global::Checkout.Tests.Generated.Models.DeliveryMethodView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replaces the method&apos;s name, description, rate, rate per started kilogram, free-from amount and sort order, and sets `active` when sent. Methods are never deleted (orders name them): an inactive one is offered to no new checkout. Open checkouts keep the price they were quoted. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Replaces the method&apos;s name, description, rate, rate per started kilogram, free-from amount and sort order, and sets `active` when sent. Methods are never deleted (orders name them): an inactive one is offered to no new checkout. Open checkouts keep the price they were quoted. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

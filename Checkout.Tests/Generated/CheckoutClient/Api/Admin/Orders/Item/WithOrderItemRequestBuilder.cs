@@ -5,6 +5,7 @@ using Checkout.Tests.Generated.Api.Admin.Orders.Item.CompleteReturn;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Deliver;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Refund;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds;
+using Checkout.Tests.Generated.Api.Admin.Orders.Item.ResendEmail;
 using Checkout.Tests.Generated.Api.Admin.Orders.Item.Ship;
 using Checkout.Tests.Generated.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -48,6 +49,11 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item
         {
             get => new global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds.RefundsRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The resendEmail property</summary>
+        public global::Checkout.Tests.Generated.Api.Admin.Orders.Item.ResendEmail.ResendEmailRequestBuilder ResendEmail
+        {
+            get => new global::Checkout.Tests.Generated.Api.Admin.Orders.Item.ResendEmail.ResendEmailRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The ship property</summary>
         public global::Checkout.Tests.Generated.Api.Admin.Orders.Item.Ship.ShipRequestBuilder Ship
         {
@@ -70,7 +76,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item
         {
         }
         /// <summary>
-        /// Any order with its lines, payment and history, without its key.
+        /// Any order with its lines, payment and history, without its key. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OrderResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -99,7 +105,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OrderResponse>(requestInfo, global::Checkout.Tests.Generated.Models.OrderResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Any order with its lines, payment and history, without its key.
+        /// Any order with its lines, payment and history, without its key. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

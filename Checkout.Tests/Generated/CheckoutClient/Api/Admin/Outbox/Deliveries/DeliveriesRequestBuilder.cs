@@ -47,7 +47,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Outbox.Deliveries
         {
         }
         /// <summary>
-        /// Deliveries of outbox messages to a consumer (such as `fulfillment`) that failed and are not delivered yet, oldest message first, at most 200. `state=failing` lists those retried after their backoff, `state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both.
+        /// Deliveries of outbox messages to a consumer (such as `fulfillment`) that failed and are not delivered yet, oldest message first, at most 200. `state=failing` lists those retried after their backoff, `state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.OutboxDeliveryView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -77,7 +77,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Outbox.Deliveries
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Deliveries of outbox messages to a consumer (such as `fulfillment`) that failed and are not delivered yet, oldest message first, at most 200. `state=failing` lists those retried after their backoff, `state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both.
+        /// Deliveries of outbox messages to a consumer (such as `fulfillment`) that failed and are not delivered yet, oldest message first, at most 200. `state=failing` lists those retried after their backoff, `state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -105,7 +105,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Outbox.Deliveries
             return new global::Checkout.Tests.Generated.Api.Admin.Outbox.Deliveries.DeliveriesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Deliveries of outbox messages to a consumer (such as `fulfillment`) that failed and are not delivered yet, oldest message first, at most 200. `state=failing` lists those retried after their backoff, `state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both.
+        /// Deliveries of outbox messages to a consumer (such as `fulfillment`) that failed and are not delivered yet, oldest message first, at most 200. `state=failing` lists those retried after their backoff, `state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both. For admins: the Admin role or the admin key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DeliveriesRequestBuilderGetQueryParameters 

@@ -52,7 +52,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item
         {
         }
         /// <summary>
-        /// The product, archived or not, with its terms and its stock.
+        /// The product, archived or not, with its terms and its stock. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductAdminView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -83,7 +83,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductAdminView>(requestInfo, global::Checkout.Tests.Generated.Models.ProductAdminView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replaces the product&apos;s name, description, category, price, weight and hot flag; whether it is on sale is changed by the archive routes. A new price applies at once: a new cart pays it, and a cart holding the product at the old one shows &quot;was, now&quot; until the shopper accepts it; open checkouts keep the price they locked. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Replaces the product&apos;s name, description, category, price, weight and hot flag; whether it is on sale is changed by the archive routes. A new price applies at once: a new cart pays it, and a cart holding the product at the old one shows &quot;was, now&quot; until the shopper accepts it; open checkouts keep the price they locked. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductAdminView"/></returns>
         /// <param name="body">The request body</param>
@@ -124,7 +124,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductAdminView>(requestInfo, global::Checkout.Tests.Generated.Models.ProductAdminView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The product, archived or not, with its terms and its stock.
+        /// The product, archived or not, with its terms and its stock. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -143,7 +143,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item
             return requestInfo;
         }
         /// <summary>
-        /// Replaces the product&apos;s name, description, category, price, weight and hot flag; whether it is on sale is changed by the archive routes. A new price applies at once: a new cart pays it, and a cart holding the product at the old one shows &quot;was, now&quot; until the shopper accepts it; open checkouts keep the price they locked. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Replaces the product&apos;s name, description, category, price, weight and hot flag; whether it is on sale is changed by the archive routes. A new price applies at once: a new cart pays it, and a cart holding the product at the old one shows &quot;was, now&quot; until the shopper accepts it; open checkouts keep the price they locked. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -40,7 +40,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos.Item
         {
         }
         /// <summary>
-        /// Replaces the code&apos;s terms (its code stays); the usage limit cannot go below the uses already taken.
+        /// Replaces the code&apos;s terms (its code stays); the usage limit cannot go below the uses already taken. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.PromoView"/></returns>
         /// <param name="body">The request body</param>
@@ -81,7 +81,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.PromoView>(requestInfo, global::Checkout.Tests.Generated.Models.PromoView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replaces the code&apos;s terms (its code stays); the usage limit cannot go below the uses already taken.
+        /// Replaces the code&apos;s terms (its code stays); the usage limit cannot go below the uses already taken. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

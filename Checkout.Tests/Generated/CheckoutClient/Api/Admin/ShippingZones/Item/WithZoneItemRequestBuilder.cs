@@ -40,7 +40,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones.Item
         {
         }
         /// <summary>
-        /// Deletes a zone without delivery methods; a zone with methods is refused (`conflict`): deactivate its methods instead.
+        /// Deletes a zone without delivery methods; a zone with methods is refused (`conflict`): deactivate its methods instead. For admins: the Admin role or the admin key.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -74,7 +74,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replaces the zone&apos;s name and countries; a country another zone holds is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Replaces the zone&apos;s name and countries; a country another zone holds is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ShippingZoneView"/></returns>
         /// <param name="body">The request body</param>
@@ -115,7 +115,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ShippingZoneView>(requestInfo, global::Checkout.Tests.Generated.Models.ShippingZoneView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Deletes a zone without delivery methods; a zone with methods is refused (`conflict`): deactivate its methods instead.
+        /// Deletes a zone without delivery methods; a zone with methods is refused (`conflict`): deactivate its methods instead. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -134,7 +134,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones.Item
             return requestInfo;
         }
         /// <summary>
-        /// Replaces the zone&apos;s name and countries; a country another zone holds is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Replaces the zone&apos;s name and countries; a country another zone holds is refused (`conflict`). A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates.Item
         {
         }
         /// <summary>
-        /// Deletes the row: a region then pays its country&apos;s rate, a country no tax.
+        /// Deletes the row: a region then pays its country&apos;s rate, a country no tax. For admins: the Admin role or the admin key.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -68,7 +68,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Changes the row&apos;s rate and name; the next quote to its destination uses them. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Changes the row&apos;s rate and name; the next quote to its destination uses them. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.TaxRateView"/></returns>
         /// <param name="body">The request body</param>
@@ -109,7 +109,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates.Item
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.TaxRateView>(requestInfo, global::Checkout.Tests.Generated.Models.TaxRateView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Deletes the row: a region then pays its country&apos;s rate, a country no tax.
+        /// Deletes the row: a region then pays its country&apos;s rate, a country no tax. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -128,7 +128,7 @@ namespace Checkout.Tests.Generated.Api.Admin.TaxRates.Item
             return requestInfo;
         }
         /// <summary>
-        /// Changes the row&apos;s rate and name; the next quote to its destination uses them. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Changes the row&apos;s rate and name; the next quote to its destination uses them. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

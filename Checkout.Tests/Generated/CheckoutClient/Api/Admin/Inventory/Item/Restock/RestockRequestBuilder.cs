@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Inventory.Item.Restock
         {
         }
         /// <summary>
-        /// Adds 1 to 100,000 units to the product&apos;s stock, audited with the reason and the admin&apos;s name.
+        /// Adds 1 to 100,000 units to the product&apos;s stock, audited with the reason and the admin&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.StockView"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Inventory.Item.Restock
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.StockView>(requestInfo, global::Checkout.Tests.Generated.Models.StockView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds 1 to 100,000 units to the product&apos;s stock, audited with the reason and the admin&apos;s name.
+        /// Adds 1 to 100,000 units to the product&apos;s stock, audited with the reason and the admin&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

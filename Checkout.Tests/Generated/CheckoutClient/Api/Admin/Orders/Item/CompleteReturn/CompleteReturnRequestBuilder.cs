@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.CompleteReturn
         {
         }
         /// <summary>
-        /// Records that the returned goods arrived: they go back on sale and the payment is refunded.
+        /// Records that the returned goods arrived: they go back on sale and the payment is refunded. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OrderResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.CompleteReturn
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OrderResponse>(requestInfo, global::Checkout.Tests.Generated.Models.OrderResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Records that the returned goods arrived: they go back on sale and the payment is refunded.
+        /// Records that the returned goods arrived: they go back on sale and the payment is refunded. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

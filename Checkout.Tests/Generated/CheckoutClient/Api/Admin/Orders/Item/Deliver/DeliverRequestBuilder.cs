@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Deliver
         {
         }
         /// <summary>
-        /// Marks a shipped order delivered; the order&apos;s history names the admin.
+        /// Marks a shipped order delivered; the order&apos;s history names the admin. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OrderResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Deliver
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OrderResponse>(requestInfo, global::Checkout.Tests.Generated.Models.OrderResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Marks a shipped order delivered; the order&apos;s history names the admin.
+        /// Marks a shipped order delivered; the order&apos;s history names the admin. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Refund
         {
         }
         /// <summary>
-        /// Gives the money back again for a cancelled or returned order whose void or refund did not go through (the payment provider refused or did not answer): only what is left of the capture after its partial refunds. Never pays back twice.
+        /// Gives the money back again for a cancelled or returned order whose void or refund did not go through (the payment provider refused or did not answer): only what is left of the capture after its partial refunds. Never pays back twice. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OrderResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Refund
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OrderResponse>(requestInfo, global::Checkout.Tests.Generated.Models.OrderResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Gives the money back again for a cancelled or returned order whose void or refund did not go through (the payment provider refused or did not answer): only what is left of the capture after its partial refunds. Never pays back twice.
+        /// Gives the money back again for a cancelled or returned order whose void or refund did not go through (the payment provider refused or did not answer): only what is left of the capture after its partial refunds. Never pays back twice. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

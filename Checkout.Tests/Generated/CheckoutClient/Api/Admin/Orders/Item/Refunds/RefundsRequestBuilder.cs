@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds
         {
         }
         /// <summary>
-        /// Every refund of the order, oldest first, partial or settling a cancellation or return, with who asked, when, why and how it ended.
+        /// Every refund of the order, oldest first, partial or settling a cancellation or return, with who asked, when, why and how it ended. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         /// <returns>A List&lt;global::Checkout.Tests.Generated.Models.RefundResponse&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -64,7 +64,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Gives back part of a captured order that is CONFIRMED, SHIPPED, DELIVERED or RETURNED: an `amountMinor`, or `lines` (SKU and quantity, each at most the units bought less those refunded, priced at what the shopper paid for them: the line&apos;s share after the discount, with its tax when tax was added on top), never both, with a `reason`. The refunds of an order never add up to more than its capture, however many run at once. A refusal of the input lists each field&apos;s messages in `errors` (`amountMinor`, `lines`, `lines[i].sku`, `lines[i].quantity`, `reason`) and changes nothing; another status answers `illegal-transition`. The payment provider&apos;s refusal (`payment-declined`) gives the amount back; its silence (`payment-pending`) leaves the refund pending: send the same request with the same `Idempotency-Key` again to finish it, it is never paid twice.
+        /// Gives back part of a captured order that is CONFIRMED, SHIPPED, DELIVERED or RETURNED: an `amountMinor`, or `lines` (SKU and quantity, each at most the units bought less those refunded, priced at what the shopper paid for them: the line&apos;s share after the discount, with its tax when tax was added on top), never both, with a `reason`. The refunds of an order never add up to more than its capture, however many run at once. A refusal of the input lists each field&apos;s messages in `errors` (`amountMinor`, `lines`, `lines[i].sku`, `lines[i].quantity`, `reason`) and changes nothing; another status answers `illegal-transition`. The payment provider&apos;s refusal (`payment-declined`) gives the amount back; its silence (`payment-pending`) leaves the refund pending: send the same request with the same `Idempotency-Key` again to finish it, it is never paid twice. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.RefundResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -109,7 +109,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.RefundResponse>(requestInfo, global::Checkout.Tests.Generated.Models.RefundResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every refund of the order, oldest first, partial or settling a cancellation or return, with who asked, when, why and how it ended.
+        /// Every refund of the order, oldest first, partial or settling a cancellation or return, with who asked, when, why and how it ended. For all staff: the Admin or the Support role, or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -128,7 +128,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Refunds
             return requestInfo;
         }
         /// <summary>
-        /// Gives back part of a captured order that is CONFIRMED, SHIPPED, DELIVERED or RETURNED: an `amountMinor`, or `lines` (SKU and quantity, each at most the units bought less those refunded, priced at what the shopper paid for them: the line&apos;s share after the discount, with its tax when tax was added on top), never both, with a `reason`. The refunds of an order never add up to more than its capture, however many run at once. A refusal of the input lists each field&apos;s messages in `errors` (`amountMinor`, `lines`, `lines[i].sku`, `lines[i].quantity`, `reason`) and changes nothing; another status answers `illegal-transition`. The payment provider&apos;s refusal (`payment-declined`) gives the amount back; its silence (`payment-pending`) leaves the refund pending: send the same request with the same `Idempotency-Key` again to finish it, it is never paid twice.
+        /// Gives back part of a captured order that is CONFIRMED, SHIPPED, DELIVERED or RETURNED: an `amountMinor`, or `lines` (SKU and quantity, each at most the units bought less those refunded, priced at what the shopper paid for them: the line&apos;s share after the discount, with its tax when tax was added on top), never both, with a `reason`. The refunds of an order never add up to more than its capture, however many run at once. A refusal of the input lists each field&apos;s messages in `errors` (`amountMinor`, `lines`, `lines[i].sku`, `lines[i].quantity`, `reason`) and changes nothing; another status answers `illegal-transition`. The payment provider&apos;s refusal (`payment-declined`) gives the amount back; its silence (`payment-pending`) leaves the refund pending: send the same request with the same `Idempotency-Key` again to finish it, it is never paid twice. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Ship
         {
         }
         /// <summary>
-        /// Marks a confirmed order shipped with its tracking number; the order&apos;s history names the admin.
+        /// Marks a confirmed order shipped with its tracking number; the order&apos;s history names the admin. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OrderResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Orders.Item.Ship
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OrderResponse>(requestInfo, global::Checkout.Tests.Generated.Models.OrderResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Marks a confirmed order shipped with its tracking number; the order&apos;s history names the admin.
+        /// Marks a confirmed order shipped with its tracking number; the order&apos;s history names the admin. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

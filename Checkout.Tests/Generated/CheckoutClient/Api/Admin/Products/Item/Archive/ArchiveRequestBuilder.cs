@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Archive
         {
         }
         /// <summary>
-        /// Stops selling the product: it is no longer listed, and carts and checkouts refuse it. It is never deleted: its orders, stock and history stay as they are, and it can be sold again.
+        /// Stops selling the product: it is no longer listed, and carts and checkouts refuse it. It is never deleted: its orders, stock and history stay as they are, and it can be sold again. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductAdminView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Archive
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductAdminView>(requestInfo, global::Checkout.Tests.Generated.Models.ProductAdminView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Stops selling the product: it is no longer listed, and carts and checkouts refuse it. It is never deleted: its orders, stock and history stay as they are, and it can be sold again.
+        /// Stops selling the product: it is no longer listed, and carts and checkouts refuse it. It is never deleted: its orders, stock and history stay as they are, and it can be sold again. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Image
         {
         }
         /// <summary>
-        /// The storefront shows the product without a picture. Removing the picture of a product that has none changes nothing.
+        /// The storefront shows the product without a picture. Removing the picture of a product that has none changes nothing. For admins: the Admin role or the admin key.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -68,7 +68,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Image
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replaces the product&apos;s picture with the JPEG, PNG or WebP picture in the form field `file` (the file&apos;s content decides, never its name or declared type), of at most 5 MB and 40 megapixels, 8,000 pixels a side. It is re-encoded as WebP at each of the widths 160, 320, 640, 1280 that is not wider than the picture, without its metadata (camera, location). `alt` describes it for those who cannot see it: plain text, at most 200 characters; the product&apos;s name when left out. A refused file changes nothing: the product keeps the picture it had.
+        /// Replaces the product&apos;s picture with the JPEG, PNG or WebP picture in the form field `file` (the file&apos;s content decides, never its name or declared type), of at most 5 MB and 40 megapixels, 8,000 pixels a side. It is re-encoded as WebP at each of the widths 160, 320, 640, 1280 that is not wider than the picture, without its metadata (camera, location). `alt` describes it for those who cannot see it: plain text, at most 200 characters; the product&apos;s name when left out. A refused file changes nothing: the product keeps the picture it had. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductImageResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -109,7 +109,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Image
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductImageResponse>(requestInfo, global::Checkout.Tests.Generated.Models.ProductImageResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The storefront shows the product without a picture. Removing the picture of a product that has none changes nothing.
+        /// The storefront shows the product without a picture. Removing the picture of a product that has none changes nothing. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -128,7 +128,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Image
             return requestInfo;
         }
         /// <summary>
-        /// Replaces the product&apos;s picture with the JPEG, PNG or WebP picture in the form field `file` (the file&apos;s content decides, never its name or declared type), of at most 5 MB and 40 megapixels, 8,000 pixels a side. It is re-encoded as WebP at each of the widths 160, 320, 640, 1280 that is not wider than the picture, without its metadata (camera, location). `alt` describes it for those who cannot see it: plain text, at most 200 characters; the product&apos;s name when left out. A refused file changes nothing: the product keeps the picture it had.
+        /// Replaces the product&apos;s picture with the JPEG, PNG or WebP picture in the form field `file` (the file&apos;s content decides, never its name or declared type), of at most 5 MB and 40 megapixels, 8,000 pixels a side. It is re-encoded as WebP at each of the widths 160, 320, 640, 1280 that is not wider than the picture, without its metadata (camera, location). `alt` describes it for those who cannot see it: plain text, at most 200 characters; the product&apos;s name when left out. A refused file changes nothing: the product keeps the picture it had. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

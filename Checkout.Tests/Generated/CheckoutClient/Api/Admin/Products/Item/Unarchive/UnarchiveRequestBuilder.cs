@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Unarchive
         {
         }
         /// <summary>
-        /// Lists the product again, with the terms and the stock it has.
+        /// Lists the product again, with the terms and the stock it has. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.ProductAdminView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Products.Item.Unarchive
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.ProductAdminView>(requestInfo, global::Checkout.Tests.Generated.Models.ProductAdminView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Lists the product again, with the terms and the stock it has.
+        /// Lists the product again, with the terms and the stock it has. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos.Item.Disable
         {
         }
         /// <summary>
-        /// Stops the code from applying to new checkouts.
+        /// Stops the code from applying to new checkouts. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.PromoView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Promos.Item.Disable
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.PromoView>(requestInfo, global::Checkout.Tests.Generated.Models.PromoView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Stops the code from applying to new checkouts.
+        /// Stops the code from applying to new checkouts. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

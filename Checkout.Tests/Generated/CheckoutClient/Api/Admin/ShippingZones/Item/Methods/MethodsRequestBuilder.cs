@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones.Item.Methods
         {
         }
         /// <summary>
-        /// Adds a method with its rate, optionally a rate per started kilogram of the order&apos;s weight (`perKgMinor`: each line&apos;s quantity times its product&apos;s weight, 1,001 g counting as 2 kg) and the order amount (after discounts) from which it is free; amounts in minor units. The next checkout to the zone&apos;s countries is offered it while it is active. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Adds a method with its rate, optionally a rate per started kilogram of the order&apos;s weight (`perKgMinor`: each line&apos;s quantity times its product&apos;s weight, 1,001 g counting as 2 kg) and the order amount (after discounts) from which it is free; amounts in minor units. The next checkout to the zone&apos;s countries is offered it while it is active. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.DeliveryMethodView"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Checkout.Tests.Generated.Api.Admin.ShippingZones.Item.Methods
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.DeliveryMethodView>(requestInfo, global::Checkout.Tests.Generated.Models.DeliveryMethodView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds a method with its rate, optionally a rate per started kilogram of the order&apos;s weight (`perKgMinor`: each line&apos;s quantity times its product&apos;s weight, 1,001 g counting as 2 kg) and the order amount (after discounts) from which it is free; amounts in minor units. The next checkout to the zone&apos;s countries is offered it while it is active. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name.
+        /// Adds a method with its rate, optionally a rate per started kilogram of the order&apos;s weight (`perKgMinor`: each line&apos;s quantity times its product&apos;s weight, 1,001 g counting as 2 kg) and the order amount (after discounts) from which it is free; amounts in minor units. The next checkout to the zone&apos;s countries is offered it while it is active. A refusal lists each field&apos;s messages in `errors`, by the field&apos;s name. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

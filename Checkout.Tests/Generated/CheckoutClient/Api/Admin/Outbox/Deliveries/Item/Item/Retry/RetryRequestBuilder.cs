@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Outbox.Deliveries.Item.Item.Retry
         {
         }
         /// <summary>
-        /// Makes the message&apos;s delivery to the consumer due now, dead-lettered or not; the next dispatcher pass attempts it. A delivery already made, or one that does not exist, is `not-found`.
+        /// Makes the message&apos;s delivery to the consumer due now, dead-lettered or not; the next dispatcher pass attempts it. A delivery already made, or one that does not exist, is `not-found`. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.OutboxDeliveryView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Outbox.Deliveries.Item.Item.Retry
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.OutboxDeliveryView>(requestInfo, global::Checkout.Tests.Generated.Models.OutboxDeliveryView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Makes the message&apos;s delivery to the consumer due now, dead-lettered or not; the next dispatcher pass attempts it. A delivery already made, or one that does not exist, is `not-found`.
+        /// Makes the message&apos;s delivery to the consumer due now, dead-lettered or not; the next dispatcher pass attempts it. A delivery already made, or one that does not exist, is `not-found`. For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
