@@ -98,6 +98,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         "POST /api/admin/products/{sku}/unarchive",
         "GET /api/admin/outbox/deliveries",
         "POST /api/admin/outbox/deliveries/{messageId:guid}/{consumer}/retry",
+        "GET /api/admin/audit",
     ];
 
     /// <summary>Every admin page but the sign-in page, as routed.</summary>
@@ -105,6 +106,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
     [
         "/admin", "/admin/orders", "/admin/orders/{OrderId:guid}", "/admin/promos", "/admin/promos/new", "/admin/promos/{Code}", "/admin/inventory", "/admin/operations",
         "/admin/delivery", "/admin/tax", "/admin/outbox", "/admin/products", "/admin/products/new", "/admin/products/{Sku}",
+        "/admin/audit",
     ];
 
     public static TheoryData<string> ApiRouteData() => [.. ApiRoutes];

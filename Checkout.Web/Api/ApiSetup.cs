@@ -63,6 +63,7 @@ public static class ApiSetup
         api.MapAdminOutboxApi();
         api.MapAdminProductsApi();
         api.MapAdminProductImageApi();
+        api.MapAdminAuditApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         return app;
