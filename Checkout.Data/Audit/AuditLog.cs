@@ -1,6 +1,8 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 
@@ -13,10 +15,14 @@ namespace Checkout.Data.Audit;
 /// </summary>
 public static partial class AuditLog
 {
-    /// <summary>How the states before and after are written: compact, camel-case, enums by name, a field without a value left out.</summary>
+    /// <summary>
+    /// How the states before and after are written: compact, camel-case, enums by name, a field without a value left out,
+    /// and letters of any script as they are (a description in Greek stays readable, and within the column's length).
+    /// </summary>
     public static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 

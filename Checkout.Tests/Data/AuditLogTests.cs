@@ -125,7 +125,7 @@ public abstract class AuditLogTests(DatabaseProvider provider) : ProviderTests(p
         var products = shop.Get<ProductAdminService>();
         ResultAssert.Success(await products.CreateAsync(new NewProductInput("CUP", "Cup", "", "Gear", 900, 200, Stock: 4), Admin));
 
-        ResultAssert.Success(await products.ChangeAsync("CUP", new ProductInput("Cup", "", "Gear", 1100, 200), Admin));
+        ResultAssert.Success(await products.ChangeAsync("CUP", new ProductInput("Tasse à café", "", "Gear", 1100, 200), Admin));
         ResultAssert.Success(await products.ArchiveAsync("CUP", Admin));
         ResultAssert.Success(await products.ArchiveAsync("CUP", Admin));
 
@@ -134,7 +134,9 @@ public abstract class AuditLogTests(DatabaseProvider provider) : ProviderTests(p
         var created = entries.Single(e => e.Action == "product.created");
         Assert.Equal(4, JsonDocument.Parse(created.After!).RootElement.GetProperty("stock").GetInt32());
         var updated = entries.Single(e => e.Action == "product.updated");
-        Assert.Equal([new AuditChange("priceMinor", "900", "1100")], AuditChange.Between(updated.Before, updated.After));
+        // Letters of any script are kept as they are, not escaped.
+        Assert.Equal([new AuditChange("name", "\"Cup\"", "\"Tasse à café\""), new AuditChange("priceMinor", "900", "1100")],
+            AuditChange.Between(updated.Before, updated.After));
     }
 
     [Fact]
