@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.Catalog.Images;
@@ -77,6 +78,7 @@ public static class DependencyInjection
         services.AddSingleton<PlaceOrderService>();
         services.AddSingleton<CheckoutFlow>();
         services.AddSingleton<OrderQueries>();
+        services.AddSingleton<AuditQueries>();
         services.AddSingleton<OrderLookups>();
         services.AddSingleton<ConfirmationResends>();
         services.AddSingleton<PromoAdminService>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
@@ -68,8 +69,6 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
 {
     public const int MaxPageSize = 200;
     public const int MaxSearchLength = 100;
-
-    private const int MaxActorLength = 100;
 
     private static readonly TermsRules<ProductInput> ChangeChecks = new();
     private static readonly NewProductRules NewChecks = new();
@@ -141,7 +140,7 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
     /// </param>
     public async Task<Result<ProductAdminView>> CreateAsync(NewProductInput input, string actor, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (FieldErrors.Check(NewChecks, input, "the product") is { } invalid)
+        if ((FieldErrors.Check(NewChecks, input, "the product") ?? AuditLog.CheckActor(actor)) is { } invalid)
         {
             return invalid;
         }
@@ -152,10 +151,13 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
             return await ExistingAsync(db, sku, requestId, ct);
         }
         // No icon: a product is shown by its picture, or a placeholder until it has one.
-        db.Products.Add(new Product(
+        var product = new Product(
             sku, input.Name!.Trim(), input.Category!.Trim(), icon: "", input.PriceMinor!.Value, Money.DefaultCurrency, input.Hot,
-            input.Description ?? "", input.WeightGrams!.Value));
-        InventoryAdminService.OpenStock(db, sku, input.Stock, ActorName(actor), clock.GetUtcNow(), requestId);
+            input.Description ?? "", input.WeightGrams!.Value);
+        db.Products.Add(product);
+        var now = clock.GetUtcNow();
+        InventoryAdminService.OpenStock(db, sku, input.Stock, actor.Trim(), now, requestId);
+        AuditLog.Record(db, actor, "product.created", AuditSubject.Product(sku), before: null, ProductState.Of(product) with { Stock = input.Stock }, now, requestId);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -174,18 +176,19 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
     /// <summary>
     /// Replaces the product's terms, archived or not. A new price applies to every cart's next read at once (a line
     /// added at the old price shows "was, now" until the shopper accepts it); open checkouts keep the price they locked.
+    /// Recorded as <c>product.updated</c> by <paramref name="actor"/>, with the terms before and after.
     /// </summary>
-    public async Task<Result<ProductAdminView>> ChangeAsync(string sku, ProductInput input, CancellationToken ct = default)
+    public async Task<Result<ProductAdminView>> ChangeAsync(string sku, ProductInput input, string actor, CancellationToken ct = default)
     {
-        if (InputRules.Sku(sku?.Trim()) is { } skuError)
+        if ((InputRules.Sku(sku?.Trim()) ?? AuditLog.CheckActor(actor)) is { } inputError)
         {
-            return skuError;
+            return inputError;
         }
         if (FieldErrors.Check(ChangeChecks, input, "the product") is { } invalid)
         {
             return invalid;
         }
-        return await ChangeAsync(Normalized(sku!), product =>
+        return await ChangeAsync(Normalized(sku!), actor, "product.updated", product =>
         {
             product.Change(input.Name!, input.Description, input.Category!, input.WeightGrams!.Value, input.Hot);
             product.ChangePrice(input.PriceMinor!.Value);
@@ -194,20 +197,21 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
 
     /// <summary>
     /// Stops selling the product: it is no longer listed, and carts and checkouts refuse it as they refuse any product
-    /// the shop no longer sells. Its orders, stock and history stay as they are. Archiving an archived product changes nothing.
+    /// the shop no longer sells. Its orders, stock and history stay as they are. Archiving an archived product changes
+    /// nothing, and leaves no entry in the audit log (<c>product.archived</c>).
     /// </summary>
-    public Task<Result<ProductAdminView>> ArchiveAsync(string sku, CancellationToken ct = default) => SetArchivedAsync(sku, archived: true, ct);
+    public Task<Result<ProductAdminView>> ArchiveAsync(string sku, string actor, CancellationToken ct = default) => SetArchivedAsync(sku, archived: true, actor, ct);
 
-    /// <summary>Sells an archived product again, with the terms and stock it has.</summary>
-    public Task<Result<ProductAdminView>> UnarchiveAsync(string sku, CancellationToken ct = default) => SetArchivedAsync(sku, archived: false, ct);
+    /// <summary>Sells an archived product again, with the terms and stock it has (<c>product.unarchived</c> in the audit log).</summary>
+    public Task<Result<ProductAdminView>> UnarchiveAsync(string sku, string actor, CancellationToken ct = default) => SetArchivedAsync(sku, archived: false, actor, ct);
 
-    private async Task<Result<ProductAdminView>> SetArchivedAsync(string sku, bool archived, CancellationToken ct)
+    private async Task<Result<ProductAdminView>> SetArchivedAsync(string sku, bool archived, string actor, CancellationToken ct)
     {
-        if (InputRules.Sku(sku?.Trim()) is { } skuError)
+        if ((InputRules.Sku(sku?.Trim()) ?? AuditLog.CheckActor(actor)) is { } inputError)
         {
-            return skuError;
+            return inputError;
         }
-        return await ChangeAsync(Normalized(sku!), product =>
+        return await ChangeAsync(Normalized(sku!), actor, archived ? "product.archived" : "product.unarchived", product =>
         {
             if (archived)
             {
@@ -220,15 +224,23 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
         }, ct);
     }
 
-    /// <summary>Loads the product, applies <paramref name="change"/>, saves it in one transaction and announces it.</summary>
-    private async Task<Result<ProductAdminView>> ChangeAsync(string sku, Action<Product> change, CancellationToken ct)
+    /// <summary>
+    /// Loads the product, applies <paramref name="change"/>, saves it in one transaction with its audit entry (none when
+    /// the change left the product as it was) and announces it.
+    /// </summary>
+    private async Task<Result<ProductAdminView>> ChangeAsync(string sku, string actor, string action, Action<Product> change, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Products.FirstOrDefaultAsync(p => p.Sku == sku, ct) is not { } product)
         {
             return NotFound(sku);
         }
+        var before = ProductState.Of(product);
         change(product);
+        if (ProductState.Of(product) is var after && after != before)
+        {
+            AuditLog.Record(db, actor, action, AuditSubject.Product(sku), before, after, clock.GetUtcNow());
+        }
         await db.SaveChangesAsync(ct);
         await events.PublishAsync(new ProductChanged(sku));
         return await ViewAsync(db, sku, ct);
@@ -263,11 +275,11 @@ public sealed class ProductAdminService(IDbContextFactory<CheckoutDbContext> dbF
     /// <summary>SKUs are kept in capitals, as promo codes are: "cof-mug" and "COF-MUG" are one product.</summary>
     private static string Normalized(string sku) => InputRules.NormalizeCode(sku);
 
-    /// <summary>Who the audit row names: the admin's name, cut to the column's length.</summary>
-    private static string ActorName(string actor)
+    /// <summary>A product's terms as the audit log records them; <see cref="Stock"/> only for the units a new product opens with.</summary>
+    private sealed record ProductState(
+        string Name, string Description, string Category, long PriceMinor, string Currency, int WeightGrams, bool Hot, bool Archived, int? Stock = null)
     {
-        var name = actor.Trim();
-        return name.Length == 0 ? "admin" : name.Length > MaxActorLength ? name[..MaxActorLength] : name;
+        public static ProductState Of(Product p) => new(p.Name, p.Description, p.Category, p.PriceMinor, p.Currency, p.WeightGrams, p.IsHot, !p.Active);
     }
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

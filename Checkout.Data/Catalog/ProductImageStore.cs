@@ -1,4 +1,5 @@
 using Checkout.Data.Catalog.Images;
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
@@ -89,10 +90,10 @@ public sealed partial class ProductImageStore(
     /// <see cref="ProductImageProcessor.Process"/>), an unknown SKU or an alt text that is not plain text stores
     /// nothing and keeps the picture the product had. The last of two uploads at once wins whole.
     /// </summary>
-    /// <param name="actor">Who uploaded it, for the log.</param>
-    public async Task<Result<ProductImageView>> SetAsync(string sku, Stream upload, string? alt, string? actor, CancellationToken ct = default)
+    /// <param name="actor">Who uploaded it, for the log and the audit log (<c>product.image.set</c>, in the upload's transaction).</param>
+    public async Task<Result<ProductImageView>> SetAsync(string sku, Stream upload, string? alt, string actor, CancellationToken ct = default)
     {
-        if (Check(sku, alt) is { } invalid)
+        if (Check(sku, alt, actor) is { } invalid)
         {
             return invalid;
         }
@@ -101,12 +102,12 @@ public sealed partial class ProductImageStore(
     }
 
     /// <summary>
-    /// As <see cref="SetAsync(string, Stream, string?, string?, CancellationToken)"/>, with a picture already processed
+    /// As <see cref="SetAsync(string, Stream, string?, string, CancellationToken)"/>, with a picture already processed
     /// (the demo catalog's, drawn once per process).
     /// </summary>
-    public async Task<Result<ProductImageView>> SetAsync(string sku, ProcessedImage image, string? alt, string? actor, CancellationToken ct = default)
+    public async Task<Result<ProductImageView>> SetAsync(string sku, ProcessedImage image, string? alt, string actor, CancellationToken ct = default)
     {
-        if (Check(sku, alt) is { } invalid)
+        if (Check(sku, alt, actor) is { } invalid)
         {
             return invalid;
         }
@@ -119,14 +120,16 @@ public sealed partial class ProductImageStore(
         }
         // The product's row first: its lock queues a second upload of the same product behind this one, which then
         // deletes this one's renditions instead of colliding with them.
+        var before = Picture(product);
         product.ShowImage(version, TextAlternative(alt, product));
         await db.SaveChangesAsync(ct);
         await db.ProductImages.Where(i => i.Sku == sku).ExecuteDeleteAsync(ct);
         var now = clock.GetUtcNow();
+        AuditLog.Record(db, actor, "product.image.set", AuditSubject.Product(sku), before, Picture(product), now);
         db.ProductImages.AddRange(image.Renditions.Select(r => new ProductImage(sku, r.Width, r.Height, r.ContentType, r.Bytes, r.ETag, now)));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        LogSet(sku, version, image.Renditions.Count, actor ?? "the shop");
+        LogSet(sku, version, image.Renditions.Count, actor);
         await events.PublishAsync(new ProductChanged(sku));
         return View(product, image.Renditions.Select(r => new ProductImageSize(r.Width, r.Height, r.Bytes.Length)));
     }
@@ -135,9 +138,9 @@ public sealed partial class ProductImageStore(
     /// Describes the product's picture anew (<paramref name="alt"/>; the product's name when blank), keeping the
     /// picture: no new version, so the addresses and caches stay. A product without a picture is refused.
     /// </summary>
-    public async Task<Result<ProductImageView>> ChangeAltAsync(string sku, string? alt, string? actor, CancellationToken ct = default)
+    public async Task<Result<ProductImageView>> ChangeAltAsync(string sku, string? alt, string actor, CancellationToken ct = default)
     {
-        if (Check(sku, alt) is { } invalid)
+        if (Check(sku, alt, actor) is { } invalid)
         {
             return invalid;
         }
@@ -150,19 +153,21 @@ public sealed partial class ProductImageStore(
         {
             return Error.Validation($"The product {sku} has no picture to describe: upload one first.");
         }
+        var before = Picture(product);
         product.ShowImage(version, TextAlternative(alt, product));
+        AuditLog.Record(db, actor, "product.image.described", AuditSubject.Product(sku), before, Picture(product), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        LogDescribed(sku, actor ?? "the shop");
+        LogDescribed(sku, actor);
         await events.PublishAsync(new ProductChanged(sku));
         return await ViewAsync(db, product, ct);
     }
 
     /// <summary>Takes the product's picture away (the storefront shows a placeholder); a product without one is left as it is.</summary>
-    public async Task<Result<ProductImageView>> RemoveAsync(string sku, string? actor, CancellationToken ct = default)
+    public async Task<Result<ProductImageView>> RemoveAsync(string sku, string actor, CancellationToken ct = default)
     {
-        if (InputRules.Sku(sku) is { } skuError)
+        if ((InputRules.Sku(sku) ?? AuditLog.CheckActor(actor)) is { } inputError)
         {
-            return skuError;
+            return inputError;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -171,13 +176,17 @@ public sealed partial class ProductImageStore(
             return Error.NotFound($"The product {sku}");
         }
         var had = product.ImageVersion is not null;
+        if (had)
+        {
+            AuditLog.Record(db, actor, "product.image.removed", AuditSubject.Product(sku), Picture(product), after: null, clock.GetUtcNow());
+        }
         product.RemoveImage();
         await db.SaveChangesAsync(ct);
         await db.ProductImages.Where(i => i.Sku == sku).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         if (had)
         {
-            LogRemoved(sku, actor ?? "the shop");
+            LogRemoved(sku, actor);
             await events.PublishAsync(new ProductChanged(sku));
         }
         return View(product, []);
@@ -202,9 +211,13 @@ public sealed partial class ProductImageStore(
     public static string VersionOf(string etag) => etag.Trim('"');
 
     /// <summary>The refusal of a SKU or an alt text before anything is read: a bad request stores nothing.</summary>
-    private static Error? Check(string sku, string? alt) =>
+    private static Error? Check(string sku, string? alt, string actor) =>
         InputRules.Sku(sku) ?? (string.IsNullOrWhiteSpace(alt) || Product.IsImageAlt(Normalize(alt)) ? null
-            : Error.Validation($"The text alternative is plain text of at most {Product.MaxImageAltLength} characters, without markup."));
+            : Error.Validation($"The text alternative is plain text of at most {Product.MaxImageAltLength} characters, without markup."))
+        ?? AuditLog.CheckActor(actor);
+
+    /// <summary>The product's picture as the audit log records it: its version and its text alternative.</summary>
+    private static object Picture(Product product) => new { product.ImageVersion, product.ImageAlt };
 
     /// <summary>The alt text given, on one line with single spaces, or the product's name when none is given.</summary>
     private static string TextAlternative(string? alt, Product product)

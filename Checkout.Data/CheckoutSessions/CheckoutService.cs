@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Carts;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
@@ -399,13 +400,31 @@ public sealed class CheckoutService(
     }
 
     /// <summary>The shopper gives up: holds and the promo use go back at once. Idempotent.</summary>
-    public async Task<Result<CheckoutView>> CancelAsync(Guid checkoutSessionId, CancellationToken ct = default)
+    public Task<Result<CheckoutView>> CancelAsync(Guid checkoutSessionId, CancellationToken ct = default) =>
+        CloseAsync(checkoutSessionId, releasedBy: null, ct);
+
+    /// <summary>
+    /// An admin releases the checkout's holds: it is cancelled as if its shopper gave up, and the release is recorded in
+    /// the audit log (<c>hold.released</c>) in the same transaction; a checkout no longer open is left as it is, with no entry.
+    /// </summary>
+    public async Task<Result<CheckoutView>> ReleaseHoldsAsync(Guid checkoutSessionId, string actor, CancellationToken ct = default) =>
+        AuditLog.CheckActor(actor) is { } invalid ? invalid : await CloseAsync(checkoutSessionId, actor, ct);
+
+    private async Task<Result<CheckoutView>> CloseAsync(Guid checkoutSessionId, string? releasedBy, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         bool closed;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            closed = await SessionLedger.CancelAsync(db, checkoutSessionId, clock.GetUtcNow(), waiting, ct);
+            var now = clock.GetUtcNow();
+            closed = await SessionLedger.CancelAsync(db, checkoutSessionId, now, waiting, ct);
+            if (closed && releasedBy is not null)
+            {
+                AuditLog.Record(
+                    db, releasedBy, "hold.released", AuditSubject.Checkout(checkoutSessionId),
+                    new { Status = CheckoutSessionStatus.Open }, new { Status = CheckoutSessionStatus.Cancelled }, now);
+                await db.SaveChangesAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         if (closed)

@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -42,20 +43,29 @@ public sealed class OutboxAdminService(IDbContextFactory<CheckoutDbContext> dbFa
 
     /// <summary>
     /// Makes an undelivered delivery due now, dead or not; the next dispatcher pass attempts it. A claim under way is
-    /// left alone, so the delivery is still attempted by one dispatcher at a time.
+    /// left alone, so the delivery is still attempted by one dispatcher at a time. Recorded as <c>outbox.retried</c> by
+    /// <paramref name="actor"/>, in the same transaction.
     /// </summary>
-    public async Task<Result<OutboxDeliveryView>> RetryNowAsync(Guid messageId, string consumer, CancellationToken ct = default)
+    public async Task<Result<OutboxDeliveryView>> RetryNowAsync(Guid messageId, string consumer, string actor, CancellationToken ct = default)
     {
+        if (AuditLog.CheckActor(actor) is { } invalid)
+        {
+            return invalid;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var changed = await db.OutboxDeliveries
-            .Where(d => d.MessageId == messageId && d.Consumer == consumer && d.DeliveredAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, now).SetProperty(d => d.DeadAt, (DateTimeOffset?)null), ct);
-        if (changed == 0)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var delivery = db.OutboxDeliveries.Where(d => d.MessageId == messageId && d.Consumer == consumer);
+        if (await delivery.AsNoTracking().Where(d => d.DeliveredAt == null).Select(d => new { d.NextAttemptAt, d.DeadAt }).FirstOrDefaultAsync(ct) is not { } before
+            || await delivery.Where(d => d.DeliveredAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, now).SetProperty(d => d.DeadAt, (DateTimeOffset?)null), ct) == 0)
         {
             return Error.NotFound($"An undelivered delivery of message {messageId} to {consumer}");
         }
-        return await Views(db, db.OutboxDeliveries.Where(d => d.MessageId == messageId && d.Consumer == consumer)).SingleAsync(ct);
+        AuditLog.Record(db, actor, "outbox.retried", AuditSubject.OutboxDelivery(messageId, consumer), before, new { NextAttemptAt = now }, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return await Views(db, delivery).SingleAsync(ct);
     }
 
     private static IQueryable<OutboxDeliveryView> Views(CheckoutDbContext db, IQueryable<OutboxDelivery> deliveries) =>

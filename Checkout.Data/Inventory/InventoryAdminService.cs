@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Persistence;
 using Checkout.Data.Realtime;
@@ -9,7 +10,7 @@ public sealed record StockView(string Sku, int Available, int Reserved, int Sold
 
 public sealed record ActiveHoldView(Guid HoldId, HoldOwner Owner, string Sku, int Quantity, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Extended);
 
-/// <summary>Restocks and manual adjustments of available stock, each audited with who and why.</summary>
+/// <summary>Restocks and manual adjustments of available stock, each audited with who and why (and in the audit log).</summary>
 public sealed class InventoryAdminService(
     IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, CheckoutEvents events, IWaitingDemand waiting)
 {
@@ -36,7 +37,8 @@ public sealed class InventoryAdminService(
 
     /// <summary>
     /// Adds (positive) or removes (negative) available units. Added units go to the SKU's waitlist first. Removing
-    /// never takes stock below zero or touches held units.
+    /// never takes stock below zero or touches held units. Recorded in the audit log as <c>stock.restocked</c> or
+    /// <c>stock.adjusted</c>, with the units available before and after, in the adjustment's transaction.
     /// </summary>
     /// <param name="requestId">
     /// Names the request: an adjustment under the same id is made once, and a repeat answers with the stock as it is.
@@ -51,9 +53,13 @@ public sealed class InventoryAdminService(
         {
             return Error.Validation($"An adjustment is between 1 and {MaxAdjustment:N0} units, up or down.");
         }
-        if (!InputRules.IsText(reason, 200, required: true) || !InputRules.IsText(actor, 100, required: true))
+        if (!InputRules.IsText(reason, 200, required: true))
         {
             return Error.Validation("An adjustment needs a reason (at most 200 printable characters).");
+        }
+        if (AuditLog.CheckActor(actor) is { } actorError)
+        {
+            return actorError;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (requestId is not null && await db.InventoryAdjustments.AnyAsync(a => a.RequestId == requestId, ct))
@@ -74,6 +80,11 @@ public sealed class InventoryAdminService(
         db.AvailableMoved(sku, delta);
         var now = clock.GetUtcNow();
         db.Add(new InventoryAdjustment(sku, delta, reason.Trim(), actor, now, requestId));
+        // Read under the row this transaction changed: nobody else moves its units before the commit.
+        var available = await db.Inventory.AsNoTracking().Where(i => i.Sku == sku).Select(i => i.Quantity).SingleAsync(ct);
+        AuditLog.Record(
+            db, actor, delta > 0 ? "stock.restocked" : "stock.adjusted", AuditSubject.Stock(sku), new { Available = available - delta },
+            new { Available = available, Delta = delta, Reason = reason.Trim() }, now, requestId);
         try
         {
             await db.SaveChangesAsync(ct);

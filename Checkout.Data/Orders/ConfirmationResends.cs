@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Persistence;
@@ -47,7 +48,12 @@ public sealed class ConfirmationResends(IDbContextFactory<CheckoutDbContext> dbF
         var resend = new ConfirmationResend(messageId, orderId, order.Number, order.Email, actor.Trim(), now);
         var message = new OutboxMessage(
             OutboxTypes.OrderConfirmationResent, orderId, JsonSerializer.Serialize(resend, OutboxMessage.PayloadJson), now, messageId);
-        await units.RunAsync(db, async (w, token) => UnitResult.Keep(await w.InsertAsync(message, token)), ct);
+        await units.RunAsync(db, async (w, token) =>
+        {
+            await w.InsertAsync(message, token);
+            await AuditLog.InsertAsync(w, resend.Actor, "order.email.resent", AuditSubject.Order(orderId), null, new { resend.Email }, now, requestId, token);
+            return UnitResult.Keep(true);
+        }, ct);
         return resend;
     }
 }

@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
@@ -125,6 +126,11 @@ public sealed class OrderService(
             {
                 await PromoLedger.GiveBackAsync(db, order.CheckoutSessionId, code, ct);
             }
+            AuditLog.Record(
+                db, request.Actor, AuditAction(to), AuditSubject.Order(orderId), new { Status = from.WireName() },
+                new { Status = to.WireName(), request.Reason, TrackingNumber = TransitionRequest.NeedsTracking(to) ? request.TrackingNumber : null },
+                now, request.RequestId);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
 
@@ -167,6 +173,10 @@ public sealed class OrderService(
     /// </summary>
     public async Task<Result<OrderView>> RefundAsync(Guid orderId, string actor, CancellationToken ct = default)
     {
+        if (AuditLog.CheckActor(actor) is { } invalid)
+        {
+            return invalid;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
         if (order is null)
@@ -212,6 +222,9 @@ public sealed class OrderService(
         }
         return true;
     }
+
+    /// <summary>The audit log's name of a move to <paramref name="to"/>: <c>order.shipped</c>, <c>order.return-initiated</c>…</summary>
+    internal static string AuditAction(OrderStatus to) => "order." + to.WireName().ToLowerInvariant().Replace('_', '-');
 
     /// <summary>The reason a settlement's refund gives: why the order gives its money back.</summary>
     internal static string SettlementReason(OrderStatus status) => status == OrderStatus.Returned ? "Order returned" : "Order cancelled";

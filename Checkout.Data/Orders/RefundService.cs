@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
@@ -98,9 +99,9 @@ public sealed class RefundService(IDbContextFactory<CheckoutDbContext> dbFactory
         {
             return refused;
         }
-        if (!InputRules.IsText(request.Actor, 100, required: true))
+        if (AuditLog.CheckActor(request.Actor) is { } invalidActor)
         {
-            return Error.Validation("The actor is 1–100 printable characters.");
+            return invalidActor;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
@@ -253,8 +254,8 @@ internal sealed class Refunds(IPaymentGateway gateway, TimeProvider clock)
 
     /// <summary>
     /// In one transaction, before the gateway is asked: each line's units (a compare-and-set on the count it was priced
-    /// on), the amount from the capture (a compare-and-set within what is left) and the refund's row. Nothing is
-    /// written unless all of it is.
+    /// on), the amount from the capture (a compare-and-set within what is left), the refund's row and its entry in the
+    /// audit log (<c>refund.created</c>, by the refund's actor). Nothing is written unless all of it is.
     /// </summary>
     public static async Task<Opening> OpenAsync(
         CheckoutDbContext db, Refund refund, IReadOnlyDictionary<string, int> refundedBefore, DateTimeOffset now, CancellationToken ct)
@@ -275,6 +276,15 @@ internal sealed class Refunds(IPaymentGateway gateway, TimeProvider clock)
             return Opening.NotEnoughLeft;
         }
         await RefundLedger.OpenAsync(db, refund, ct);
+        AuditLog.Record(
+            db, refund.Actor, "refund.created", AuditSubject.Order(refund.OrderId), before: null,
+            new
+            {
+                RefundId = refund.Id, refund.AmountMinor, refund.Reason,
+                Lines = refund.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new { l.Sku, l.Quantity, l.AmountMinor }),
+            },
+            now);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Opening.Opened;
     }

@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
@@ -97,6 +98,7 @@ public abstract class CheckoutDbContext : IdentityDbContext<IdentityUser>
     public DbSet<ShippingZone> ShippingZones => Set<ShippingZone>();
     public DbSet<DeliveryMethod> DeliveryMethods => Set<DeliveryMethod>();
     public DbSet<TaxRate> TaxRates => Set<TaxRate>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>Records an event that code deep in a transaction caused; the service publishes it after the commit.</summary>
     internal void Raise(CheckoutEvent @event) => Effects.Raised.Add(@event);

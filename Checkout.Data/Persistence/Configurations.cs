@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Carts;
 using Checkout.Data.Catalog;
 using Checkout.Data.CheckoutSessions;
@@ -14,6 +15,27 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Checkout.Data.Persistence;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("audit_entries");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedNever();
+        b.Property(e => e.Actor).HasMaxLength(AuditEntry.MaxActorLength);
+        b.Property(e => e.Action).HasMaxLength(AuditEntry.MaxActionLength);
+        b.Property(e => e.SubjectType).HasMaxLength(AuditEntry.MaxSubjectTypeLength);
+        b.Property(e => e.SubjectId).HasMaxLength(AuditEntry.MaxSubjectIdLength);
+        // A state is as long as its subject's fields: a product's description alone may be 2,000 characters.
+        b.Property(e => e.Before).HasMaxLength(AuditEntry.MaxStateLength);
+        b.Property(e => e.After).HasMaxLength(AuditEntry.MaxStateLength);
+        // The page's filters, each newest first: the whole log, one admin's actions, one subject's history.
+        b.HasIndex(e => e.At);
+        b.HasIndex(e => new { e.Actor, e.At });
+        b.HasIndex(e => new { e.SubjectType, e.SubjectId, e.At });
+    }
+}
 
 internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
 {

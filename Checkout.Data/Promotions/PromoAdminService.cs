@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.HotStock;
 using Checkout.Data.Persistence;
@@ -9,8 +10,8 @@ public sealed record PromoView(
     string Code, PromoKind Kind, long Value, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? UsageLimit, int Used,
     int? PerCustomerLimit, long MinSubtotalMinor, string? ScopeSku, string? ScopeCategory, bool Enabled);
 
-/// <summary>Store admins create, change and disable promo codes.</summary>
-public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, RedisCounters counters)
+/// <summary>Store admins create, change and disable promo codes; each change is recorded in the audit log in its own transaction.</summary>
+public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, RedisCounters counters, TimeProvider clock)
 {
     public async Task<IReadOnlyList<PromoView>> ListAsync(CancellationToken ct = default)
     {
@@ -23,15 +24,17 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
     /// Names the request: the same request run again (resumed after a crash) finds the code it created and answers with
     /// it; any other request for an existing code is refused.
     /// </param>
-    public async Task<Result<PromoView>> CreateAsync(PromoTerms terms, Guid? requestId = null, CancellationToken ct = default)
+    /// <param name="actor">The admin who creates it, for the audit log (<c>promo.created</c>).</param>
+    public async Task<Result<PromoView>> CreateAsync(PromoTerms terms, string actor, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (terms.Validate() is { } error)
+        if ((terms.Validate() ?? AuditLog.CheckActor(actor)) is { } error)
         {
             return error;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var promo = new PromoCode(terms, requestId);
         db.PromoCodes.Add(promo);
+        AuditLog.Record(db, actor, "promo.created", AuditSubject.Promo(promo.Code), before: null, ToView(promo), clock.GetUtcNow(), requestId);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -46,22 +49,27 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         return ToView(promo);
     }
 
-    public Task<Result<PromoView>> UpdateAsync(string code, PromoTerms terms, CancellationToken ct = default) =>
-        ChangeAsync(code, promo => promo.Update(terms with { Code = promo.Code }), ct);
+    /// <summary>Replaces the code's terms; recorded as <c>promo.updated</c> by <paramref name="actor"/>.</summary>
+    public Task<Result<PromoView>> UpdateAsync(string code, PromoTerms terms, string actor, CancellationToken ct = default) =>
+        ChangeAsync(code, actor, "promo.updated", promo => promo.Update(terms with { Code = promo.Code }), ct);
 
-    public Task<Result<PromoView>> DisableAsync(string code, CancellationToken ct = default) =>
-        ChangeAsync(code, promo =>
+    /// <summary>Stops the code from applying; recorded as <c>promo.disabled</c> by <paramref name="actor"/>.</summary>
+    public Task<Result<PromoView>> DisableAsync(string code, string actor, CancellationToken ct = default) =>
+        ChangeAsync(code, actor, "promo.disabled", promo =>
         {
             promo.Disable();
             return null;
         }, ct);
 
-    /// <summary>Loads the code, applies <paramref name="change"/> (an error refuses it and saves nothing) and saves.</summary>
-    private async Task<Result<PromoView>> ChangeAsync(string code, Func<PromoCode, Error?> change, CancellationToken ct)
+    /// <summary>
+    /// Loads the code, applies <paramref name="change"/> (an error refuses it and saves nothing) and saves it with its
+    /// audit entry, the code's terms before and after.
+    /// </summary>
+    private async Task<Result<PromoView>> ChangeAsync(string code, string actor, string action, Func<PromoCode, Error?> change, CancellationToken ct)
     {
-        if (InputRules.PromoCode(code) is { } codeError)
+        if ((InputRules.PromoCode(code) ?? AuditLog.CheckActor(actor)) is { } inputError)
         {
-            return codeError;
+            return inputError;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var normalized = InputRules.NormalizeCode(code);
@@ -70,10 +78,12 @@ public sealed class PromoAdminService(IDbContextFactory<CheckoutDbContext> dbFac
         {
             return Error.NotFound($"The code {normalized}");
         }
+        var before = ToView(promo);
         if (change(promo) is { } error)
         {
             return error;
         }
+        AuditLog.Record(db, actor, action, AuditSubject.Promo(promo.Code), before, ToView(promo), clock.GetUtcNow());
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         if (counters.Enabled)

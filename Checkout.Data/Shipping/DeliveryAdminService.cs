@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using System.Data;
 using Checkout.Data.Persistence;
@@ -37,6 +38,7 @@ public sealed record ShippingZoneView(Guid Id, string Name, IReadOnlyList<string
 /// <see cref="Error.Details"/> under <c>errors</c>, by the field's JSON name.
 /// A country belongs to one zone however many admins save at once: a zone's countries are checked and written in one
 /// serializable transaction, and the one of two racing saves that loses runs again and is told who has the country.
+/// Each change is recorded in the audit log, by the admin given, in the change's own transaction.
 /// </summary>
 public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> dbFactory, TimeProvider clock, DbRetry retry, DeliveryOptions offered)
 {
@@ -56,9 +58,9 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
     }
 
     /// <param name="requestId">The new zone's id when given: the same request run again answers with the zone it made.</param>
-    public async Task<Result<ShippingZoneView>> CreateZoneAsync(ShippingZoneInput input, Guid? requestId = null, CancellationToken ct = default)
+    public async Task<Result<ShippingZoneView>> CreateZoneAsync(ShippingZoneInput input, string actor, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (FieldErrors.Check(ZoneChecks, input, "the zone") is { } invalid)
+        if ((FieldErrors.Check(ZoneChecks, input, "the zone") ?? AuditLog.CheckActor(actor)) is { } invalid)
         {
             return invalid;
         }
@@ -77,6 +79,7 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             }
             var zone = new ShippingZone(id, input.Name!, input.Countries!);
             db.ShippingZones.Add(zone);
+            AuditLog.Record(db, actor, "shipping-zone.created", AuditSubject.ShippingZone(id), before: null, ZoneState(zone), clock.GetUtcNow(), requestId);
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
             await offered.ChangedAsync();
@@ -85,9 +88,9 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
     }
 
     /// <summary>Renames the zone and replaces its countries.</summary>
-    public async Task<Result<ShippingZoneView>> ChangeZoneAsync(Guid zoneId, ShippingZoneInput input, CancellationToken ct = default)
+    public async Task<Result<ShippingZoneView>> ChangeZoneAsync(Guid zoneId, ShippingZoneInput input, string actor, CancellationToken ct = default)
     {
-        if (FieldErrors.Check(ZoneChecks, input, "the zone") is { } invalid)
+        if ((FieldErrors.Check(ZoneChecks, input, "the zone") ?? AuditLog.CheckActor(actor)) is { } invalid)
         {
             return invalid;
         }
@@ -103,8 +106,10 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             {
                 return taken;
             }
+            var before = ZoneState(zone);
             zone.Rename(input.Name!);
             zone.ChangeCountries(input.Countries!);
+            AuditLog.Record(db, actor, "shipping-zone.updated", AuditSubject.ShippingZone(zoneId), before, ZoneState(zone), clock.GetUtcNow());
             await db.SaveChangesAsync(token);
             await tx.CommitAsync(token);
             await offered.ChangedAsync();
@@ -114,8 +119,12 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
 
     /// <summary>Deletes a zone that never had a method; one with methods keeps them for the orders that used them.</summary>
     /// <returns>The zone as it was.</returns>
-    public async Task<Result<ShippingZoneView>> DeleteZoneAsync(Guid zoneId, CancellationToken ct = default)
+    public async Task<Result<ShippingZoneView>> DeleteZoneAsync(Guid zoneId, string actor, CancellationToken ct = default)
     {
+        if (AuditLog.CheckActor(actor) is { } invalid)
+        {
+            return invalid;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.ShippingZones.FirstOrDefaultAsync(z => z.Id == zoneId, ct) is not { } zone)
         {
@@ -128,15 +137,17 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
                 $"The zone “{zone.Name}” has delivery methods, which are kept for the orders that used them: deactivate them to stop delivering there.");
         }
         db.ShippingZones.Remove(zone);
+        AuditLog.Record(db, actor, "shipping-zone.deleted", AuditSubject.ShippingZone(zoneId), ZoneState(zone), after: null, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await offered.ChangedAsync();
         return ToView(zone, []);
     }
 
     /// <param name="requestId">The new method's id when given: the same request run again answers with the method it made.</param>
-    public async Task<Result<DeliveryMethodView>> AddMethodAsync(Guid zoneId, DeliveryMethodInput input, Guid? requestId = null, CancellationToken ct = default)
+    public async Task<Result<DeliveryMethodView>> AddMethodAsync(
+        Guid zoneId, DeliveryMethodInput input, string actor, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (FieldErrors.Check(MethodChecks, input, "the delivery method") is { } invalid)
+        if ((FieldErrors.Check(MethodChecks, input, "the delivery method") ?? AuditLog.CheckActor(actor)) is { } invalid)
         {
             return invalid;
         }
@@ -154,16 +165,17 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             input.SortOrder, input.PerKgMinor);
         method.Activate(input.Active ?? true);
         db.DeliveryMethods.Add(method);
+        AuditLog.Record(db, actor, "delivery-method.created", AuditSubject.DeliveryMethod(method.Id), before: null, ToView(method), clock.GetUtcNow(), requestId);
         await db.SaveChangesAsync(ct);
         await offered.ChangedAsync();
         return ToView(method);
     }
 
     /// <summary>Replaces the method's terms (and whether it is active, when said); orders placed with it keep what they paid.</summary>
-    public async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, DeliveryMethodInput input, CancellationToken ct = default) =>
+    public async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, DeliveryMethodInput input, string actor, CancellationToken ct = default) =>
         FieldErrors.Check(MethodChecks, input, "the delivery method") is { } invalid
             ? invalid
-            : await ChangeMethodAsync(methodId, method =>
+            : await ChangeMethodAsync(methodId, actor, "delivery-method.updated", method =>
             {
                 method.Change(input.Name!, input.Description, input.RateMinor!.Value, input.FreeFromMinor, input.SortOrder, input.PerKgMinor);
                 if (input.Active is { } active)
@@ -173,21 +185,30 @@ public sealed class DeliveryAdminService(IDbContextFactory<CheckoutDbContext> db
             }, ct);
 
     /// <summary>Offers the method to checkouts again, or stops offering it (it is never deleted: orders name it).</summary>
-    public Task<Result<DeliveryMethodView>> SetMethodActiveAsync(Guid methodId, bool active, CancellationToken ct = default) =>
-        ChangeMethodAsync(methodId, method => method.Activate(active), ct);
+    public Task<Result<DeliveryMethodView>> SetMethodActiveAsync(Guid methodId, bool active, string actor, CancellationToken ct = default) =>
+        ChangeMethodAsync(methodId, actor, active ? "delivery-method.enabled" : "delivery-method.disabled", method => method.Activate(active), ct);
 
-    private async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, Action<DeliveryMethod> change, CancellationToken ct)
+    private async Task<Result<DeliveryMethodView>> ChangeMethodAsync(Guid methodId, string actor, string action, Action<DeliveryMethod> change, CancellationToken ct)
     {
+        if (AuditLog.CheckActor(actor) is { } invalid)
+        {
+            return invalid;
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.DeliveryMethods.FirstOrDefaultAsync(m => m.Id == methodId, ct) is not { } method)
         {
             return Error.NotFound("The delivery method");
         }
+        var before = ToView(method);
         change(method);
+        AuditLog.Record(db, actor, action, AuditSubject.DeliveryMethod(methodId), before, ToView(method), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await offered.ChangedAsync();
         return ToView(method);
     }
+
+    /// <summary>A zone as the audit log records it: its name and countries (its methods have entries of their own).</summary>
+    private static object ZoneState(ShippingZone zone) => new { zone.Name, Countries = zone.Countries.ToArray() };
 
     /// <summary>
     /// The refusal when another zone than <paramref name="zoneId"/> holds one of <paramref name="countries"/>: a

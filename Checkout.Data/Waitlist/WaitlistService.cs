@@ -1,3 +1,4 @@
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Persistence;
@@ -82,12 +83,26 @@ public sealed class WaitlistService(
     }
 
     /// <summary>Leaves the line; an open offer passes to the next shopper at once. Idempotent.</summary>
-    public async Task<Result<WaitlistView>> LeaveAsync(Guid entryId, CancellationToken ct = default)
+    public Task<Result<WaitlistView>> LeaveAsync(Guid entryId, CancellationToken ct = default) => LeaveAsync(entryId, releasedBy: null, ct);
+
+    /// <summary>
+    /// An admin takes the entry out of line, releasing its offer's hold: as if its shopper left, recorded in the audit log
+    /// (<c>hold.released</c>) in the same transaction; an entry already out of line is left as it is, with no entry.
+    /// </summary>
+    public async Task<Result<WaitlistView>> ReleaseOfferAsync(Guid entryId, string actor, CancellationToken ct = default) =>
+        AuditLog.CheckActor(actor) is { } invalid ? invalid : await LeaveAsync(entryId, actor, ct);
+
+    private async Task<Result<WaitlistView>> LeaveAsync(Guid entryId, string? releasedBy, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await WaitlistLedger.LeaveAsync(db, entryId, clock.GetUtcNow(), waiting, ct);
+            var now = clock.GetUtcNow();
+            if (await WaitlistLedger.LeaveAsync(db, entryId, now, waiting, ct) && releasedBy is not null)
+            {
+                AuditLog.Record(db, releasedBy, "hold.released", AuditSubject.WaitlistEntry(entryId), before: null, new { Status = WaitlistStatus.Cancelled }, now);
+                await db.SaveChangesAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         await events.PublishRaisedAsync(db);

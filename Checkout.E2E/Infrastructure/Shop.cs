@@ -96,7 +96,7 @@ public sealed class Shop : IDisposable
         var products = Service<ProductAdminService>();
         var product = (await products.GetAsync(sku)).Value ?? throw new InvalidOperationException($"No product {sku}.");
         var changed = await products.ChangeAsync(
-            sku, new ProductInput(product.Name, product.Description, product.Category, priceMinor, product.WeightGrams, product.Hot));
+            sku, new ProductInput(product.Name, product.Description, product.Category, priceMinor, product.WeightGrams, product.Hot), AdminEmail);
         if (!changed.IsSuccess)
         {
             throw new InvalidOperationException($"{sku} could not be repriced: {changed.Error.Message}");

@@ -129,6 +129,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         ["POST /api/admin/staff/{userId}/disable"] = Admin,
         ["POST /api/admin/staff/{userId}/enable"] = Admin,
         ["PUT /api/admin/staff/{userId}/role"] = Admin,
+        ["GET /api/admin/audit"] = Admin,
 
         ["/admin"] = Staff,
         ["/admin/orders"] = Staff,
@@ -145,6 +146,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         ["/admin/products/new"] = Admin,
         ["/admin/products/{Sku}"] = Admin,
         ["/admin/staff"] = Admin,
+        ["/admin/audit"] = Admin,
     };
 
     /// <summary>The pages everyone may open: signing in and accepting an invitation.</summary>
@@ -506,7 +508,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 body = """{"name":"Canada","countries":["CA"]}""";
                 break;
             case "DELETE /api/admin/shipping-zones/{zoneId:guid}":
-                var zone = ResultAssert.Success(await Delivery.CreateZoneAsync(new ShippingZoneInput("To delete", [await FreeCountryAsync()])));
+                var zone = ResultAssert.Success(await Delivery.CreateZoneAsync(new ShippingZoneInput("To delete", [await FreeCountryAsync()]), "admin@shop"));
                 template = template.Replace("{zoneId:guid}", zone.Id.ToString(), StringComparison.Ordinal);
                 break;
             case "POST /api/admin/shipping-zones/{zoneId:guid}/methods":
@@ -514,7 +516,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 body = """{"name":"Courier","rateMinor":1500}""";
                 break;
             case "PUT /api/admin/delivery-methods/{methodId:guid}":
-                var courier = ResultAssert.Success(await Delivery.AddMethodAsync(ShippingZoneConfiguration.Canada, new DeliveryMethodInput("Courier", null, 1500)));
+                var courier = ResultAssert.Success(await Delivery.AddMethodAsync(ShippingZoneConfiguration.Canada, new DeliveryMethodInput("Courier", null, 1500), "admin@shop"));
                 template = template.Replace("{methodId:guid}", courier.Id.ToString(), StringComparison.Ordinal);
                 body = """{"name":"Courier","rateMinor":1200,"active":false}""";
                 break;
@@ -522,7 +524,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 body = $$"""{"country":"US","region":"{{await FreeStateAsync()}}","ratePercent":5,"name":"Sales tax"}""";
                 break;
             case "PUT /api/admin/tax-rates/{rateId:guid}" or "DELETE /api/admin/tax-rates/{rateId:guid}":
-                var rate = ResultAssert.Success(await Tax.AddAsync(new TaxRateInput("US", await FreeStateAsync(), 5m, "Sales tax")));
+                var rate = ResultAssert.Success(await Tax.AddAsync(new TaxRateInput("US", await FreeStateAsync(), 5m, "Sales tax"), "admin@shop"));
                 template = template.Replace("{rateId:guid}", rate.Id.ToString(), StringComparison.Ordinal);
                 body = method == "PUT" ? """{"ratePercent":6.25,"name":"Sales tax"}""" : null;
                 break;
@@ -580,11 +582,11 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         }
         if (zones.FirstOrDefault(z => z.Methods.Count == 0) is { } made)
         {
-            ResultAssert.Success(await Delivery.DeleteZoneAsync(made.Id));
+            ResultAssert.Success(await Delivery.DeleteZoneAsync(made.Id, "admin@shop"));
             return made.Countries[0];
         }
         var shared = zones.First(z => z.Countries.Count > 1);
-        ResultAssert.Success(await Delivery.ChangeZoneAsync(shared.Id, new ShippingZoneInput(shared.Name, shared.Countries.SkipLast(1).ToList())));
+        ResultAssert.Success(await Delivery.ChangeZoneAsync(shared.Id, new ShippingZoneInput(shared.Name, shared.Countries.SkipLast(1).ToList()), "admin@shop"));
         return shared.Countries[^1];
     }
 

@@ -296,17 +296,17 @@ public class AdminDeliveryApiTests(AdminShop shop) : IClassFixture<AdminShop>
         var delivery = shop.Get<DeliveryAdminService>();
         var tax = shop.Get<TaxAdminService>();
         var europe = (await delivery.ListAsync()).Single(z => z.Id == ShippingZoneConfiguration.Europe);
-        ResultAssert.Success(await delivery.ChangeZoneAsync(europe.Id, new ShippingZoneInput(europe.Name, ["GB", "DE", "FR"])));
+        ResultAssert.Success(await delivery.ChangeZoneAsync(europe.Id, new ShippingZoneInput(europe.Name, ["GB", "DE", "FR"]), "admin@shop"));
         var (zoneRequest, methodRequest, rateRequest) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
 
         // A second run would otherwise be refused: the first holds the country and the destination.
-        var zone = ResultAssert.Success(await delivery.CreateZoneAsync(new ShippingZoneInput("Benelux", ["NL"]), zoneRequest));
-        var method = ResultAssert.Success(await delivery.AddMethodAsync(zone.Id, new DeliveryMethodInput("Post", null, 900), methodRequest));
-        var rate = ResultAssert.Success(await tax.AddAsync(new TaxRateInput("US", "OR", 5m, "Sales tax"), rateRequest));
+        var zone = ResultAssert.Success(await delivery.CreateZoneAsync(new ShippingZoneInput("Benelux", ["NL"]), "admin@shop", zoneRequest));
+        var method = ResultAssert.Success(await delivery.AddMethodAsync(zone.Id, new DeliveryMethodInput("Post", null, 900), "admin@shop", methodRequest));
+        var rate = ResultAssert.Success(await tax.AddAsync(new TaxRateInput("US", "OR", 5m, "Sales tax"), "admin@shop", rateRequest));
 
-        var zoneAgain = ResultAssert.Success(await delivery.CreateZoneAsync(new ShippingZoneInput("Benelux", ["NL"]), zoneRequest));
-        var methodAgain = ResultAssert.Success(await delivery.AddMethodAsync(zone.Id, new DeliveryMethodInput("Post", null, 900), methodRequest));
-        var rateAgain = ResultAssert.Success(await tax.AddAsync(new TaxRateInput("US", "OR", 5m, "Sales tax"), rateRequest));
+        var zoneAgain = ResultAssert.Success(await delivery.CreateZoneAsync(new ShippingZoneInput("Benelux", ["NL"]), "admin@shop", zoneRequest));
+        var methodAgain = ResultAssert.Success(await delivery.AddMethodAsync(zone.Id, new DeliveryMethodInput("Post", null, 900), "admin@shop", methodRequest));
+        var rateAgain = ResultAssert.Success(await tax.AddAsync(new TaxRateInput("US", "OR", 5m, "Sales tax"), "admin@shop", rateRequest));
 
         Assert.Equal((zoneRequest, "Benelux"), (zoneAgain.Id, zoneAgain.Name));
         Assert.Equal([method], zoneAgain.Methods);

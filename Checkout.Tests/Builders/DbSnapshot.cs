@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Checkout.Tests.Builders;
 
 /// <summary>
-/// Every row a shopper's or an admin's request could touch (the shop's, and the simulated gateway's in its own ledger),
+/// Every row a shopper's or an admin's request could touch (the shop's with the audit log's entries, and the simulated gateway's in its own ledger),
 /// one readable line each, sorted, so that "changed nothing" is one equality whose failure shows the rows that moved.
 /// </summary>
 public static class DbSnapshot
@@ -34,6 +34,7 @@ public static class DbSnapshot
         var lookupEmails = withDelivery ? await db.OrderLookupEmails.AsNoTracking().ToListAsync() : [];
         var keys = withKeys ? await db.IdempotencyKeys.AsNoTracking().ToListAsync() : [];
         var adjustments = withKeys ? await db.InventoryAdjustments.AsNoTracking().ToListAsync() : [];
+        var audit = await db.AuditEntries.AsNoTracking().ToListAsync();
         IEnumerable<string> rows =
         [
             .. products.Select(p => $"product {p.Sku} price={p.PriceMinor} active={p.Active}"),
@@ -54,6 +55,7 @@ public static class DbSnapshot
             .. lookupEmails.Select(e => $"lookup-email {e.MessageId} {e.Email}"),
             .. keys.Select(k => $"key {k.Scope} {k.Key} {k.Id} {k.Status} {k.ResponseStatus} locked={k.LockToken}/{k.LockedUntil:O} body={Convert.ToBase64String(k.ResponseBody ?? [])}"),
             .. adjustments.Select(a => $"adjustment {a.Id} {a.Sku} {a.Delta} {a.Actor} {a.RequestId}"),
+            .. audit.Select(e => $"audit {e.Id} {e.Action} {e.SubjectType}/{e.SubjectId} by {e.Actor}"),
         ];
         return [.. rows.Order(StringComparer.Ordinal)];
     }

@@ -43,7 +43,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
 
-        var image = ResultAssert.Success(await Store(shop).SetAsync("MUG", new MemoryStream(Photo(300, 200)), "  A blue mug\n on an oak   table ", null));
+        var image = ResultAssert.Success(await Store(shop).SetAsync("MUG", new MemoryStream(Photo(300, 200)), "  A blue mug\n on an oak   table ", "admin@shop"));
 
         Assert.Equal("A blue mug on an oak table", image.Alt);
         Assert.Equal("A blue mug on an oak table", (await PictureOfAsync(shop, "MUG")).Alt);
@@ -72,10 +72,10 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
         var store = Store(shop);
-        var before = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), "The first picture", null));
+        var before = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), "The first picture", "admin@shop"));
         var rowsBefore = await RowsAsync(shop, "MUG");
 
-        var refused = ResultAssert.Failure(await store.SetAsync("MUG", new MemoryStream(BadUploads.Named(file)), "A hostile file", null), code);
+        var refused = ResultAssert.Failure(await store.SetAsync("MUG", new MemoryStream(BadUploads.Named(file)), "A hostile file", "admin@shop"), code);
 
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
         Assert.Equal((before.Version, "The first picture"), await PictureOfAsync(shop, "MUG"));
@@ -89,7 +89,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
 
-        ResultAssert.Failure(await Store(shop).SetAsync("MUG", new MemoryStream(BadUploads.Named("script renamed .png")), null, null), ErrorCodes.ImageUnsupportedFormat);
+        ResultAssert.Failure(await Store(shop).SetAsync("MUG", new MemoryStream(BadUploads.Named("script renamed .png")), null, "admin@shop"), ErrorCodes.ImageUnsupportedFormat);
 
         Assert.Empty(await RowsAsync(shop, "MUG"));
         Assert.Equal((null, null), await PictureOfAsync(shop, "MUG"));
@@ -100,7 +100,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
     {
         await using var shop = await CreateShopAsync();
 
-        ResultAssert.Failure(await Store(shop).SetAsync("NOPE", new MemoryStream(Photo(300, 200)), null, null), ErrorCodes.NotFound);
+        ResultAssert.Failure(await Store(shop).SetAsync("NOPE", new MemoryStream(Photo(300, 200)), null, "admin@shop"), ErrorCodes.NotFound);
 
         await using var db = await shop.DbAsync();
         Assert.False(await db.ProductImages.AnyAsync());
@@ -116,7 +116,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await shop.AddProductAsync("MUG");
         var upload = new MemoryStream(Photo(300, 200));
 
-        ResultAssert.Failure(await Store(shop).SetAsync("MUG", upload, alt, null), ErrorCodes.Validation);
+        ResultAssert.Failure(await Store(shop).SetAsync("MUG", upload, alt, "admin@shop"), ErrorCodes.Validation);
 
         Assert.Equal(0, upload.Position);
         Assert.Empty(await RowsAsync(shop, "MUG"));
@@ -129,8 +129,8 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await shop.AddProductAsync("MUG");
         var store = Store(shop);
 
-        ResultAssert.Failure(await store.SetAsync("MUG", new MemoryStream(Photo(300, 200)), new string('a', Product.MaxImageAltLength + 1), null), ErrorCodes.Validation);
-        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(300, 200)), new string('a', Product.MaxImageAltLength), null));
+        ResultAssert.Failure(await store.SetAsync("MUG", new MemoryStream(Photo(300, 200)), new string('a', Product.MaxImageAltLength + 1), "admin@shop"), ErrorCodes.Validation);
+        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(300, 200)), new string('a', Product.MaxImageAltLength), "admin@shop"));
 
         Assert.Equal(Product.MaxImageAltLength, image.Alt!.Length);
     }
@@ -141,10 +141,10 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
         var store = Store(shop);
-        var first = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(1600, 1200)), null, null));
+        var first = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(1600, 1200)), null, "admin@shop"));
         Assert.Equal([160, 320, 640, 1280], first.Sizes.Select(s => s.Width));
 
-        var second = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(PngWithAlpha(200, 100)), "A red disc", null));
+        var second = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(PngWithAlpha(200, 100)), "A red disc", "admin@shop"));
 
         Assert.NotEqual(first.Version, second.Version);
         var rows = await RowsAsync(shop, "MUG");
@@ -162,8 +162,8 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         var (a, b) = (Photo(1300, 900), PngWithAlpha(700, 500));
 
         var results = await Task.WhenAll(
-            Task.Run(() => store.SetAsync("MUG", new MemoryStream(a), "A", null)),
-            Task.Run(() => store.SetAsync("MUG", new MemoryStream(b), "B", null)));
+            Task.Run(() => store.SetAsync("MUG", new MemoryStream(a), "A", "admin@shop")),
+            Task.Run(() => store.SetAsync("MUG", new MemoryStream(b), "B", "admin@shop")));
 
         Assert.All(results, r => ResultAssert.Success(r));
         var (version, alt) = await PictureOfAsync(shop, "MUG");
@@ -178,14 +178,14 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
         var store = Store(shop);
-        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, null));
+        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, "admin@shop"));
 
         var described = ResultAssert.Success(await store.ChangeAltAsync("MUG", "A mug with a chipped rim", "admin@example.com"));
 
         Assert.Equal((image.Version, "A mug with a chipped rim"), (described.Version, described.Alt));
         Assert.Equal(image.Sizes, described.Sizes);
         Assert.Equal((image.Version, "A mug with a chipped rim"), await PictureOfAsync(shop, "MUG"));
-        Assert.Equal("Product MUG", ResultAssert.Success(await store.ChangeAltAsync("MUG", " ", null)).Alt);
+        Assert.Equal("Product MUG", ResultAssert.Success(await store.ChangeAltAsync("MUG", " ", "admin@shop")).Alt);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
 
-        ResultAssert.Failure(await Store(shop).ChangeAltAsync("MUG", "A mug", null), ErrorCodes.Validation);
+        ResultAssert.Failure(await Store(shop).ChangeAltAsync("MUG", "A mug", "admin@shop"), ErrorCodes.Validation);
 
         Assert.Equal((null, null), await PictureOfAsync(shop, "MUG"));
     }
@@ -206,8 +206,8 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await shop.AddProductAsync("MUG");
         await shop.AddProductAsync("TOTE");
         var store = Store(shop);
-        ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, null));
-        var tote = ResultAssert.Success(await store.SetAsync("TOTE", new MemoryStream(Photo(400, 300)), null, null));
+        ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, "admin@shop"));
+        var tote = ResultAssert.Success(await store.SetAsync("TOTE", new MemoryStream(Photo(400, 300)), null, "admin@shop"));
 
         var removed = ResultAssert.Success(await store.RemoveAsync("MUG", "admin@example.com"));
 
@@ -216,10 +216,10 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         Assert.Empty(await RowsAsync(shop, "MUG"));
         Assert.Equal((null, null), await PictureOfAsync(shop, "MUG"));
         Assert.Null(await store.GetAsync("MUG", 320));
-        Assert.False(ResultAssert.Success(await store.RemoveAsync("MUG", null)).HasImage);
+        Assert.False(ResultAssert.Success(await store.RemoveAsync("MUG", "admin@shop")).HasImage);
         // Another product's picture is its own.
         Assert.Equal(tote.Sizes.Count, (await RowsAsync(shop, "TOTE")).Count);
-        ResultAssert.Failure(await store.RemoveAsync("NOPE", null), ErrorCodes.NotFound);
+        ResultAssert.Failure(await store.RemoveAsync("NOPE", "admin@shop"), ErrorCodes.NotFound);
     }
 
     [Theory]
@@ -236,7 +236,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         await using var shop = await CreateShopAsync();
         await shop.AddProductAsync("MUG");
         var store = Store(shop);
-        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(800, 600)), null, null));
+        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(800, 600)), null, "admin@shop"));
 
         var rendition = await store.GetAsync("MUG", asked);
 
@@ -267,7 +267,7 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         var none = ResultAssert.Success(await store.FindAsync("MUG"));
         Assert.Equal(("Product MUG", false, null), (none.ProductName, none.HasImage, none.Alt));
 
-        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, null));
+        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, "admin@shop"));
 
         Assert.Equal(image, ResultAssert.Success(await store.FindAsync("MUG")), ViewComparer.Instance);
         ResultAssert.Failure(await store.FindAsync("NOPE"), ErrorCodes.NotFound);
@@ -282,12 +282,12 @@ public abstract class ProductImageStoreTests(DatabaseProvider provider) : Provid
         Assert.Null((await catalog.FindAsync("MUG"))!.ImageVersion);
         var store = Store(shop);
 
-        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), "A mug", null));
+        var image = ResultAssert.Success(await store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), "A mug", "admin@shop"));
 
         // The fake clock never moves: only the announced change can refresh the snapshot.
         await Eventually.MatchesAsync(async () => await catalog.FindAsync("MUG"), p => p!.ImageVersion == image.Version && p.ImageAlt == "A mug",
             "the catalog shows the new picture");
-        ResultAssert.Success(await store.RemoveAsync("MUG", null));
+        ResultAssert.Success(await store.RemoveAsync("MUG", "admin@shop"));
         await Eventually.MatchesAsync(async () => await catalog.FindAsync("MUG"), p => p!.ImageVersion is null, "the catalog shows no picture");
     }
 

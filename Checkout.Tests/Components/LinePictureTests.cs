@@ -72,7 +72,7 @@ public class LinePictureTests : CheckoutTestContext
         var checkout = await Shop.OpenCheckoutAsync(lines: [("MUG", 2), ("TEE", 1)]);
         var order = ResultAssert.Success(await Shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved)).Order;
         // No longer sold: the order still shows what was bought.
-        ResultAssert.Success(await Shop.Get<ProductAdminService>().ArchiveAsync("MUG"));
+        ResultAssert.Success(await Shop.Get<ProductAdminService>().ArchiveAsync("MUG", "admin@shop"));
 
         var cut = await RenderOrderAsync(order);
 
@@ -87,7 +87,7 @@ public class LinePictureTests : CheckoutTestContext
     private async Task<string> PictureAsync(string sku)
     {
         var image = ResultAssert.Success(await Shop.Get<ProductImageStore>().SetAsync(
-            sku, new MemoryStream(ProductImageCorpus.Photo(400, 300)), $"A picture of {sku}", null));
+            sku, new MemoryStream(ProductImageCorpus.Photo(400, 300)), $"A picture of {sku}", "admin@shop"));
         return image.Version!;
     }
 

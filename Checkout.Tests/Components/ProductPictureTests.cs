@@ -66,7 +66,7 @@ public class ProductPictureTests : ComponentTestContext
         await Shop.AddProductAsync("MUG");
         await Shop.AddProductAsync("TOTE");
         var image = ResultAssert.Success(await Shop.Get<ProductImageStore>().SetAsync(
-            "MUG", new MemoryStream(ProductImageCorpus.Photo(400, 300)), "A mug", null));
+            "MUG", new MemoryStream(ProductImageCorpus.Photo(400, 300)), "A mug", "admin@shop"));
         // The snapshot is read after the picture was stored: the page shows it on its first render.
 
         var cut = Render<Home>();

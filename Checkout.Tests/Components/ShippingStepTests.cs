@@ -139,7 +139,7 @@ public class ShippingStepTests : CheckoutTestContext
         await using (var db = await Shop.DbAsync())
         {
             var express = await db.DeliveryMethods.AsNoTracking().SingleAsync(m => m.Name == "Express");
-            ResultAssert.Success(await Shop.Get<DeliveryAdminService>().SetMethodActiveAsync(express.Id, active: false));
+            ResultAssert.Success(await Shop.Get<DeliveryAdminService>().SetMethodActiveAsync(express.Id, active: false, "admin@shop"));
         }
 
         await ContinueAsync(cut);

@@ -232,9 +232,9 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         // A use given back (the shopper cancels) is counted back; a raised limit is counted from the next change.
         await shop.Checkouts.CancelAsync(results.First(r => r.IsSuccess).Value!.CheckoutSessionId);
         await AssertPromoCounterAsync(shop, used: 4, left: 1);
-        ResultAssert.Success(await shop.Get<PromoAdminService>().UpdateAsync("RUSH5", new PromoTerms("RUSH5", PromoKind.Percentage, 10, UsageLimit: 8)));
+        ResultAssert.Success(await shop.Get<PromoAdminService>().UpdateAsync("RUSH5", new PromoTerms("RUSH5", PromoKind.Percentage, 10, UsageLimit: 8), "admin@shop"));
         await AssertPromoCounterAsync(shop, used: 4, left: 4);
-        ResultAssert.Success(await shop.Get<PromoAdminService>().DisableAsync("RUSH5"));
+        ResultAssert.Success(await shop.Get<PromoAdminService>().DisableAsync("RUSH5", "admin@shop"));
         Assert.Null(await counters.ReadPromoAsync("RUSH5"));
     }
 

@@ -214,7 +214,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
             (dead.MessageType, dead.AggregateId, dead.Consumer, dead.Attempts, dead.LastError, dead.Dead));
         Assert.Empty(await admin.ListAsync(OutboxDeliveryState.Failing));
 
-        var retried = ResultAssert.Success(await admin.RetryNowAsync(dead.MessageId, "webhooks"));
+        var retried = ResultAssert.Success(await admin.RetryNowAsync(dead.MessageId, "webhooks", "admin@shop"));
         consumer.Fails = _ => false;
         var sent = await dispatcher.DispatchOnceAsync();
 
@@ -223,7 +223,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : ProviderTests(pro
         Assert.Equal(shop.Clock.GetUtcNow(), (await SingleDeliveryAsync(shop)).DeliveredAt);
         Assert.Equal(shop.Clock.GetUtcNow(), (await SingleMessageAsync(shop)).SentAt);
         Assert.Equal(new OutboxDeliveryCounts(0, 0), await admin.CountAsync());
-        ResultAssert.Failure(await admin.RetryNowAsync(dead.MessageId, "webhooks"), ErrorCodes.NotFound);
+        ResultAssert.Failure(await admin.RetryNowAsync(dead.MessageId, "webhooks", "admin@shop"), ErrorCodes.NotFound);
     }
 
     [Fact]

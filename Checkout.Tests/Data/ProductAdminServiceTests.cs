@@ -58,7 +58,7 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
     {
         await using var shop = await CreateShopAsync();
         var first = ResultAssert.Success(await Products(shop).CreateAsync(Kettle(), Admin));
-        ResultAssert.Success(await Products(shop).ArchiveAsync(first.Sku));
+        ResultAssert.Success(await Products(shop).ArchiveAsync(first.Sku, "admin@shop"));
 
         var before = await shop.SnapshotAsync(withKeys: true);
         var error = ResultAssert.Failure(await Products(shop).CreateAsync(Kettle(sku) with { Name = "Another kettle", PriceMinor = 100 }, Admin), ErrorCodes.Conflict);
@@ -112,7 +112,7 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
         Assert.Equal(("Product MUG", "Gear", 1_000L), (before!.Name, before.Category, before.PriceMinor));
 
         var changed = ResultAssert.Success(await Products(shop).ChangeAsync(
-            "mug", new ProductInput("  Stoneware Mug ", "Hand-glazed.", "Kitchen", 1_490, 400, Hot: true, Currency: "usd")));
+            "mug", new ProductInput("  Stoneware Mug ", "Hand-glazed.", "Kitchen", 1_490, 400, Hot: true, Currency: "usd"), "admin@shop"));
 
         Assert.Equal(
             ("MUG", "Stoneware Mug", "Hand-glazed.", "Kitchen", 1_490L, 400, true, false, 5),
@@ -131,7 +131,7 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
         var open = await shop.CartWithAsync(("MUG", 2));
         var product = ResultAssert.Success(await Products(shop).GetAsync("MUG"));
 
-        ResultAssert.Success(await Products(shop).ChangeAsync("MUG", Input(product) with { PriceMinor = 1_790 }));
+        ResultAssert.Success(await Products(shop).ChangeAsync("MUG", Input(product) with { PriceMinor = 1_790 }, "admin@shop"));
 
         var cart = ResultAssert.Success(await shop.Carts.GetAsync(open));
         var problem = Assert.Single(cart.Problems);
@@ -157,7 +157,7 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
         Assert.NotNull(await catalog.FindAsync("MUG"));
         var products = Products(shop);
 
-        var archived = ResultAssert.Success(await products.ArchiveAsync("MUG"));
+        var archived = ResultAssert.Success(await products.ArchiveAsync("MUG", "admin@shop"));
 
         Assert.True(archived.Archived);
         Assert.Equal((8, 0, 2), (archived.Available, archived.Reserved, archived.Sold));
@@ -174,9 +174,9 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
             Assert.True(await db.Products.AnyAsync(p => p.Sku == "MUG"));
         }
         // Archiving twice changes nothing.
-        Assert.Equal(archived, ResultAssert.Success(await products.ArchiveAsync("MUG")));
+        Assert.Equal(archived, ResultAssert.Success(await products.ArchiveAsync("MUG", "admin@shop")));
 
-        var again = ResultAssert.Success(await products.UnarchiveAsync("MUG"));
+        var again = ResultAssert.Success(await products.UnarchiveAsync("MUG", "admin@shop"));
 
         Assert.False(again.Archived);
         await Eventually.TrueAsync(async () => await catalog.FindAsync("MUG") is not null, "the product is listed again");
@@ -192,8 +192,8 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
         await shop.AddProductAsync("MUG", category: "Gear");
         await shop.AddProductAsync("KETTLE", category: "Gear");
         var products = Products(shop);
-        ResultAssert.Success(await products.ChangeAsync("KETTLE", new ProductInput("Tea kettle", null, "Gear", 5_000, 1_000)));
-        ResultAssert.Success(await products.ArchiveAsync("TEA-BLACK"));
+        ResultAssert.Success(await products.ChangeAsync("KETTLE", new ProductInput("Tea kettle", null, "Gear", 5_000, 1_000), "admin@shop"));
+        ResultAssert.Success(await products.ArchiveAsync("TEA-BLACK", "admin@shop"));
 
         Assert.Equal(["Product MUG", "Product TEA-GREEN", "Tea kettle"], Names(await products.ListAsync(new ProductFilter())));
         Assert.Equal(["Product TEA-GREEN", "Tea kettle"], Names(await products.ListAsync(new ProductFilter(Search: "tea"))));
@@ -219,11 +219,11 @@ public abstract class ProductAdminServiceTests(DatabaseProvider provider) : Prov
         var input = new ProductInput("Mug", null, "Gear", 1_000, 300);
 
         ResultAssert.Failure(await products.GetAsync("NOPE"), ErrorCodes.NotFound);
-        ResultAssert.Failure(await products.ChangeAsync("NOPE", input), ErrorCodes.NotFound);
-        ResultAssert.Failure(await products.ArchiveAsync("NOPE"), ErrorCodes.NotFound);
-        ResultAssert.Failure(await products.UnarchiveAsync("NOPE"), ErrorCodes.NotFound);
+        ResultAssert.Failure(await products.ChangeAsync("NOPE", input, "admin@shop"), ErrorCodes.NotFound);
+        ResultAssert.Failure(await products.ArchiveAsync("NOPE", "admin@shop"), ErrorCodes.NotFound);
+        ResultAssert.Failure(await products.UnarchiveAsync("NOPE", "admin@shop"), ErrorCodes.NotFound);
         ResultAssert.Failure(await products.GetAsync("NO PE"), ErrorCodes.Validation);
-        ResultAssert.Failure(await products.ChangeAsync("NO/PE", input), ErrorCodes.Validation);
+        ResultAssert.Failure(await products.ChangeAsync("NO/PE", input, "admin@shop"), ErrorCodes.Validation);
     }
 
     private static ProductAdminService Products(TestShop shop) => shop.Get<ProductAdminService>();
@@ -292,7 +292,7 @@ public sealed class ProductRulesTests : IAsyncLifetime
         var before = await _shop.SnapshotAsync(withKeys: true);
         var products = _shop.Get<ProductAdminService>();
 
-        var changed = ResultAssert.Failure(await products.ChangeAsync("MUG", input), ErrorCodes.Validation);
+        var changed = ResultAssert.Failure(await products.ChangeAsync("MUG", input, "admin@shop"), ErrorCodes.Validation);
         var created = ResultAssert.Failure(await products.CreateAsync(New(input), "admin"), ErrorCodes.Validation);
 
         foreach (var error in new[] { changed, created })
@@ -329,7 +329,7 @@ public sealed class ProductRulesTests : IAsyncLifetime
     public async Task EveryBadField_IsReportedAtOnce()
     {
         var error = ResultAssert.Failure(
-            await _shop.Get<ProductAdminService>().ChangeAsync("MUG", new ProductInput(null, null, null, null, null, Currency: "GBP")), ErrorCodes.Validation);
+            await _shop.Get<ProductAdminService>().ChangeAsync("MUG", new ProductInput(null, null, null, null, null, Currency: "GBP"), "admin@shop"), ErrorCodes.Validation);
 
         Assert.Equal(["category", "currency", "name", "priceMinor", "weightGrams"], FieldMessages(error).Keys.Order(StringComparer.Ordinal));
     }
@@ -341,7 +341,7 @@ public sealed class ProductRulesTests : IAsyncLifetime
     [InlineData(null)]
     public async Task PlainTextDescriptions_AreKept(string? description)
     {
-        var changed = ResultAssert.Success(await _shop.Get<ProductAdminService>().ChangeAsync("MUG", Valid with { Description = description }));
+        var changed = ResultAssert.Success(await _shop.Get<ProductAdminService>().ChangeAsync("MUG", Valid with { Description = description }, "admin@shop"));
 
         Assert.Equal(description?.Trim() ?? "", changed.Description);
     }

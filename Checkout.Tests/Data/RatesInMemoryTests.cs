@@ -31,9 +31,9 @@ public abstract class RatesInMemoryTests(DatabaseProvider provider) : ProviderTe
         Assert.Equal((499L, 6.5m), (before.ShippingMinor, before.Tax!.RatePercent));
 
         ResultAssert.Success(await shop.Get<DeliveryAdminService>().ChangeMethodAsync(
-            UsStandard, new DeliveryMethodInput("Standard", "5–7 business days", 599, 10_000, SortOrder: 1)));
+            UsStandard, new DeliveryMethodInput("Standard", "5–7 business days", 599, 10_000, SortOrder: 1), "admin@shop"));
         var washington = (await shop.Get<TaxAdminService>().ListAsync()).Single(r => r.Region == "WA");
-        ResultAssert.Success(await shop.Get<TaxAdminService>().ChangeAsync(washington.Id, new TaxRateChange(10m, "Sales tax")));
+        ResultAssert.Success(await shop.Get<TaxAdminService>().ChangeAsync(washington.Id, new TaxRateChange(10m, "Sales tax"), "admin@shop"));
         var after = await StartAsync(shop, Seattle);
 
         Assert.Equal((599L, 10m), (after.ShippingMinor, after.Tax!.RatePercent));

@@ -199,7 +199,7 @@ public abstract class ShippingCheckoutTests(DatabaseProvider provider) : Provide
             // The admin switches off the zone's one method.
             var zone = await db.ShippingZones.AsNoTracking().SingleAsync(z => z.CountryCodes == "AU");
             var method = await db.DeliveryMethods.AsNoTracking().SingleAsync(m => m.ZoneId == zone.Id);
-            ResultAssert.Success(await shop.Get<DeliveryAdminService>().SetMethodActiveAsync(method.Id, active: false));
+            ResultAssert.Success(await shop.Get<DeliveryAdminService>().SetMethodActiveAsync(method.Id, active: false, "admin@shop"));
         }
         var cartId = await shop.CartWithAsync(("MUG", 1));
 

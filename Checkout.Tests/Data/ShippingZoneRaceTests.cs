@@ -22,7 +22,7 @@ public abstract class ShippingZoneRaceTests(DatabaseProvider provider) : Provide
         }
         var admin = shop.Get<DeliveryAdminService>();
 
-        var saved = await Race.RunAsync(8, i => admin.CreateZoneAsync(new ShippingZoneInput($"Oceania {i}", ["AU"])));
+        var saved = await Race.RunAsync(8, i => admin.CreateZoneAsync(new ShippingZoneInput($"Oceania {i}", ["AU"]), "admin@shop"));
 
         var winner = Assert.Single(saved, s => s.IsSuccess);
         Assert.All(saved.Where(s => !s.IsSuccess), s =>
@@ -51,8 +51,8 @@ public abstract class ShippingZoneRaceTests(DatabaseProvider provider) : Provide
         }
 
         var saved = await Race.RunAsync(2, i => i == 0
-            ? admin.ChangeZoneAsync(canada.Id, new ShippingZoneInput(canada.Name, ["CA", "US"]))
-            : admin.ChangeZoneAsync(australia.Id, new ShippingZoneInput(australia.Name, ["AU", "US"])));
+            ? admin.ChangeZoneAsync(canada.Id, new ShippingZoneInput(canada.Name, ["CA", "US"]), "admin@shop")
+            : admin.ChangeZoneAsync(australia.Id, new ShippingZoneInput(australia.Name, ["AU", "US"]), "admin@shop"));
 
         Assert.Single(saved, s => s.IsSuccess);
         Assert.Equal(ErrorCodes.Conflict, Assert.Single(saved, s => !s.IsSuccess).Error!.Code);

@@ -86,7 +86,7 @@ public abstract class WeightRatedCheckoutTests(DatabaseProvider provider) : Prov
     public async Task TheSeededMethods_HaveNoPerKgRate_SoAHeavyOrderCostsWhatItAlwaysDid()
     {
         await using var shop = await ShopWithWeightsAsync();
-        ResultAssert.Success(await shop.Get<ProductAdminService>().ChangeAsync("TIN", new ProductInput("Tin", null, "Tea", 1_000, 900_000)));
+        ResultAssert.Success(await shop.Get<ProductAdminService>().ChangeAsync("TIN", new ProductInput("Tin", null, "Tea", 1_000, 900_000), "admin@shop"));
         var cartId = await shop.CartWithAsync(("TIN", 3));
 
         var started = ResultAssert.Success(await shop.StartCheckoutAsync(cartId));
@@ -101,14 +101,14 @@ public abstract class WeightRatedCheckoutTests(DatabaseProvider provider) : Prov
         await shop.AddProductAsync("MUG", priceMinor: 2_500, stock: 20);
         await shop.AddProductAsync("TIN", priceMinor: 1_000, stock: 20);
         var products = shop.Get<ProductAdminService>();
-        ResultAssert.Success(await products.ChangeAsync("MUG", new ProductInput("Mug", null, "Gear", 2_500, 400)));
-        ResultAssert.Success(await products.ChangeAsync("TIN", new ProductInput("Tin", null, "Tea", 1_000, 201)));
+        ResultAssert.Success(await products.ChangeAsync("MUG", new ProductInput("Mug", null, "Gear", 2_500, 400), "admin@shop"));
+        ResultAssert.Success(await products.ChangeAsync("TIN", new ProductInput("Tin", null, "Tea", 1_000, 201), "admin@shop"));
         return shop;
     }
 
     private static async Task SetUsStandardAsync(TestShop shop, long perKgMinor) =>
         ResultAssert.Success(await shop.Get<DeliveryAdminService>().ChangeMethodAsync(
-            UsStandard, new DeliveryMethodInput("Standard", "5–7 business days", 499, 10_000, SortOrder: 1, PerKgMinor: perKgMinor)));
+            UsStandard, new DeliveryMethodInput("Standard", "5–7 business days", 499, 10_000, SortOrder: 1, PerKgMinor: perKgMinor), "admin@shop"));
 }
 
 public sealed class WeightRatedCheckoutTestsOnSqlite() : WeightRatedCheckoutTests(DatabaseProvider.Sqlite);

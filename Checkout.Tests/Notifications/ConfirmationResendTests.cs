@@ -34,6 +34,9 @@ public sealed class ConfirmationResendTests
         await using var db = await api.DbAsync();
         Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.AggregateId == placed.OrderId && m.Type == OutboxTypes.OrderConfirmationResent));
         Assert.Equal(1, await db.ShipmentRequests.CountAsync(s => s.OrderId == placed.OrderId));
+        var audit = Assert.Single(await db.AuditEntries.Where(e => e.Action == "order.email.resent").ToListAsync());
+        Assert.Equal(resend.Actor, audit.Actor);
+        Assert.Contains(ApiClient.ShopperEmail, audit.After, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -134,13 +134,13 @@ public sealed class TwoInstanceTests : IAsyncLifetime
         var matcha = ResultAssert.Success(await products.GetAsync("TEA-MATCHA"));
 
         ResultAssert.Success(await products.ChangeAsync("TEA-MATCHA", new ProductInput(
-            "Ceremonial Matcha 40 g", matcha.Description, matcha.Category, before.PriceMinor + 500, matcha.WeightGrams, matcha.Hot)));
+            "Ceremonial Matcha 40 g", matcha.Description, matcha.Category, before.PriceMinor + 500, matcha.WeightGrams, matcha.Hot), "admin@shop"));
 
         // The second instance's snapshot never ages out here (Checkout:CatalogMaxAge is an hour): only the relayed event refreshes it.
         await Eventually.MatchesAsync(async () => (await browsing.ProductsAsync()).Single(p => p.Sku == "TEA-MATCHA"),
             p => p.Name == "Ceremonial Matcha 40 g" && p.PriceMinor == before.PriceMinor + 500, "the second instance lists the new name and price");
 
-        ResultAssert.Success(await products.ArchiveAsync("TEA-MATCHA"));
+        ResultAssert.Success(await products.ArchiveAsync("TEA-MATCHA", "admin@shop"));
 
         await Eventually.TrueAsync(async () => (await browsing.ProductsAsync()).All(p => p.Sku != "TEA-MATCHA"), "the second instance no longer lists it");
     }

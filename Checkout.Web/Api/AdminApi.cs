@@ -3,6 +3,7 @@ using Checkout.Data.Inventory;
 using Checkout.Data.Orders;
 using Checkout.Data.Promotions;
 using Checkout.Web.Staff;
+using Checkout.Web.Components.Admin;
 
 namespace Checkout.Web.Api;
 
@@ -30,7 +31,7 @@ public static class AdminApi
             .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound);
         staff.MapPost("/orders/{orderId:guid}/resend-email", async (Guid orderId, ConfirmationResends resends, HttpContext http, CancellationToken ct) =>
             {
-                var result = await resends.ResendAsync(orderId, ActorName(http), http.CreatedId(), ct);
+                var result = await resends.ResendAsync(orderId, AdminActor.Of(http), http.CreatedId(), ct);
                 return result.IsSuccess ? TypedResults.Accepted((string?)null, result.Value) : Problems.From(result.Error);
             })
             .WithName("AdminResendOrderEmail")
@@ -62,7 +63,7 @@ public static class AdminApi
             .WithDescription("Records that the returned goods arrived: they go back on sale and the payment is refunded.")
             .ProducesTransition();
         admin.MapPost("/orders/{orderId:guid}/refund", (Guid orderId, OrderService service, HttpContext http, CancellationToken ct) =>
-            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, ActorName(http), ct))).WithName("AdminRefundOrder")
+            StorefrontApi.TransitionAsync(service.RefundAsync(orderId, AdminActor.Of(http), ct))).WithName("AdminRefundOrder")
             .WithSummary("Retry an order's refund")
             .WithDescription(
                 "Gives the money back again for a cancelled or returned order whose void or refund did not go through (the " +
@@ -70,7 +71,7 @@ public static class AdminApi
             .Produces<OrderResponse>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.IllegalTransition, ErrorCodes.Conflict);
         admin.MapPost("/orders/{orderId:guid}/refunds", async (Guid orderId, RefundOrderRequest body, RefundService service, HttpContext http, CancellationToken ct) =>
             {
-                var result = await service.RefundAsync(orderId, body.ToRequest(ActorName(http), http.CreatedId()), ct);
+                var result = await service.RefundAsync(orderId, body.ToRequest(AdminActor.Of(http), http.CreatedId()), ct);
                 return result.IsSuccess
                     ? TypedResults.Created($"/api/admin/orders/{orderId}/refunds", RefundResponse.From(result.Value))
                     : Problems.From(result.Error);
@@ -101,19 +102,19 @@ public static class AdminApi
             .WithDescription("Every promo code with its terms and the uses taken.");
         admin.MapPost("/promos", async (PromoTerms body, PromoAdminService service, HttpContext http, CancellationToken ct) =>
         {
-            var result = await service.CreateAsync(body, http.CreatedId(), ct);
+            var result = await service.CreateAsync(body, AdminActor.Of(http), http.CreatedId(), ct);
             return result.IsSuccess ? TypedResults.Created($"/api/admin/promos/{result.Value.Code}", result.Value) : Problems.From(result.Error);
         }).WithName("AdminCreatePromo")
             .WithSummary("Create a promo code")
             .WithDescription("Creates a promo code with its terms; a code that exists already is refused (`conflict`).")
             .Produces<PromoView>(StatusCodes.Status201Created).ProducesProblems(ErrorCodes.Validation, ErrorCodes.Conflict);
-        admin.MapPut("/promos/{code}", async (string code, PromoTerms body, PromoAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.UpdateAsync(code, body, ct), p => p)).WithName("AdminUpdatePromo")
+        admin.MapPut("/promos/{code}", async (string code, PromoTerms body, PromoAdminService service, HttpContext http, CancellationToken ct) =>
+            StorefrontApi.Respond(await service.UpdateAsync(code, body, AdminActor.Of(http), ct), p => p)).WithName("AdminUpdatePromo")
             .WithSummary("Change a promo code's terms")
             .WithDescription("Replaces the code's terms (its code stays); the usage limit cannot go below the uses already taken.")
             .Produces<PromoView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
-        admin.MapPost("/promos/{code}/disable", async (string code, PromoAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.DisableAsync(code, ct), p => p)).WithName("AdminDisablePromo")
+        admin.MapPost("/promos/{code}/disable", async (string code, PromoAdminService service, HttpContext http, CancellationToken ct) =>
+            StorefrontApi.Respond(await service.DisableAsync(code, AdminActor.Of(http), ct), p => p)).WithName("AdminDisablePromo")
             .WithSummary("Disable a promo code")
             .WithDescription("Stops the code from applying to new checkouts.")
             .Produces<PromoView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
@@ -124,7 +125,7 @@ public static class AdminApi
         admin.MapPost("/inventory/{sku}/restock", async (string sku, RestockRequest body, InventoryAdminService service, HttpContext http, CancellationToken ct) =>
             body.Quantity < 1
                 ? Problems.From(Error.Validation($"A restock adds 1 to {InventoryAdminService.MaxAdjustment:N0} units."))
-                : StorefrontApi.Respond(await service.AdjustAsync(sku, body.Quantity, body.Reason ?? "", ActorName(http), http.CreatedId(), ct), s => s))
+                : StorefrontApi.Respond(await service.AdjustAsync(sku, body.Quantity, body.Reason ?? "", AdminActor.Of(http), http.CreatedId(), ct), s => s))
             .WithName("AdminRestock")
             .WithSummary("Restock a product")
             .WithDescription($"Adds 1 to {InventoryAdminService.MaxAdjustment:N0} units to the product's stock, audited with the reason and the admin's name.")
@@ -154,8 +155,7 @@ public static class AdminApi
             p.PageNumber, p.PageSize, p.Total));
     }
 
-    private static string ActorName(HttpContext http) => http.User.Identity?.Name ?? "admin";
 
     private static TransitionRequest Actor(HttpContext http, string reason, string? trackingNumber = null) =>
-        new(ActorName(http), reason, trackingNumber, http.CreatedId());
+        new(AdminActor.Of(http), reason, trackingNumber, http.CreatedId());
 }

@@ -1,6 +1,7 @@
 using Checkout.Data.Common;
 using Checkout.Data.Fulfillment;
 using Checkout.Web.Staff;
+using Checkout.Web.Components.Admin;
 
 namespace Checkout.Web.Api;
 
@@ -20,8 +21,8 @@ public static class AdminOutboxApi
                 "`state=dead` those dead-lettered (failing for longer than `Checkout:Outbox:DeadLetterAfter`); without it, both.")
             .Produces<IReadOnlyList<OutboxDeliveryView>>().ProducesProblems(ErrorCodes.Validation);
         admin.MapPost("/deliveries/{messageId:guid}/{consumer}/retry",
-            async (Guid messageId, string consumer, OutboxAdminService service, CancellationToken ct) =>
-                StorefrontApi.Respond(await service.RetryNowAsync(messageId, consumer, ct), d => d))
+            async (Guid messageId, string consumer, OutboxAdminService service, HttpContext http, CancellationToken ct) =>
+                StorefrontApi.Respond(await service.RetryNowAsync(messageId, consumer, AdminActor.Of(http), ct), d => d))
             .WithName("AdminRetryOutboxDelivery")
             .WithSummary("Retry an outbox delivery now")
             .WithDescription(

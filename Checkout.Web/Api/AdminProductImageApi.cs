@@ -3,6 +3,7 @@ using Checkout.Data.Catalog.Images;
 using Checkout.Data.Common;
 using Checkout.Web.Catalog;
 using Checkout.Web.Staff;
+using Checkout.Web.Components.Admin;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
@@ -72,7 +73,7 @@ public static class AdminProductImageApi
                 ErrorCodes.ImageDimensionsTooLarge, ErrorCodes.ImageCorrupt);
         admin.MapDelete("/products/{sku}/image", async (string sku, ProductImageStore store, HttpContext http, CancellationToken ct) =>
         {
-            var removed = await store.RemoveAsync(sku, ActorName(http), ct);
+            var removed = await store.RemoveAsync(sku, AdminActor.Of(http), ct);
             return removed.IsSuccess ? TypedResults.NoContent() : Problems.From(removed.Error);
         }).WithName("AdminRemoveProductImage")
             .WithSummary("Remove a product's picture")
@@ -85,7 +86,7 @@ public static class AdminProductImageApi
         string sku, IFormFile file, [FromForm] string? alt, ProductImageStore store, HttpContext http, CancellationToken ct)
     {
         await using var upload = file.OpenReadStream();
-        return StorefrontApi.Respond(await store.SetAsync(sku, upload, alt, ActorName(http), ct), ProductImageResponse.From);
+        return StorefrontApi.Respond(await store.SetAsync(sku, upload, alt, AdminActor.Of(http), ct), ProductImageResponse.From);
     }
 
     /// <summary>
@@ -129,7 +130,6 @@ public static class AdminProductImageApi
         return Task.CompletedTask;
     }
 
-    private static string ActorName(HttpContext http) => http.User.Identity?.Name ?? "admin";
 
     /// <summary>The request body limit of one route, over the API's own small one: read by the server as the body arrives.</summary>
     private sealed class BodySizeLimit(long maxBytes) : IRequestSizeLimitMetadata

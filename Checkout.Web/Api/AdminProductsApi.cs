@@ -2,6 +2,7 @@ using Checkout.Data.Catalog;
 using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Web.Staff;
+using Checkout.Web.Components.Admin;
 
 namespace Checkout.Web.Api;
 
@@ -28,7 +29,7 @@ public static class AdminProductsApi
             .Produces<ProductPage>().ProducesProblems(Problems.BadRequest, ErrorCodes.Validation);
         admin.MapPost("/products", async (NewProductInput body, ProductAdminService service, HttpContext http, CancellationToken ct) =>
             {
-                var result = await service.CreateAsync(body, ActorName(http), http.CreatedId(), ct);
+                var result = await service.CreateAsync(body, AdminActor.Of(http), http.CreatedId(), ct);
                 return result.IsSuccess ? TypedResults.Created($"/api/admin/products/{result.Value.Sku}", result.Value) : Problems.From(result.Error);
             })
             .WithName("AdminCreateProduct")
@@ -45,8 +46,8 @@ public static class AdminProductsApi
             .WithSummary("Read a product")
             .WithDescription("The product, archived or not, with its terms and its stock.")
             .Produces<ProductAdminView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
-        admin.MapPut("/products/{sku}", async (string sku, ProductInput body, ProductAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.ChangeAsync(sku, body, ct), p => p))
+        admin.MapPut("/products/{sku}", async (string sku, ProductInput body, ProductAdminService service, HttpContext http, CancellationToken ct) =>
+            StorefrontApi.Respond(await service.ChangeAsync(sku, body, AdminActor.Of(http), ct), p => p))
             .WithName("AdminUpdateProduct")
             .WithSummary("Change a product")
             .WithDescription(
@@ -54,16 +55,16 @@ public static class AdminProductsApi
                 "the archive routes. A new price applies at once: a new cart pays it, and a cart holding the product at the old one " +
                 $"shows \"was, now\" until the shopper accepts it; open checkouts keep the price they locked. {FieldMessages}")
             .Produces<ProductAdminView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
-        admin.MapPost("/products/{sku}/archive", async (string sku, ProductAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.ArchiveAsync(sku, ct), p => p))
+        admin.MapPost("/products/{sku}/archive", async (string sku, ProductAdminService service, HttpContext http, CancellationToken ct) =>
+            StorefrontApi.Respond(await service.ArchiveAsync(sku, AdminActor.Of(http), ct), p => p))
             .WithName("AdminArchiveProduct")
             .WithSummary("Archive a product")
             .WithDescription(
                 "Stops selling the product: it is no longer listed, and carts and checkouts refuse it. It is never deleted: its orders, " +
                 "stock and history stay as they are, and it can be sold again.")
             .Produces<ProductAdminView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
-        admin.MapPost("/products/{sku}/unarchive", async (string sku, ProductAdminService service, CancellationToken ct) =>
-            StorefrontApi.Respond(await service.UnarchiveAsync(sku, ct), p => p))
+        admin.MapPost("/products/{sku}/unarchive", async (string sku, ProductAdminService service, HttpContext http, CancellationToken ct) =>
+            StorefrontApi.Respond(await service.UnarchiveAsync(sku, AdminActor.Of(http), ct), p => p))
             .WithName("AdminUnarchiveProduct")
             .WithSummary("Sell an archived product again")
             .WithDescription("Lists the product again, with the terms and the stock it has.")
@@ -75,5 +76,4 @@ public static class AdminProductsApi
         ProductAdminService service, string? search, string? category, bool? archived, CancellationToken ct, int page = 1, int pageSize = 20) =>
         StorefrontApi.Respond(await service.ListAsync(new ProductFilter(search, category, archived ?? false, page, pageSize), ct), p => p);
 
-    private static string ActorName(HttpContext http) => http.User.Identity?.Name ?? "admin";
 }

@@ -64,6 +64,7 @@ public static class ApiSetup
         api.MapAdminProductsApi();
         api.MapAdminProductImageApi();
         api.MapAdminStaffApi();
+        api.MapAdminAuditApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         return app;

@@ -39,6 +39,20 @@ public sealed class OrderDetailPage(IPage page) : AdminPage(page)
         await Expect(Status).ToHaveTextAsync("DELIVERED");
     }
 
+    /// <summary>The link to the audit log's entries of this order.</summary>
+    public ILocator AuditLink => Page.GetByRole(AriaRole.Link, new() { Name = "What admins did to this order" });
+
+    /// <summary>Refunds <paramref name="units"/> of the line <paramref name="sku"/> through the order's refund dialog.</summary>
+    public async Task RefundUnitsAsync(string sku, int units, string reason)
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Refund…" }).ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel($"Units of {sku}").FillAsync(units.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await dialog.GetByLabel("Reason").FillAsync(reason);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Refund", Exact = true }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+    }
+
     public async Task AcceptReturnAsync()
     {
         await Action("Accept return").ClickAsync();

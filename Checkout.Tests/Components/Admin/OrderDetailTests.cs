@@ -68,7 +68,7 @@ public class OrderDetailTests : AdminTestContext
     [Fact]
     public async Task ShowsWhereTheOrderGoes_ItsDeliveryMethod_AndTheTaxAddedToIt()
     {
-        ResultAssert.Success(await Shop.Get<TaxAdminService>().AddAsync(new TaxRateInput("US", "OR", 10m, "Sales tax")));
+        ResultAssert.Success(await Shop.Get<TaxAdminService>().AddAsync(new TaxRateInput("US", "OR", 10m, "Sales tax"), "admin@shop"));
         var order = await Shop.PlaceConfirmedOrderAsync(Sku, quantity: 2);
 
         var cut = RenderDetail(order.OrderId);

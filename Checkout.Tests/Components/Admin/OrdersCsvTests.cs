@@ -92,7 +92,7 @@ public class OrdersCsvTests : IAsyncLifetime
     [Fact]
     public async Task Export_WritesEachOrdersTaxAndWhereItGoes_WithTheShoppersTextDefused()
     {
-        ResultAssert.Success(await Shop.Get<TaxAdminService>().AddAsync(new TaxRateInput("US", "OR", 10m, "Sales tax")));
+        ResultAssert.Success(await Shop.Get<TaxAdminService>().AddAsync(new TaxRateInput("US", "OR", 10m, "Sales tax"), "admin@shop"));
         var order = await PlaceAsync("a@example.com", new ShippingAddressInput("@Sam", "+1 Main Street", "Apt 4, rear", "-Portland", "OR", "97201", "US", null));
         using var writer = new StringWriter();
 

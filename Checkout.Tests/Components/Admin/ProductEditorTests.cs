@@ -85,7 +85,7 @@ public class ProductEditorTests : AdminTestContext
     {
         await Shop.PlaceConfirmedOrderAsync("GEAR-MUG", quantity: 2, stock: 10);
         await Shop.OpenCheckoutAsync("held@example.com", null, ("GEAR-MUG", 3));
-        ResultAssert.Success(await ProductAdmin.ChangeAsync("GEAR-MUG", new ProductInput("Stoneware Mug", "Hand-glazed.", "Gear", 1_490, 400, Hot: true)));
+        ResultAssert.Success(await ProductAdmin.ChangeAsync("GEAR-MUG", new ProductInput("Stoneware Mug", "Hand-glazed.", "Gear", 1_490, 400, Hot: true), "admin@shop"));
 
         var cut = RenderAdmin<ProductEditor>(p => p.Add(e => e.Sku, "GEAR-MUG"));
 

@@ -56,7 +56,7 @@ public class ProductImageUploadTests : AdminTestContext
     public async Task ARefusedFile_SaysWhy_AndKeepsThePictureThereWas(string file, string because)
     {
         await Shop.AddProductAsync("MUG");
-        var first = ResultAssert.Success(await Store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), "The first picture", null));
+        var first = ResultAssert.Success(await Store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), "The first picture", "admin@shop"));
         var cut = RenderUpload("MUG");
         await cut.WaitForAssertionAsync(() => cut.Find("img.product-picture"));
 
@@ -73,7 +73,7 @@ public class ProductImageUploadTests : AdminTestContext
     public async Task SavingTheAltAlone_KeepsThePicture()
     {
         await Shop.AddProductAsync("MUG");
-        var first = ResultAssert.Success(await Store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, null));
+        var first = ResultAssert.Success(await Store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, "admin@shop"));
         var cut = RenderUpload("MUG");
         await cut.WaitForAssertionAsync(() => Assert.Equal("Product MUG", cut.Find("[data-testid=field-alt] input").GetAttribute("value")));
         Assert.True(cut.Find("[data-testid=save-alt]").HasAttribute("disabled"));
@@ -89,7 +89,7 @@ public class ProductImageUploadTests : AdminTestContext
     public async Task RemovingThePicture_ShowsThePlaceholder()
     {
         await Shop.AddProductAsync("MUG");
-        ResultAssert.Success(await Store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, null));
+        ResultAssert.Success(await Store.SetAsync("MUG", new MemoryStream(Photo(400, 300)), null, "admin@shop"));
         ProductImageView? changed = null;
         var cut = RenderUpload("MUG", view => changed = view);
         await cut.WaitForAssertionAsync(() => cut.Find("img.product-picture"));

@@ -30,7 +30,7 @@ public class ProductsPageTests : AdminTestContext
         await AddAsync("GEAR-MUG", "Stoneware Mug", "Gear", 1_490, 400, stock: 45, hot: true);
         await AddAsync("TEA-TIN", "Earl Grey Tin", "Tea", 990, 180, stock: 50);
         await AddAsync("OLD-CUP", "Old Cup", "Gear", 500, 150);
-        ResultAssert.Success(await ProductAdmin.ArchiveAsync("OLD-CUP"));
+        ResultAssert.Success(await ProductAdmin.ArchiveAsync("OLD-CUP", "admin@shop"));
 
         var cut = RenderAdmin<Products>();
 
@@ -91,7 +91,7 @@ public class ProductsPageTests : AdminTestContext
     {
         await AddAsync("GEAR-MUG", "Stoneware Mug", "Gear", 1_490, 400);
         await AddAsync("OLD-CUP", "Old Cup", "Gear", 500, 150);
-        ResultAssert.Success(await ProductAdmin.ArchiveAsync("OLD-CUP"));
+        ResultAssert.Success(await ProductAdmin.ArchiveAsync("OLD-CUP", "admin@shop"));
         var cut = RenderAdmin<Products>();
         await cut.WaitForAssertionAsync(() => Assert.Equal(["GEAR-MUG"], Skus(cut)));
 
@@ -108,7 +108,7 @@ public class ProductsPageTests : AdminTestContext
         await AddAsync("GEAR-MUG", "Stoneware Mug", "Gear", 1_490, 400);
         await AddAsync("GEAR-CUP", "Old Cup", "Gear", 500, 150);
         await AddAsync("TEA-TIN", "Earl Grey Tin", "Tea", 990, 180);
-        ResultAssert.Success(await ProductAdmin.ArchiveAsync("GEAR-CUP"));
+        ResultAssert.Success(await ProductAdmin.ArchiveAsync("GEAR-CUP", "admin@shop"));
         Navigation.NavigateTo("/admin/products?search=gear&archived=true");
 
         var cut = RenderAdmin<Products>();

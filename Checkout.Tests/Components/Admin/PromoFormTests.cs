@@ -176,7 +176,7 @@ public class PromoPagesTests : AdminTestContext
         await Shop.AddPromoAsync(new PromoCode("LATER", PromoKind.FreeShipping, 0, startsAt: now.AddDays(1)));
         await Shop.AddPromoAsync(new PromoCode("OVER", PromoKind.FixedAmount, 500, startsAt: now.AddDays(-10), endsAt: now.AddDays(-1)));
         await Shop.AddPromoAsync(new PromoCode("OFF", PromoKind.Percentage, 5));
-        ResultAssert.Success(await Shop.Get<PromoAdminService>().DisableAsync("OFF"));
+        ResultAssert.Success(await Shop.Get<PromoAdminService>().DisableAsync("OFF", "admin@shop"));
         await Shop.AddProductAsync("MUG");
         await Shop.OpenCheckoutAsync("a@example.com", "ACTIVE", ("MUG", 1));
 
