@@ -15,12 +15,13 @@ public readonly record struct AuditSubject
     public const string DeliveryMethodType = "delivery-method";
     public const string TaxRateType = "tax-rate";
     public const string OutboxDeliveryType = "outbox-delivery";
+    public const string StaffType = "staff";
 
     /// <summary>Every kind of subject the log names, for the filters of the page and the API.</summary>
     public static readonly IReadOnlyList<string> Types =
     [
         OrderType, PromoType, ProductType, StockType, CheckoutType, WaitlistEntryType, ShippingZoneType, DeliveryMethodType, TaxRateType,
-        OutboxDeliveryType,
+        OutboxDeliveryType, StaffType,
     ];
 
     private AuditSubject(string type, string id)
@@ -41,6 +42,9 @@ public readonly record struct AuditSubject
     public static AuditSubject ShippingZone(Guid zoneId) => new(ShippingZoneType, Key(zoneId));
     public static AuditSubject DeliveryMethod(Guid methodId) => new(DeliveryMethodType, Key(methodId));
     public static AuditSubject TaxRate(Guid rateId) => new(TaxRateType, Key(rateId));
+
+    /// <summary>A staff account, by its e-mail address.</summary>
+    public static AuditSubject Staff(string email) => new(StaffType, email);
 
     /// <summary>One consumer's delivery of one outbox message.</summary>
     public static AuditSubject OutboxDelivery(Guid messageId, string consumer) => new(OutboxDeliveryType, $"{Key(messageId)}/{consumer}");

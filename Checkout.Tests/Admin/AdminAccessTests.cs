@@ -532,7 +532,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 body = $$"""{"email":"{{NewCode().ToLowerInvariant()}}@test.local","role":"Support"}""";
                 break;
             case "POST /api/admin/staff/{userId}/disable" or "POST /api/admin/staff/{userId}/enable" or "PUT /api/admin/staff/{userId}/role":
-                var invited = ResultAssert.Success(await shop.App.Get<StaffService>().InviteAsync($"{NewCode().ToLowerInvariant()}@test.local", StaffRoles.Support));
+                var invited = ResultAssert.Success(await shop.App.Get<StaffService>().InviteAsync($"{NewCode().ToLowerInvariant()}@test.local", StaffRoles.Support, StaffTests.TestActor));
                 template = template.Replace("{userId}", invited.Member.Id, StringComparison.Ordinal);
                 body = method == "PUT" ? """{"role":"Admin"}""" : null;
                 break;

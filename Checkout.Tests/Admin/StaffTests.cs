@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
+using Checkout.Data.Audit;
+using Checkout.Data.Persistence;
 using Checkout.Tests.Api;
 using Checkout.Tests.Builders;
 using Checkout.Web.Staff;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,6 +36,12 @@ public sealed class StaffApp : IAsyncLifetime
 public class StaffTests(StaffApp shop) : IClassFixture<StaffApp>
 {
     private const string Password = "Staff-Test-Passw0rd!";
+
+    /// <summary>An admin changing staff accounts in a test (the guard rails compare its id: none here).</summary>
+    internal static readonly StaffActor TestActor = new(null, "staff-admin@test.local");
+
+    /// <summary>A script with the admin key: no account of its own.</summary>
+    internal static readonly StaffActor KeyActor = new(null, "api-key");
 
     private record InvitationDto(MemberDto Member, Uri Link, DateTimeOffset ValidUntil);
 
@@ -70,7 +79,7 @@ public class StaffTests(StaffApp shop) : IClassFixture<StaffApp>
     [Fact]
     public async Task AUsedLink_IsRefusedTheSecondTime()
     {
-        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(NewEmail(), StaffRoles.Support));
+        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(NewEmail(), StaffRoles.Support, StaffTests.TestActor));
         using var first = shop.App.Browser();
         Assert.Equal("/admin", (await AcceptAsync(first, invitation.Link, Password)).Headers.Location?.OriginalString);
         using var second = shop.App.Browser();
@@ -87,7 +96,7 @@ public class StaffTests(StaffApp shop) : IClassFixture<StaffApp>
     [Fact]
     public async Task AnExpiredLink_IsRefused()
     {
-        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(NewEmail(), StaffRoles.Support));
+        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(NewEmail(), StaffRoles.Support, StaffTests.TestActor));
         var (user, token) = Parts(invitation.Link);
         shop.Clock.Advance(StaffInvitationTokens.Lifetime);
         ResultAssert.Success(await shop.Staff.CheckInvitationAsync(user, token));
@@ -102,22 +111,22 @@ public class StaffTests(StaffApp shop) : IClassFixture<StaffApp>
     public async Task InvitingAgain_GivesANewLinkAndRole_AndTheOlderLinkStopsWorking()
     {
         var email = NewEmail();
-        var first = ResultAssert.Success(await shop.Staff.InviteAsync(email, StaffRoles.Support));
+        var first = ResultAssert.Success(await shop.Staff.InviteAsync(email, StaffRoles.Support, StaffTests.TestActor));
 
-        var renewed = ResultAssert.Success(await shop.Staff.InviteAsync(email, StaffRoles.Admin));
+        var renewed = ResultAssert.Success(await shop.Staff.InviteAsync(email, StaffRoles.Admin, StaffTests.TestActor));
 
         Assert.Equal((first.Member.Id, StaffRoles.Admin, StaffStatus.Invited), (renewed.Member.Id, renewed.Member.Role, renewed.Member.Status));
         var (user, oldToken) = Parts(first.Link);
         ResultAssert.Failure(await shop.Staff.AcceptAsync(user, oldToken, Password), "not-found");
         var (_, newToken) = Parts(renewed.Link);
         Assert.Equal(StaffStatus.Active, ResultAssert.Success(await shop.Staff.AcceptAsync(user, newToken, Password)).Status);
-        ResultAssert.Failure(await shop.Staff.InviteAsync(email, StaffRoles.Support), "conflict");
+        ResultAssert.Failure(await shop.Staff.InviteAsync(email, StaffRoles.Support, StaffTests.TestActor), "conflict");
     }
 
     [Fact]
     public async Task APasswordThatBreaksTheRules_IsRefused_AndTheLinkStillWorks()
     {
-        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(NewEmail(), StaffRoles.Support));
+        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(NewEmail(), StaffRoles.Support, StaffTests.TestActor));
         var (user, token) = Parts(invitation.Link);
 
         var refused = ResultAssert.Failure(await shop.Staff.AcceptAsync(user, token, "short"), "validation");
@@ -194,23 +203,47 @@ public class StaffTests(StaffApp shop) : IClassFixture<StaffApp>
     }
 
     [Fact]
+    public async Task AnAdminsChangesOfStaff_AreInTheAuditLog_WithTheAccountBeforeAndAfter_ARefusedOneIsNot()
+    {
+        await using var app = new AdminFactory();
+        var staff = app.Get<StaffService>();
+        var admin = Assert.Single(await staff.ListAsync());
+        var email = NewEmail();
+
+        var invited = ResultAssert.Success(await staff.InviteAsync(email, StaffRoles.Support, TestActor));
+        ResultAssert.Success(await staff.ChangeRoleAsync(invited.Member.Id, StaffRoles.Admin, TestActor));
+        ResultAssert.Success(await staff.DisableAsync(invited.Member.Id, TestActor));
+        ResultAssert.Success(await staff.EnableAsync(invited.Member.Id, TestActor));
+        ResultAssert.Failure(await staff.DisableAsync(admin.Id, KeyActor), "conflict");
+
+        await using var db = await app.Get<IDbContextFactory<CheckoutDbContext>>().CreateDbContextAsync();
+        var entries = (await db.AuditEntries.AsNoTracking().Where(e => e.SubjectType == AuditSubject.StaffType).ToListAsync()).ToDictionary(e => e.Action);
+        Assert.Equal(["staff.disabled", "staff.enabled", "staff.invited", "staff.role.changed"], entries.Keys.Order(StringComparer.Ordinal));
+        Assert.All(entries.Values, e => Assert.Equal((TestActor.Name, email), (e.Actor, e.SubjectId)));
+        Assert.Null(entries["staff.invited"].Before);
+        var roleChange = entries["staff.role.changed"];
+        Assert.Equal(("""{"role":"Support","status":"Invited"}""", """{"role":"Admin","status":"Invited"}"""), (roleChange.Before, roleChange.After));
+        Assert.Equal("""{"role":"Admin","status":"Disabled"}""", entries["staff.disabled"].After);
+    }
+
+    [Fact]
     public async Task TheLastActiveAdmin_CannotBeDisabledOrDemoted_UntilThereIsAnother()
     {
         await using var app = new AdminFactory();
         var staff = app.Get<StaffService>();
         var admin = Assert.Single(await staff.ListAsync());
 
-        ResultAssert.Failure(await staff.DisableAsync(admin.Id, actorId: null), "conflict");
-        var demote = ResultAssert.Failure(await staff.ChangeRoleAsync(admin.Id, StaffRoles.Support, actorId: null), "conflict");
+        ResultAssert.Failure(await staff.DisableAsync(admin.Id, StaffTests.KeyActor), "conflict");
+        var demote = ResultAssert.Failure(await staff.ChangeRoleAsync(admin.Id, StaffRoles.Support, StaffTests.KeyActor), "conflict");
         Assert.Equal($"{AdminFactory.AdminEmail} is the last active admin: make another account an admin first.", demote.Message);
         Assert.Equal(admin, Assert.Single(await staff.ListAsync()));
         // An invited admin is not active yet: it does not count.
-        var invited = ResultAssert.Success(await staff.InviteAsync(NewEmail(), StaffRoles.Admin));
-        ResultAssert.Failure(await staff.DisableAsync(admin.Id, actorId: null), "conflict");
+        var invited = ResultAssert.Success(await staff.InviteAsync(NewEmail(), StaffRoles.Admin, StaffTests.TestActor));
+        ResultAssert.Failure(await staff.DisableAsync(admin.Id, StaffTests.KeyActor), "conflict");
         var (user, token) = Parts(invited.Link);
         ResultAssert.Success(await staff.AcceptAsync(user, token, Password));
 
-        Assert.Equal(StaffStatus.Disabled, ResultAssert.Success(await staff.DisableAsync(admin.Id, actorId: null)).Status);
+        Assert.Equal(StaffStatus.Disabled, ResultAssert.Success(await staff.DisableAsync(admin.Id, StaffTests.KeyActor)).Status);
     }
 
     [Fact]
@@ -246,7 +279,7 @@ public class StaffTests(StaffApp shop) : IClassFixture<StaffApp>
     private async Task<(string Id, string Email)> ActiveAsync(string role)
     {
         var email = NewEmail();
-        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(email, role));
+        var invitation = ResultAssert.Success(await shop.Staff.InviteAsync(email, role, StaffTests.TestActor));
         var (user, token) = Parts(invitation.Link);
         ResultAssert.Success(await shop.Staff.AcceptAsync(user, token, Password));
         return (invitation.Member.Id, email);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Checkout.Data.Common;
+using Checkout.Web.Components.Admin;
 using Checkout.Web.Staff;
 
 namespace Checkout.Web.Api;
@@ -22,9 +23,9 @@ public static class AdminStaffApi
             .WithName("AdminListStaff")
             .WithSummary("List staff accounts")
             .WithDescription("Every staff account by email, with its role (`Admin` or `Support`) and status (`Invited`, `Active` or `Disabled`).");
-        admin.MapPost("/staff", async (InviteStaffRequest body, StaffService staff, CancellationToken ct) =>
+        admin.MapPost("/staff", async (InviteStaffRequest body, StaffService staff, HttpContext http, CancellationToken ct) =>
             {
-                var result = await staff.InviteAsync(body.Email, body.Role, ct);
+                var result = await staff.InviteAsync(body.Email, body.Role, Actor(http), ct);
                 return result.IsSuccess
                     ? TypedResults.Created($"/api/admin/staff/{Uri.EscapeDataString(result.Value.Member.Id)}", result.Value)
                     : Problems.From(result.Error);
@@ -39,21 +40,21 @@ public static class AdminStaffApi
                 "A refusal of the input lists each field's messages in `errors` (`email`, `role`).")
             .Produces<StaffInvitation>(StatusCodes.Status201Created).ProducesProblems(ErrorCodes.Validation, ErrorCodes.Conflict);
         admin.MapPost("/staff/{userId}/disable", async (string userId, StaffService staff, HttpContext http, CancellationToken ct) =>
-                StorefrontApi.Respond(await staff.DisableAsync(userId, ActorId(http), ct), m => m))
+                StorefrontApi.Respond(await staff.DisableAsync(userId, Actor(http), ct), m => m))
             .WithName("AdminDisableStaff")
             .WithSummary("Disable a staff account")
             .WithDescription(
                 "Stops the account from signing in and ends its sessions: its next request is refused, its open pages sign out. " +
                 "Nobody disables their own account or the last active admin (`conflict`, nothing changes).")
             .Produces<StaffMember>().ProducesProblems(ErrorCodes.NotFound, ErrorCodes.Conflict);
-        admin.MapPost("/staff/{userId}/enable", async (string userId, StaffService staff, CancellationToken ct) =>
-                StorefrontApi.Respond(await staff.EnableAsync(userId, ct), m => m))
+        admin.MapPost("/staff/{userId}/enable", async (string userId, StaffService staff, HttpContext http, CancellationToken ct) =>
+                StorefrontApi.Respond(await staff.EnableAsync(userId, Actor(http), ct), m => m))
             .WithName("AdminEnableStaff")
             .WithSummary("Enable a disabled staff account")
             .WithDescription("Lets the account sign in again with its password (an invited one with its invitation).")
             .Produces<StaffMember>().ProducesProblems(ErrorCodes.NotFound);
         admin.MapPut("/staff/{userId}/role", async (string userId, ChangeStaffRoleRequest body, StaffService staff, HttpContext http, CancellationToken ct) =>
-                StorefrontApi.Respond(await staff.ChangeRoleAsync(userId, body.Role, ActorId(http), ct), m => m))
+                StorefrontApi.Respond(await staff.ChangeRoleAsync(userId, body.Role, Actor(http), ct), m => m))
             .WithName("AdminChangeStaffRole")
             .WithSummary("Change a staff account's role")
             .WithDescription(
@@ -64,5 +65,5 @@ public static class AdminStaffApi
     }
 
     /// <summary>The signed-in account acting; null for a script with the admin key, which is no account.</summary>
-    private static string? ActorId(HttpContext http) => http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+    private static StaffActor Actor(HttpContext http) => new(http.User.FindFirstValue(ClaimTypes.NameIdentifier), AdminActor.Of(http));
 }

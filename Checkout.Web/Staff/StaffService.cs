@@ -1,5 +1,6 @@
 using System.Data;
 using System.Security.Claims;
+using Checkout.Data.Audit;
 using Checkout.Data.Common;
 using Checkout.Data.Notifications;
 using Checkout.Data.Persistence;
@@ -23,6 +24,9 @@ public sealed record StaffMember(string Id, string Email, string Role, StaffStat
 
 /// <summary>An invitation: the account it made (or renewed) and its one-time link, which works until <paramref name="ValidUntil"/>.</summary>
 public sealed record StaffInvitation(StaffMember Member, Uri Link, DateTimeOffset ValidUntil);
+
+/// <summary>Who changes a staff account: their account's id (null for the admin key), which the guard rails compare, and the name the audit log records.</summary>
+public sealed record StaffActor(string? Id, string Name);
 
 /// <summary>
 /// The shop's staff accounts (ASP.NET Core Identity users in a <see cref="StaffRoles"/> role): invitations and their
@@ -63,7 +67,7 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
     /// that is not an open invitation is refused (<see cref="ErrorCodes.Conflict"/>); bad input is a validation error
     /// with each field's messages (<c>email</c>, <c>role</c>).
     /// </summary>
-    public Task<Result<StaffInvitation>> InviteAsync(string? emailAddress, string? role, CancellationToken ct = default)
+    public Task<Result<StaffInvitation>> InviteAsync(string? emailAddress, string? role, StaffActor actor, CancellationToken ct = default)
     {
         var staffRole = StaffRoles.Find(role);
         List<(string, string[])> fields = [];
@@ -81,7 +85,7 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
                 FieldErrors.Refusal(ErrorCodes.Validation, $"Check the invitation: {fields[0].Item2[0]}", fields));
         }
         var address = InputRules.NormalizeEmail(emailAddress!);
-        return ChangeAsync<StaffInvitation>(async users =>
+        return ChangeAsync<StaffInvitation>(new(actor, "staff.invited", users => users.FindByEmailAsync(address)), i => i.Member, async users =>
         {
             var user = await users.FindByEmailAsync(address);
             if (user is null)
@@ -118,7 +122,7 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
     /// refuse is a validation error with their messages under <c>password</c>, and the link still works.
     /// </summary>
     public Task<Result<StaffMember>> AcceptAsync(string? userId, string? token, string? password, CancellationToken ct = default) =>
-        ChangeAsync<StaffMember>(async users =>
+        ChangeAsync<StaffMember>(null, m => m, async users =>
         {
             var user = await InvitedAsync(users, userId, token);
             if (user is null)
@@ -145,14 +149,14 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
     /// next check). Nobody disables their own account (<paramref name="actorId"/>) or the last active admin
     /// (<see cref="ErrorCodes.Conflict"/>, nothing changes).
     /// </summary>
-    public Task<Result<StaffMember>> DisableAsync(string userId, string? actorId, CancellationToken ct = default) =>
-        ChangeAsync<StaffMember>(async users =>
+    public Task<Result<StaffMember>> DisableAsync(string userId, StaffActor actor, CancellationToken ct = default) =>
+        ChangeAsync<StaffMember>(new(actor, "staff.disabled", users => StaffAsync(users, userId)), m => m, async users =>
         {
             if (await StaffAsync(users, userId) is not { } user)
             {
                 return Error.NotFound("The staff account");
             }
-            if (await GuardAsync(users, user, actorId, "disable") is { } refused)
+            if (await GuardAsync(users, user, actor.Id, "disable") is { } refused)
             {
                 return refused;
             }
@@ -163,8 +167,8 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
         }, ct);
 
     /// <summary>Enables a disabled account again: it signs in with its password (or its invitation, if it never chose one).</summary>
-    public Task<Result<StaffMember>> EnableAsync(string userId, CancellationToken ct = default) =>
-        ChangeAsync<StaffMember>(async users =>
+    public Task<Result<StaffMember>> EnableAsync(string userId, StaffActor actor, CancellationToken ct = default) =>
+        ChangeAsync<StaffMember>(new(actor, "staff.enabled", users => StaffAsync(users, userId)), m => m, async users =>
         {
             if (await StaffAsync(users, userId) is not { } user)
             {
@@ -179,20 +183,20 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
     /// Gives the account <paramref name="role"/> in place of its own; it applies from the account's next request (its open
     /// pages reload at their next check). Nobody demotes themselves or the last active admin (<see cref="ErrorCodes.Conflict"/>).
     /// </summary>
-    public Task<Result<StaffMember>> ChangeRoleAsync(string userId, string? role, string? actorId, CancellationToken ct = default)
+    public Task<Result<StaffMember>> ChangeRoleAsync(string userId, string? role, StaffActor actor, CancellationToken ct = default)
     {
         if (StaffRoles.Find(role) is not { } staffRole)
         {
             return Task.FromResult<Result<StaffMember>>(FieldErrors.Refusal(
                 ErrorCodes.Validation, $"Choose a role: {string.Join(" or ", StaffRoles.All)}.", [("role", [$"Choose a role: {string.Join(" or ", StaffRoles.All)}."])]));
         }
-        return ChangeAsync<StaffMember>(async users =>
+        return ChangeAsync<StaffMember>(new(actor, "staff.role.changed", users => StaffAsync(users, userId)), m => m, async users =>
         {
             if (await StaffAsync(users, userId) is not { } user)
             {
                 return Error.NotFound("The staff account");
             }
-            if (staffRole != StaffRoles.Admin && await GuardAsync(users, user, actorId, "demote") is { } refused)
+            if (staffRole != StaffRoles.Admin && await GuardAsync(users, user, actor.Id, "demote") is { } refused)
             {
                 return refused;
             }
@@ -257,17 +261,34 @@ public sealed class StaffService(IServiceScopeFactory scopes, DbRetry retry, Tim
 
     private static readonly Error InvalidLink = new(ErrorCodes.NotFound, InvalidLinkMessage);
 
-    /// <summary>One change, in a serializable transaction of the Identity store, run again when a racing change wins; a refusal rolls it back.</summary>
-    private Task<Result<T>> ChangeAsync<T>(Func<UserManager<IdentityUser>, Task<Result<T>>> change, CancellationToken ct)
+    /// <summary>An admin's change of a staff account, for the audit log: who, what, and how to find the account before it.</summary>
+    private sealed record AuditedChange(StaffActor Actor, string Action, Func<UserManager<IdentityUser>, Task<IdentityUser?>> Subject);
+
+    /// <summary>
+    /// One change, in a serializable transaction of the Identity store, run again when a racing change wins; a refusal
+    /// rolls it back. An admin's change (<paramref name="audited"/>; not an invitation's acceptance) is written to the
+    /// audit log in the same transaction, with the account's role and status before and after.
+    /// </summary>
+    private Task<Result<T>> ChangeAsync<T>(
+        AuditedChange? audited, Func<T, StaffMember> member, Func<UserManager<IdentityUser>, Task<Result<T>>> change, CancellationToken ct)
         where T : notnull =>
         retry.ExecuteAsync(async token =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
             await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, token);
-            var result = await change(Users(scope));
+            var users = Users(scope);
+            var before = audited is not null && await audited.Subject(users) is { } user ? await MemberAsync(users, user) : null;
+            var result = await change(users);
             if (result.IsSuccess)
             {
+                if (audited is not null)
+                {
+                    var after = member(result.Value!);
+                    AuditLog.Record(db, audited.Actor.Name, audited.Action, AuditSubject.Staff(after.Email),
+                        before is null ? null : new { before.Role, before.Status }, new { after.Role, after.Status }, clock.GetUtcNow());
+                    await db.SaveChangesAsync(token);
+                }
                 await tx.CommitAsync(token);
             }
             return result;

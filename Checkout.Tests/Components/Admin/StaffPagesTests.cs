@@ -2,6 +2,7 @@ using Bunit;
 using Checkout.Data.Notifications;
 using Checkout.Data.Persistence;
 using Checkout.Data.Reliability;
+using Checkout.Tests.Admin;
 using Checkout.Tests.Builders;
 using Checkout.Web.Admin;
 using Checkout.Web.Components.Pages.Admin;
@@ -62,7 +63,7 @@ public class StaffPageTests : StaffPageContext
     public async Task ListsEveryAccount_WithItsRoleAndStatus_AndOffersNothingOnYourOwn()
     {
         await SeedAsync();
-        var invited = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support));
+        var invited = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support, StaffTests.TestActor));
 
         var cut = RenderAdmin<StaffPage>();
 
@@ -115,7 +116,7 @@ public class StaffPageTests : StaffPageContext
     public async Task DisableEnableAndMakeAdmin_ChangeTheAccount_AndSaySo()
     {
         await SeedAsync();
-        var invited = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support));
+        var invited = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support, StaffTests.TestActor));
         var (user, token) = Parts(invited.Link);
         ResultAssert.Success(await Staff.AcceptAsync(user, token, Password));
         var cut = RenderAdmin<StaffPage>();
@@ -147,7 +148,7 @@ public class AcceptInvitePageTests : StaffPageContext
     public async Task AWorkingLink_ShowsTheFormForItsAccount_WithThePasswordRules()
     {
         await SeedAsync();
-        var invitation = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support));
+        var invitation = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support, StaffTests.TestActor));
         var (user, token) = Parts(invitation.Link);
         Navigation.NavigateTo(invitation.Link.PathAndQuery);
 
@@ -168,7 +169,7 @@ public class AcceptInvitePageTests : StaffPageContext
     public async Task AnAlteredLink_SaysItDoesNotWork_AndShowsNoForm()
     {
         await SeedAsync();
-        var invitation = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support));
+        var invitation = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support, StaffTests.TestActor));
         var (user, _) = Parts(invitation.Link);
         Navigation.NavigateTo($"{StaffService.AcceptPath}?user={user}&token=forged");
 
@@ -182,7 +183,7 @@ public class AcceptInvitePageTests : StaffPageContext
     public async Task ARefusedPassword_IsExplained_AboveTheFormAgain()
     {
         await SeedAsync();
-        var invitation = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support));
+        var invitation = ResultAssert.Success(await Staff.InviteAsync("support@test.local", StaffRoles.Support, StaffTests.TestActor));
         Navigation.NavigateTo($"{invitation.Link.PathAndQuery}&error={InvitationErrors.Password}");
 
         var cut = Render<AcceptInvite>();
