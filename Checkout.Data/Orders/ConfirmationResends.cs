@@ -25,9 +25,9 @@ public sealed class ConfirmationResends(IDbContextFactory<CheckoutDbContext> dbF
     /// </summary>
     public async Task<Result<ConfirmationResend>> ResendAsync(Guid orderId, string actor, Guid? requestId = null, CancellationToken ct = default)
     {
-        if (!InputRules.IsText(actor, 100, required: true))
+        if (AuditLog.CheckActor(actor) is { } actorError)
         {
-            return Error.Validation("The actor is 1–100 printable characters.");
+            return actorError;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => new { o.Number, o.Email }).SingleOrDefaultAsync(ct);

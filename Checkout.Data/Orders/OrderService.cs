@@ -18,9 +18,9 @@ public sealed record TransitionRequest(string Actor, string? Reason = null, stri
 {
     public Error? Validate(OrderStatus to)
     {
-        if (!InputRules.IsText(Actor, 100, required: true))
+        if (AuditLog.CheckActor(Actor) is { } actorError)
         {
-            return Error.Validation("The actor is 1–100 printable characters.");
+            return actorError;
         }
         if (!InputRules.IsText(Reason, 500, required: false))
         {

@@ -56,7 +56,7 @@ public sealed partial class PlaceOrderService(
     internal async Task<bool> CompleteAuthorizedAsync(Guid orderId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
+        var order = await ById(db, orderId, ct) ?? throw new InvalidOperationException($"Order {orderId} vanished.");
         return order.Status == OrderStatus.PaymentAuthorized && (await CaptureAsync(db, order, null, ct)).Confirmed;
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Checkout.Data.Persistence;
 
 /// <summary>
@@ -12,8 +14,7 @@ internal sealed class RowTurns
 {
     public const int PerRow = 2;
 
-    private readonly Dictionary<string, SemaphoreSlim> _rows = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _rows = new(StringComparer.Ordinal);
 
     /// <summary>Waits for a turn at each of <paramref name="rows"/>; disposing the answer gives them back.</summary>
     public async ValueTask<Turn> EnterAsync(IReadOnlyCollection<string> rows, CancellationToken ct)
@@ -27,7 +28,7 @@ internal sealed class RowTurns
         {
             foreach (var row in rows.Order(StringComparer.Ordinal))
             {
-                var turns = Of(row);
+                var turns = _rows.GetOrAdd(row, static _ => new SemaphoreSlim(PerRow, PerRow));
                 await turns.WaitAsync(ct);
                 taken.Add(turns);
             }
@@ -38,18 +39,6 @@ internal sealed class RowTurns
             throw;
         }
         return new Turn(taken);
-    }
-
-    private SemaphoreSlim Of(string row)
-    {
-        lock (_gate)
-        {
-            if (!_rows.TryGetValue(row, out var turns))
-            {
-                _rows[row] = turns = new SemaphoreSlim(PerRow, PerRow);
-            }
-            return turns;
-        }
     }
 
     /// <summary>The turns a unit holds until it is disposed (once: a second disposal gives nothing back).</summary>
