@@ -3,6 +3,7 @@ using Checkout.Data.CheckoutSessions;
 using Checkout.Data.Common;
 using Checkout.Data.HotStock;
 using Checkout.Data.Inventory;
+using Checkout.Data.Operations;
 using Checkout.Data.Orders;
 using Checkout.Data.Persistence;
 using Checkout.Data.Promotions;
@@ -114,18 +115,7 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
 
         await redis.StartAgainAsync();
         // The restarted server is empty: the next pass that reaches it seeds the counter from the database.
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                await shop.Get<HotStockReconciler>().ReconcileOnceAsync();
-                return counters.IsHot("HOT");
-            }
-            catch (StackExchange.Redis.RedisException)
-            {
-                return false;
-            }
-        }, "the counter is seeded again");
+        await ReseededAsync(shop);
         await AssertCounterEqualsDatabaseAsync(shop, expected: 20);
         Assert.All(await BuyAsync(20), r => Assert.True(r.IsSuccess));
 
@@ -261,23 +251,146 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         Assert.Equal(left, await shop.Get<RedisCounters>().ReadPromoAsync("RUSH5"));
     }
 
-    /// <summary>A shop on this provider and a Redis (keys of its own), with one hot SKU whose counter is seeded.</summary>
-    protected async Task<TestShop> HotShopAsync(string redis, int units)
+    [Fact]
+    public async Task RedisKilledAndRestartedWhileBuyersRace_SellsEveryUnitOnce_AndTheCounterEndsEqualToTheDatabase()
     {
-        var shop = await CreateShopAsync(new Dictionary<string, string?>
+        await using var redis = await RedisServer.StartAsync();
+        await using var shop = await HotShopAsync(redis.ConnectionString, units: 30);
+        var buyers = new RestartRace(shop, await CartsAsync(shop, 31));
+
+        // Killed while ten buyers are under way, ten more buy while it is away, and it comes back (empty) while ten
+        // more buy and the reconciler seeds it again, as the shop's background pass does.
+        await buyers.RaceAsync(10, during: redis.StopAsync);
+        await buyers.RaceAsync(10);
+        await buyers.RaceAsync(10, during: async () =>
+        {
+            await redis.StartAgainAsync();
+            await ReseededAsync(shop);
+        });
+
+        await buyers.AssertEveryUnitSoldOnceAsync(units: 30);
+    }
+
+    /// <summary>Passes of the reconciler until the hot SKU's counter is trusted again (a restarted Redis is empty).</summary>
+    protected static Task ReseededAsync(TestShop shop) => Eventually.TrueAsync(async () =>
+    {
+        try
+        {
+            await shop.Get<HotStockReconciler>().ReconcileOnceAsync();
+            return shop.Get<RedisCounters>().IsHot("HOT");
+        }
+        catch (StackExchange.Redis.RedisException)
+        {
+            return false;
+        }
+    }, "the counter is seeded again", timeoutMs: 30_000);
+
+    /// <summary>
+    /// Buyers of one unit of the hot SKU each (one cart per unit, and one more for the buyer who finds it sold out),
+    /// raced a batch at a time, each trying again (with the same checkout id, as a client would) after anything but an
+    /// answer: it ends with an order or "out of stock", never with nothing.
+    /// </summary>
+    protected sealed class RestartRace(TestShop shop, List<Guid> carts)
+    {
+        private readonly Guid[] _sessions = [.. carts.Select(_ => Guid.CreateVersion7())];
+        private readonly List<bool> _answers = [];
+        private int _next;
+
+        /// <summary>Attempts that failed with an exception and were tried again.</summary>
+        public int Retries => Volatile.Read(ref _retries);
+
+        private int _retries;
+
+        /// <summary>
+        /// The next <paramref name="count"/> buyers, arriving 30 ms apart, with <paramref name="during"/> (a crash, a
+        /// restart) started as the first arrives.
+        /// </summary>
+        public async Task RaceAsync(int count, Func<Task>? during = null)
+        {
+            var first = _next;
+            _next += count;
+            var race = Race.RunAsync(count, async i =>
+            {
+                await Task.Delay(30 * i);
+                return await BuyAsync(first + i);
+            });
+            await (during?.Invoke() ?? Task.CompletedTask);
+            _answers.AddRange(await race);
+        }
+
+        /// <summary>
+        /// Every unit was sold exactly once: the units a restart left unsold are bought by new buyers, after which the
+        /// SKU is sold out; one order and one authorization per buyer who got one; the counter equals the database.
+        /// </summary>
+        public async Task AssertEveryUnitSoldOnceAsync(int units)
+        {
+            var sold = _answers.Count(a => a);
+            Assert.InRange(sold, 1, units);
+            for (var left = units - sold; left > 0; left--)
+            {
+                Assert.True(await BuyAsync(await shop.CartWithAsync(("HOT", 1)), Guid.CreateVersion7(), $"late{left}@example.com"), $"{left} units were left unsold");
+            }
+            Assert.False(await BuyAsync(carts[^1], Guid.CreateVersion7(), "last@example.com"), "sold out");
+
+            await using var db = await shop.DbAsync();
+            Assert.Equal(units, await db.Orders.CountAsync(o => o.Status == OrderStatus.Confirmed));
+            Assert.Equal(units, await db.Orders.Select(o => o.Email).Distinct().CountAsync());
+            Assert.Equal(units, await shop.GatewayCallsAsync(Checkout.Data.Payments.GatewayOperationKind.Authorize));
+            Assert.Equal(0, await db.Holds.CountAsync(h => h.Status == HoldStatus.Active));
+            var stock = await shop.InventoryAsync("HOT");
+            Assert.Equal((0, 0, units), (stock.Quantity, stock.Reserved, stock.Sold));
+            Assert.Equal(0, await shop.Get<RedisCounters>().ReadAsync("HOT"));
+            Assert.All(await shop.Get<InvariantsService>().CheckAsync(), c => Assert.True(c.Holds, c.Name));
+        }
+
+        private Task<bool> BuyAsync(int buyer) => BuyAsync(carts[buyer], _sessions[buyer], $"b{buyer}@example.com");
+
+        /// <summary>True with an order, false when told out of stock; anything else (an exception, a retryable refusal) is tried again.</summary>
+        private async Task<bool> BuyAsync(Guid cart, Guid session, string email)
+        {
+            var deadline = Environment.TickCount64 + 60_000;
+            while (true)
+            {
+                try
+                {
+                    var started = await shop.Checkouts.StartAsync(new StartCheckout(cart, email, "Buyer", CheckoutSessionId: session, ShippingAddress: TestAddresses.Portland));
+                    if (started.Error?.Code == ErrorCodes.OutOfStock)
+                    {
+                        return false;
+                    }
+                    if (started.IsSuccess && (await shop.PlaceOrders.PlaceAsync(session, Cards.Approved)).Value?.Order.Status == OrderStatus.Confirmed)
+                    {
+                        return true;
+                    }
+                }
+                catch (Exception e) when (e is not Xunit.Sdk.XunitException && Environment.TickCount64 < deadline)
+                {
+                    // The outage: a client tries again.
+                    Interlocked.Increment(ref _retries);
+                }
+                Assert.True(Environment.TickCount64 < deadline, $"{email} got no answer within a minute");
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>A shop on this provider and a Redis (keys of its own), with one hot SKU whose counter is seeded.</summary>
+    protected async Task<TestShop> HotShopAsync(string redis, int units, string? postgresServer = null)
+    {
+        var shop = await TestShop.CreateAsync(new Dictionary<string, string?>
         {
             ["Redis:ConnectionString"] = redis,
             ["Redis:KeyPrefix"] = $"test:{Guid.NewGuid():N}:",
             // These races check the Redis path: on a two-core machine running the whole suite at once a command can
             // wait over the product's one second for a thread, and the counters would then (rightly) be given up.
             ["Redis:CommandTimeout"] = "00:00:10",
-        });
+        }, Provider, postgresServer);
         await shop.AddProductAsync("HOT", stock: units, isHot: true);
         Assert.Equal(1, await shop.Get<HotStockReconciler>().ReconcileOnceAsync());
         return shop;
     }
 
-    private static async Task<List<Guid>> CartsAsync(TestShop shop, int count)
+    protected static async Task<List<Guid>> CartsAsync(TestShop shop, int count)
     {
         var carts = new List<Guid>();
         for (var i = 0; i < count; i++)
@@ -310,5 +423,32 @@ public sealed class HotStockTestsOnPostgreSQL() : HotStockTests(DatabaseProvider
         ResultAssert.Failure(await shop.StartCheckoutAsync(late), ErrorCodes.OutOfStock);
 
         Assert.Contains("checkout_sessions", Assert.Single(trips.All()));
+    }
+
+    [Fact]
+    public async Task PostgresAndRedisKilledAndRestartedWhileBuyersRace_SellEveryUnitOnce_AndTheCounterEndsEqualToTheDatabase()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var shop = await HotShopAsync(redis.ConnectionString, units: 40, postgres.ConnectionString);
+        var buyers = new RestartRace(shop, await CartsAsync(shop, 41));
+
+        await buyers.RaceAsync(10, during: redis.StopAsync);
+        await buyers.RaceAsync(10, during: async () =>
+        {
+            await redis.StartAgainAsync();
+            await ReseededAsync(shop);
+        });
+        // The database crashes (every connection dropped) under ten buyers and is back after a moment; they try again.
+        await buyers.RaceAsync(10, during: async () =>
+        {
+            await postgres.StopAsync();
+            await Task.Delay(500);
+            await postgres.StartAgainAsync();
+        });
+        Assert.True(buyers.Retries > 0, "some buyers met the crash");
+        await buyers.RaceAsync(10);
+
+        await buyers.AssertEveryUnitSoldOnceAsync(units: 40);
     }
 }
