@@ -48,6 +48,9 @@ public sealed record BenchOptions
                                 checkout start answers out of stock
           --max-duration S      the open loop's bound: arrivals stop at the first sold-out answer or after S seconds
                                 (default 60); buyers still in flight 10 s later are abandoned (cancelled, counted)
+          --mid-run COMMAND     with --open-loop: run COMMAND (through bash) halfway through --max-duration while the
+                                buyers keep arriving, e.g. a restart of Redis or PostgreSQL; the row's note says when
+                                it ran, how long it took and its exit code, and the ledger is checked after as always
           --max-in-flight N     the open loop's admission: at most N buyers are served at once (default 256), as a
                                 server admits at most so many requests; the others queue in arrival order, and
                                 their latency still runs from their scheduled arrival
@@ -102,6 +105,9 @@ public sealed record BenchOptions
 
     /// <summary>The open loop's bound: arrivals stop after this at the latest.</summary>
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A shell command the open loop runs halfway through <see cref="MaxDuration"/> (a restart of a server), when given.</summary>
+    public string? MidRun { get; init; }
 
     /// <summary>hot-sku's units: as given, else 1,000 in a closed loop and 20,000 in an open one.</summary>
     public int HotSkuUnits => Units ?? (OpenLoop is null ? 1_000 : 20_000);
@@ -191,6 +197,9 @@ public sealed record BenchOptions
                 case "--max-in-flight":
                     options = options with { MaxInFlight = Positive(arg, Value(), max: 100_000) };
                     break;
+                case "--mid-run":
+                    options = options with { MidRun = Value() };
+                    break;
                 case "--max-duration":
                     options = options with { MaxDuration = Seconds(arg, Value()) };
                     break;
@@ -212,6 +221,10 @@ public sealed record BenchOptions
             options = rowsGiven
                 ? throw new ArgumentException($"{needsRedis} needs --redis: it answers from a Redis counter.")
                 : options with { Rows = options.Rows.Except(RedisRows).ToHashSet() };
+        }
+        if (options.MidRun is not null && options.OpenLoop is null)
+        {
+            throw new ArgumentException("--mid-run needs --open-loop: it runs halfway through the open loop's --max-duration.");
         }
         if (options.Rows.Count == 0 && options.HttpUrls.Count == 0 && !options.Help)
         {

@@ -82,10 +82,14 @@ public sealed record HotSkuTraffic(
 {
     public bool IsOpen => ArrivalsPerSecond is not null;
 
+    /// <summary>What the <c>--mid-run</c> command did (<see cref="Bench.MidRun"/>), when one was given.</summary>
+    public string? MidRun { get; init; }
+
     /// <summary>The row's note: how the buyers came and where its latencies start.</summary>
     public string Describe() => IsOpen
         ? $"open loop: {Arrivals:N0} buyers arrived at {ArrivalsPerSecond:N0}/s, at most {MaxInFlight:N0} served at once, latency from the scheduled arrival; arrivals stopped at {StoppedBecause}" +
-          (Abandoned > 0 ? $"; {Abandoned:N0} still in flight {Rows.OpenLoopGrace.TotalSeconds:N0} s later were abandoned" : "")
+          (Abandoned > 0 ? $"; {Abandoned:N0} still in flight {Rows.OpenLoopGrace.TotalSeconds:N0} s later were abandoned" : "") +
+          (MidRun is { } midRun ? $"; {midRun}" : "")
         : $"closed loop: {Buyers} buyers, each until its start answered out of stock";
 }
 
@@ -327,7 +331,7 @@ public static class Rows
         var buyer = new HotBuyer(shop, failures);
         var servers = RunServers.Find(options);
         var (measured, traffic) = options.OpenLoop is { } rate
-            ? await OpenHotSkuAsync(buyer, hot, units, rate, options.MaxDuration, options.MaxInFlight, servers)
+            ? await OpenHotSkuAsync(buyer, hot, units, rate, options, servers)
             : await ClosedHotSkuAsync(buyer, hot, units, buyers, servers);
         var result = await CheckLedgerAsync(shop, hot, units) with { Traffic = traffic with { SoldOutAnswers = buyer.SoldOutAnswers } };
         var note = failures.Summary ?? (result.LedgerConsistent ? null : result.Ledger);
@@ -351,13 +355,17 @@ public static class Rows
     /// more) run out, or after <paramref name="limit"/>; buyers still in flight <see cref="OpenLoopGrace"/> later are
     /// cancelled (abandoned). At most <paramref name="maxInFlight"/> buyers are served at once, as a server admits at
     /// most so many requests: without that bound a shop that falls behind opens a connection per waiting buyer
-    /// until the process runs out of file handles.
+    /// until the process runs out of file handles. With <c>--mid-run</c> its command (a restart of a server) runs
+    /// halfway through the limit while the buyers keep arriving.
     /// </summary>
     private static async Task<(PhaseResult, HotSkuTraffic)> OpenHotSkuAsync(
-        HotBuyer buyer, string hot, int units, double rate, TimeSpan limit, int maxInFlight, RunServers? servers)
+        HotBuyer buyer, string hot, int units, double rate, BenchOptions options, RunServers? servers)
     {
+        var (limit, maxInFlight) = (options.MaxDuration, options.MaxInFlight);
         var carts = new CartPool(await buyer.Shop.PrepareCartsAsync([hot], units + (int)Math.Ceiling(rate)));
         using var admission = new SemaphoreSlim(maxInFlight, maxInFlight);
+        async Task<string?> MidRunAsync(string command) => Join(await MidRun.RunAsync(command, limit / 2), await buyer.Shop.ReseedHotStockAsync());
+        var midRun = options.MidRun is { } command ? MidRunAsync(command) : Task.FromResult<string?>(null);
         var run = await OpenLoop.RunAsync(rate, limit, OpenLoopGrace, async (n, ct) =>
         {
             await admission.WaitAsync(ct);
@@ -373,7 +381,10 @@ public static class Rows
         var stopped = run.HitLimit ? $"the limit ({limit.TotalSeconds:N0} s)"
             : buyer.SoldOutAnswers > 0 ? "the first sold-out answer"
             : "the end of the prepared carts";
-        return (run.Phase, new HotSkuTraffic("open", ArrivalsPerSecond: rate, Arrivals: run.Arrivals, Abandoned: run.Cancelled, StoppedBecause: stopped, MaxInFlight: maxInFlight));
+        return (run.Phase, new HotSkuTraffic("open", ArrivalsPerSecond: rate, Arrivals: run.Arrivals, Abandoned: run.Cancelled, StoppedBecause: stopped, MaxInFlight: maxInFlight)
+        {
+            MidRun = await midRun,
+        });
     }
 
     /// <summary>
