@@ -17,6 +17,7 @@ public sealed class HotStockReconciler(IDbContextFactory<CheckoutDbContext> dbFa
     /// <summary>Seeds every counter and then trusts exactly those; returns how many were seeded.</summary>
     public async Task<int> ReconcileOnceAsync(CancellationToken ct = default)
     {
+        await counters.AnswersAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var hot = await db.Products.AsNoTracking().Where(p => p.IsHot).Select(p => p.Sku).ToListAsync(ct);
         var limited = await db.PromoCodes.AsNoTracking().Where(p => p.Enabled && p.UsageLimit != null).Select(p => p.Code).ToListAsync(ct);

@@ -271,6 +271,20 @@ public abstract class HotStockTests(DatabaseProvider provider) : ProviderTests(p
         await buyers.AssertEveryUnitSoldOnceAsync(units: 30);
     }
 
+    [Fact]
+    public async Task WithRedisAway_AReconcilePass_FailsBeforeItLocksTheStockRow()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var shop = await HotShopAsync(redis.ConnectionString, units: 5);
+        await redis.StopAsync();
+
+        // Someone holds the stock row (on SQLite, the write lock): a pass that took its lock before asking Redis would
+        // wait behind it, and then hold every writer of that row for Redis's timeout.
+        await using var holder = await HoldStockRowAsync(shop);
+        await Assert.ThrowsAnyAsync<StackExchange.Redis.RedisException>(() =>
+            shop.Get<HotStockReconciler>().ReconcileOnceAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     /// <summary>Passes of the reconciler until the hot SKU's counter is trusted again (a restarted Redis is empty).</summary>
     protected static Task ReseededAsync(TestShop shop) => Eventually.TrueAsync(async () =>
     {
