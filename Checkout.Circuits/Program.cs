@@ -12,8 +12,8 @@ namespace Checkout.Circuits;
 
 /// <summary>
 /// What an open checkout costs the server. The real app runs in this process (Kestrel on a real socket, its own SQLite
-/// file, holds that outlast the run, in the Development environment), so that a full, blocking, compacting collection forced here measures the app's
-/// managed heap with nothing else in it that grows with the shoppers. One headless Chromium opens N checkout pages, each
+/// file, holds that outlast the run, in the Development environment), so that a full, blocking, compacting collection
+/// forced here measures the app's managed heap with nothing else in it that grows with the shoppers. One headless Chromium opens N checkout pages, each
 /// resuming its own held checkout (contact step done, hold running); at each N the app idles while its processor time
 /// is read, then the collection is forced and the heap and the process's working set are read.
 /// </summary>
