@@ -22,11 +22,14 @@ public sealed class RestartTests(StorefrontFixture fixture, ITestOutputHelper ou
         var checkoutAddress = page.Url;
         var held = await Shop.CheckoutOfAsync(checkoutAddress);
 
+        // The reconnect finds a new app that does not know the circuit, so the page reloads itself into a new one
+        // (until then the old page still shows everything, disconnected).
+        var reloaded = new TaskCompletionSource();
+        page.Load += (_, _) => reloaded.TrySetResult();
         await Fixture.RestartAppAsync();
-
-        // The reconnect finds a new app that does not know the circuit, so the page reloads itself into a new one.
-        await Expect(checkout.Countdown).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(1));
         await checkout.WaitForCircuitAsync();
+        await Expect(checkout.Countdown).ToBeVisibleAsync();
         Assert.Equal(checkoutAddress, page.Url);
         await checkout.ExpectStepAsync("Promo code");
         // The countdown counts to the stored hold's expiry: what was left then, give or take the seconds this took.
