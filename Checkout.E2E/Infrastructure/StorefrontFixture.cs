@@ -11,10 +11,13 @@ namespace Checkout.E2E.Infrastructure;
 /// port) in the Development environment (so the development admin and API key from appsettings.Development.json
 /// exist), with its own SQLite file, so test classes never see each other's carts or stock. The simulated payment
 /// gateway sits behind a <see cref="GatedPaymentGateway"/>, open unless a test shuts it. Subclasses change the app's
-/// configuration, e.g. a hold that runs out in seconds.
+/// configuration, e.g. a hold that runs out in seconds. <see cref="RestartAppAsync"/> stops the app and starts it again
+/// on the same database and port, as a deployment or a crash would.
 /// </summary>
 public class StorefrontFixture : IAsyncLifetime
 {
+    private readonly DirectoryInfo _dataFolder = Directory.CreateTempSubdirectory("checkout-e2e-");
+    private TestAppOptions? _options;
     private TestApp? _app;
 
     public Uri BaseAddress { get; private set; } = default!;
@@ -35,9 +38,10 @@ public class StorefrontFixture : IAsyncLifetime
         {
             settings[key] = value;
         }
-        _app = new TestApp(new TestAppOptions
+        _options = new TestAppOptions
         {
             Name = "e2e",
+            DataFolder = _dataFolder,
             Environment = "Development",
             RealSocket = true,
             Settings = settings,
@@ -48,10 +52,20 @@ public class StorefrontFixture : IAsyncLifetime
                 services.AddSingleton(sp => new GatedPaymentGateway(sp.GetRequiredService<SimulatedPaymentGateway>()));
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<GatedPaymentGateway>());
             },
-        });
-        BaseAddress = _app.Address;
-        Shop = new Shop(_app.Services, BaseAddress);
+        };
+        Start(_options);
         Browser = await Suite.BrowserAsync();
+    }
+
+    /// <summary>
+    /// Stops the app, dropping every circuit and connection, and starts a new one on the same database, port and
+    /// configuration; the browser pages stay open and reconnect on their own.
+    /// </summary>
+    public async Task RestartAppAsync()
+    {
+        Shop.Dispose();
+        await _app!.DisposeAsync();
+        Start(_options! with { Port = BaseAddress.Port });
     }
 
     public async Task DisposeAsync()
@@ -61,5 +75,20 @@ public class StorefrontFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+        try
+        {
+            _dataFolder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A connection still finalizing holds the file; the OS temp cleaner gets it later.
+        }
+    }
+
+    private void Start(TestAppOptions options)
+    {
+        _app = new TestApp(options);
+        BaseAddress = _app.Address;
+        Shop = new Shop(_app.Services, BaseAddress);
     }
 }

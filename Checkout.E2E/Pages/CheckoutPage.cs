@@ -96,7 +96,7 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
     public ILocator OrderSummary => Page.GetByRole(AriaRole.Complementary, new() { Name = "Order summary" });
 
     /// <summary>
-    /// Starts writing down every value the countdown shows (and "Time is up"), in the page itself, so that no value
+    /// Starts writing down every value the countdown shows (and "Time is up" once the reservation ended), in the page itself, so that no value
     /// is missed between two looks from the test. Read them with <see cref="CountdownSeenAsync"/>.
     /// </summary>
     public Task RecordCountdownAsync() => Page.EvaluateAsync("""

@@ -42,8 +42,9 @@ public sealed class HoldExpiryTests(ShortHoldFixture fixture, ITestOutputHelper 
         var seconds = seen.Where(s => s != "Time is up").Select(CheckoutPage.ToSeconds).ToList();
         Assert.True(seconds.Count >= 3, $"Too few countdown values seen: {string.Join(", ", seen)}");
         Assert.True(seconds.Zip(seconds.Skip(1)).All(p => p.Second < p.First), $"The countdown did not only go down: {string.Join(", ", seen)}");
-        // Values are whole seconds rounded up, ticked once a second: the last one shown is 00:01 (00:02 when a tick
-        // came late), after which the page says "Time is up" until the release arrives (if the sweep is not first).
+        // Values are whole seconds rounded up, ticked in the browser as each second passes: the last one shown is 00:00
+        // (00:01 or 00:02 when the page was busy), after which the page says "Time is up: your reservation ended." until
+        // the release arrives (if the sweep is not first).
         Assert.True(seen[^1] == "Time is up" || seconds[^1] <= 2, $"The countdown stopped before reaching zero: {string.Join(", ", seen)}");
 
         // The other shopper's catalog got the unit back, without a reload.

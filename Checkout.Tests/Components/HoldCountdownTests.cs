@@ -8,21 +8,31 @@ using Microsoft.AspNetCore.Components.Web;
 namespace Checkout.Tests.Components;
 
 /// <summary>
-/// The hold countdown shows the time left on a checkout's reservation from the server's expiry and the clock, warns
-/// near the end, waits for the server at zero and follows the server's extend and release events.
+/// The hold countdown shows the time left on a checkout's reservation from the server's expiry and the clock and hands
+/// the ticking to the browser (countdown.js); the server renders again only at the warning, at zero (the reservation
+/// ended: nothing can be paid) and on the server's extend and release events.
 /// </summary>
 public class HoldCountdownTests : CheckoutTestContext
 {
+    private readonly BunitJSModuleInterop _countdownJs;
+
+    public HoldCountdownTests() => _countdownJs = JSInterop.SetupModule("./countdown.js");
+
     [Fact]
-    public void Countdown_ShowsTheTimeLeftFromTheClock_AndTicksAsTimePasses()
+    public void Countdown_ShowsTheTimeLeftFromTheClock_AndTheBrowserTicks_NotTheServer()
     {
         var cut = RenderCountdown(Guid.NewGuid(), Shop.Clock.GetUtcNow().AddMinutes(5));
 
         Assert.Equal("05:00", Time(cut));
+        var start = Assert.Single(BrowserStarts());
+        Assert.Equal((300_000d, "{mm}:{ss}", "[data-needs-hold]"), start);
 
+        var renders = cut.RenderCount;
         Shop.Clock.Advance(TimeSpan.FromSeconds(61));
 
-        cut.WaitForAssertion(() => Assert.Equal("03:59", Time(cut)));
+        // A minute of ticking costs the server no render: the seconds change in the browser.
+        Assert.Equal(renders, cut.RenderCount);
+        Assert.Single(BrowserStarts());
         Assert.DoesNotContain("hold-countdown--warning", Section(cut).ClassName, StringComparison.Ordinal);
     }
 
@@ -45,15 +55,25 @@ public class HoldCountdownTests : CheckoutTestContext
     }
 
     [Fact]
-    public void Countdown_AtZeroBeforeTheServerReleases_SaysTimeIsUpAndWaits()
+    public void Countdown_AtZeroBeforeTheServerReleases_SaysTheReservationEnded_AndTellsThePageOnce()
     {
-        var cut = RenderCountdown(Guid.NewGuid(), Shop.Clock.GetUtcNow().AddSeconds(30));
+        var ended = 0;
+        var cut = Render<HoldCountdown>(p => p
+            .Add(c => c.CheckoutSessionId, Guid.NewGuid())
+            .Add(c => c.ExpiresAt, Shop.Clock.GetUtcNow().AddSeconds(30))
+            .Add(c => c.OnEnded, () => ended++));
 
         Shop.Clock.Advance(TimeSpan.FromSeconds(30));
 
-        cut.WaitForAssertion(() => Assert.Contains("Time is up — releasing your items…", Section(cut).TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("Time is up: your reservation ended.", Section(cut).TextContent, StringComparison.Ordinal));
+        Assert.Equal("Time is up; your reservation ended.", Announcement(cut));
         Assert.Empty(cut.FindAll("[role=timer]"));
         Assert.DoesNotContain("Your items were released", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal(1, ended);
+
+        Shop.Clock.Advance(TimeSpan.FromMinutes(1));
+        cut.Render();
+        Assert.Equal(1, ended);
     }
 
     [Fact]
@@ -71,7 +91,7 @@ public class HoldCountdownTests : CheckoutTestContext
         Assert.Equal("15:00", Time(cut));
 
         Shop.Clock.Advance(checkout.HoldExpiresAt - Shop.Clock.GetUtcNow());
-        cut.WaitForAssertion(() => Assert.Contains("Time is up", Section(cut).TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("your reservation ended", Section(cut).TextContent, StringComparison.Ordinal));
         Assert.Equal(1, await Shop.Get<HoldSweeper>().SweepOnceAsync());
 
         cut.WaitForAssertion(() => Assert.Contains("Your items were released.", Section(cut).TextContent, StringComparison.Ordinal));
@@ -94,6 +114,8 @@ public class HoldCountdownTests : CheckoutTestContext
 
         cut.WaitForAssertion(() => Assert.Equal("05:00", Time(cut)));
         Assert.DoesNotContain("hold-countdown--warning", Section(cut).ClassName, StringComparison.Ordinal);
+        // The browser counts again, from the new time left.
+        Assert.Equal([60_000d, 300_000d], BrowserStarts().Select(s => s.LeftMs));
     }
 
     [Fact]
@@ -120,8 +142,9 @@ public class HoldCountdownTests : CheckoutTestContext
         // The second tab opens later, from the same stored expiry.
         var second = RenderCountdown(sessionId, expiresAt);
 
-        first.WaitForAssertion(() => Assert.Equal("02:50", Time(first)));
+        // Each browser counts from the time left when its tab rendered: both reach zero at the hold's expiry.
         Assert.Equal("02:50", Time(second));
+        Assert.Equal([240_000d, 170_000d], BrowserStarts().Select(s => s.LeftMs));
 
         await Shop.Get<CheckoutEvents>().PublishAsync(new HoldReleased(sessionId, CheckoutSessionStatus.Cancelled));
 
@@ -149,6 +172,10 @@ public class HoldCountdownTests : CheckoutTestContext
         Render<HoldCountdown>(p => p
             .Add(c => c.CheckoutSessionId, sessionId)
             .Add(c => c.ExpiresAt, expiresAt));
+
+    /// <summary>The countdowns started in the browser: the time left they count down, the text template and what they disable at zero.</summary>
+    private List<(double LeftMs, string Template, string? DisableAtZero)> BrowserStarts() =>
+        _countdownJs.Invocations["start"].Select(i => ((double)i.Arguments[1]!, (string)i.Arguments[2]!, (string?)i.Arguments[4])).ToList();
 
     private static string Time(IRenderedComponent<HoldCountdown> cut) => cut.Find("[role=timer]").TextContent.Trim();
 

@@ -63,6 +63,9 @@ public sealed record TestAppOptions
     /// </summary>
     public bool RealSocket { get; init; }
 
+    /// <summary>The port of the <see cref="RealSocket"/>; 0, the default, takes a free one. A restarted app takes its predecessor's.</summary>
+    public int Port { get; init; }
+
     /// <summary>Applied last, so a test can change any of the above (log levels, rate limits, more services).</summary>
     public Action<IWebHostBuilder>? Configure { get; init; }
 }
@@ -98,7 +101,7 @@ public class TestApp : WebApplicationFactory<Program>, IShopDatabase
         }
         if (options.RealSocket)
         {
-            UseKestrel(0);
+            UseKestrel(options.Port);
         }
     }
 

@@ -222,6 +222,7 @@ public sealed class CheckoutState(
 
     public void PromoChanged(CheckoutView view) => Checkout = view;
 
+    /// <summary>The hold's time is up or the server released it: nothing can be paid, only started again.</summary>
     public void HoldReleased() => Released = true;
 
     /// <summary>Prices changed since the items were added: take the new prices and hold the items.</summary>
