@@ -66,7 +66,7 @@ public sealed class SampleWarehouse : IAsyncDisposable
         var warehouse = new SampleWarehouse(app);
         app.MapPost("/events", warehouse.ReceiveAsync);
         await app.StartAsync();
-        warehouse.Url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/events";
+        warehouse.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/events";
         return warehouse;
     }
 

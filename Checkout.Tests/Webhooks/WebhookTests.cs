@@ -110,7 +110,7 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         Assert.Single(warehouse.Processed);
         await using var db = await shop.DbAsync();
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "webhook.redelivered"));
-        Assert.NotNull((await db.WebhookSubscriptions.SingleAsync()).FailingSince is null ? "cleared" : null);
+        Assert.Null((await db.WebhookSubscriptions.SingleAsync()).FailingSince);
     }
 
     [Fact]
@@ -162,7 +162,6 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         await using var warehouse = await SampleWarehouse.StartAsync();
         var subscription = await SubscribeAsync(shop, warehouse);
         var order = await shop.PlaceConfirmedOrderAsync();
-        var inbox = shop.Get<FulfillmentInbox>();
 
         var shipped = ResultAssert.Success(await ReceiveAsync(shop, subscription, new { id = "evt-1", type = "shipped", orderId = order.OrderId, carrier = "UPS", trackingNumber = "1Z999" }));
         var delivered = ResultAssert.Success(await ReceiveAsync(shop, subscription, new { id = "evt-2", type = "delivered", orderId = order.OrderId }));
@@ -174,7 +173,6 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         await using var db = await shop.DbAsync();
         Assert.True(await db.OutboxMessages.AnyAsync(m => m.Type == OutboxTypes.OrderShipped && m.AggregateId == order.OrderId));
         Assert.True(await db.OutboxMessages.AnyAsync(m => m.Type == OutboxTypes.OrderDelivered && m.AggregateId == order.OrderId));
-        Assert.NotNull(inbox);
     }
 
     [Fact]
