@@ -60,6 +60,7 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         await using var warehouse = await SampleWarehouse.StartAsync();
         var subscription = await SubscribeAsync(shop, warehouse);
         var order = await shop.PlaceConfirmedOrderAsync();
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
         ResultAssert.Success(await shop.Orders.CancelAsync(order.OrderId, new TransitionRequest(Admin, "Changed mind")));
         await PrepareAsync(shop);
         warehouse.Down = true;
