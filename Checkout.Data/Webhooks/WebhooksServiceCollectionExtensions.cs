@@ -38,7 +38,11 @@ public static class WebhooksServiceCollectionExtensions
                 };
             })
             .AddResilienceHandler("webhook-attempt", (pipeline, context) =>
-                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.AttemptTimeout));
+            {
+                // The partner answers in wall-clock time, whatever clock the shop's schedule runs on.
+                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.AttemptTimeout);
+            });
         return services;
     }
 }

@@ -223,6 +223,39 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         Assert.Equal(0, await shop.CountAsync(db => db.WebhookSubscriptions));
     }
 
+    [Fact]
+    public async Task TwoHundredOrders_WarehouseFailingAndTimingOut_EveryEventDeliveredOnceAndInSequence()
+    {
+        await using var shop = await CreateShopAsync(new Dictionary<string, string?>(Settings) { ["Checkout:Webhooks:Retry:DeadLetterAfter"] = "1.00:00:00" });
+        await using var warehouse = await SampleWarehouse.StartAsync();
+        await SubscribeAsync(shop, warehouse);
+        await shop.AddProductAsync("BULK", priceMinor: 1000, stock: 1000);
+        for (var i = 0; i < 200; i++)
+        {
+            var checkout = await shop.OpenCheckoutAsync(lines: ("BULK", 1));
+            ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
+        }
+        await PrepareAsync(shop);
+        (warehouse.FailRate, warehouse.TimeoutRate, warehouse.TimeoutDelay) = (0.3, 0.1, TimeSpan.FromSeconds(1.5));
+        var sender = shop.Get<WebhookSender>();
+
+        for (var pass = 0; pass < 60 && await shop.CountAsync(db => db.WebhookDeliveries.Where(d => d.DeliveredAt == null)) > 0; pass++)
+        {
+            await sender.SendOnceAsync();
+            shop.Clock.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(0, await shop.CountAsync(db => db.WebhookDeliveries.Where(d => d.DeliveredAt == null)));
+        Assert.Equal(200, warehouse.Processed.Count);
+        Assert.All(warehouse.Processed.Values, times => Assert.Equal(1, times));
+        Assert.Equal(0, warehouse.OutOfSequence);
+        await using var db = await shop.DbAsync();
+        var attempts = await db.WebhookAttempts.AsNoTracking().ToListAsync();
+        Assert.Contains(attempts, a => a.StatusCode == 500);
+        Assert.Contains(attempts, a => a.StatusCode is null);
+        Assert.True(warehouse.Requests > 200);
+    }
+
     private static async Task<WebhookSecretView> SubscribeAsync(TestShop shop, SampleWarehouse warehouse)
     {
         var created = ResultAssert.Success(await shop.Get<WebhookAdminService>().CreateAsync(
