@@ -69,12 +69,15 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         var requestsWhileDown = warehouse.Requests;
         warehouse.Down = false;
         shop.Clock.Advance(TimeSpan.FromSeconds(5));
-        await shop.Get<WebhookSender>().SendOnceAsync();
-        await shop.Get<WebhookSender>().SendOnceAsync();
+        // One pass per event: the confirm, the cancel, and the refund of the cancelled order when its money was captured.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await shop.Get<WebhookSender>().SendOnceAsync();
+        }
 
         // Only the confirm was attempted while the warehouse was down: the cancel waited for it.
         Assert.Equal(1, requestsWhileDown);
-        Assert.Equal([WebhookEvents.OrderConfirmed, WebhookEvents.OrderCancelled], warehouse.Events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([WebhookEvents.OrderConfirmed, WebhookEvents.OrderCancelled], warehouse.Events.Select(e => e.GetProperty("type").GetString()).Take(2));
         Assert.Equal(0, warehouse.OutOfSequence);
         var log = ResultAssert.Success(await shop.Get<WebhookAdminService>().DeliveriesAsync(subscription.Subscription.Id));
         Assert.All(log, d => Assert.NotNull(d.DeliveredAt));
