@@ -19,6 +19,7 @@ using Checkout.Data.Shipping;
 using Checkout.Data.Tax;
 using Checkout.Data.Telemetry;
 using Checkout.Data.Waitlist;
+using Checkout.Data.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -98,6 +99,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, FulfillmentConsumer>());
         services.AddSingleton<OutboxAdminService>();
+        services.AddCheckoutWebhooks(builder.Configuration);
         services.AddHostedService<HoldSweeperService>();
         services.AddHostedService<OutboxDispatcherService>();
         services.AddSingleton<OrderReconciler>();

@@ -1,6 +1,7 @@
 using Checkout.Data;
 using Checkout.Data.Fulfillment;
 using Checkout.Data.Notifications;
+using Checkout.Data.Webhooks;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
 using Checkout.Web.Catalog;
@@ -31,6 +32,7 @@ builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, O
 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, OrderUpdateEmails>());
 builder.Services.AddSingleton<WaitlistLinks>();
 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, WaitlistOfferEmails>());
+builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxConsumer, WebhookFanOut>(sp => sp.GetRequiredService<WebhookFanOut>()));
 builder.Services.AddScoped<CartState>();
 builder.Services.AddScoped<WaitlistState>();
 builder.Services.AddScoped<CheckoutState>();

@@ -16,12 +16,13 @@ public readonly record struct AuditSubject
     public const string TaxRateType = "tax-rate";
     public const string OutboxDeliveryType = "outbox-delivery";
     public const string StaffType = "staff";
+    public const string WebhookSubscriptionType = "webhook-subscription";
 
     /// <summary>Every kind of subject the log names, for the filters of the page and the API.</summary>
     public static readonly IReadOnlyList<string> Types =
     [
         OrderType, PromoType, ProductType, StockType, CheckoutType, WaitlistEntryType, ShippingZoneType, DeliveryMethodType, TaxRateType,
-        OutboxDeliveryType, StaffType,
+        OutboxDeliveryType, StaffType, WebhookSubscriptionType,
     ];
 
     private AuditSubject(string type, string id)
@@ -45,6 +46,9 @@ public readonly record struct AuditSubject
 
     /// <summary>A staff account, by its e-mail address.</summary>
     public static AuditSubject Staff(string email) => new(StaffType, email);
+
+    /// <summary>A partner's webhook subscription.</summary>
+    public static AuditSubject WebhookSubscription(Guid subscriptionId) => new(WebhookSubscriptionType, Key(subscriptionId));
 
     /// <summary>One consumer's delivery of one outbox message.</summary>
     public static AuditSubject OutboxDelivery(Guid messageId, string consumer) => new(OutboxDeliveryType, $"{Key(messageId)}/{consumer}");

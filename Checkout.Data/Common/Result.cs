@@ -45,6 +45,12 @@ public static class ErrorCodes
     /// <summary>The database stayed busy through the retries; the same request may be sent again unchanged.</summary>
     public const string Busy = "busy";
     public const string IllegalTransition = "illegal-transition";
+
+    /// <summary>A partner's signed request whose signature is missing, wrong or too old, or whose subscription is unknown or disabled.</summary>
+    public const string SignatureInvalid = "signature-invalid";
+
+    /// <summary>A partner's update whose event id was accepted before.</summary>
+    public const string EventReplayed = "event-replayed";
     public const string Conflict = "conflict";
     public const string PromoNotFound = "promo-not-found";
     public const string PromoInactive = "promo-inactive";

@@ -48,6 +48,8 @@ public static class OutboxTypes
     public const string OrderShipped = "OrderShipped";
     public const string OrderCancelled = "OrderCancelled";
     public const string OrderRefunded = "OrderRefunded";
+    public const string OrderDelivered = "OrderDelivered";
+    public const string OrderReturned = "OrderReturned";
     public const string WaitlistOffered = "WaitlistOffered";
     public const string OrderLookupRequested = "OrderLookupRequested";
     public const string OrderConfirmationResent = "OrderConfirmationResent";

@@ -74,6 +74,8 @@ public static class OrderAnnouncements
     {
         (OrderStatus.Confirmed, OrderStatus.Shipped) => OutboxTypes.OrderShipped,
         (OrderStatus.Confirmed, OrderStatus.Cancelled) => OutboxTypes.OrderCancelled,
+        (OrderStatus.Shipped, OrderStatus.Delivered) => OutboxTypes.OrderDelivered,
+        (OrderStatus.ReturnInitiated, OrderStatus.Returned) => OutboxTypes.OrderReturned,
         _ => null,
     };
 

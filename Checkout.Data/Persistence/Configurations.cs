@@ -9,6 +9,7 @@ using Checkout.Data.Orders;
 using Checkout.Data.Payments;
 using Checkout.Data.Promotions;
 using Checkout.Data.Waitlist;
+using Checkout.Data.Webhooks;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -309,6 +310,72 @@ internal sealed class ShipmentRequestConfiguration : IEntityTypeConfiguration<Sh
         b.ToTable("shipment_requests");
         b.HasKey(s => s.MessageId);
         b.Property(s => s.Payload).HasMaxLength(8000);
+    }
+}
+
+internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
+{
+    public void Configure(EntityTypeBuilder<WebhookSubscription> b)
+    {
+        b.ToTable("webhook_subscriptions");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Name).HasMaxLength(WebhookSubscription.MaxNameLength);
+        b.Property(s => s.Url).HasMaxLength(WebhookSubscription.MaxUrlLength);
+        b.Property(s => s.Events).HasMaxLength(200);
+        b.Property(s => s.SecretCipher).HasMaxLength(1000);
+        b.Property(s => s.PreviousSecretCipher).HasMaxLength(1000);
+        b.Ignore(s => s.EventList);
+    }
+}
+
+internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<WebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<WebhookEvent> b)
+    {
+        b.ToTable("webhook_events");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Type).HasMaxLength(64);
+        b.Property(e => e.Body).HasMaxLength(16000);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> b)
+    {
+        b.ToTable("webhook_deliveries");
+        b.HasKey(d => new { d.EventId, d.SubscriptionId });
+        b.Property(d => d.LastError).HasMaxLength(1000);
+        b.HasOne<WebhookEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        // The sender's due deliveries, and each one's earlier deliveries of the same order.
+        b.HasIndex(d => new { d.DeliveredAt, d.NextAttemptAt });
+        b.HasIndex(d => new { d.SubscriptionId, d.OrderId, d.Sequence });
+    }
+}
+
+internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<WebhookAttempt>
+{
+    public void Configure(EntityTypeBuilder<WebhookAttempt> b)
+    {
+        b.ToTable("webhook_attempts");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Excerpt).HasMaxLength(WebhookAttempt.MaxExcerpt);
+        b.Property(a => a.Error).HasMaxLength(WebhookAttempt.MaxExcerpt);
+        b.Ignore(a => a.Succeeded);
+        b.HasIndex(a => new { a.SubscriptionId, a.EventId });
+    }
+}
+
+internal sealed class WebhookInboundEventConfiguration : IEntityTypeConfiguration<WebhookInboundEvent>
+{
+    public void Configure(EntityTypeBuilder<WebhookInboundEvent> b)
+    {
+        b.ToTable("webhook_inbound_events");
+        // The key is what refuses a replayed update.
+        b.HasKey(e => new { e.SubscriptionId, e.EventId });
+        b.Property(e => e.EventId).HasMaxLength(FulfillmentInbox.MaxEventId);
+        b.Property(e => e.Type).HasMaxLength(32);
     }
 }
 

@@ -39,6 +39,7 @@ public sealed partial class AreaDependencyTests
         ("Waitlist",         ["Inventory", "Realtime", "Fulfillment", "Audit"]),
         ("CheckoutSessions", ["Carts", "Catalog", "Inventory", "Pricing", "Promotions", "Realtime", "Shipping", "Tax", "Telemetry", "Waitlist", "HotStock", "Audit"]),
         ("Orders",           ["Carts", "CheckoutSessions", "Fulfillment", "Inventory", "Payments", "Pricing", "Promotions", "Realtime", "Reliability", "Shipping", "Tax", "Telemetry", "Audit"]),
+        ("Webhooks",         ["Orders", "Fulfillment", "Audit"]),
         ("Operations",       [AnythingBelow]),
     ];
 

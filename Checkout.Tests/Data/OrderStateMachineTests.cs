@@ -33,6 +33,8 @@ public abstract class OrderStateMachineTests(DatabaseProvider provider) : Provid
     {
         [(Confirmed, Shipped)] = OutboxTypes.OrderShipped,
         [(Confirmed, Cancelled)] = OutboxTypes.OrderCancelled,
+        [(Shipped, Delivered)] = OutboxTypes.OrderDelivered,
+        [(ReturnInitiated, Returned)] = OutboxTypes.OrderReturned,
     };
 
     /// <summary>The moves that give the promo use back, written out independently of the product's rule: a paid order cancelled before shipment.</summary>
