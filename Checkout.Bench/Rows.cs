@@ -421,7 +421,20 @@ public static class Rows
 
         public long SoldOutAnswers => Interlocked.Read(ref _soldOutAnswers);
 
+        /// <summary>A buyer whose attempt threw (a server restarting under <c>--mid-run</c>) failed, as a client answered 503 would.</summary>
         public async ValueTask<Outcome> BuyAsync(Guid cartId, long n, CancellationToken ct)
+        {
+            try
+            {
+                return await StartAndPlaceAsync(cartId, n, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return failures.Record($"{e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        private async ValueTask<Outcome> StartAndPlaceAsync(Guid cartId, long n, CancellationToken ct)
         {
             var started = await shop.Checkouts.StartAsync(new StartCheckout(cartId, $"hot{n}@example.com", "Hot Buyer", ShippingAddress: TestAddresses.Portland), ct);
             if (started.IsSuccess)
