@@ -4,8 +4,9 @@
 #   scripts/openapi-document.sh OUT [URL]
 #
 # With a URL (such as http://127.0.0.1:5070/openapi/v1.json) it fetches that document and builds nothing. Without one
-# it starts the app as built (CONFIGURATION, default Debug) on a free local port, in Production, with an embedded
-# SQLite database in a temp folder, fetches its /openapi/v1.json and stops it.
+# it builds the app (CONFIGURATION, default Debug; nothing to do when the build is up to date, and never a document
+# of code older than the sources), starts it on a free local port, in Production, with an embedded SQLite database in
+# a temp folder, fetches its /openapi/v1.json and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,7 @@ free_port() {
 start_app() {
     local base
     base="http://127.0.0.1:$(free_port)"
+    dotnet build Checkout.Web -c "$configuration" --nologo -v quiet >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; return 1; }
     ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$base" Admin__ApiKey="openapi-document-$RANDOM$RANDOM" \
         Database__Provider=Sqlite ConnectionStrings__Checkout="Data Source=$work/checkout.db" \
         setsid dotnet run --no-build --no-launch-profile -c "$configuration" --project Checkout.Web >"$work/app.log" 2>&1 &
@@ -55,7 +57,7 @@ start_app() {
         kill -0 "$app_pid" 2>/dev/null || break
         sleep 0.2
     done
-    echo "The app did not start (build it first); the end of its log:" >&2
+    echo "The app did not start; the end of its log:" >&2
     tail -n 30 "$work/app.log" >&2
     return 1
 }

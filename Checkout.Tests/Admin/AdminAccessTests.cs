@@ -537,8 +537,8 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 body = method == "PUT" ? """{"role":"Admin"}""" : null;
                 break;
             case "POST /api/admin/outbox/deliveries/{messageId:guid}/{consumer}/retry":
-                var failed = await app.FailedDeliveryAsync(DateTimeOffset.UtcNow, "webhooks", dead: true);
-                template = template.Replace("{messageId:guid}", failed.Id.ToString(), StringComparison.Ordinal).Replace("{consumer}", "webhooks", StringComparison.Ordinal);
+                var failed = await app.FailedDeliveryAsync(DateTimeOffset.UtcNow, "no-such-consumer", dead: true);
+                template = template.Replace("{messageId:guid}", failed.Id.ToString(), StringComparison.Ordinal).Replace("{consumer}", "no-such-consumer", StringComparison.Ordinal);
                 break;
         }
         var request = new HttpRequestMessage(new HttpMethod(method), template.Replace("{orderId:guid}", order.ToString(), StringComparison.Ordinal));

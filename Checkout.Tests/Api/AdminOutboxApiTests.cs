@@ -12,7 +12,7 @@ namespace Checkout.Tests.Api;
 public class AdminOutboxApiTests(AdminShop shop) : IClassFixture<AdminShop>
 {
     /// <summary>No consumer of the app has this name, so its background dispatcher leaves these deliveries as arranged.</summary>
-    private const string Consumer = "webhooks";
+    private const string Consumer = "no-such-consumer";
 
     public static TheoryData<string, string?> RoutesWithoutAValidKey() => new()
     {

@@ -65,6 +65,7 @@ public static class ApiSetup
         api.MapAdminProductImageApi();
         api.MapAdminStaffApi();
         api.MapAdminAuditApi();
+        api.MapFulfillmentApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         return app;

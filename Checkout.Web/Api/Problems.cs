@@ -26,14 +26,14 @@ public static class Problems
     public static int StatusFor(string code) => code switch
     {
         BadRequest or IdempotencyKeys.InvalidCode => StatusCodes.Status400BadRequest,
-        Unauthorized => StatusCodes.Status401Unauthorized,
+        Unauthorized or ErrorCodes.SignatureInvalid => StatusCodes.Status401Unauthorized,
         ErrorCodes.PaymentDeclined => StatusCodes.Status402PaymentRequired,
         Forbidden => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ErrorCodes.OutOfStock or ErrorCodes.PriceChanged or ErrorCodes.Conflict
             or ErrorCodes.IllegalTransition or ErrorCodes.CheckoutClosed
-            or ErrorCodes.CartClosed or ErrorCodes.AlreadyPaid or IdempotencyKeys.InUseCode => StatusCodes.Status409Conflict,
+            or ErrorCodes.CartClosed or ErrorCodes.AlreadyPaid or ErrorCodes.EventReplayed or IdempotencyKeys.InUseCode => StatusCodes.Status409Conflict,
         ErrorCodes.HoldExpired => StatusCodes.Status410Gone,
         PayloadTooLarge or ErrorCodes.ImageTooLarge => StatusCodes.Status413PayloadTooLarge,
         UnsupportedMediaType or ErrorCodes.ImageUnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
@@ -115,6 +115,8 @@ public static class Problems
         ErrorCodes.Busy => "The shop is busy; retry in a moment.",
         ErrorCodes.IllegalTransition => "The order cannot make that change.",
         ErrorCodes.Conflict => "Conflict.",
+        ErrorCodes.SignatureInvalid => "The signature does not verify.",
+        ErrorCodes.EventReplayed => "The event was received before.",
         _ when code.StartsWith("promo-", StringComparison.Ordinal) => "The promo code cannot be used.",
         _ when code.StartsWith("image-", StringComparison.Ordinal) => "The picture cannot be used.",
         _ => "The request could not be completed.",

@@ -3,6 +3,7 @@
 using Checkout.Tests.Generated.Api.Admin;
 using Checkout.Tests.Generated.Api.Carts;
 using Checkout.Tests.Generated.Api.Checkouts;
+using Checkout.Tests.Generated.Api.Fulfillment;
 using Checkout.Tests.Generated.Api.Orders;
 using Checkout.Tests.Generated.Api.Products;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -33,6 +34,11 @@ namespace Checkout.Tests.Generated.Api
         public global::Checkout.Tests.Generated.Api.Checkouts.CheckoutsRequestBuilder Checkouts
         {
             get => new global::Checkout.Tests.Generated.Api.Checkouts.CheckoutsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The fulfillment property</summary>
+        public global::Checkout.Tests.Generated.Api.Fulfillment.FulfillmentRequestBuilder Fulfillment
+        {
+            get => new global::Checkout.Tests.Generated.Api.Fulfillment.FulfillmentRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The orders property</summary>
         public global::Checkout.Tests.Generated.Api.Orders.OrdersRequestBuilder Orders

@@ -34,7 +34,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Audit
         {
         }
         /// <summary>
-        /// The admin actions the audit log recorded (who, what, when, the subject&apos;s state before and after), newest first, a page at a time (`page` from 1, `pageSize` up to 200). Filters: `actor` (exactly), `action` (an action or its first words: `refund` finds `refund.created`), `subjectType` with optionally `subjectId` (one of order, promo, product, stock, checkout, waitlist-entry, shipping-zone, delivery-method, tax-rate, outbox-delivery, staff; an order&apos;s id, a promo code, a SKU…), and the period `from` (inclusive) to `to` (exclusive). For admins: the Admin role or the admin key.
+        /// The admin actions the audit log recorded (who, what, when, the subject&apos;s state before and after), newest first, a page at a time (`page` from 1, `pageSize` up to 200). Filters: `actor` (exactly), `action` (an action or its first words: `refund` finds `refund.created`), `subjectType` with optionally `subjectId` (one of order, promo, product, stock, checkout, waitlist-entry, shipping-zone, delivery-method, tax-rate, outbox-delivery, staff, webhook-subscription; an order&apos;s id, a promo code, a SKU…), and the period `from` (inclusive) to `to` (exclusive). For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="global::Checkout.Tests.Generated.Models.AuditPageResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Audit
             return await RequestAdapter.SendAsync<global::Checkout.Tests.Generated.Models.AuditPageResponse>(requestInfo, global::Checkout.Tests.Generated.Models.AuditPageResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The admin actions the audit log recorded (who, what, when, the subject&apos;s state before and after), newest first, a page at a time (`page` from 1, `pageSize` up to 200). Filters: `actor` (exactly), `action` (an action or its first words: `refund` finds `refund.created`), `subjectType` with optionally `subjectId` (one of order, promo, product, stock, checkout, waitlist-entry, shipping-zone, delivery-method, tax-rate, outbox-delivery, staff; an order&apos;s id, a promo code, a SKU…), and the period `from` (inclusive) to `to` (exclusive). For admins: the Admin role or the admin key.
+        /// The admin actions the audit log recorded (who, what, when, the subject&apos;s state before and after), newest first, a page at a time (`page` from 1, `pageSize` up to 200). Filters: `actor` (exactly), `action` (an action or its first words: `refund` finds `refund.created`), `subjectType` with optionally `subjectId` (one of order, promo, product, stock, checkout, waitlist-entry, shipping-zone, delivery-method, tax-rate, outbox-delivery, staff, webhook-subscription; an order&apos;s id, a promo code, a SKU…), and the period `from` (inclusive) to `to` (exclusive). For admins: the Admin role or the admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +91,7 @@ namespace Checkout.Tests.Generated.Api.Admin.Audit
             return new global::Checkout.Tests.Generated.Api.Admin.Audit.AuditRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The admin actions the audit log recorded (who, what, when, the subject&apos;s state before and after), newest first, a page at a time (`page` from 1, `pageSize` up to 200). Filters: `actor` (exactly), `action` (an action or its first words: `refund` finds `refund.created`), `subjectType` with optionally `subjectId` (one of order, promo, product, stock, checkout, waitlist-entry, shipping-zone, delivery-method, tax-rate, outbox-delivery, staff; an order&apos;s id, a promo code, a SKU…), and the period `from` (inclusive) to `to` (exclusive). For admins: the Admin role or the admin key.
+        /// The admin actions the audit log recorded (who, what, when, the subject&apos;s state before and after), newest first, a page at a time (`page` from 1, `pageSize` up to 200). Filters: `actor` (exactly), `action` (an action or its first words: `refund` finds `refund.created`), `subjectType` with optionally `subjectId` (one of order, promo, product, stock, checkout, waitlist-entry, shipping-zone, delivery-method, tax-rate, outbox-delivery, staff, webhook-subscription; an order&apos;s id, a promo code, a SKU…), and the period `from` (inclusive) to `to` (exclusive). For admins: the Admin role or the admin key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuditRequestBuilderGetQueryParameters 
