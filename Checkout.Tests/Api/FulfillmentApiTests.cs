@@ -28,8 +28,8 @@ public sealed class FulfillmentApiTests
         {
             var body = JsonSerializer.Serialize(update);
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/fulfillment/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("Checkout-Webhook-Id", subscription.Subscription.Id.ToString());
-            request.Headers.Add("Checkout-Signature", WebhookSignature.Sign(body, signedAt, [secret]));
+            request.Headers.Add(WebhookSignature.SubscriptionHeader, subscription.Subscription.Id.ToString());
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(body, signedAt, [secret]));
             return http.SendAsync(request);
         }
         var shipped = new { id = "evt-1", type = "shipped", orderId = placed.OrderId, carrier = "UPS", trackingNumber = "1Z999" };

@@ -11,9 +11,6 @@ namespace Checkout.Web.Api;
 /// </summary>
 public static class FulfillmentApi
 {
-    public const string SubscriptionHeader = "Checkout-Webhook-Id";
-    public const string SignatureHeader = "Checkout-Signature";
-
     public static RouteGroupBuilder MapFulfillmentApi(this RouteGroupBuilder api)
     {
         api.MapPost("/fulfillment/events", ReceiveAsync)
@@ -24,7 +21,7 @@ public static class FulfillmentApi
             .WithDescription(
                 $"A partner's update of an order: `{{ \"id\", \"type\", \"orderId\", \"carrier\", \"trackingNumber\" }}` with type " +
                 $"`{FulfillmentInbox.Shipped}` (carrier and tracking number), `{FulfillmentInbox.Delivered}` or `{FulfillmentInbox.ReturnReceived}`. " +
-                $"Headers: `{SubscriptionHeader}` (the subscription) and `{SignatureHeader}: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">` " +
+                $"Headers: `{WebhookSignature.SubscriptionHeader}` (the subscription) and `{WebhookSignature.Header}: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">` " +
                 "with the subscription's secret. A missing, wrong or stale (over 5 minutes) signature is `signature-invalid` (401); an event id " +
                 "accepted before is `event-replayed` (409); a move the order's state machine does not allow is `illegal-transition` (409). " +
                 "None of them changes anything. An accepted update answers the order after the move.")
@@ -39,7 +36,7 @@ public static class FulfillmentApi
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(ct);
-        var received = await inbox.ReceiveAsync(request.Headers[SubscriptionHeader], request.Headers[SignatureHeader], body, ct);
+        var received = await inbox.ReceiveAsync(request.Headers[WebhookSignature.SubscriptionHeader], request.Headers[WebhookSignature.Header], body, ct);
         return StorefrontApi.Respond(received, OrderResponse.From);
     }
 }
