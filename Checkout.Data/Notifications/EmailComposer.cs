@@ -28,6 +28,7 @@ public sealed partial class EmailComposer(IOptions<EmailOptions> options)
         {
             OrderEmail order => ("order", $"Your {shop} order {order.OrderNumber}", Receipt(order, shop)),
             ShippedEmail shipped => ("shipped", $"Your {shop} order {shipped.OrderNumber} has shipped", Shipped(shipped)),
+            DeliveredEmail delivered => ("delivered", $"Your {shop} order {delivered.OrderNumber} was delivered", Delivered(delivered)),
             CancelledOrRefundedEmail { Closure: OrderClosure.Cancelled } closed =>
                 ("cancelled", $"Your {shop} order {closed.OrderNumber} was cancelled", Closed(closed)),
             CancelledOrRefundedEmail closed => ("refunded", $"Your {shop} order {closed.OrderNumber} was refunded", Closed(closed)),
@@ -78,6 +79,11 @@ public sealed partial class EmailComposer(IOptions<EmailOptions> options)
         .Paragraph($"Your order {shipped.OrderNumber} is on its way.")
         .Paragraph($"Tracking number: {shipped.TrackingNumber}")
         .Link("View your order", shipped.OrderLink);
+
+    private static EmailBody Delivered(DeliveredEmail delivered) => new EmailBody()
+        .Paragraph($"Your order {delivered.OrderNumber} was delivered. We hope you enjoy it.")
+        .Paragraph("If something is not right, you can start a return from your order.")
+        .Link("View your order", delivered.OrderLink);
 
     private static EmailBody Closed(CancelledOrRefundedEmail closed) => new EmailBody()
         .Paragraph(closed.Closure == OrderClosure.Cancelled

@@ -28,6 +28,9 @@ public sealed record OrderEmailTax(string Name, long AmountMinor, bool Included)
 
 public sealed record ShippedEmail(string To, string OrderNumber, string TrackingNumber, Uri OrderLink) : ShopEmail(To);
 
+/// <summary>The carrier handed the order over.</summary>
+public sealed record DeliveredEmail(string To, string OrderNumber, Uri OrderLink) : ShopEmail(To);
+
 public enum OrderClosure
 {
     Cancelled,

@@ -108,7 +108,7 @@ public sealed partial class OrderReconciler(
             }
         }
         var reason = new TransitionRequest(Actor, "The checkout ended before its payment was recorded; nothing was charged.");
-        return (await orders.TransitionAsync(orderId, OrderStatus.Cancelled, reason, ct)).IsSuccess;
+        return (await orders.TransitionAsync(orderId, OrderStatus.Cancelled, reason, ct: ct)).IsSuccess;
     }
 
     /// <summary>

@@ -63,19 +63,19 @@ public sealed class OrderService(
     }
 
     public Task<Result<OrderView>> CancelAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
-        TransitionAsync(orderId, OrderStatus.Cancelled, request, ct);
+        TransitionAsync(orderId, OrderStatus.Cancelled, request, ct: ct);
 
     public Task<Result<OrderView>> ShipAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
-        TransitionAsync(orderId, OrderStatus.Shipped, request, ct);
+        TransitionAsync(orderId, OrderStatus.Shipped, request, ct: ct);
 
     public Task<Result<OrderView>> DeliverAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
-        TransitionAsync(orderId, OrderStatus.Delivered, request, ct);
+        TransitionAsync(orderId, OrderStatus.Delivered, request, ct: ct);
 
     public Task<Result<OrderView>> InitiateReturnAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
-        TransitionAsync(orderId, OrderStatus.ReturnInitiated, request, ct);
+        TransitionAsync(orderId, OrderStatus.ReturnInitiated, request, ct: ct);
 
     public Task<Result<OrderView>> CompleteReturnAsync(Guid orderId, TransitionRequest request, CancellationToken ct = default) =>
-        TransitionAsync(orderId, OrderStatus.Returned, request, ct);
+        TransitionAsync(orderId, OrderStatus.Returned, request, ct: ct);
 
     /// <summary>
     /// Moves the order from its current status to <paramref name="to"/> if the transition table allows it, it is not a
@@ -83,7 +83,9 @@ public sealed class OrderService(
     /// Cancelling gives back holds or restocks, gives the promo use back (<see cref="OrderTransitions.GivesPromoUseBack"/>)
     /// and voids or refunds; completing a return restocks and refunds.
     /// </summary>
-    public async Task<Result<OrderView>> TransitionAsync(Guid orderId, OrderStatus to, TransitionRequest request, CancellationToken ct = default)
+    /// <param name="alongside">Adds what the caller records of the move (a partner's event id) to the move's own transaction, so both commit or neither.</param>
+    public async Task<Result<OrderView>> TransitionAsync(
+        Guid orderId, OrderStatus to, TransitionRequest request, Action<CheckoutDbContext>? alongside = null, CancellationToken ct = default)
     {
         if (request.Validate(to) is { } invalid)
         {
@@ -130,6 +132,7 @@ public sealed class OrderService(
                 db, request.Actor, AuditAction(to), AuditSubject.Order(orderId), new { Status = from.WireName() },
                 new { Status = to.WireName(), request.Reason, TrackingNumber = TransitionRequest.NeedsTracking(to) ? request.TrackingNumber : null },
                 now, request.RequestId);
+            alongside?.Invoke(db);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -63,29 +63,31 @@ public sealed class FulfillmentInbox(
         {
             return Error.Validation($"The type is one of {Shipped}, {Delivered}, {ReturnReceived}.");
         }
-        if (await db.WebhookInboundEvents.AnyAsync(e => e.SubscriptionId == subscription.Id && e.EventId == update.Id, ct))
+        if (await SeenAsync(db, subscription.Id, update.Id!, ct))
         {
             return Replayed(update.Id!);
         }
         var actor = $"partner:{subscription.Name}";
         var reason = update.Carrier is { Length: > 0 } carrier ? $"{update.Type} ({carrier})" : update.Type;
-        var moved = await orders.TransitionAsync(update.OrderId, status, new TransitionRequest(actor[..Math.Min(actor.Length, 100)], reason, update.TrackingNumber), ct);
-        if (!moved.IsSuccess)
-        {
-            return moved;
-        }
-        db.WebhookInboundEvents.Add(new WebhookInboundEvent(subscription.Id, update.Id!, update.OrderId, update.Type!, now));
+        var seen = new WebhookInboundEvent(subscription.Id, update.Id!, update.OrderId, update.Type!, now);
         try
         {
-            await db.SaveChangesAsync(ct);
+            // The event id is kept in the move's transaction: a replay finds it, whenever the process died.
+            var moved = await orders.TransitionAsync(
+                update.OrderId, status, new TransitionRequest(actor[..Math.Min(actor.Length, 100)], reason, update.TrackingNumber),
+                alongside: move => move.WebhookInboundEvents.Add(seen), ct: ct);
+            // A copy of the event that arrived while the first was moving the order lost to it: it is a replay, not a conflict.
+            return !moved.IsSuccess && await SeenAsync(db, subscription.Id, update.Id!, ct) ? Replayed(update.Id!) : moved;
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            // The same event at the same time: the order moved once (the other's compare-and-set lost), and this copy is the replay.
+            // The same event at the same time: the other copy moved the order, and this one changed nothing.
             return Replayed(update.Id!);
         }
-        return moved;
     }
+
+    private static Task<bool> SeenAsync(CheckoutDbContext db, Guid subscriptionId, string eventId, CancellationToken ct) =>
+        db.WebhookInboundEvents.AnyAsync(e => e.SubscriptionId == subscriptionId && e.EventId == eventId, ct);
 
     private static Error Replayed(string eventId) => new(ErrorCodes.EventReplayed, $"The event {eventId} was received before.");
 }

@@ -10,7 +10,7 @@ namespace Checkout.Data.Webhooks;
 /// The outbox consumer of webhooks (ADR 16): turns an order's announcement into a <see cref="WebhookEvent"/> and one
 /// <see cref="WebhookDelivery"/> per enabled subscription that wants it, in one transaction; <see cref="WebhookSender"/>
 /// sends them. An announcement is prepared only after the order's earlier ones, so a subscription's deliveries of an
-/// order exist in the order's sequence. Idempotent on the message id.
+/// order exist in the order's sequence. One no subscription wants costs one read and makes nothing. Idempotent on the message id.
 /// </summary>
 public sealed class WebhookFanOut(IDbContextFactory<CheckoutDbContext> dbFactory, OrderService orders) : IOutboxConsumer
 {
@@ -22,17 +22,27 @@ public sealed class WebhookFanOut(IDbContextFactory<CheckoutDbContext> dbFactory
 
     public async Task DeliverAsync(OutboxMessage message, CancellationToken ct)
     {
+        var type = WebhookEvents.Of(message.Type);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var enabled = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled).ToListAsync(ct);
+        var wanting = enabled.Where(s => s.Wants(type)).ToList();
+        if (wanting.Count == 0)
+        {
+            // Nothing to prepare, and nothing later waits for it.
+            return;
+        }
         if (await db.WebhookEvents.AnyAsync(e => e.Id == message.Id, ct))
         {
             return;
         }
         var sequence = message.Sequence ?? throw new InvalidOperationException($"The order announcement {message.Id} has no sequence number.");
-        var types = WebhookEvents.OutboxTypesAnnounced.ToList();
-        // An earlier announcement of the order that is still on its way (not sent, not prepared): this one waits for it.
+        var types = WebhookEvents.OutboxTypesAnnounced.Where(t => enabled.Any(s => s.Wants(WebhookEvents.Of(t)))).ToList();
+        // An earlier announcement of the order that a subscription wants and that is still on its way (neither prepared nor
+        // passed over): this one waits for it.
         if (await db.OutboxMessages.AnyAsync(
                 m => m.AggregateId == message.AggregateId && m.Sequence < sequence && m.SentAt == null && types.Contains(m.Type)
-                     && !db.WebhookEvents.Any(e => e.Id == m.Id),
+                     && !db.WebhookEvents.Any(e => e.Id == m.Id)
+                     && !db.OutboxDeliveries.Any(d => d.MessageId == m.Id && d.Consumer == ConsumerName && d.DeliveredAt != null),
                 ct))
         {
             throw new InvalidOperationException($"The announcement {message.Id} waits for the earlier announcements of order {message.AggregateId}.");
@@ -41,11 +51,9 @@ public sealed class WebhookFanOut(IDbContextFactory<CheckoutDbContext> dbFactory
         {
             throw new InvalidOperationException($"The order {message.AggregateId} of announcement {message.Id} was not found.");
         }
-        var type = WebhookEvents.Of(message.Type);
         var webhookEvent = new WebhookEvent(message.Id, type, message.AggregateId, sequence, Body(message, type, sequence, order), message.CreatedAt);
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled).ToListAsync(ct);
         db.WebhookEvents.Add(webhookEvent);
-        db.WebhookDeliveries.AddRange(subscriptions.Where(s => s.Wants(type)).Select(s => new WebhookDelivery(webhookEvent, s.Id)));
+        db.WebhookDeliveries.AddRange(wanting.Select(s => new WebhookDelivery(webhookEvent, s.Id)));
         try
         {
             await db.SaveChangesAsync(ct);

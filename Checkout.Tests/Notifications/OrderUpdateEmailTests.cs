@@ -7,7 +7,7 @@ using MimeKit;
 
 namespace Checkout.Tests.Notifications;
 
-/// <summary>What happens to an order after the sale reaches the shopper's inbox: shipped, cancelled, refunded after a return.</summary>
+/// <summary>What happens to an order after the sale reaches the shopper's inbox: shipped, delivered, cancelled, refunded after a return.</summary>
 public sealed class OrderUpdateEmailTests
 {
     [Fact]
@@ -28,6 +28,27 @@ public sealed class OrderUpdateEmailTests
         Assert.Contains($"{placed.OrderNumber} has shipped", shipped.Subject, StringComparison.Ordinal);
         Assert.All(new[] { shipped.TextBody, shipped.HtmlBody }, body => Assert.Contains("1Z999AA10123456784", body, StringComparison.Ordinal));
         Assert.Contains($"orders/{placed.OrderNumber}?key=", shipped.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADeliveredOrder_ItsEmailArrives_OnceWithTheOrdersLink()
+    {
+        var smtp = SmtpTestServer.Shared();
+        await using var api = new ApiFactory(smtp.SendThrough);
+        using var shopper = api.Shopper();
+        using var admin = api.Admin();
+        var placed = await shopper.ConfirmedOrderAsync(("COF-ESPRESSO", 1));
+        await ApiClient.ReadAsync<OrderDto>(
+            await admin.PostAsync($"/api/admin/orders/{placed.OrderId}/ship", new { trackingNumber = "1Z999AA10123456785" }), HttpStatusCode.OK);
+
+        await ApiClient.ReadAsync<OrderDto>(await admin.PostAsync($"/api/admin/orders/{placed.OrderId}/deliver"), HttpStatusCode.OK);
+        await api.Get<OutboxDispatcher>().DispatchOnceAsync();
+
+        var delivered = Assert.Single(await smtp.ArrivedAsync(await MessageIdAsync(api, placed.OrderId, OutboxTypes.OrderDelivered, "delivered")));
+        Assert.Equal(ApiClient.ShopperEmail, delivered.To.Mailboxes.Single().Address);
+        Assert.Contains($"{placed.OrderNumber} was delivered", delivered.Subject, StringComparison.Ordinal);
+        Assert.All(new[] { delivered.TextBody, delivered.HtmlBody }, body => Assert.Contains($"Your order {placed.OrderNumber} was delivered.", body, StringComparison.Ordinal));
+        Assert.Contains($"orders/{placed.OrderNumber}?key=", delivered.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -209,6 +209,82 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
     }
 
     [Fact]
+    public async Task ShipmentUpdate_SentEightTimesAtOnce_MovesTheOrderOnce_AndEveryCopyIsRefused()
+    {
+        await using var shop = await CreateShopAsync(Settings);
+        await using var warehouse = await SampleWarehouse.StartAsync();
+        var subscription = await SubscribeAsync(shop, warehouse);
+        var order = await shop.PlaceConfirmedOrderAsync();
+        var versionBefore = ResultAssert.Success(await shop.Orders.GetAsync(order.OrderId)).Version;
+        var update = new { id = "evt-race", type = "shipped", orderId = order.OrderId, trackingNumber = "1Z999" };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => ReceiveAsync(shop, subscription, update))));
+
+        Assert.Single(results, r => r.IsSuccess);
+        Assert.All(results.Where(r => !r.IsSuccess), r => ResultAssert.Failure(r, ErrorCodes.EventReplayed));
+        var after = ResultAssert.Success(await shop.Orders.GetAsync(order.OrderId));
+        Assert.Equal((OrderStatus.Shipped, versionBefore + 1), (after.Status, after.Version));
+        await using var db = await shop.DbAsync();
+        Assert.Equal(1, await db.WebhookInboundEvents.CountAsync());
+        Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.Type == OutboxTypes.OrderShipped));
+    }
+
+    [Fact]
+    public async Task AMoveWhoseEventIdCannotBeKept_IsUndone_TheOrderStaysAsItWas()
+    {
+        await using var shop = await CreateShopAsync(Settings);
+        await using var warehouse = await SampleWarehouse.StartAsync();
+        var subscription = await SubscribeAsync(shop, warehouse);
+        var order = await shop.PlaceConfirmedOrderAsync();
+        await using (var arrange = await shop.DbAsync())
+        {
+            arrange.WebhookInboundEvents.Add(new WebhookInboundEvent(subscription.Subscription.Id, "evt-kept", order.OrderId, "shipped", shop.Clock.GetUtcNow()));
+            await arrange.SaveChangesAsync();
+        }
+        var before = ResultAssert.Success(await shop.Orders.GetAsync(order.OrderId));
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => shop.Orders.TransitionAsync(
+            order.OrderId, OrderStatus.Shipped, new TransitionRequest("partner:Warehouse", "shipped", "1Z999"),
+            alongside: move => move.WebhookInboundEvents.Add(
+                new WebhookInboundEvent(subscription.Subscription.Id, "evt-kept", order.OrderId, "shipped", shop.Clock.GetUtcNow()))));
+
+        var after = ResultAssert.Success(await shop.Orders.GetAsync(order.OrderId));
+        Assert.Equal((OrderStatus.Confirmed, before.Version, before.History.Count), (after.Status, after.Version, after.History.Count));
+        await using var db = await shop.DbAsync();
+        Assert.False(await db.OutboxMessages.AnyAsync(m => m.Type == OutboxTypes.OrderShipped));
+    }
+
+    [Fact]
+    public async Task AnnouncementsNobodyWants_PrepareNothing_AndTheOneWantedStillGoesOutWithItsSequence()
+    {
+        await using var shop = await CreateShopAsync(Settings);
+        await using var warehouse = await SampleWarehouse.StartAsync();
+        var unwanted = await shop.PlaceConfirmedOrderAsync("UNWANTED");
+        await PrepareAsync(shop);
+        await using (var db = await shop.DbAsync())
+        {
+            Assert.False(await db.WebhookEvents.AnyAsync());
+        }
+        var created = ResultAssert.Success(await shop.Get<WebhookAdminService>().CreateAsync(
+            new WebhookSubscriptionInput("Cancellations", warehouse.Url, [WebhookEvents.OrderCancelled]), Admin));
+        warehouse.Secrets = [created.Secret];
+        warehouse.Clock = shop.Clock;
+        var order = await shop.PlaceConfirmedOrderAsync();
+        shop.Clock.Advance(TimeSpan.FromSeconds(1));
+        ResultAssert.Success(await shop.Orders.CancelAsync(order.OrderId, new TransitionRequest(Admin, "Changed mind")));
+
+        await PrepareAsync(shop);
+        await shop.Get<WebhookSender>().SendOnceAsync();
+
+        var received = Assert.Single(warehouse.Events);
+        Assert.Equal((WebhookEvents.OrderCancelled, order.OrderId, 2),
+            (received.GetProperty("type").GetString(), received.GetProperty("order").GetProperty("id").GetGuid(), received.GetProperty("sequence").GetInt32()));
+        await using var after = await shop.DbAsync();
+        Assert.Equal([order.OrderId], await after.WebhookEvents.Select(e => e.OrderId).ToListAsync());
+        Assert.DoesNotContain(unwanted.OrderId, await after.WebhookDeliveries.Select(d => d.OrderId).ToListAsync());
+    }
+
+    [Fact]
     public async Task Subscription_OutsideDevelopment_NeedsHttpsAndAPublicAddress()
     {
         await using var shop = await CreateShopAsync();
@@ -288,7 +364,27 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
 public sealed class WebhookTestsOnSqlite() : WebhookTests(DatabaseProvider.Sqlite);
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebhookTestsOnPostgreSQL() : WebhookTests(DatabaseProvider.PostgreSQL);
+public sealed class WebhookTestsOnPostgreSQL() : WebhookTests(DatabaseProvider.PostgreSQL)
+{
+    [Fact]
+    public async Task AnAnnouncementWithNoSubscription_CostsTheFanOutOneRead_AndWritesNothing()
+    {
+        await using var shop = await CreateShopAsync();
+        var order = await shop.PlaceConfirmedOrderAsync();
+        OutboxMessage confirmed;
+        await using (var db = await shop.DbAsync())
+        {
+            confirmed = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AggregateId == order.OrderId && m.Type == OutboxTypes.OrderConfirmed);
+        }
+        using var trips = new RoundTrips(shop);
+
+        await shop.Get<WebhookFanOut>().DeliverAsync(confirmed, CancellationToken.None);
+
+        var sent = Assert.Single(trips.All());
+        Assert.Contains("webhook_subscriptions", sent, StringComparison.Ordinal);
+        Assert.Empty(trips.Writes());
+    }
+}
 
 public sealed class WebhookTargetTests
 {

@@ -8,7 +8,7 @@ namespace Checkout.Web.Orders;
 
 /// <summary>
 /// Tells the shopper what happened to the order after the sale, as the outbox delivers the announcement: shipped
-/// (with the tracking number), cancelled, refunded (this refund's amount and the order's refunded total). At least once, and a retried send is the same message (its
+/// (with the tracking number), delivered, cancelled, refunded (this refund's amount and the order's refunded total). At least once, and a retried send is the same message (its
 /// Message-ID is the announcement's id). A cancelled order's refund is not told twice: the cancellation's e-mail
 /// already says the money is returned.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class OrderUpdateEmails(
 
     private static readonly IReadOnlySet<string> Wanted = new HashSet<string>(StringComparer.Ordinal)
     {
-        OutboxTypes.OrderShipped, OutboxTypes.OrderCancelled, OutboxTypes.OrderRefunded,
+        OutboxTypes.OrderShipped, OutboxTypes.OrderDelivered, OutboxTypes.OrderCancelled, OutboxTypes.OrderRefunded,
     };
 
     public string Name => ConsumerName;
@@ -36,6 +36,7 @@ public sealed class OrderUpdateEmails(
             OutboxTypes.OrderShipped => new ShippedEmail(
                 order.Email, order.OrderNumber,
                 order.TrackingNumber ?? throw new InvalidOperationException($"The shipped order {order.OrderNumber} has no tracking number."), link),
+            OutboxTypes.OrderDelivered => new DeliveredEmail(order.Email, order.OrderNumber, link),
             OutboxTypes.OrderCancelled => new CancelledOrRefundedEmail(order.Email, order.OrderNumber, OrderClosure.Cancelled, order.TotalMinor, order.Currency, link),
             OutboxTypes.OrderRefunded when order.Status != OrderStatus.Cancelled => RefundEmail(order, RefundOf(message), link),
             _ => null,
