@@ -211,13 +211,13 @@ public sealed partial class RedisCounters : IDisposable
         work.Clear();
     }
 
-    /// <summary>Sets the counter to the database's count under a new epoch; the caller holds the counted row.</summary>
     /// <summary>
     /// Throws when Redis does not answer. A seed asks first, before it takes its lock: a Redis still away (or still
     /// reconnecting) then never keeps the stock row — on SQLite, every writer — locked for a command's timeout.
     /// </summary>
     internal async Task AnswersAsync() => await _redis!.GetDatabase().PingAsync();
 
+    /// <summary>Sets the counter to the database's count under a new epoch; the caller holds the counted row.</summary>
     internal async Task SeedAsync(string counter, int left)
     {
         var database = _redis!.GetDatabase();
