@@ -15,8 +15,9 @@ namespace Checkout.Circuits;
 /// file, holds that outlast the run, in the Development environment), so that a full, blocking, compacting collection
 /// forced here measures the app's managed heap with nothing else in it that grows with the shoppers. One headless Chromium opens N checkout pages, each
 /// resuming its own held checkout (contact step done, hold running). First with no page open (the baseline: the app's
-/// own background work), then at each N, the app idles while its processor time and what it does (<see cref="IdleActivity"/>)
-/// are read, then the collection is forced and the heap and the process's working set are read.
+/// own background work), then at each N, and last once every page has left, the app idles while its processor time
+/// and what it does (<see cref="IdleActivity"/>) are read, then the collection is forced and the heap and the
+/// process's working set are read.
 /// </summary>
 internal static class Measurement
 {
@@ -58,6 +59,15 @@ internal static class Measurement
         context.SetDefaultTimeout(0);
 
         using var activity = new IdleActivity();
+        async Task<Row> SettleAndMeasureAsync(int count)
+        {
+            await Task.Delay(options.Settle);
+            var row = await MeasureAsync(count, operations.CircuitsConnected, options.Idle, activity);
+            Console.WriteLine(row.Line);
+            Console.WriteLine(row.Rates.Line);
+            return row;
+        }
+
         var rows = new List<Row>();
         var pages = new List<IPage>();
         // First with no page open: what the app does on its own (its pollers, the browser's idle client), the
@@ -75,14 +85,26 @@ internal static class Measurement
                 await Task.Delay(200);
             }
             Console.WriteLine($"{count} checkouts open in {opening.Elapsed.TotalSeconds:0} s; settling {options.Settle.TotalSeconds:0} s, idling {options.Idle.TotalSeconds:0} s…");
-            await Task.Delay(options.Settle);
-            rows.Add(await MeasureAsync(count, operations.CircuitsConnected, options.Idle, activity));
-            Console.WriteLine(rows[^1].Line);
-            Console.WriteLine(rows[^1].Rates.Line);
+            rows.Add(await SettleAndMeasureAsync(count));
         }
+
+        // Last, every page leaves (each tells the server its circuit is done as it unloads) and the app idles alone
+        // again: its own background work once warmed up, which the first baseline, read just after the start while
+        // the runtime still compiles what the start used, overstates.
+        var leaving = Stopwatch.StartNew();
+        foreach (var batch in pages.Chunk(10))
+        {
+            await Task.WhenAll(batch.Select(page => page.GotoAsync("about:blank")));
+        }
+        while (operations.CircuitsOpen > 0)
+        {
+            await Task.Delay(200);
+        }
+        Console.WriteLine($"every page left in {leaving.Elapsed.TotalSeconds:0} s; settling {options.Settle.TotalSeconds:0} s, idling {options.Idle.TotalSeconds:0} s…");
+        var warm = await SettleAndMeasureAsync(0);
         var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
 
-        var (baseline, low, high) = (rows[0], rows[1], rows[^1]);
+        var (low, high) = (rows[1], rows[^1]);
         var circuits = high.Circuits - low.Circuits;
         Console.WriteLine();
         Console.WriteLine($"circuits  heap after full GC  working set  app CPU (% of one core, idle {options.Idle.TotalSeconds:0} s)");
@@ -90,12 +112,13 @@ internal static class Measurement
         {
             Console.WriteLine(row.Line);
         }
+        Console.WriteLine($"{warm.Line}  (every page left)");
         if (circuits > 0)
         {
             Console.WriteLine($"per added circuit, {low.Circuits} → {high.Circuits}: heap {Kb(high.HeapBytes - low.HeapBytes) / circuits:N0} KB, working set {Kb(high.WorkingSetBytes - low.WorkingSetBytes) / circuits:N0} KB");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"idle CPU: {baseline.CpuPercent:0.00} % of one core with no page open; {high.Circuits} circuits add {high.CpuPercent - baseline.CpuPercent:0.00} %"));
+            $"idle CPU with no page open: {rows[0].CpuPercent:0.00} % of one core after the start, {warm.CpuPercent:0.00} % once every page left; {high.Circuits} circuits: {high.CpuPercent - warm.CpuPercent:0.00} % more"));
         Console.WriteLine($"load average before: {loadBefore}");
         Console.WriteLine($"load average after:  {loadAfter}");
         Console.WriteLine($"wall time {wall.Elapsed.TotalSeconds:0} s, {Environment.ProcessorCount} cores");
