@@ -14,8 +14,10 @@ namespace Checkout.Circuits;
 /// What an open checkout costs the server. The real app runs in this process (Kestrel on a real socket, its own SQLite
 /// file, holds that outlast the run, in the Development environment), so that a full, blocking, compacting collection
 /// forced here measures the app's managed heap with nothing else in it that grows with the shoppers. One headless Chromium opens N checkout pages, each
-/// resuming its own held checkout (contact step done, hold running); at each N the app idles while its processor time
-/// is read, then the collection is forced and the heap and the process's working set are read.
+/// resuming its own held checkout (contact step done, hold running). First with no page open (the baseline: the app's
+/// own background work), then at each N, and last once every page has left, the app idles while its processor time
+/// and what it does (<see cref="IdleActivity"/>) are read, then the collection is forced and the heap and the
+/// process's working set are read.
 /// </summary>
 internal static class Measurement
 {
@@ -56,9 +58,21 @@ internal static class Measurement
         // Two cores open the pages while the open ones tick: slow, but never given up on.
         context.SetDefaultTimeout(0);
 
+        using var activity = new IdleActivity();
+        async Task<Row> SettleAndMeasureAsync(int count)
+        {
+            await Task.Delay(options.Settle);
+            var row = await MeasureAsync(count, operations.CircuitsConnected, options.Idle, activity);
+            Console.WriteLine(row.Line);
+            Console.WriteLine(row.Rates.Line);
+            return row;
+        }
+
         var rows = new List<Row>();
         var pages = new List<IPage>();
-        foreach (var count in options.Counts.Order())
+        // First with no page open: what the app does on its own (its pollers, the browser's idle client), the
+        // baseline each count's figures are read against.
+        foreach (var count in options.Counts.Order().Prepend(0))
         {
             var opening = Stopwatch.StartNew();
             var toOpen = sessions.Skip(pages.Count).Take(count - pages.Count).ToList();
@@ -71,13 +85,26 @@ internal static class Measurement
                 await Task.Delay(200);
             }
             Console.WriteLine($"{count} checkouts open in {opening.Elapsed.TotalSeconds:0} s; settling {options.Settle.TotalSeconds:0} s, idling {options.Idle.TotalSeconds:0} s…");
-            await Task.Delay(options.Settle);
-            rows.Add(await MeasureAsync(count, operations.CircuitsConnected, options.Idle));
-            Console.WriteLine(rows[^1].Line);
+            rows.Add(await SettleAndMeasureAsync(count));
         }
+
+        // Last, every page leaves (each tells the server its circuit is done as it unloads) and the app idles alone
+        // again: its own background work once warmed up, which the first baseline, read just after the start while
+        // the runtime still compiles what the start used, overstates.
+        var leaving = Stopwatch.StartNew();
+        foreach (var batch in pages.Chunk(10))
+        {
+            await Task.WhenAll(batch.Select(page => page.GotoAsync("about:blank")));
+        }
+        while (operations.CircuitsOpen > 0)
+        {
+            await Task.Delay(200);
+        }
+        Console.WriteLine($"every page left in {leaving.Elapsed.TotalSeconds:0} s; settling {options.Settle.TotalSeconds:0} s, idling {options.Idle.TotalSeconds:0} s…");
+        var warm = await SettleAndMeasureAsync(0);
         var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
 
-        var (low, high) = (rows[0], rows[^1]);
+        var (low, high) = (rows[1], rows[^1]);
         var circuits = high.Circuits - low.Circuits;
         Console.WriteLine();
         Console.WriteLine($"circuits  heap after full GC  working set  app CPU (% of one core, idle {options.Idle.TotalSeconds:0} s)");
@@ -85,7 +112,13 @@ internal static class Measurement
         {
             Console.WriteLine(row.Line);
         }
-        Console.WriteLine($"per added circuit, {low.Circuits} → {high.Circuits}: heap {Kb(high.HeapBytes - low.HeapBytes) / circuits:N0} KB, working set {Kb(high.WorkingSetBytes - low.WorkingSetBytes) / circuits:N0} KB");
+        Console.WriteLine($"{warm.Line}  (every page left)");
+        if (circuits > 0)
+        {
+            Console.WriteLine($"per added circuit, {low.Circuits} → {high.Circuits}: heap {Kb(high.HeapBytes - low.HeapBytes) / circuits:N0} KB, working set {Kb(high.WorkingSetBytes - low.WorkingSetBytes) / circuits:N0} KB");
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"idle CPU with no page open: {rows[0].CpuPercent:0.00} % of one core after the start, {warm.CpuPercent:0.00} % once every page left; {high.Circuits} circuits: {high.CpuPercent - warm.CpuPercent:0.00} % more"));
         Console.WriteLine($"load average before: {loadBefore}");
         Console.WriteLine($"load average after:  {loadAfter}");
         Console.WriteLine($"wall time {wall.Elapsed.TotalSeconds:0} s, {Environment.ProcessorCount} cores");
@@ -95,12 +128,14 @@ internal static class Measurement
 
     private static double Kb(long bytes) => bytes / 1024.0;
 
-    private static async Task<Row> MeasureAsync(int count, int circuits, TimeSpan idle)
+    private static async Task<Row> MeasureAsync(int count, int circuits, TimeSpan idle, IdleActivity activity)
     {
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var idling = Stopwatch.StartNew();
+        var window = activity.Start();
         await Task.Delay(idle);
+        var rates = window.Read();
         self.Refresh();
         var cpuPercent = 100 * (self.TotalProcessorTime - cpuBefore).TotalSeconds / idling.Elapsed.TotalSeconds;
         // Twice: what the first collection's finalizers release goes in the second.
@@ -109,7 +144,7 @@ internal static class Measurement
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var heap = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
         self.Refresh();
-        return new Row(count, circuits, heap, self.WorkingSet64, cpuPercent);
+        return new Row(count, circuits, heap, self.WorkingSet64, cpuPercent, rates);
     }
 
     // Checkouts held through the app's own services, as the contact step holds them: one unit of coffee each.
@@ -155,7 +190,7 @@ internal static class Measurement
     }
 }
 
-internal sealed record Row(int Count, int Circuits, long HeapBytes, long WorkingSetBytes, double CpuPercent)
+internal sealed record Row(int Count, int Circuits, long HeapBytes, long WorkingSetBytes, double CpuPercent, IdleRates Rates)
 {
     public string Line => string.Create(CultureInfo.InvariantCulture,
         $"{Circuits,8}  {HeapBytes / 1048576.0,15:0.0} MB  {WorkingSetBytes / 1048576.0,8:0.0} MB  {CpuPercent,6:0.00} %");
