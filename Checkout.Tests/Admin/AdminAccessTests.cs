@@ -159,6 +159,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         ["/admin/products/{Sku}"] = Admin,
         ["/admin/staff"] = Admin,
         ["/admin/audit"] = Admin,
+        ["/admin/webhooks"] = Admin,
     };
 
     /// <summary>The pages everyone may open: signing in and accepting an invitation.</summary>
