@@ -15,22 +15,22 @@ public static class AdminWebhooksApi
 
     public static RouteGroupBuilder MapAdminWebhooksApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin/webhooks").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
+        var admin = api.MapGroup("/admin").RequireAuthorization(StaffPolicies.Admin).WithTags(ApiTags.Admin);
 
-        admin.MapGet("", async (WebhookAdminService service, CancellationToken ct) => await service.ListAsync(ct))
+        admin.MapGet("/webhooks", async (WebhookAdminService service, CancellationToken ct) => await service.ListAsync(ct))
             .WithName("AdminListWebhooks")
             .WithSummary("List webhook subscriptions")
             .WithDescription(
                 "Every subscription, oldest first, without its secret: its target, the events it wants, whether it is enabled, " +
                 "since when its every attempt failed (`failingSince`) and whether that has lasted long enough to be `flagged` " +
                 "(`Checkout:Webhooks:FlagFailingAfter`).");
-        admin.MapGet("/{subscriptionId:guid}", async (Guid subscriptionId, WebhookAdminService service, CancellationToken ct) =>
+        admin.MapGet("/webhooks/{subscriptionId:guid}", async (Guid subscriptionId, WebhookAdminService service, CancellationToken ct) =>
                 StorefrontApi.Respond(await service.GetAsync(subscriptionId, ct), s => s))
             .WithName("AdminGetWebhook")
             .WithSummary("Read a webhook subscription")
             .WithDescription("The subscription, without its secret.")
             .Produces<WebhookSubscriptionView>().ProducesProblems(ErrorCodes.NotFound);
-        admin.MapPost("", async (WebhookSubscriptionInput body, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
+        admin.MapPost("/webhooks", async (WebhookSubscriptionInput body, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
             {
                 var result = await service.CreateAsync(body, AdminActor.Of(http), ct);
                 return result.IsSuccess
@@ -45,7 +45,7 @@ public static class AdminWebhooksApi
                 "whose host resolves to public addresses only. The subscription starts enabled; `enabled` is ignored here. " +
                 FieldMessages)
             .Produces<WebhookSecretView>(StatusCodes.Status201Created).ProducesProblems(ErrorCodes.Validation);
-        admin.MapPut("/{subscriptionId:guid}",
+        admin.MapPut("/webhooks/{subscriptionId:guid}",
                 async (Guid subscriptionId, WebhookSubscriptionInput body, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
                     StorefrontApi.Respond(await service.ChangeAsync(subscriptionId, body, AdminActor.Of(http), ct), s => s))
             .WithName("AdminUpdateWebhook")
@@ -55,7 +55,7 @@ public static class AdminWebhooksApi
                 "A disabled one is sent nothing; its deliveries wait and resume when it is enabled again. The secret stays. " +
                 FieldMessages)
             .Produces<WebhookSubscriptionView>().ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound);
-        admin.MapPost("/{subscriptionId:guid}/rotate-secret", async (Guid subscriptionId, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
+        admin.MapPost("/webhooks/{subscriptionId:guid}/rotate-secret", async (Guid subscriptionId, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
                 StorefrontApi.Respond(await service.RotateSecretAsync(subscriptionId, AdminActor.Of(http), ct), s => s))
             .WithName("AdminRotateWebhookSecret")
             .WithSummary("Rotate a webhook subscription's secret")
@@ -64,7 +64,7 @@ public static class AdminWebhooksApi
                 "`v1=` in `Checkout-Signature`) until `subscription.previousSecretUntil` (`Checkout:Webhooks:RotationOverlap`), " +
                 "so the partner can switch without missing an event.")
             .Produces<WebhookSecretView>().ProducesProblems(ErrorCodes.NotFound);
-        admin.MapPost("/{subscriptionId:guid}/test", async (Guid subscriptionId, WebhookSender sender, CancellationToken ct) =>
+        admin.MapPost("/webhooks/{subscriptionId:guid}/test", async (Guid subscriptionId, WebhookSender sender, CancellationToken ct) =>
                 StorefrontApi.Respond(await sender.SendTestAsync(subscriptionId, ct), WebhookAttemptView.Of))
             .WithName("AdminSendWebhookTest")
             .WithSummary("Send a test event to a webhook subscription")
@@ -74,7 +74,7 @@ public static class AdminWebhooksApi
                 "long it took, the start of its answer and the error. A failed attempt is still a 200 answer: it is what the " +
                 "test found. The test is not a delivery: it is neither retried nor in the delivery log.")
             .Produces<WebhookAttemptView>().ProducesProblems(ErrorCodes.NotFound);
-        admin.MapGet("/{subscriptionId:guid}/deliveries",
+        admin.MapGet("/webhooks/{subscriptionId:guid}/deliveries",
                 async (Guid subscriptionId, WebhookAdminService service, CancellationToken ct, bool failedOnly = false) =>
                     StorefrontApi.Respond(await service.DeliveriesAsync(subscriptionId, failedOnly, ct), d => d))
             .WithName("AdminListWebhookDeliveries")
@@ -84,7 +84,7 @@ public static class AdminWebhooksApi
                 "(status, latency in milliseconds, the start of the answer, the error). `failedOnly=true` lists only those not " +
                 "delivered whose last attempt failed, dead-lettered ones (`deadAt`) included.")
             .Produces<IReadOnlyList<WebhookDeliveryView>>().ProducesProblems(Problems.BadRequest, ErrorCodes.NotFound);
-        admin.MapPost("/{subscriptionId:guid}/deliveries/{eventId:guid}/redeliver",
+        admin.MapPost("/webhooks/{subscriptionId:guid}/deliveries/{eventId:guid}/redeliver",
                 async (Guid subscriptionId, Guid eventId, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
                     StorefrontApi.Respond(await service.RedeliverAsync(subscriptionId, eventId, AdminActor.Of(http), ct), n => new WebhookRedelivery(n)))
             .WithName("AdminRedeliverWebhookEvent")
@@ -93,7 +93,7 @@ public static class AdminWebhooksApi
                 "Makes the failed delivery of the event to the subscription due now, dead-lettered or not; the sender attempts it " +
                 "within moments. One delivered, one being attempted right now, or none at all is `not-found`.")
             .Produces<WebhookRedelivery>().ProducesProblems(ErrorCodes.NotFound);
-        admin.MapPost("/{subscriptionId:guid}/deliveries/redeliver",
+        admin.MapPost("/webhooks/{subscriptionId:guid}/deliveries/redeliver",
                 async (Guid subscriptionId, WebhookAdminService service, HttpContext http, CancellationToken ct) =>
                     StorefrontApi.Respond(await service.RedeliverAsync(subscriptionId, null, AdminActor.Of(http), ct), n => new WebhookRedelivery(n)))
             .WithName("AdminRedeliverFailedWebhooks")
