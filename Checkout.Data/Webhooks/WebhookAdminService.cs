@@ -16,7 +16,13 @@ public sealed record WebhookSecretView(WebhookSubscriptionView Subscription, str
 
 public sealed record WebhookSubscriptionInput(string? Name, string? Url, IReadOnlyList<string>? Events, bool Enabled = true);
 
-public sealed record WebhookAttemptView(DateTimeOffset At, int? StatusCode, long LatencyMs, string? Excerpt, string? Error);
+/// <param name="StatusCode">What the partner answered; null when it did not answer (timeout, refused connection), as <paramref name="Error"/> says.</param>
+/// <param name="Excerpt">The start of the partner's answer (at most <see cref="WebhookAttempt.MaxExcerpt"/> characters).</param>
+/// <param name="Succeeded">The partner answered 2xx: the event is delivered.</param>
+public sealed record WebhookAttemptView(DateTimeOffset At, int? StatusCode, long LatencyMs, string? Excerpt, string? Error, bool Succeeded)
+{
+    public static WebhookAttemptView Of(WebhookAttempt a) => new(a.At, a.StatusCode, a.LatencyMs, a.Excerpt, a.Error, a.Succeeded);
+}
 
 public sealed record WebhookDeliveryView(
     Guid EventId, string Type, Guid OrderId, int Sequence, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt, DateTimeOffset? DeadAt,
@@ -37,6 +43,15 @@ public sealed class WebhookAdminService(
         return [.. all.OrderBy(s => s.CreatedAt).Select(s => View(s, now))];
     }
 
+    /// <summary>One subscription, without its secret (which is shown only when it is minted).</summary>
+    public async Task<Result<WebhookSubscriptionView>> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } subscription
+            ? View(subscription, clock.GetUtcNow())
+            : Error.NotFound("The webhook subscription");
+    }
+
     /// <summary>The enabled subscriptions whose every attempt has failed for longer than <see cref="WebhookOptions.FlagFailingAfter"/>.</summary>
     public async Task<IReadOnlyList<WebhookSubscriptionView>> FlaggedAsync(CancellationToken ct = default) =>
         [.. (await ListAsync(ct)).Where(s => s.Flagged)];
@@ -48,7 +63,7 @@ public sealed class WebhookAdminService(
         {
             return invalidActor;
         }
-        var url = await WebhookTargets.CheckAsync(input.Url, options.Value.AllowLocalTargets, ct);
+        var url = await CheckAsync(input, ct);
         if (url.Value is not { } target)
         {
             return url.Error!;
@@ -74,7 +89,7 @@ public sealed class WebhookAdminService(
         {
             return invalidActor;
         }
-        var url = await WebhookTargets.CheckAsync(input.Url, options.Value.AllowLocalTargets, ct);
+        var url = await CheckAsync(input, ct);
         if (url.Value is not { } target)
         {
             return url.Error!;
@@ -140,7 +155,7 @@ public sealed class WebhookAdminService(
             .ToLookup(a => a.EventId);
         return rows.Select(r => new WebhookDeliveryView(
                 r.d.EventId, r.Type, r.d.OrderId, r.d.Sequence, r.d.Attempts, r.d.NextAttemptAt, r.d.DeliveredAt, r.d.DeadAt, r.d.LastError,
-                [.. attempts[r.d.EventId].OrderBy(a => a.At).Select(a => new WebhookAttemptView(a.At, a.StatusCode, a.LatencyMs, a.Excerpt, a.Error))]))
+                [.. attempts[r.d.EventId].OrderBy(a => a.At).Select(WebhookAttemptView.Of)]))
             .ToList();
     }
 
@@ -175,6 +190,22 @@ public sealed class WebhookAdminService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return count;
+    }
+
+    /// <summary>The input's target, or its refusal naming every wrong field (<c>name</c>, <c>url</c>, <c>events</c>) at once.</summary>
+    private async Task<Result<Uri>> CheckAsync(WebhookSubscriptionInput input, CancellationToken ct)
+    {
+        var url = await WebhookTargets.CheckAsync(input.Url, options.Value.AllowLocalTargets, ct);
+        List<(string Field, string[] Messages)> fields = [.. WebhookSubscription.Refusals(input.Name, input.Events)];
+        if (url.Error is { } refused)
+        {
+            fields.Add((nameof(input.Url), [refused.Message]));
+        }
+        if (WebhookSubscription.Refusal(fields) is { } invalid)
+        {
+            return invalid;
+        }
+        return url;
     }
 
     private WebhookSubscriptionView View(WebhookSubscription s, DateTimeOffset now) => new(

@@ -80,18 +80,26 @@ public sealed class WebhookSubscription
         SecretCipher = secretCipher;
     }
 
-    private static Error? Validate(string? name, IReadOnlyList<string>? events)
+    /// <summary>What is wrong with a name and a choice of events, each field's messages under its name; empty when both pass.</summary>
+    public static IReadOnlyList<(string Field, string[] Messages)> Refusals(string? name, IReadOnlyList<string>? events)
     {
+        var fields = new List<(string Field, string[] Messages)>();
         if (!InputRules.IsText(name, MaxNameLength, required: true))
         {
-            return Error.Validation($"A name is 1–{MaxNameLength} printable characters.");
+            fields.Add((nameof(Name), [$"A name is 1–{MaxNameLength} printable characters."]));
         }
         if (events is null || events.Count == 0 || events.Any(e => !WebhookEvents.All.Contains(e, StringComparer.Ordinal)))
         {
-            return Error.Validation($"Choose at least one event of: {string.Join(", ", WebhookEvents.All)}.");
+            fields.Add((nameof(Events), [$"Choose at least one event of: {string.Join(", ", WebhookEvents.All)}."]));
         }
-        return null;
+        return fields;
     }
+
+    /// <summary>The refusal of <paramref name="fields"/> (see <see cref="Refusals"/>), opening with its first message; null when there is none.</summary>
+    public static Error? Refusal(IReadOnlyList<(string Field, string[] Messages)> fields) =>
+        fields.Count == 0 ? null : FieldErrors.Refusal(ErrorCodes.Validation, $"Check the webhook subscription: {fields[0].Messages[0]}", fields);
+
+    private static Error? Validate(string? name, IReadOnlyList<string>? events) => Refusal(Refusals(name, events));
 
     private static string[] Distinct(IReadOnlyList<string> events) => [.. WebhookEvents.All.Where(e => events.Contains(e, StringComparer.Ordinal))];
 }

@@ -8,6 +8,7 @@ using Checkout.Data.Payments;
 using Checkout.Data.Persistence;
 using Checkout.Data.Shipping;
 using Checkout.Data.Tax;
+using Checkout.Data.Webhooks;
 using Checkout.Tests.Builders;
 using Checkout.Web.Admin;
 using Checkout.Web.Api;
@@ -16,6 +17,7 @@ using Checkout.Web.State;
 using Checkout.Web.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -30,7 +32,8 @@ public sealed class AdminApp : IAsyncLifetime
     public const string ShopperEmail = "shopper-account@test.local";
     public const string SupportEmail = "support@test.local";
 
-    public AdminFactory App { get; } = new();
+    /// <summary>Webhook targets may be local: the subscriptions the matrix arranges point at a port nothing listens on.</summary>
+    public AdminFactory App { get; } = new(web => web.UseSetting("Checkout:Webhooks:AllowLocalTargets", "true"));
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Support { get; private set; } = null!;
     public HttpClient Shopper { get; private set; } = null!;
@@ -130,6 +133,15 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         ["POST /api/admin/staff/{userId}/enable"] = Admin,
         ["PUT /api/admin/staff/{userId}/role"] = Admin,
         ["GET /api/admin/audit"] = Admin,
+        ["GET /api/admin/webhooks"] = Admin,
+        ["POST /api/admin/webhooks"] = Admin,
+        ["GET /api/admin/webhooks/{subscriptionId:guid}"] = Admin,
+        ["PUT /api/admin/webhooks/{subscriptionId:guid}"] = Admin,
+        ["POST /api/admin/webhooks/{subscriptionId:guid}/rotate-secret"] = Admin,
+        ["POST /api/admin/webhooks/{subscriptionId:guid}/test"] = Admin,
+        ["GET /api/admin/webhooks/{subscriptionId:guid}/deliveries"] = Admin,
+        ["POST /api/admin/webhooks/{subscriptionId:guid}/deliveries/{eventId:guid}/redeliver"] = Admin,
+        ["POST /api/admin/webhooks/{subscriptionId:guid}/deliveries/redeliver"] = Admin,
 
         ["/admin"] = Staff,
         ["/admin/orders"] = Staff,
@@ -147,6 +159,7 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
         ["/admin/products/{Sku}"] = Admin,
         ["/admin/staff"] = Admin,
         ["/admin/audit"] = Admin,
+        ["/admin/webhooks"] = Admin,
     };
 
     /// <summary>The pages everyone may open: signing in and accepting an invitation.</summary>
@@ -536,6 +549,21 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
                 template = template.Replace("{userId}", invited.Member.Id, StringComparison.Ordinal);
                 body = method == "PUT" ? """{"role":"Admin"}""" : null;
                 break;
+            case "POST /api/admin/webhooks":
+                body = $$"""{"name":"Warehouse","url":"{{NowhereUrl}}","events":["order.confirmed"]}""";
+                break;
+            case "GET /api/admin/webhooks/{subscriptionId:guid}" or "PUT /api/admin/webhooks/{subscriptionId:guid}"
+                or "POST /api/admin/webhooks/{subscriptionId:guid}/rotate-secret" or "POST /api/admin/webhooks/{subscriptionId:guid}/test"
+                or "GET /api/admin/webhooks/{subscriptionId:guid}/deliveries" or "POST /api/admin/webhooks/{subscriptionId:guid}/deliveries/redeliver":
+                template = template.Replace("{subscriptionId:guid}", (await WebhookAsync()).ToString(), StringComparison.Ordinal);
+                body = method == "PUT" ? $$"""{"name":"Warehouse","url":"{{NowhereUrl}}","events":["order.shipped"],"enabled":false}""" : null;
+                break;
+            case "POST /api/admin/webhooks/{subscriptionId:guid}/deliveries/{eventId:guid}/redeliver":
+                var subscription = await WebhookAsync();
+                var failedEvent = await app.FailedWebhookDeliveryAsync(subscription, DateTimeOffset.UtcNow);
+                template = template.Replace("{subscriptionId:guid}", subscription.ToString(), StringComparison.Ordinal)
+                    .Replace("{eventId:guid}", failedEvent.Id.ToString(), StringComparison.Ordinal);
+                break;
             case "POST /api/admin/outbox/deliveries/{messageId:guid}/{consumer}/retry":
                 var failed = await app.FailedDeliveryAsync(DateTimeOffset.UtcNow, "no-such-consumer", dead: true);
                 template = template.Replace("{messageId:guid}", failed.Id.ToString(), StringComparison.Ordinal).Replace("{consumer}", "no-such-consumer", StringComparison.Ordinal);
@@ -561,6 +589,18 @@ public class AdminAccessTests(AdminApp shop) : IClassFixture<AdminApp>
             $$"""{"code":"{{code}}","kind":"Percentage","value":10}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return code;
+    }
+
+    /// <summary>A local port nothing listens on: a test event is refused at once, and the shop sends nothing else to a disabled subscription.</summary>
+    private const string NowhereUrl = "http://127.0.0.1:9/events";
+
+    /// <summary>A disabled subscription of its own, so that the orders the matrix places are sent to nobody.</summary>
+    private async Task<Guid> WebhookAsync()
+    {
+        var webhooks = shop.App.Services.GetRequiredService<WebhookAdminService>();
+        var created = ResultAssert.Success(await webhooks.CreateAsync(new WebhookSubscriptionInput("Warehouse", NowhereUrl, WebhookEvents.All), "admin@shop"));
+        ResultAssert.Success(await webhooks.ChangeAsync(created.Subscription.Id, new WebhookSubscriptionInput("Warehouse", NowhereUrl, WebhookEvents.All, Enabled: false), "admin@shop"));
+        return created.Subscription.Id;
     }
 
     private static string NewCode() => "ADM" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();

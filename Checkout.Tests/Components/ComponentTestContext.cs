@@ -80,7 +80,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _shop = await TestShop.CreateAsync();
+        _shop = await TestShop.CreateAsync(ShopSettings);
         _cart = new CartState(_shop.Get<CartService>());
         var keyRing = new EphemeralDataProtectionProvider();
         _links = new OrderLinks(keyRing, _shop.Get<OrderService>());
@@ -118,6 +118,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             AddServices(services);
         });
     }
+
+    /// <summary>Configuration of the shop on top of its defaults; a test class may give its own.</summary>
+    protected virtual IDictionary<string, string?>? ShopSettings => null;
 
     /// <summary>The checkout workflow the storefront's checkout state uses; a test class may give one over its own payments.</summary>
     protected virtual CheckoutFlow Flow => Shop.Get<CheckoutFlow>();

@@ -32,7 +32,7 @@ public static class ApiTags
         [Checkout] = "Holding a cart's items under a price-locked quote, and paying for them.",
         [Orders] = "The shopper's orders, each opened by its own key (`X-Order-Key`); a find-my-order link (`X-Lookup-Token`) lists an email's orders with their keys.",
         [Fulfillment] = "Shipment updates from a fulfillment partner, signed with its webhook subscription's secret (`Checkout-Webhook-Id`, `Checkout-Signature`).",
-        [Admin] = "The back office: orders, products, promo codes, inventory, delivery and tax, staff accounts, for a staff account's cookie or the `X-Admin-Key`. Support accounts read orders and resend their e-mails; everything else is for admins.",
+        [Admin] = "The back office: orders, products, promo codes, inventory, delivery and tax, staff accounts, webhook subscriptions, for a staff account's cookie or the `X-Admin-Key`. Support accounts read orders and resend their e-mails; everything else is for admins.",
     };
 }
 

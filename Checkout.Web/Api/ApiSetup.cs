@@ -65,6 +65,7 @@ public static class ApiSetup
         api.MapAdminProductImageApi();
         api.MapAdminStaffApi();
         api.MapAdminAuditApi();
+        api.MapAdminWebhooksApi();
         api.MapFulfillmentApi();
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

@@ -5,7 +5,9 @@ using Checkout.Data.Common;
 using Checkout.Data.Inventory;
 using Checkout.Data.Operations;
 using Checkout.Data.Realtime;
+using Checkout.Data.Webhooks;
 using Checkout.Tests.Builders;
+using Checkout.Tests.Webhooks;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Pages.Admin;
 using Checkout.Web.Staff;
@@ -27,7 +29,8 @@ public class DashboardTests : BunitContext, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _shop = await TestShop.CreateAsync();
+        // Webhook targets may be local: the flag tests' subscriptions point at sample warehouses on 127.0.0.1.
+        _shop = await TestShop.CreateAsync(new Dictionary<string, string?> { ["Checkout:Webhooks:AllowLocalTargets"] = "true" });
         _auth = AddAuthorization();
         _auth.SetAuthorized(AdminEmail);
         _auth.SetRoles(StaffRoles.Admin);
@@ -36,6 +39,7 @@ public class DashboardTests : BunitContext, IAsyncLifetime
             services.AddSingleton(Shop.Get<DashboardService>());
             services.AddSingleton(Shop.Get<InvariantsService>());
             services.AddSingleton(Shop.Get<LastUnitDrill>());
+            services.AddSingleton(Shop.Get<WebhookAdminService>());
             services.AddSingleton(Shop.Get<CheckoutEvents>());
             // Live refreshes are throttled on the shop's fake clock: the tests move time, they do not wait for it.
             services.AddSingleton<TimeProvider>(Shop.Clock);
@@ -215,6 +219,70 @@ public class DashboardTests : BunitContext, IAsyncLifetime
         Assert.Equal(6, afterDrill.Length);
         Assert.All(afterDrill, check => Assert.Equal("true", check.GetAttribute("data-holds")));
         Assert.False(cut.Find("[data-testid=run-drill]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task ASubscriptionFailingForLongerThanTheFlagAge_IsAWarningLinkingToTheWebhooksPage_AndAHealthyOneIsNot()
+    {
+        await using var down = await SampleWarehouse.StartAsync();
+        await using var up = await SampleWarehouse.StartAsync();
+        var failing = await SubscribeAsync("Warehouse", down);
+        var healthy = await SubscribeAsync("Analytics", up);
+        down.Down = true;
+        await SendAnOrderAsync();
+        // Failing, but not for a day yet: no flag.
+        Shop.Clock.Advance(TimeSpan.FromHours(23));
+        var early = Render<Dashboard>();
+        await early.WaitForElementAsync("[data-testid=invariants]");
+        Assert.Empty(early.FindAll("[data-testid=webhook-flag]"));
+
+        Shop.Clock.Advance(TimeSpan.FromHours(1));
+        var cut = Render<Dashboard>();
+
+        var flag = await cut.WaitForElementAsync("[data-testid=webhook-flag]");
+        Assert.Single(cut.FindAll("[data-testid=webhook-flag]"));
+        Assert.Equal(failing.ToString(), flag.GetAttribute("data-subscription"));
+        Assert.Contains($"Every webhook to Warehouse ({down.Url}) has failed since 2026-03-01 12:00 UTC", Normalize(flag.TextContent), StringComparison.Ordinal);
+        Assert.Equal("/admin/webhooks", flag.QuerySelector("a")!.GetAttribute("href"));
+        Assert.DoesNotContain(cut.FindAll("[data-testid=webhook-flag]"), f => f.GetAttribute("data-subscription") == healthy.ToString());
+        Assert.Single(up.Processed);
+    }
+
+    [Fact]
+    public async Task AFlaggedSubscription_IsNotShownToSupport()
+    {
+        await using var down = await SampleWarehouse.StartAsync();
+        await SubscribeAsync("Warehouse", down);
+        down.Down = true;
+        await SendAnOrderAsync();
+        Shop.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Single(await Shop.Get<WebhookAdminService>().FlaggedAsync());
+        _auth!.SetRoles(StaffRoles.Support);
+
+        var cut = Render<Dashboard>();
+
+        await cut.WaitForElementAsync("[data-testid=invariants]");
+        Assert.Empty(cut.FindAll("[data-testid=webhook-flag]"));
+    }
+
+    /// <summary>Places an order and sends its confirmation to every subscription once, as the outbox and the sender would.</summary>
+    private async Task SendAnOrderAsync()
+    {
+        await Shop.PlaceConfirmedOrderAsync("FLAG", quantity: 1);
+        var fanOut = Shop.DispatcherFor(Shop.Get<WebhookFanOut>());
+        while (await fanOut.DispatchOnceAsync() > 0)
+        {
+        }
+        await Shop.Get<WebhookSender>().SendOnceAsync();
+    }
+
+    /// <summary>A subscription to every event, whose secret the warehouse checks on the shop's clock.</summary>
+    private async Task<Guid> SubscribeAsync(string name, SampleWarehouse warehouse)
+    {
+        var created = ResultAssert.Success(await Shop.Get<WebhookAdminService>().CreateAsync(
+            new WebhookSubscriptionInput(name, warehouse.Url, WebhookEvents.All), AdminEmail));
+        (warehouse.Secrets, warehouse.Clock) = ([created.Secret], Shop.Clock);
+        return created.Subscription.Id;
     }
 
     private static string Figure(IRenderedComponent<Dashboard> cut, string testId) =>

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Checkout.Data.Carts;
 using Checkout.Data.Orders;
 using Checkout.Data.Payments;
+using Checkout.Data.Webhooks;
 using Checkout.Web.Api;
 using Checkout.Web.Components.Admin;
 using MudBlazor;
@@ -100,6 +102,31 @@ public static class StatusDisplay
 
     /// <summary>A product sold as a hot item (its stock counted in Redis where the shop has it).</summary>
     public static readonly StatusLook HotProduct = new("hot", "Hot item", Color.Warning, Icons.Material.Filled.LocalFireDepartment);
+
+    /// <summary>A webhook subscription: switched off, failing (flagged once it has failed for too long) or receiving.</summary>
+    public static StatusLook Of(WebhookSubscriptionView subscription) => subscription switch
+    {
+        { Enabled: false } => new("disabled", "Disabled: sent nothing", Color.Default, Icons.Material.Filled.DoNotDisturb),
+        { Flagged: true } => new("flagged", "Failing for too long", Color.Error, Icons.Material.Filled.Error),
+        { FailingSince: not null } => new("failing", "Failing", Color.Warning, Icons.Material.Filled.Warning),
+        _ => new("receiving", "Receiving", Color.Success, Icons.Material.Filled.CheckCircle),
+    };
+
+    /// <summary>One event's delivery to a subscription: delivered, dead-lettered, failing (retried after its backoff) or not attempted yet.</summary>
+    public static StatusLook Of(WebhookDeliveryView delivery) => delivery switch
+    {
+        { DeliveredAt: not null } => new("delivered", "Delivered", Color.Success, Icons.Material.Filled.CheckCircle),
+        { DeadAt: not null } => new("dead", "Dead-lettered", Color.Error, Icons.Material.Filled.Error),
+        { LastError: not null } => new("failing", "Failing", Color.Warning, Icons.Material.Filled.Warning),
+        _ => new("pending", "Waiting", Color.Default, Icons.Material.Filled.HourglassEmpty),
+    };
+
+    /// <summary>One attempt to send a webhook, by the status the partner answered: any 2xx is success, anything else (no answer included) a failure.</summary>
+    public static StatusLook Of(WebhookAttemptView attempt) => attempt.StatusCode is not { } status
+        ? new("no answer", "No answer", Color.Error, Icons.Material.Filled.CloudOff)
+        : attempt.Succeeded
+            ? new(status.ToString(CultureInfo.InvariantCulture), "Accepted", Color.Success, Icons.Material.Filled.CheckCircle)
+            : new(status.ToString(CultureInfo.InvariantCulture), "Refused", Color.Error, Icons.Material.Filled.Error);
 
     private static StatusLook Order(OrderStatus status, string label, Color color, string icon) => new(status.WireName(), label, color, icon);
 

@@ -10,6 +10,7 @@ using Checkout.Tests.Generated.Api.Admin.Promos;
 using Checkout.Tests.Generated.Api.Admin.ShippingZones;
 using Checkout.Tests.Generated.Api.Admin.Staff;
 using Checkout.Tests.Generated.Api.Admin.TaxRates;
+using Checkout.Tests.Generated.Api.Admin.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -73,6 +74,11 @@ namespace Checkout.Tests.Generated.Api.Admin
         public global::Checkout.Tests.Generated.Api.Admin.TaxRates.TaxRatesRequestBuilder TaxRates
         {
             get => new global::Checkout.Tests.Generated.Api.Admin.TaxRates.TaxRatesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::Checkout.Tests.Generated.Api.Admin.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::Checkout.Tests.Generated.Api.Admin.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Checkout.Tests.Generated.Api.Admin.AdminRequestBuilder"/> and sets the default values.
