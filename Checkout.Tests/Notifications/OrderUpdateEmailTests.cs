@@ -11,7 +11,7 @@ namespace Checkout.Tests.Notifications;
 public sealed class OrderUpdateEmailTests
 {
     [Fact]
-    public async Task AShippedOrder_ItsEmailArrives_WithTheTrackingNumberAndTheOrdersLink()
+    public async Task AShippedThenDeliveredOrder_EachEmailArrives_TheFirstWithTheTrackingNumber_BothWithTheOrdersLink()
     {
         var smtp = SmtpTestServer.Shared();
         await using var api = new ApiFactory(smtp.SendThrough);
@@ -28,18 +28,6 @@ public sealed class OrderUpdateEmailTests
         Assert.Contains($"{placed.OrderNumber} has shipped", shipped.Subject, StringComparison.Ordinal);
         Assert.All(new[] { shipped.TextBody, shipped.HtmlBody }, body => Assert.Contains("1Z999AA10123456784", body, StringComparison.Ordinal));
         Assert.Contains($"orders/{placed.OrderNumber}?key=", shipped.HtmlBody, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ADeliveredOrder_ItsEmailArrives_OnceWithTheOrdersLink()
-    {
-        var smtp = SmtpTestServer.Shared();
-        await using var api = new ApiFactory(smtp.SendThrough);
-        using var shopper = api.Shopper();
-        using var admin = api.Admin();
-        var placed = await shopper.ConfirmedOrderAsync(("COF-ESPRESSO", 1));
-        await ApiClient.ReadAsync<OrderDto>(
-            await admin.PostAsync($"/api/admin/orders/{placed.OrderId}/ship", new { trackingNumber = "1Z999AA10123456785" }), HttpStatusCode.OK);
 
         await ApiClient.ReadAsync<OrderDto>(await admin.PostAsync($"/api/admin/orders/{placed.OrderId}/deliver"), HttpStatusCode.OK);
         await api.Get<OutboxDispatcher>().DispatchOnceAsync();
