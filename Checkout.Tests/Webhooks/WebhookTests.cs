@@ -209,6 +209,29 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
     }
 
     [Fact]
+    public async Task FourSendersRacing_AsFourInstancesWould_AttemptEachDeliveryOnce()
+    {
+        await using var shop = await CreateShopAsync(Settings);
+        await using var warehouse = await SampleWarehouse.StartAsync();
+        await SubscribeAsync(shop, warehouse);
+        await shop.AddProductAsync("RACED", priceMinor: 1000, stock: 100);
+        for (var i = 0; i < 20; i++)
+        {
+            var checkout = await shop.OpenCheckoutAsync(lines: ("RACED", 1));
+            ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
+        }
+        await PrepareAsync(shop);
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => shop.Get<WebhookSender>().SendOnceAsync())));
+
+        Assert.Equal(20, sent.Sum());
+        Assert.Equal((20, 20), (warehouse.Requests, warehouse.Processed.Count));
+        await using var db = await shop.DbAsync();
+        Assert.Equal(20, await db.WebhookAttempts.CountAsync());
+        Assert.All(await db.WebhookDeliveries.AsNoTracking().ToListAsync(), d => Assert.Equal((1, true), (d.Attempts, d.DeliveredAt is not null)));
+    }
+
+    [Fact]
     public async Task ShipmentUpdate_SentEightTimesAtOnce_MovesTheOrderOnce_AndEveryCopyIsRefused()
     {
         await using var shop = await CreateShopAsync(Settings);
