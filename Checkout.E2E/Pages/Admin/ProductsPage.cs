@@ -97,6 +97,10 @@ public sealed class ProductEditorPage(IPage page) : AdminPage(page)
     public async Task RepriceAsync(string price)
     {
         await Price.FillAsync(price);
+        // Leaving the field sends the price to the server; its help then names the price new carts will pay, and only
+        // then is the save sure to carry it.
+        await Price.BlurAsync();
+        await Expect(Page.GetByTestId("field-price")).ToContainTextAsync($"new carts pay USD {price}");
         await SaveButton.ClickAsync();
         await Expect(Message).ToContainTextAsync("Saved");
     }

@@ -110,7 +110,11 @@ public class ProductEditorTests : AdminTestContext
         var cut = RenderAdmin<ProductEditor>(p => p.Add(e => e.Sku, "GEAR-MUG"));
         await cut.WaitForAssertionAsync(() => Assert.Equal("14.90", Field(cut, "price").GetAttribute("value")));
 
+        Assert.Contains("like 24.90", cut.Find("[data-testid=field-price]").TextContent, StringComparison.Ordinal);
+
         await Field(cut, "price").SetAsync("17.90");
+        await cut.WaitForAssertionAsync(() => Assert.Contains(
+            "Now USD 14.90; once saved, new carts pay USD 17.90.", cut.Find("[data-testid=field-price]").TextContent, StringComparison.Ordinal));
         await Field(cut, "weight").SetAsync("420");
         await cut.Find("[data-testid=save-product]").PressAsync();
 
