@@ -528,23 +528,7 @@ public class IdempotencyKeyTests
 }
 
 /// <summary>One shop for the tests of keys that are refused before anything runs: each checks that the database did not move.</summary>
-public sealed class IdempotencyKeyShop : IAsyncLifetime
-{
-    public ApiFactory Api { get; } = new();
-    public ApiClient Admin { get; private set; } = null!;
-
-    public Task InitializeAsync()
-    {
-        Admin = Api.Admin();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Admin.Dispose();
-        await Api.DisposeAsync();
-    }
-}
+public sealed class IdempotencyKeyShop() : SharedApiShop;
 
 public class IdempotencyKeyValidationTests(IdempotencyKeyShop shop) : IClassFixture<IdempotencyKeyShop>
 {

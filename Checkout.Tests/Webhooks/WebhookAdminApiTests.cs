@@ -11,23 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Checkout.Tests.Webhooks;
 
 /// <summary>The API tests' shop, with local webhook targets allowed so that its subscriptions reach a <see cref="SampleWarehouse"/>.</summary>
-public sealed class WebhookShop : IAsyncLifetime
-{
-    public ApiFactory Api { get; } = new(web => web.UseSetting("Checkout:Webhooks:AllowLocalTargets", "true"));
-    public ApiClient Admin { get; private set; } = null!;
-
-    public Task InitializeAsync()
-    {
-        Admin = Api.Admin();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Admin.Dispose();
-        await Api.DisposeAsync();
-    }
-}
+public sealed class WebhookShop() : SharedApiShop(web => web.UseSetting("Checkout:Webhooks:AllowLocalTargets", "true"));
 
 /// <summary>
 /// The admin API of webhook subscriptions: the secret answered once and never read again, changes and refusals field by
