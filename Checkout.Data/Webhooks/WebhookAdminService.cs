@@ -24,14 +24,17 @@ public sealed record WebhookAttemptView(DateTimeOffset At, int? StatusCode, long
     public static WebhookAttemptView Of(WebhookAttempt a) => new(a.At, a.StatusCode, a.LatencyMs, a.Excerpt, a.Error, a.Succeeded);
 }
 
+/// <param name="Failed">Not delivered, and its last attempt failed (<see cref="WebhookDelivery.Failed"/>): an admin may redeliver it.</param>
 public sealed record WebhookDeliveryView(
     Guid EventId, string Type, Guid OrderId, int Sequence, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt, DateTimeOffset? DeadAt,
-    string? LastError, IReadOnlyList<WebhookAttemptView> Log);
+    string? LastError, bool Failed, IReadOnlyList<WebhookAttemptView> Log);
 
 /// <summary>The admin's subscriptions, their secrets and their delivery log. Every change is audited in its transaction.</summary>
 public sealed class WebhookAdminService(
     IDbContextFactory<CheckoutDbContext> dbFactory, WebhookSecrets secrets, TimeProvider clock, IOptions<WebhookOptions> options)
 {
+    private static readonly Func<WebhookDelivery, bool> IsFailed = WebhookDelivery.Failed.Compile();
+
     /// <summary>The most deliveries the log shows, newest first.</summary>
     public const int MaxDeliveries = 200;
 
@@ -141,7 +144,7 @@ public sealed class WebhookAdminService(
         var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id);
         if (failedOnly)
         {
-            deliveries = deliveries.Where(d => d.DeliveredAt == null && d.LastError != null);
+            deliveries = deliveries.Where(WebhookDelivery.Failed);
         }
         var rows = await (
                 from d in deliveries
@@ -154,7 +157,7 @@ public sealed class WebhookAdminService(
         var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => a.SubscriptionId == id && eventIds.Contains(a.EventId)).ToListAsync(ct))
             .ToLookup(a => a.EventId);
         return rows.Select(r => new WebhookDeliveryView(
-                r.d.EventId, r.Type, r.d.OrderId, r.d.Sequence, r.d.Attempts, r.d.NextAttemptAt, r.d.DeliveredAt, r.d.DeadAt, r.d.LastError,
+                r.d.EventId, r.Type, r.d.OrderId, r.d.Sequence, r.d.Attempts, r.d.NextAttemptAt, r.d.DeliveredAt, r.d.DeadAt, r.d.LastError, IsFailed(r.d),
                 [.. attempts[r.d.EventId].OrderBy(a => a.At).Select(WebhookAttemptView.Of)]))
             .ToList();
     }
@@ -176,7 +179,7 @@ public sealed class WebhookAdminService(
         }
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var failed = db.WebhookDeliveries.Where(d => d.SubscriptionId == id && d.DeliveredAt == null && d.LastError != null && (d.ClaimedUntil == null || d.ClaimedUntil <= now));
+        var failed = db.WebhookDeliveries.Where(WebhookDelivery.Failed).Where(d => d.SubscriptionId == id && (d.ClaimedUntil == null || d.ClaimedUntil <= now));
         if (eventId is { } one)
         {
             failed = failed.Where(d => d.EventId == one);

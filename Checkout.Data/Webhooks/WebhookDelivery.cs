@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Checkout.Data.Webhooks;
 
 /// <summary>
@@ -41,6 +43,9 @@ public sealed class WebhookDelivery
     private WebhookDelivery()
     {
     }
+
+    /// <summary>Not delivered, and its last attempt failed: listed as failed and redelivered on an admin's request, dead-lettered or not.</summary>
+    public static readonly Expression<Func<WebhookDelivery, bool>> Failed = d => d.DeliveredAt == null && d.LastError != null;
 
     public WebhookDelivery(WebhookEvent webhookEvent, Guid subscriptionId)
     {

@@ -115,6 +115,10 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         await using var db = await shop.DbAsync();
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "webhook.redelivered"));
         Assert.Null((await db.WebhookSubscriptions.SingleAsync()).FailingSince);
+        Assert.True(dead.Failed);
+        var delivered = Assert.Single(ResultAssert.Success(await shop.Get<WebhookAdminService>().DeliveriesAsync(subscription.Subscription.Id)));
+        Assert.False(delivered.Failed);
+        Assert.Empty(ResultAssert.Success(await shop.Get<WebhookAdminService>().DeliveriesAsync(subscription.Subscription.Id, failedOnly: true)));
     }
 
     [Fact]

@@ -22,6 +22,8 @@ namespace Checkout.Tests.Generated.Models
         public DateTimeOffset? DeliveredAt { get; set; }
         /// <summary>The eventId property</summary>
         public Guid? EventId { get; set; }
+        /// <summary>The failed property</summary>
+        public bool? Failed { get; set; }
         /// <summary>The lastError property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -81,6 +83,7 @@ namespace Checkout.Tests.Generated.Models
                 { "deadAt", n => { DeadAt = n.GetDateTimeOffsetValue(); } },
                 { "deliveredAt", n => { DeliveredAt = n.GetDateTimeOffsetValue(); } },
                 { "eventId", n => { EventId = n.GetGuidValue(); } },
+                { "failed", n => { Failed = n.GetBoolValue(); } },
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "log", n => { Log = n.GetCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.WebhookAttemptView>(global::Checkout.Tests.Generated.Models.WebhookAttemptView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextAttemptAt", n => { NextAttemptAt = n.GetDateTimeOffsetValue(); } },
@@ -100,6 +103,7 @@ namespace Checkout.Tests.Generated.Models
             writer.WriteDateTimeOffsetValue("deadAt", DeadAt);
             writer.WriteDateTimeOffsetValue("deliveredAt", DeliveredAt);
             writer.WriteGuidValue("eventId", EventId);
+            writer.WriteBoolValue("failed", Failed);
             writer.WriteStringValue("lastError", LastError);
             writer.WriteCollectionOfObjectValues<global::Checkout.Tests.Generated.Models.WebhookAttemptView>("log", Log);
             writer.WriteDateTimeOffsetValue("nextAttemptAt", NextAttemptAt);
