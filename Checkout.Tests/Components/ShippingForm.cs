@@ -4,7 +4,6 @@ using Checkout.Data.Shipping;
 using Checkout.Web.Components.Pages.Storefront;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
-using MudBlazor;
 
 namespace Checkout.Tests.Components;
 
@@ -55,21 +54,26 @@ public static class ShippingForm
     public static Task TypeAsync(IRenderedComponent<IComponent> cut, string field, string? value) =>
         Field(cut, field).ChangeAsync(new ChangeEventArgs { Value = value ?? "" });
 
-    /// <summary>
-    /// Picks <paramref name="value"/> in a select, as its list item does. The list is a popover, which a page rendered
-    /// on its own has no provider for; the select itself takes the choice the same way.
-    /// </summary>
+    /// <summary>Picks the option whose value is <paramref name="value"/> in a select, as the browser does.</summary>
     public static Task ChooseAsync(IRenderedComponent<IComponent> cut, string field, string? value)
     {
-        var select = cut.FindComponents<MudSelect<string>>()
-            .Single(s => Equals(s.Instance.UserAttributes.GetValueOrDefault("data-testid"), $"ship-{field}"));
-        return cut.InvokeAsync(() => select.Instance.SelectOption(value));
+        var select = Field(cut, field);
+        Assert.Equal("SELECT", select.TagName);
+        Assert.Contains(select.QuerySelectorAll("option"), option => option.GetAttribute("value") == (value ?? ""));
+        return select.ChangeAsync(new ChangeEventArgs { Value = value ?? "" });
+    }
+
+    /// <summary>The words of the option a select shows as chosen.</summary>
+    public static string Chosen(IRenderedComponent<IComponent> cut, string field)
+    {
+        var select = Field(cut, field);
+        return select.QuerySelectorAll("option").Single(option => option.GetAttribute("value") == select.GetAttribute("value")).TextContent.Trim();
     }
 
     public static Task ContinueAsync(IRenderedComponent<IComponent> cut) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim() == "Continue").ClickAsync(new MouseEventArgs());
 
-    /// <summary>A text field's input; a select's element that shows its choice (the input until something is chosen).</summary>
+    /// <summary>A text field's input, or a select.</summary>
     public static IElement Field(IRenderedComponent<IComponent> cut, string field) => cut.Find($"[data-testid=ship-{field}]");
 
     /// <summary>The message shown under a field, or null when it has none.</summary>
