@@ -64,10 +64,18 @@ public class ShippingStepTests : CheckoutTestContext
         Assert.Equal((0L, 0L), (stored.ShippingMinor, stored.TaxMinor));
         Assert.Equal("Calculated at the next step", cut.Find("[data-testid=shipping]").TextContent.Trim());
 
-        // Fixing a field takes its message away as it is left.
+        // The state's select says what is wrong where assistive technology reads it.
+        var region = Field(cut, "region");
+        Assert.Equal("true", region.GetAttribute("aria-invalid"));
+        Assert.Equal("Choose a state.", cut.Find($"#{region.GetAttribute("aria-describedby")}").TextContent.Trim());
+
+        // Fixing a field takes its message away as it is left; choosing the state, as it is chosen.
         await TypeAsync(cut, "postalCode", "94105");
+        await ChooseAsync(cut, "region", "CA");
 
         Assert.Null(MessageOf(cut, "postalCode"));
+        Assert.Null(MessageOf(cut, "region"));
+        Assert.Equal(("false", "California"), (Field(cut, "region").GetAttribute("aria-invalid"), Chosen(cut, "region")));
     }
 
     [Fact]
