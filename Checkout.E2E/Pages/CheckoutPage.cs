@@ -45,9 +45,6 @@ public sealed partial class CheckoutPage(IPage page) : ShopPage(page)
     /// <summary>The shipping step's summary of why the address was refused.</summary>
     public ILocator ShippingRefusal => Page.GetByTestId("shipping-refusal");
 
-    /// <summary>The message MudBlazor shows under a field (no role of its own: found beside the field by its test id).</summary>
-    public ILocator FieldError(string field) => Page.GetByTestId($"ship-{field}").Locator("xpath=ancestor::div[contains(@class,'mud-input-control')][1]").Locator(".mud-input-error");
-
     public ILocator PromoCode => Page.GetByRole(AriaRole.Textbox, new() { Name = "Promo code" });
 
     public ILocator ApplyPromoButton => Page.GetByRole(AriaRole.Button, new() { Name = "Apply", Exact = true });
