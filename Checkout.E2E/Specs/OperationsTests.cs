@@ -7,7 +7,16 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Checkout.E2E.Specs;
 
+/// <summary>
+/// The framework's meters are read by name, and the exporter's listener sees every meter of that name in the test
+/// process: another class's app, ending its circuits and connections meanwhile, would count in this app's gauges (they
+/// read below zero then). So this class runs alone, once the classes run in parallel have finished.
+/// </summary>
+[CollectionDefinition(nameof(OperationsTests), DisableParallelization = true)]
+public sealed class OperationsCollection;
+
 /// <summary>What operators see of shoppers' open pages: circuits and connections on <c>/metrics</c> and live in the admin.</summary>
+[Collection(nameof(OperationsTests))]
 public sealed class OperationsTests(StorefrontFixture fixture, ITestOutputHelper output)
     : BrowserTest<StorefrontFixture>(fixture, output)
 {
