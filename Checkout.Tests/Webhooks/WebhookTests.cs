@@ -218,13 +218,7 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         await using var shop = await CreateShopAsync(Settings);
         await using var warehouse = await SampleWarehouse.StartAsync();
         await SubscribeAsync(shop, warehouse);
-        await shop.AddProductAsync("RACED", priceMinor: 1000, stock: 100);
-        for (var i = 0; i < 20; i++)
-        {
-            var checkout = await shop.OpenCheckoutAsync(lines: ("RACED", 1));
-            ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
-        }
-        await PrepareAsync(shop);
+        await PlaceOrdersAsync(shop, "RACED", 20);
 
         var sent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => shop.Get<WebhookSender>().SendOnceAsync())));
 
@@ -335,13 +329,7 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         await using var shop = await CreateShopAsync(new Dictionary<string, string?>(Settings) { ["Checkout:Webhooks:Retry:DeadLetterAfter"] = "1.00:00:00" });
         await using var warehouse = await SampleWarehouse.StartAsync();
         await SubscribeAsync(shop, warehouse);
-        await shop.AddProductAsync("BULK", priceMinor: 1000, stock: 1000);
-        for (var i = 0; i < 200; i++)
-        {
-            var checkout = await shop.OpenCheckoutAsync(lines: ("BULK", 1));
-            ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
-        }
-        await PrepareAsync(shop);
+        await PlaceOrdersAsync(shop, "BULK", 200);
         (warehouse.FailRate, warehouse.TimeoutRate, warehouse.TimeoutDelay) = (0.3, 0.1, TimeSpan.FromSeconds(1.5));
         var sender = shop.Get<WebhookSender>();
 
@@ -369,6 +357,18 @@ public abstract class WebhookTests(DatabaseProvider provider) : ProviderTests(pr
         warehouse.Secrets = [created.Secret];
         warehouse.Clock = shop.Clock;
         return created;
+    }
+
+    /// <summary>Places <paramref name="count"/> paid orders of one unit of a new product, and prepares their webhook events.</summary>
+    private static async Task PlaceOrdersAsync(TestShop shop, string sku, int count)
+    {
+        await shop.AddProductAsync(sku, priceMinor: 1000, stock: count);
+        for (var i = 0; i < count; i++)
+        {
+            var checkout = await shop.OpenCheckoutAsync(lines: (sku, 1));
+            ResultAssert.Success(await shop.PlaceOrders.PlaceAsync(checkout.CheckoutSessionId, Cards.Approved));
+        }
+        await PrepareAsync(shop);
     }
 
     /// <summary>Runs the outbox until every announcement is prepared as webhook events.</summary>
