@@ -113,6 +113,28 @@ public class RateLimitTests
         await ProblemAssert.IsAsync(secondAnswer, HttpStatusCode.NotFound, "not-found");
     }
 
+    [Fact]
+    public async Task ARefusedClient_IsToldWhenItsWindowEnds_AndIsAdmittedFromThen()
+    {
+        await using var api = new ApiFactory(b => b.WithRateLimit(nameof(RateLimitOptions.Checkout), 2, AnHour));
+        using var shopper = api.Shopper();
+        var unknownCart = Guid.NewGuid();
+        for (var i = 0; i < 2; i++)
+        {
+            await ProblemAssert.IsAsync(await shopper.StartCheckoutAsync(unknownCart), HttpStatusCode.NotFound, "not-found");
+        }
+
+        api.Clock.Advance(TimeSpan.FromMinutes(20));
+        var refused = await shopper.StartCheckoutAsync(unknownCart);
+
+        await ProblemAssert.IsAsync(refused, HttpStatusCode.TooManyRequests, RateLimits.ProblemCode);
+        Assert.Equal(TimeSpan.FromMinutes(40), refused.Headers.RetryAfter?.Delta);
+
+        api.Clock.Advance(TimeSpan.FromMinutes(40));
+
+        await ProblemAssert.IsAsync(await shopper.StartCheckoutAsync(unknownCart), HttpStatusCode.NotFound, "not-found");
+    }
+
     [Theory]
     [InlineData("203.0.113.7", "203.0.113.7")]
     [InlineData("::ffff:203.0.113.7", "203.0.113.7")]

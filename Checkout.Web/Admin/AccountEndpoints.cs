@@ -25,12 +25,12 @@ public static class AccountEndpoints
         app.MapPost(AdminSetup.SignInPath, SignInAsync)
             .WithOrder(-1)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))
-            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .RequireClientLimit(RateLimits.SignInPolicy)
             .ExcludeFromDescription();
         app.MapPost(StaffService.AcceptPath, AcceptInviteAsync)
             .WithOrder(-1)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))
-            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .RequireClientLimit(RateLimits.SignInPolicy)
             .ExcludeFromDescription();
         app.MapPost(AdminSetup.SignOutPath, SignOutAsync)
             .WithMetadata(new RequireAntiforgeryTokenAttribute(), new RequestSizeLimitAttribute(MaxFormBytes))

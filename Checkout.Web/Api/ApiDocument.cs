@@ -98,7 +98,7 @@ public static class ApiDocument
             yield return Problems.Unauthorized;
             yield return Problems.Forbidden;
         }
-        if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+        if (metadata.OfType<ClientLimit>().Any())
         {
             yield return RateLimits.ProblemCode;
         }

@@ -73,7 +73,7 @@ public static class StorefrontApi
             .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
             .ProducesProblems([ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.CartClosed, ErrorCodes.Conflict, ErrorCodes.InvalidCart,
                 ErrorCodes.PriceChanged, ErrorCodes.OutOfStock, ErrorCodes.NoDeliveryMethod, ErrorCodes.DeliveryMethodUnavailable, .. ErrorCodes.PromoRefusals])
-            .RequireRateLimiting(RateLimits.CheckoutPolicy);
+            .RequireClientLimit(RateLimits.CheckoutPolicy);
         checkouts.MapPut("/{checkoutSessionId:guid}/shipping", async (Guid checkoutSessionId, SetShippingRequest body, CheckoutService service, CancellationToken ct) =>
             Respond(await service.SetShippingAsync(checkoutSessionId, body.ShippingAddress, body.DeliveryMethodId, ct), CheckoutResponse.From))
             .WithName("SetCheckoutShipping")
@@ -112,7 +112,7 @@ public static class StorefrontApi
             .Produces<PlacedOrderResponse>(StatusCodes.Status201Created).Produces<PlacedOrderResponse>()
             .ProducesProblems(ErrorCodes.Validation, ErrorCodes.NotFound, ErrorCodes.ShippingAddressRequired, ErrorCodes.PaymentDeclined, ErrorCodes.AlreadyPaid,
                 ErrorCodes.CheckoutClosed, ErrorCodes.CartClosed, ErrorCodes.HoldExpired, ErrorCodes.PaymentPending)
-            .RequireRateLimiting(RateLimits.PaymentPolicy);
+            .RequireClientLimit(RateLimits.PaymentPolicy);
         // After a hold was released (expired, cancelled, declined): hold what is still in stock under a new checkout.
         checkouts.MapPost("/{checkoutSessionId:guid}/start-again", StartAgainAsync).WithName("StartCheckoutAgain")
             .WithSummary("Start a checkout again")
@@ -123,7 +123,7 @@ public static class StorefrontApi
                 "items already; `invalid-cart` when nothing is left. Limited per client (`RateLimits:Checkout`).")
             .Produces<CheckoutResponse>(StatusCodes.Status201Created).Produces<CheckoutResponse>()
             .ProducesProblems(ErrorCodes.NotFound, ErrorCodes.CartClosed, ErrorCodes.InvalidCart, ErrorCodes.PriceChanged, ErrorCodes.OutOfStock)
-            .RequireRateLimiting(RateLimits.CheckoutPolicy);
+            .RequireClientLimit(RateLimits.CheckoutPolicy);
         checkouts.MapPost("/{checkoutSessionId:guid}/cancel", async (Guid checkoutSessionId, CheckoutService service, CancellationToken ct) =>
             Respond(await service.CancelAsync(checkoutSessionId, ct), CheckoutResponse.From)).WithName("CancelCheckout")
             .WithSummary("Cancel a checkout")
@@ -141,7 +141,7 @@ public static class StorefrontApi
                 "shaped like an email or an order number (`errors` keyed `email`, `orderNumber`). Limited per client " +
                 "(`RateLimits:Lookup`); an address gets at most `RateLimits:LookupEmails` of these e-mails, whoever asks.")
             .Produces<LookUpOrdersResponse>(StatusCodes.Status202Accepted).ProducesProblems(ErrorCodes.Validation)
-            .RequireRateLimiting(RateLimits.LookupPolicy);
+            .RequireClientLimit(RateLimits.LookupPolicy);
         orders.MapGet("/mine", ListMyOrdersAsync).WithName("ListMyOrders")
             .WithSummary("List an email's orders")
             .WithDescription(

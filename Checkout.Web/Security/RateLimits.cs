@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.RateLimiting;
 using Checkout.Web.Api;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Checkout.Web.Security;
@@ -49,7 +47,10 @@ public sealed class WindowLimit
     public TimeSpan Window { get; set; }
 }
 
-/// <summary>Per-client limits on the actions worth guessing or hammering, with ASP.NET Core's rate limiter.</summary>
+/// <summary>
+/// Per-client limits on the API's actions worth guessing or hammering: an endpoint names its limit with
+/// <see cref="RequireClientLimit{TBuilder}"/>, and a request beyond it is refused before the endpoint runs.
+/// </summary>
 public static partial class RateLimits
 {
     public const string CheckoutPolicy = "checkout";
@@ -64,27 +65,29 @@ public static partial class RateLimits
             .Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.IsValid, $"Every {RateLimitOptions.Section} entry needs a PermitLimit of at least 1 and a positive Window.")
             .ValidateOnStart();
-        services.AddRateLimiter(o =>
-        {
-            o.OnRejected = RefuseAsync;
-            o.AddPolicy(CheckoutPolicy, context => PerClient(context, l => l.Checkout));
-            o.AddPolicy(PaymentPolicy, context => PerClient(context, l => l.Payment));
-            o.AddPolicy(SignInPolicy, context => PerClient(context, l => l.SignIn));
-            o.AddPolicy(LookupPolicy, context => PerClient(context, l => l.Lookup));
-        });
+        services.AddSingleton<ApiLimits>();
         return services;
     }
 
-    /// <summary>The partition a request counts against: its client's, under the policy's configured limit.</summary>
-    private static RateLimitPartition<string> PerClient(HttpContext context, Func<RateLimitOptions, WindowLimit> select)
+    /// <summary>Counts each request to the endpoint against its client's allowance under <paramref name="policy"/>.</summary>
+    public static TBuilder RequireClientLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ClientLimit(policy));
+
+    /// <summary>Refuses a request over its endpoint's <see cref="ClientLimit"/> before the endpoint runs.</summary>
+    public static WebApplication UseClientLimits(this WebApplication app)
     {
-        var limit = select(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
-        return RateLimitPartition.GetFixedWindowLimiter(ClientOf(context), _ => new FixedWindowRateLimiterOptions
+        var limits = app.Services.GetRequiredService<ApiLimits>();
+        app.Use(async (http, next) =>
         {
-            PermitLimit = limit.PermitLimit,
-            Window = limit.Window,
-            QueueLimit = 0,
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ClientLimit>() is { } limit
+                && limits.TryAcquire(limit.Policy, ClientOf(http)) is { IsAcquired: false } refused)
+            {
+                await RefuseAsync(http, limit.Policy, refused.RetryAfter);
+                return;
+            }
+            await next(http);
         });
+        return app;
     }
 
     /// <summary>The remote address; for IPv6 its /64 network, since one client can use any address in it.</summary>
@@ -109,28 +112,19 @@ public static partial class RateLimits
     }
 
     /// <summary>429 with a problem document and Retry-After; each refusal is logged, since a stream of them is an attack.</summary>
-    private static async ValueTask RefuseAsync(OnRejectedContext rejected, CancellationToken ct)
+    private static async Task RefuseAsync(HttpContext http, string policy, TimeSpan retryAfter)
     {
-        var http = rejected.HttpContext;
-        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "unknown";
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? (int)Math.Ceiling(retryAfter.TotalSeconds)
-            : (int?)null;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
         LogRefused(logger, policy, ClientOf(http), http.Request.Method, http.Request.Path);
 
-        if (seconds is { } wait)
-        {
-            http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-        }
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var problem = new ProblemDetails
         {
             Type = Problems.TypeBase + ProblemCode,
             Title = "Too many requests.",
             Status = StatusCodes.Status429TooManyRequests,
-            Detail = seconds is { } s
-                ? $"Too many attempts from your address; try again in {s} seconds."
-                : "Too many attempts from your address; try again later.",
+            Detail = $"Too many attempts from your address; try again in {seconds} seconds.",
         };
         problem.Extensions["code"] = ProblemCode;
         await TypedResults.Problem(problem).ExecuteAsync(http);
@@ -138,4 +132,21 @@ public static partial class RateLimits
 
     [LoggerMessage(LogLevel.Warning, "Rate limit {Policy} refused {Method} {Path} from {Client}")]
     private static partial void LogRefused(ILogger logger, string policy, string client, string method, string path);
+}
+
+/// <summary>Endpoint metadata: requests to it count against their client's allowance under <see cref="Policy"/>.</summary>
+public sealed record ClientLimit(string Policy);
+
+/// <summary>The API's per-client allowances, one set of windows per policy.</summary>
+public sealed class ApiLimits(IOptions<RateLimitOptions> options, TimeProvider clock)
+{
+    private readonly Dictionary<string, ClientWindows> _policies = new(StringComparer.Ordinal)
+    {
+        [RateLimits.CheckoutPolicy] = new(options.Value.Checkout, clock),
+        [RateLimits.PaymentPolicy] = new(options.Value.Payment, clock),
+        [RateLimits.SignInPolicy] = new(options.Value.SignIn, clock),
+        [RateLimits.LookupPolicy] = new(options.Value.Lookup, clock),
+    };
+
+    public WindowPermit TryAcquire(string policy, string client) => _policies[policy].TryAcquire(client);
 }

@@ -44,7 +44,7 @@ public static class SecuritySetup
         {
             app.UseHttpsRedirection();
         }
-        app.UseRateLimiter();
+        app.UseClientLimits();
         return app;
     }
 }

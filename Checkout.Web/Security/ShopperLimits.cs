@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Checkout.Web.Security;
@@ -18,43 +17,28 @@ public enum ShopperAction
 /// connection, where the HTTP rate limiter never sees them. A client is the address of the page request that
 /// opened the connection (<see cref="RateLimits.ClientOf"/>); the counts are kept apart from the API's.
 /// </summary>
-public sealed partial class ShopperLimits(IOptions<RateLimitOptions> options, ILogger<ShopperLimits> logger) : IDisposable
+public sealed partial class ShopperLimits(IOptions<RateLimitOptions> options, TimeProvider clock, ILogger<ShopperLimits> logger)
 {
-    private readonly PartitionedRateLimiter<string> _checkout = PerClient(options.Value.Checkout);
-    private readonly PartitionedRateLimiter<string> _payment = PerClient(options.Value.Payment);
-    private readonly PartitionedRateLimiter<string> _lookup = PerClient(options.Value.Lookup);
+    private readonly ClientWindows _checkout = new(options.Value.Checkout, clock);
+    private readonly ClientWindows _payment = new(options.Value.Payment, clock);
+    private readonly ClientWindows _lookup = new(options.Value.Lookup, clock);
 
     /// <summary>True when <paramref name="client"/> may take the action now; a refusal is logged.</summary>
     public bool TryAcquire(ShopperAction action, string client)
     {
-        var limiter = action switch
+        var windows = action switch
         {
             ShopperAction.Payment => _payment,
             ShopperAction.Lookup => _lookup,
             _ => _checkout,
         };
-        using var lease = limiter.AttemptAcquire(client);
-        if (!lease.IsAcquired)
+        var permit = windows.TryAcquire(client);
+        if (!permit.IsAcquired)
         {
             LogRefused(action, client);
         }
-        return lease.IsAcquired;
+        return permit.IsAcquired;
     }
-
-    public void Dispose()
-    {
-        _checkout.Dispose();
-        _payment.Dispose();
-        _lookup.Dispose();
-    }
-
-    private static PartitionedRateLimiter<string> PerClient(WindowLimit limit) =>
-        PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit.PermitLimit,
-            Window = limit.Window,
-            QueueLimit = 0,
-        }));
 
     [LoggerMessage(LogLevel.Warning, "Refused a storefront {Action} from {Client}: over its rate limit")]
     private partial void LogRefused(ShopperAction action, string client);
