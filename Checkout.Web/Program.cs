@@ -45,7 +45,8 @@ builder.Services.AddScoped<CheckoutState>();
 builder.Services.AddTransient<LinePictures>();
 builder.Services.AddCartCookie();
 builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+    .AddInteractiveServerComponents()
+    .WithCircuitKeepAlive();
 
 var app = builder.Build();
 
