@@ -65,7 +65,7 @@ public static partial class RateLimits
             .Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.IsValid, $"Every {RateLimitOptions.Section} entry needs a PermitLimit of at least 1 and a positive Window.")
             .ValidateOnStart();
-        services.AddSingleton<ApiLimits>();
+        services.AddSingleton<PolicyLimits>();
         return services;
     }
 
@@ -76,7 +76,7 @@ public static partial class RateLimits
     /// <summary>Refuses a request over its endpoint's <see cref="ClientLimit"/> before the endpoint runs.</summary>
     public static WebApplication UseClientLimits(this WebApplication app)
     {
-        var limits = app.Services.GetRequiredService<ApiLimits>();
+        var limits = app.Services.GetRequiredService<PolicyLimits>();
         app.Use(async (http, next) =>
         {
             if (http.GetEndpoint()?.Metadata.GetMetadata<ClientLimit>() is { } limit
@@ -114,7 +114,7 @@ public static partial class RateLimits
     /// <summary>429 with a problem document and Retry-After; each refusal is logged, since a stream of them is an attack.</summary>
     private static async Task RefuseAsync(HttpContext http, string policy, TimeSpan retryAfter)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
         LogRefused(logger, policy, ClientOf(http), http.Request.Method, http.Request.Path);
 
@@ -137,8 +137,11 @@ public static partial class RateLimits
 /// <summary>Endpoint metadata: requests to it count against their client's allowance under <see cref="Policy"/>.</summary>
 public sealed record ClientLimit(string Policy);
 
-/// <summary>The API's per-client allowances, one set of windows per policy.</summary>
-public sealed class ApiLimits(IOptions<RateLimitOptions> options, TimeProvider clock)
+/// <summary>
+/// Per-client allowances, one set of windows per policy. The API counts in one (a singleton); the storefront's own
+/// actions in another (<see cref="ShopperLimits"/>), so the two are counted apart.
+/// </summary>
+public sealed class PolicyLimits(IOptions<RateLimitOptions> options, TimeProvider clock)
 {
     private readonly Dictionary<string, ClientWindows> _policies = new(StringComparer.Ordinal)
     {

@@ -14,25 +14,23 @@ public enum ShopperAction
 
 /// <summary>
 /// The same per-client limits as the API's, for the storefront's own actions: those run inside the shopper's live
-/// connection, where the HTTP rate limiter never sees them. A client is the address of the page request that
+/// connection, where the API's limits never see them. A client is the address of the page request that
 /// opened the connection (<see cref="RateLimits.ClientOf"/>); the counts are kept apart from the API's.
 /// </summary>
 public sealed partial class ShopperLimits(IOptions<RateLimitOptions> options, TimeProvider clock, ILogger<ShopperLimits> logger)
 {
-    private readonly ClientWindows _checkout = new(options.Value.Checkout, clock);
-    private readonly ClientWindows _payment = new(options.Value.Payment, clock);
-    private readonly ClientWindows _lookup = new(options.Value.Lookup, clock);
+    private readonly PolicyLimits _limits = new(options, clock);
 
     /// <summary>True when <paramref name="client"/> may take the action now; a refusal is logged.</summary>
     public bool TryAcquire(ShopperAction action, string client)
     {
-        var windows = action switch
+        var policy = action switch
         {
-            ShopperAction.Payment => _payment,
-            ShopperAction.Lookup => _lookup,
-            _ => _checkout,
+            ShopperAction.Payment => RateLimits.PaymentPolicy,
+            ShopperAction.Lookup => RateLimits.LookupPolicy,
+            _ => RateLimits.CheckoutPolicy,
         };
-        var permit = windows.TryAcquire(client);
+        var permit = _limits.TryAcquire(policy, client);
         if (!permit.IsAcquired)
         {
             LogRefused(action, client);
